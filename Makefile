@@ -1,0 +1,42 @@
+# Two commands do everything: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test lint bench demo plan clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python requirements.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+## make run : installe puis sert l'application sur http://localhost:$(PORT)
+run: $(VENV)/.installed
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+## make test : installe puis lance ruff et toute la suite pytest
+test: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+## make bench : mesure les temps (médianes) des pages et de l'import
+bench: $(VENV)/.installed
+	$(BIN)/python scripts/benchmark.py
+
+## make demo : régénère les classeurs de démonstration data/demo/
+demo: $(VENV)/.installed
+	$(BIN)/python scripts/make_demo.py
+
+## make plan : régénère data/plan_2023_2028.xlsx depuis le texte du plan
+plan: $(VENV)/.installed
+	$(BIN)/python scripts/build_plan_workbook.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

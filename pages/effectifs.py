@@ -1,0 +1,3 @@
+import streamlit as st
+
+st.info("Cette page est en cours de construction.")

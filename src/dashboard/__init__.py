@@ -1,0 +1,1 @@
+"""Tableau de bord du schéma de développement touristique."""

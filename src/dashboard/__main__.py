@@ -1,0 +1,64 @@
+"""Command line: `python -m dashboard …` (contract in DESIGN.md).
+
+Exit codes: 0 done, 1 the input has problems (all listed, in French), 2 usage error.
+Each command calls the same functions as the pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dashboard import cli
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard",
+                                     description="Tableau de bord du schéma de développement touristique.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    p = sub.add_parser("validate-plan", help="charge et valide le classeur du plan")
+    p.add_argument("path", nargs="?", default=None, help="classeur du plan (défaut : data/plan_2023_2028.xlsx)")
+    p.set_defaults(func=cli.validate_plan)
+
+    p = sub.add_parser("summary", help="les chiffres de la vue d'ensemble")
+    p.add_argument("--plan", default=None, help="classeur du plan")
+    p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
+    p.add_argument("--as-of", default=None, help="date de situation AAAA-MM-JJ (défaut : aujourd'hui)")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    p.set_defaults(func=cli.summary)
+
+    p = sub.add_parser("template", help="écrit le modèle de suivi d'une année")
+    p.add_argument("year", type=int, help="année (AAAA)")
+    p.add_argument("-o", "--output", default=None, help="fichier à écrire (défaut : suivi_<année>.xlsx)")
+    p.add_argument("--plan", default=None, help="classeur du plan")
+    p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi (pour la colonne Rappel)")
+    p.set_defaults(func=cli.template)
+
+    p = sub.add_parser("import", help="importe un classeur de suivi (tout ou rien)")
+    p.add_argument("file", help="classeur de suivi .xlsx")
+    p.add_argument("--dry-run", action="store_true", help="vérifie et compte sans rien écrire")
+    p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
+    p.add_argument("--user", default=None, help="nom de la personne qui importe")
+    p.add_argument("--plan", default=None, help="classeur du plan")
+    p.set_defaults(func=cli.import_file)
+
+    p = sub.add_parser("history", help="liste les imports")
+    p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    p.set_defaults(func=cli.history)
+
+    p = sub.add_parser("rollback", help="annule un import")
+    p.add_argument("batch", type=int, help="numéro de l'import")
+    p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
+    p.set_defaults(func=cli.rollback)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)  # exits 2 on usage errors
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""The plan workbook: its schema (French headers ↔ snake_case keys), the frozen Plan, the loader.
+
+The workbook contract is in DESIGN.md. This module is the one place where French headers
+are mapped to column keys; every other module speaks keys.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+DEFAULT_PLAN_PATH = Path("data/plan_2023_2028.xlsx")
+
+# sheet -> {French header: key}; the order is the workbook's column order.
+SHEETS: dict[str, dict[str, str]] = {
+    "Axes": {"Axe": "axe", "Libellé": "libelle"},
+    "Enjeux": {"Enjeu": "enjeu", "Axe": "axe", "Libellé": "libelle"},
+    "Actions": {
+        "N° action": "action_id",
+        "Axe": "axe",
+        "Enjeu": "enjeu",
+        "Titre": "titre",
+        "Présentation": "presentation",
+        "Objectifs": "objectifs",
+        "Conditions de mise en œuvre": "conditions",
+        "Publics cibles": "publics",
+        "Partenaires": "partenaires",
+        "Maîtrise d'ouvrage": "maitrise_ouvrage",
+        "Calendrier": "calendrier",
+        "Budget prévisionnel": "budget_previsionnel",
+        "Indicateurs": "indicateurs",
+        "Catégorie budget": "categorie_budget",
+    },
+    "Budget": {
+        "N° action": "action_id",
+        "Poste": "poste",
+        "Montant min (€)": "montant_min",
+        "Montant max (€)": "montant_max",
+        "Périodicité": "periodicite",
+        "Unité": "unite",
+        "Quantité": "quantite",
+        "Année début": "annee_debut",
+        "Année fin": "annee_fin",
+        "Porteur": "porteur",
+        "Extrait du plan": "extrait",
+        "Note": "note",
+    },
+    "ETP": {
+        "N° action": "action_id",
+        "Service": "service",
+        "ETP": "etp",
+        "Année début": "annee_debut",
+        "Année fin": "annee_fin",
+        "Extrait du plan": "extrait",
+        "Note": "note",
+    },
+    "Calendrier": {
+        "N° action": "action_id",
+        "Jalon": "jalon",
+        "Début prévu": "debut_prevu",
+        "Fin prévue": "fin_prevue",
+        "Récurrence": "recurrence",
+        "Précision": "precision",
+        "Extrait du plan": "extrait",
+    },
+    "Indicateurs": {
+        "Identifiant": "indicateur_id",
+        "N° action": "action_id",
+        "Indicateur": "indicateur",
+        "Type": "type",
+        "Unité": "unite",
+        "Sens": "sens",
+        "Extrait du plan": "extrait",
+    },
+    "Hypothèses": {
+        "Paramètre": "parametre",
+        "Valeur": "valeur",
+        "N° action": "action_id",
+        "Explication": "explication",
+    },
+    "Capacité": {"Service": "service", "Année": "annee", "ETP disponibles": "etp_disponibles"},
+}
+README_SHEET = "Lisez-moi"
+
+# Attribute of Plan for each sheet.
+ATTRS = {
+    "Axes": "axes",
+    "Enjeux": "enjeux",
+    "Actions": "actions",
+    "Budget": "budget",
+    "ETP": "etp",
+    "Calendrier": "calendrier",
+    "Indicateurs": "indicateurs",
+    "Hypothèses": "hypotheses",
+    "Capacité": "capacite",
+}
+
+CATEGORIES = ("chiffré", "ressources internes", "à budget constant", "à définir", "non renseigné")
+PERIODICITES = ("unique", "annuel", "par unité")
+RECURRENCES = ("aucune", "annuelle", "estivale", "continue")
+PRECISIONS = ("jour", "mois", "trimestre", "saison", "année", "à définir")
+TYPES_INDICATEUR = ("quantitatif", "jalon")
+UNITES_INDICATEUR = ("nombre", "€", "%", "oui/non", "date")
+SENS = ("hausse", "baisse", "atteinte")
+
+# Hypothèses: a Paramètre is one of these two forms (see the Lisez-moi sheet).
+#   "Quantité : <unité>"  sets the quantity of the action's `par unité` lines in that unit;
+#   "Part : <porteur>"    (a percentage) is the share of the action's budget borne by that porteur.
+HYPOTHESE_RE = re.compile(r"^\s*(Quantité|Part)\s*:\s*(.+?)\s*$")
+
+# Porteurs (maîtrise d'ouvrage) recognised in the plan's free text, for grouping and filters.
+# A text that matches none of them stays its own porteur, verbatim.
+PORTEURS: tuple[tuple[str, str], ...] = (
+    (r"pays d.art et d.histoire", "Service Pays d'art et d'histoire (agglomération)"),
+    (r"office de tourisme", "Office de tourisme"),
+    (r"communes de l.agglom[ée]ration|communes", "Communes"),
+    (r"communaut[ée] d.agglom[ée]ration|agglom[ée]ration", "Communauté d'agglomération"),
+    (r"ville d.auch", "Ville d'Auch"),
+    (r"conseil d[ée]partemental", "Conseil départemental"),
+    (r"\bCDT\b", "CDT du Gers"),
+    (r"castéra-verduzan", "Ville de Castéra-Verduzan"),
+    (r"lavardens", "Mairie de Lavardens"),
+)
+
+
+class PlanError(Exception):
+    """The workbook has problems; `problems` lists every one, in French, with where and what to do."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.message() for p in problems))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a workbook: sheet, Excel row (1-based, header = 1), column, what to do."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    text: str
+
+    def message(self) -> str:
+        where = f"Feuille « {self.sheet} »"
+        if self.row is not None:
+            where += f", ligne {self.row}"
+        if self.column:
+            where += f", colonne « {self.column} »"
+        return f"{where} : {self.text}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan as DataFrames keyed by snake_case columns; `periode` is (first year, last year)."""
+
+    axes: pd.DataFrame
+    enjeux: pd.DataFrame
+    actions: pd.DataFrame
+    budget: pd.DataFrame
+    etp: pd.DataFrame
+    calendrier: pd.DataFrame
+    indicateurs: pd.DataFrame
+    hypotheses: pd.DataFrame
+    capacite: pd.DataFrame
+    periode: tuple[int, int]
+    source: str = ""
+    lisez_moi: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def annees(self) -> list[int]:
+        return list(range(self.periode[0], self.periode[1] + 1))
+
+    def with_frames(self, **frames: pd.DataFrame) -> Plan:
+        """A copy with some frames replaced (filters, hypotheses)."""
+        return replace(self, **frames)
+
+
+def porteurs_of(text: str | None) -> list[str]:
+    """The porteurs named in a maîtrise d'ouvrage text, in PORTEURS order; the text itself if none."""
+    if not isinstance(text, str) or not text.strip():
+        return ["Non renseigné"]
+    rest, found = text, []
+    for pattern, name in PORTEURS:
+        # a matched name is removed, so "Service Pays d'art et d'histoire de la communauté
+        # d'agglomération" counts once, as the service
+        span = pattern + (r"( de la communaut[ée] d.agglom[ée]ration)?" if "pays" in pattern else "")
+        if re.search(span, rest, re.IGNORECASE):
+            found.append(name)
+            rest = re.sub(span, " ", rest, flags=re.IGNORECASE)
+    return found or [text.strip()]
+
+
+def excel_row(index: int) -> int:
+    """The Excel row of a DataFrame row read with the header on row 1."""
+    return int(index) + 2
+
+
+def read_sheets(path: str | Path) -> dict[str, pd.DataFrame]:
+    """Every sheet of the workbook as raw DataFrames (calamine), header on row 1."""
+    return pd.read_excel(path, sheet_name=None, engine="calamine")
+
+
+def load_plan(path: str | Path = DEFAULT_PLAN_PATH) -> Plan:
+    """Read, normalise and validate the plan workbook; raise PlanError listing every problem."""
+    from dashboard.plan_validation import validate_sheets  # noqa: PLC0415  (keeps this module small)
+
+    path = Path(path)
+    if not path.exists():
+        raise PlanError([Problem(str(path), None, None, "le fichier du plan est introuvable : vérifiez le chemin (variable DASHBOARD_PLAN).")])
+    try:
+        raw = read_sheets(path)
+    except Exception as exc:  # not a workbook, corrupt zip, locked file
+        raise PlanError([Problem(path.name, None, None, f"ce fichier n'est pas un classeur Excel lisible ({exc.__class__.__name__}) : enregistrez-le au format .xlsx.")]) from exc
+    frames, periode, problems = validate_sheets(raw)
+    if problems:
+        raise PlanError(problems)
+    return Plan(**{ATTRS[s]: frames[s] for s in ATTRS}, periode=periode, source=str(path),
+                lisez_moi=raw.get(README_SHEET, pd.DataFrame()))

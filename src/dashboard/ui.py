@@ -1,0 +1,75 @@
+"""Streamlit glue shared by every page: cached loaders, sidebar filters, banners.
+
+With app.py and pages/, the only module that imports streamlit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import metrics
+from dashboard.plan import DEFAULT_PLAN_PATH, Plan, PlanError, load_plan
+
+log = logging.getLogger("dashboard")
+
+
+def plan_path() -> Path:
+    """The plan workbook: DASHBOARD_PLAN, or the shipped one."""
+    return Path(os.environ.get("DASHBOARD_PLAN", str(DEFAULT_PLAN_PATH)))
+
+
+@st.cache_data(show_spinner="Lecture du plan…")
+def _load_plan_cached(path: str, mtime: float) -> Plan:  # mtime is the cache key
+    return load_plan(path)
+
+
+def get_plan() -> Plan:
+    """The plan, cached on the workbook's path and modification time; stops the page on errors."""
+    path = plan_path()
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    try:
+        return _load_plan_cached(str(path), mtime)
+    except PlanError as err:
+        log.warning("plan invalide : %s", err)
+        st.error(f"Le classeur du plan « {path.name} » contient {len(err.problems)} problème(s). "
+                 "Corrigez-les dans Excel puis rechargez la page.")
+        st.markdown("\n".join(f"- {p.message()}" for p in err.problems))
+        st.stop()
+    except Exception:  # never a traceback on screen; the log has it
+        log.exception("lecture du plan impossible")
+        st.error(f"Le classeur du plan « {path.name} » n'a pas pu être lu. Vérifiez qu'il s'agit "
+                 "d'un fichier .xlsx non ouvert dans un autre programme.")
+        st.stop()
+
+
+def sidebar_filters(plan: Plan) -> metrics.Filters:
+    """Axe / enjeu / maîtrise d'ouvrage filters, the same on every page (kept across pages)."""
+    st.sidebar.header("Filtres")
+    axes = plan.axes.sort_values("axe")
+    axe_labels = {int(r.axe): f"Axe {int(r.axe)} – {r.libelle}" for r in axes.itertuples()}
+    chosen_axes = st.sidebar.multiselect(
+        "Axe", list(axe_labels), format_func=lambda a: axe_labels[a], key="filtre_axes",
+        placeholder="Tous les axes",
+    )
+    enjeux = plan.enjeux
+    if chosen_axes:
+        enjeux = enjeux[enjeux["axe"].isin(chosen_axes)]
+    enjeu_labels = {r.enjeu: f"{r.enjeu} – {r.libelle}" for r in enjeux.itertuples()}
+    chosen_enjeux = st.sidebar.multiselect(
+        "Enjeu", list(enjeu_labels), format_func=lambda e: enjeu_labels.get(e, e), key="filtre_enjeux",
+        placeholder="Tous les enjeux",
+    )
+    chosen_porteurs = st.sidebar.multiselect(
+        "Maîtrise d'ouvrage", metrics.porteurs(plan), key="filtre_porteurs", placeholder="Toutes",
+    )
+    filters = metrics.Filters(tuple(chosen_axes), tuple(chosen_enjeux), tuple(chosen_porteurs))
+    if filters.active:
+        st.sidebar.caption(f"{metrics.filtered_count(plan, filters)} action(s) sur {len(plan.actions)} retenue(s).")
+    return filters
