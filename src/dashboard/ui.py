@@ -73,3 +73,10 @@ def sidebar_filters(plan: Plan) -> metrics.Filters:
     if filters.active:
         st.sidebar.caption(f"{metrics.filtered_count(plan, filters)} action(s) sur {len(plan.actions)} retenue(s).")
     return filters
+
+
+def get_suivi():
+    """The follow-up values from the store (empty until issue 5's store is wired)."""
+    from dashboard.store import Suivi
+
+    return Suivi()
