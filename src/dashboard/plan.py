@@ -144,7 +144,8 @@ class Problem:
     text: str
 
     def message(self) -> str:
-        where = f"Feuille « {self.sheet} »"
+        whole_file = self.row is None and self.column is None and self.sheet not in (*SHEETS, README_SHEET)
+        where = f"{'Fichier' if whole_file else 'Feuille'} « {self.sheet} »"
         if self.row is not None:
             where += f", ligne {self.row}"
         if self.column:
