@@ -66,3 +66,425 @@ def filter_plan(plan: Plan, filters: Filters) -> Plan:
         name: getattr(plan, name)[getattr(plan, name)["action_id"].isin(ids)]
         for name in ("actions", "budget", "etp", "calendrier", "indicateurs", "hypotheses")
     })
+
+
+# === Budget, ETP et vue d'ensemble (issue 3) ================================================
+# Amounts stay ranges: every euro figure is a (min, max) pair, never averaged. `par unité`
+# lines count only once their quantity is known (an Hypothèse); what a total leaves out is
+# listed by `non_comptes`.
+
+UNIQUE, ANNUEL, PAR_UNITE = "unique", "annuel", "par unité"
+SANS_ENJEU = "sans enjeu"
+RANGE_COLUMNS = ["unique_min", "unique_max", "annuel_min", "annuel_max", "par_unite_min", "par_unite_max"]
+
+
+def _norm_unit(text) -> str:
+    """'Parcours ' and 'parcours' name the same unit (case, spaces, a plural s)."""
+    t = str(text or "").strip().lower()
+    return t[:-1] if t.endswith("s") and not t.endswith("ss") else t
+
+
+def _num(x):
+    """A JSON-friendly number: None for missing, int when whole."""
+    if x is None or pd.isna(x):
+        return None
+    x = float(x)
+    return int(x) if x.is_integer() else round(x, 2)
+
+
+def hypothesis_defaults(plan: Plan) -> dict[tuple[int, str], float | None]:
+    """{(action_id, paramètre): valeur} as the workbook sets them (None = not set)."""
+    return {(int(r.action_id), str(r.parametre)): (None if pd.isna(r.valeur) else float(r.valeur))
+            for r in plan.hypotheses.itertuples()}
+
+
+def apply_hypotheses(plan: Plan, values: dict[tuple[int, str], float | None] | None = None) -> Plan:
+    """The plan with its open parameters set: workbook defaults, overridden by `values`.
+
+    "Quantité : <unité>" sets the quantity of the action's `par unité` lines in that unit
+    (None/NaN: unknown, the line stays out of the totals). "Part : <porteur>" (a percentage)
+    splits each of the action's budget lines between that porteur and the line's own porteur.
+    """
+    from dashboard.plan import HYPOTHESE_RE  # noqa: PLC0415
+
+    values = values or {}
+    hyp = plan.hypotheses.copy()
+    if hyp.empty:
+        return plan
+    new_values = []
+    for r in hyp.itertuples():
+        key = (int(r.action_id), str(r.parametre))
+        v = values[key] if key in values else r.valeur
+        new_values.append(float("nan") if v is None or pd.isna(v) else float(v))
+    hyp["valeur"] = new_values
+    budget = plan.budget.copy()
+    for r in hyp.itertuples():
+        m = HYPOTHESE_RE.match(str(r.parametre))
+        if not m:
+            continue
+        kind, target = m.groups()
+        of_action = budget["action_id"] == r.action_id
+        if kind == "Quantité":
+            mask = (of_action & (budget["periodicite"] == PAR_UNITE)
+                    & (budget["unite"].map(_norm_unit) == _norm_unit(target)))
+            budget.loc[mask, "quantite"] = r.valeur
+        elif not pd.isna(r.valeur):
+            share = min(max(float(r.valeur), 0.0), 100.0) / 100.0
+            mask = of_action & (budget["porteur"] != target)
+            if not mask.any():
+                continue
+            theirs = budget[mask].copy()
+            ours = theirs.copy()
+            ours["porteur"] = target
+            for col in ("montant_min", "montant_max"):
+                ours[col] = ours[col] * share
+                theirs[col] = theirs[col] * (1 - share)
+            ours["note"] = f"part de {target} : {float(r.valeur):g} % (hypothèse)"
+            budget = pd.concat([budget[~mask], ours, theirs]).sort_values("action_id", kind="stable")
+    return plan.with_frames(budget=budget.reset_index(drop=True), hypotheses=hyp)
+
+
+def _action_keys(plan: Plan) -> pd.DataFrame:
+    return plan.actions[["action_id", "axe", "enjeu", "titre"]]
+
+
+def _line_years(df: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """First and last year of each annuel line inside the plan's period (NA bounds = the period)."""
+    first, last = plan.periode
+    start = df["annee_debut"].astype("Float64").fillna(first).clip(lower=first)
+    end = df["annee_fin"].astype("Float64").fillna(last).clip(upper=last)
+    return pd.DataFrame({"debut": start.astype(int), "fin": end.astype(int)}, index=df.index)
+
+
+def budget_lines(plan: Plan) -> pd.DataFrame:
+    """Budget lines with their axe/enjeu/titre, `total_min/max` (par unité: × quantité, NaN if
+    unknown), `comptee` (in the totals) and `annees` (years an annuel line runs in the period)."""
+    b = plan.budget.merge(_action_keys(plan), on="action_id", how="left")
+    per_unit = b["periodicite"] == PAR_UNITE
+    b["total_min"] = b["montant_min"].where(~per_unit, b["montant_min"] * b["quantite"])
+    b["total_max"] = b["montant_max"].where(~per_unit, b["montant_max"] * b["quantite"])
+    b["comptee"] = ~(per_unit & b["quantite"].isna())
+    years = _line_years(b, plan) if len(b) else pd.DataFrame({"debut": [], "fin": []})
+    n = (years["fin"] - years["debut"] + 1).clip(lower=0)
+    b["annees"] = n.where(b["periodicite"] == ANNUEL, 1).astype(int) if len(b) else pd.Series(dtype=int)
+    return b
+
+
+def _group_keys(plan: Plan, by: str) -> pd.DataFrame:
+    """The rows of a per-`by` table: every group the (filtered) actions have, with labels."""
+    a = plan.actions
+    if by == "axe":
+        keys = plan.axes[plan.axes["axe"].isin(a["axe"])][["axe", "libelle"]]
+        return keys.sort_values("axe").reset_index(drop=True)
+    if by == "enjeu":
+        used = a[["axe", "enjeu"]].drop_duplicates()
+        keys = used.merge(plan.enjeux[["enjeu", "libelle"]], on="enjeu", how="left")
+        no_enjeu = keys["enjeu"] == ""
+        keys.loc[no_enjeu, "libelle"] = keys.loc[no_enjeu, "axe"].map(lambda x: f"Axe {int(x)} ({SANS_ENJEU})")
+        keys["libelle"] = keys["libelle"].fillna("")
+        order = keys["enjeu"].map(lambda e: tuple(int(p) for p in e.split(".")) if e else (0,))
+        return keys.assign(_o=order).sort_values(["axe", "_o"]).drop(columns="_o").reset_index(drop=True)
+    if by == "action":
+        return a[["action_id", "axe", "enjeu", "titre"]].sort_values("action_id").reset_index(drop=True)
+    raise ValueError(by)
+
+
+def _key_cols(by: str) -> list[str]:
+    return {"axe": ["axe"], "enjeu": ["axe", "enjeu"], "action": ["action_id"], "porteur": ["porteur"]}[by]
+
+
+def budget_by(plan: Plan, by: str = "axe") -> pd.DataFrame:
+    """Budget per axe / enjeu / action / porteur: one-off, annual and quantified per-unit ranges,
+    the period total (annual lines × the years they run) and the per-unit lines left out."""
+    b = budget_lines(plan)
+    keys = _key_cols(by)
+    b["p_min"] = b["total_min"] * b["annees"]
+    b["p_max"] = b["total_max"] * b["annees"]
+    parts = []
+    for per, prefix in ((UNIQUE, "unique"), (ANNUEL, "annuel"), (PAR_UNITE, "par_unite")):
+        sub = b[(b["periodicite"] == per) & b["comptee"]]
+        parts.append(sub.groupby(keys)[["total_min", "total_max"]].sum()
+                     .rename(columns={"total_min": f"{prefix}_min", "total_max": f"{prefix}_max"}))
+    counted = b[b["comptee"]]
+    parts.append(counted.groupby(keys)[["p_min", "p_max"]].sum()
+                 .rename(columns={"p_min": "periode_min", "p_max": "periode_max"}))
+    parts.append(b[~b["comptee"]].groupby(keys).size().rename("lignes_non_comptees"))
+    agg = pd.concat(parts, axis=1)
+    if by == "porteur":
+        out = agg.reset_index() if len(agg) else pd.DataFrame(columns=["porteur"])
+    else:
+        out = _group_keys(plan, by).merge(agg.reset_index() if len(agg) else pd.DataFrame(columns=keys),
+                                          on=keys, how="left")
+    cols = [*RANGE_COLUMNS, "periode_min", "periode_max", "lignes_non_comptees"]
+    for c in cols:
+        out[c] = pd.to_numeric(out[c], errors="coerce").fillna(0.0) if c in out else 0.0
+    out["lignes_non_comptees"] = out["lignes_non_comptees"].astype(int)
+    if by == "porteur":
+        out = out.sort_values("periode_max", ascending=False).reset_index(drop=True)
+    return out
+
+
+def budget_totals(plan: Plan) -> dict[str, float]:
+    """The plan's totals (the same sums as budget_by, over every counted line)."""
+    t = budget_by(plan, "axe")
+    return {c: float(t[c].sum()) for c in [*RANGE_COLUMNS, "periode_min", "periode_max"]}
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Year-by-year planned spending; `lignes` per line and year, `hors` the lines with no year."""
+
+    lignes: pd.DataFrame  # annee, axe, action_id, poste, periodicite, porteur, montant_min, montant_max
+    hors: pd.DataFrame    # action_id, axe, poste, periodicite, montant_min, montant_max, raison
+
+    def par_annee(self, by: str = "axe") -> pd.DataFrame:
+        """annee × by with montant_min / montant_max."""
+        return (self.lignes.groupby(["annee", by], as_index=False)[["montant_min", "montant_max"]].sum()
+                .sort_values(["annee", by]).reset_index(drop=True))
+
+    def totaux(self) -> pd.DataFrame:
+        """annee, montant_min, montant_max (every year of the period, zeros included)."""
+        return self.lignes.groupby("annee", as_index=False)[["montant_min", "montant_max"]].sum()
+
+
+def projection(plan: Plan) -> Projection:
+    """Annuel lines every year they run, unique lines in their year, par unité lines × quantité in
+    their year; a line without a usable year goes to `hors` with the reason."""
+    b = budget_lines(plan)
+    first, last = plan.periode
+    cols = ["annee", "axe", "action_id", "poste", "periodicite", "porteur", "montant_min", "montant_max"]
+    rows, hors = [], []
+    for r in b.itertuples():
+        base = {"axe": r.axe, "action_id": r.action_id, "poste": r.poste, "periodicite": r.periodicite,
+                "porteur": r.porteur, "montant_min": r.total_min, "montant_max": r.total_max}
+        if not r.comptee:
+            hors.append({**base, "montant_min": r.montant_min, "montant_max": r.montant_max,
+                         "raison": f"montant par {r.unite or 'unité'} : quantité non fixée"})
+        elif r.periodicite == ANNUEL:
+            start = first if pd.isna(r.annee_debut) else max(int(r.annee_debut), first)
+            end = last if pd.isna(r.annee_fin) else min(int(r.annee_fin), last)
+            rows += [{**base, "annee": y} for y in range(start, end + 1)]
+            if start > end:
+                hors.append({**base, "raison": "années hors de la période du plan"})
+        elif pd.isna(r.annee_debut):
+            hors.append({**base, "raison": "année de la dépense inconnue"})
+        elif not first <= int(r.annee_debut) <= last:
+            hors.append({**base, "raison": f"année {int(r.annee_debut)} hors de la période du plan"})
+        else:
+            rows.append({**base, "annee": int(r.annee_debut)})
+    lignes = pd.DataFrame(rows, columns=cols)
+    lignes["annee"] = lignes["annee"].astype("int64")
+    # every year of the period appears, even with nothing planned
+    empty_years = [y for y in plan.annees if y not in set(lignes["annee"])]
+    if empty_years:
+        pad = pd.DataFrame({"annee": empty_years, "montant_min": 0.0, "montant_max": 0.0})
+        lignes = pd.concat([lignes, pad.reindex(columns=cols)], ignore_index=True) if len(lignes) else pad.reindex(columns=cols)
+        lignes[["montant_min", "montant_max"]] = lignes[["montant_min", "montant_max"]].fillna(0.0)
+    hors_df = pd.DataFrame(hors, columns=["action_id", "axe", "poste", "periodicite", "porteur",
+                                          "montant_min", "montant_max", "raison"])
+    return Projection(lignes=lignes.sort_values("annee", kind="stable").reset_index(drop=True), hors=hors_df)
+
+
+def non_comptes(plan: Plan) -> pd.DataFrame:
+    """"Ce que le total ne compte pas": actions not `chiffré` (with the plan's verbatim text),
+    par-unité lines without quantity, one-off lines without a year (in the totals, not in the
+    projection)."""
+    cols = ["action_id", "axe", "titre", "motif", "categorie_budget", "budget_previsionnel",
+            "poste", "montant_min", "montant_max"]
+    a = plan.actions
+    rows = []
+    for r in a[a["categorie_budget"] != "chiffré"].itertuples():
+        rows.append({"action_id": r.action_id, "axe": r.axe, "titre": r.titre,
+                     "motif": f"budget « {r.categorie_budget} »", "categorie_budget": r.categorie_budget,
+                     "budget_previsionnel": r.budget_previsionnel})
+    b = budget_lines(plan).merge(a[["action_id", "categorie_budget", "budget_previsionnel"]], on="action_id", how="left")
+    for r in b.itertuples():
+        if not r.comptee:
+            motif = f"montant par {r.unite or 'unité'}, quantité non fixée (hors totaux)"
+        elif r.periodicite == UNIQUE and pd.isna(r.annee_debut):
+            motif = "dépense ponctuelle sans année (comptée dans le total, absente de la projection)"
+        else:
+            continue
+        rows.append({"action_id": r.action_id, "axe": r.axe, "titre": r.titre, "motif": motif,
+                     "categorie_budget": r.categorie_budget, "budget_previsionnel": r.budget_previsionnel,
+                     "poste": r.poste, "montant_min": r.montant_min, "montant_max": r.montant_max})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values("action_id", kind="stable").reset_index(drop=True)
+
+
+def categories_count(plan: Plan) -> pd.DataFrame:
+    """Number of actions per budget category, every category listed (zeros included)."""
+    from dashboard.plan import CATEGORIES  # noqa: PLC0415
+
+    counts = plan.actions["categorie_budget"].value_counts()
+    extra = [c for c in counts.index if c not in CATEGORIES]
+    return pd.DataFrame({"categorie_budget": [*CATEGORIES, *extra],
+                         "actions": [int(counts.get(c, 0)) for c in [*CATEGORIES, *extra]]})
+
+
+# --- ETP -------------------------------------------------------------------------------------
+
+def etp_lines(plan: Plan) -> pd.DataFrame:
+    """ETP lines with their axe, enjeu and titre."""
+    return plan.etp.merge(_action_keys(plan), on="action_id", how="left")
+
+
+def etp_by(plan: Plan, by: str = "axe") -> pd.DataFrame:
+    """ETP per axe / enjeu / action / service (yearly full-time equivalents, summed over lines),
+    with `part` = share of the total (%)."""
+    e = etp_lines(plan)
+    keys = {"axe": ["axe"], "enjeu": ["axe", "enjeu"], "action": ["action_id"], "service": ["service"]}[by]
+    agg = e.groupby(keys)["etp"].sum().reset_index() if len(e) else pd.DataFrame(columns=[*keys, "etp"])
+    if by == "service":
+        out = agg.sort_values("etp", ascending=False).reset_index(drop=True)
+    else:
+        out = _group_keys(plan, by).merge(agg, on=keys, how="left")
+    out["etp"] = pd.to_numeric(out["etp"], errors="coerce").fillna(0.0)
+    total = out["etp"].sum()
+    out["part"] = out["etp"] / total * 100 if total else 0.0
+    return out
+
+
+def etp_par_annee(plan: Plan) -> pd.DataFrame:
+    """One row per ETP line and year it runs (NA bounds = the plan's period)."""
+    e = etp_lines(plan)
+    cols = ["annee", "service", "action_id", "axe", "etp"]
+    if e.empty:
+        return pd.DataFrame(columns=cols)
+    years = _line_years(e, plan)
+    rows = [{"annee": y, "service": r.service, "action_id": r.action_id, "axe": r.axe, "etp": r.etp}
+            for r, (d, f) in zip(e.itertuples(), zip(years["debut"], years["fin"], strict=True), strict=True)
+            for y in range(d, f + 1)]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def capacite_vs_alloue(plan: Plan) -> pd.DataFrame:
+    """Per service and year: allocated ETP, available ETP (NaN = unknown), gap and status
+    (`surallocation` / `dans la capacité` / `capacité inconnue`)."""
+    alloc = etp_par_annee(plan).groupby(["service", "annee"], as_index=False)["etp"].sum()
+    alloc = alloc.rename(columns={"etp": "alloue"})
+    cap = plan.capacite[["service", "annee", "etp_disponibles"]].rename(columns={"etp_disponibles": "disponible"})
+    cap = cap.assign(annee=cap["annee"].astype("int64")) if len(cap) else cap
+    out = alloc.merge(cap, on=["service", "annee"], how="outer")
+    out = out[out["annee"].isin(plan.annees)] if len(out) else out
+    out["alloue"] = pd.to_numeric(out["alloue"], errors="coerce").fillna(0.0)
+    out["disponible"] = pd.to_numeric(out["disponible"], errors="coerce")
+    out["ecart"] = out["disponible"] - out["alloue"]
+    out["statut"] = "dans la capacité"
+    out.loc[out["disponible"].isna(), "statut"] = "capacité inconnue"
+    out.loc[out["alloue"] > out["disponible"] + 1e-9, "statut"] = "surallocation"
+    return out.sort_values(["service", "annee"]).reset_index(drop=True)
+
+
+def etp_sans_capacite(plan: Plan) -> pd.DataFrame:
+    """ETP lines whose service has no capacity figure in the `Capacité` sheet (any year)."""
+    known = set(plan.capacite.loc[plan.capacite["etp_disponibles"].notna(), "service"])
+    e = etp_lines(plan)
+    return e[~e["service"].isin(known)].reset_index(drop=True)
+
+
+# --- Prévu / réalisé -------------------------------------------------------------------------
+
+def _year_axe_grid(plan: Plan) -> pd.DataFrame:
+    """Every (year of the period, axe of the actions) pair."""
+    axes = sorted(int(a) for a in plan.actions["axe"].dropna().unique())
+    return pd.DataFrame([(y, a) for y in plan.annees for a in axes], columns=["annee", "axe"]).astype("Int64")
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    return df.astype({"annee": "Int64", "axe": "Int64"})
+
+
+def _realise_by_axe(plan: Plan, realise: pd.DataFrame, column: str) -> pd.DataFrame:
+    r = realise[["action_id", "annee", column]].copy()
+    r["action_id"] = pd.to_numeric(r["action_id"], errors="coerce").astype("Int64")
+    r["annee"] = pd.to_numeric(r["annee"], errors="coerce").astype("Int64")
+    r[column] = pd.to_numeric(r[column], errors="coerce")
+    r = r.merge(plan.actions[["action_id", "axe"]], on="action_id", how="inner")
+    return r.groupby(["annee", "axe"], as_index=False)[column].sum(min_count=1)
+
+
+def prevu_realise_budget(plan: Plan, realise: pd.DataFrame) -> pd.DataFrame:
+    """annee, axe, prevu_min, prevu_max, realise (NaN = nothing imported) — empty if no follow-up."""
+    cols = ["annee", "axe", "prevu_min", "prevu_max", "realise"]
+    if realise is None or realise.empty:
+        return pd.DataFrame(columns=cols)
+    p = projection(plan).par_annee("axe").dropna(subset=["axe"])
+    p = p.rename(columns={"montant_min": "prevu_min", "montant_max": "prevu_max"})
+    r = _realise_by_axe(plan, realise, "depenses").rename(columns={"depenses": "realise"})
+    out = _year_axe_grid(plan).merge(_typed(p), on=["annee", "axe"], how="left").merge(r, on=["annee", "axe"], how="outer")
+    out[["prevu_min", "prevu_max"]] = out[["prevu_min", "prevu_max"]].fillna(0.0)
+    return out[cols].sort_values(["annee", "axe"]).reset_index(drop=True)
+
+
+def prevu_realise_etp(plan: Plan, realise: pd.DataFrame) -> pd.DataFrame:
+    """annee, axe, prevu (ETP), realise (ETP, NaN = nothing imported) — empty if no follow-up."""
+    cols = ["annee", "axe", "prevu", "realise"]
+    if realise is None or realise.empty:
+        return pd.DataFrame(columns=cols)
+    p = etp_par_annee(plan).groupby(["annee", "axe"], as_index=False)["etp"].sum().rename(columns={"etp": "prevu"})
+    r = _realise_by_axe(plan, realise, "etp").rename(columns={"etp": "realise"})
+    out = _year_axe_grid(plan).merge(_typed(p), on=["annee", "axe"], how="left").merge(r, on=["annee", "axe"], how="outer")
+    out["prevu"] = out["prevu"].fillna(0.0)
+    return out[cols].sort_values(["annee", "axe"]).reset_index(drop=True)
+
+
+# --- Vue d'ensemble et résumé ----------------------------------------------------------------
+
+def overview_by_axe(plan: Plan) -> pd.DataFrame:
+    """Per axe: actions, budget ranges (one-off, annual, per-unit quantified), ETP, indicators."""
+    out = budget_by(plan, "axe")
+    out["actions"] = out["axe"].map(plan.actions.groupby("axe").size()).fillna(0).astype(int)
+    out["etp"] = out["axe"].map(etp_by(plan, "axe").set_index("axe")["etp"]).fillna(0.0)
+    ind = plan.indicateurs.merge(plan.actions[["action_id", "axe"]], on="action_id").groupby("axe").size()
+    out["indicateurs"] = out["axe"].map(ind).fillna(0).astype(int)
+    return out
+
+
+def summary(plan: Plan, suivi=None, as_of=None) -> dict:
+    """The overview's figures as a JSON-ready dict (the command line and the pages share it).
+
+    Other sections (statuses, late actions for `as_of`) add their own keys to this dict.
+    """
+    over = overview_by_axe(plan)
+    b = budget_lines(plan)
+    cats = plan.actions.groupby(["axe", "categorie_budget"]).size()
+    axes = []
+    for r in over.itertuples():
+        per_unit = b[(b["axe"] == r.axe) & (b["periodicite"] == PAR_UNITE)]
+        axes.append({
+            "axe": int(r.axe), "libelle": r.libelle, "actions": int(r.actions),
+            "budget_unique_min": _num(r.unique_min), "budget_unique_max": _num(r.unique_max),
+            "budget_annuel_min": _num(r.annuel_min), "budget_annuel_max": _num(r.annuel_max),
+            "budget_par_unite": [
+                {"action_id": int(x.action_id), "poste": x.poste, "unite": x.unite,
+                 "montant_unitaire_min": _num(x.montant_min), "montant_unitaire_max": _num(x.montant_max),
+                 "quantite": _num(x.quantite), "total_min": _num(x.total_min), "total_max": _num(x.total_max)}
+                for x in per_unit.itertuples()],
+            "budget_periode_min": _num(r.periode_min), "budget_periode_max": _num(r.periode_max),
+            "etp": _num(round(r.etp, 4)), "indicateurs": int(r.indicateurs),
+            "categories": {c: int(n) for (ax, c), n in cats.items() if ax == r.axe},
+        })
+    totals = budget_totals(plan)
+    nc = non_comptes(plan)
+    out = {
+        "periode": [int(plan.periode[0]), int(plan.periode[1])],
+        "actions": int(len(plan.actions)),
+        "indicateurs": int(len(plan.indicateurs)),
+        "etp": _num(round(float(over["etp"].sum()), 4)),
+        "budget": {k: _num(v) for k, v in totals.items()},
+        "categories": {str(c): int(n) for c, n in categories_count(plan).itertuples(index=False)},
+        "non_comptes": {
+            "actions_sans_chiffrage": int(plan.actions["categorie_budget"].ne("chiffré").sum()),
+            "lignes_par_unite_sans_quantite": int((~b["comptee"]).sum()),
+            "lignes_uniques_sans_annee": int(nc["motif"].str.startswith("dépense ponctuelle").sum()),
+        },
+        "axes": axes,
+    }
+    if as_of is not None:
+        out["as_of"] = str(as_of)
+    if suivi is not None and not suivi.realise.empty:
+        pr = prevu_realise_budget(plan, suivi.realise).groupby("annee")[["prevu_min", "prevu_max", "realise"]].sum(min_count=1)
+        out["realise"] = [{"annee": int(y), "prevu_min": _num(v.prevu_min), "prevu_max": _num(v.prevu_max),
+                           "depenses": _num(v.realise)} for y, v in pr.iterrows()]
+    return out

@@ -1,0 +1,90 @@
+"""ETP metrics on a small hand-made plan (expectations computed by hand in comments)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from _pilotage_plans import NA, NAN, make_plan, small_plan
+
+from dashboard import metrics
+
+# small_plan() ETP lines, period 2023-2025:
+#   action 1 (axe 1): Pays d'art et d'histoire 0,5
+#   action 2 (axe 1): Direction 0,1 ; Pôle administratif 0,4 from 2024
+#   action 3 (axe 2): Direction 0,2
+# Capacité: Direction 0,25 (2023), 0,5 (2024), unknown (2025); Pôle administratif 0,3 each year.
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return small_plan()
+
+
+@pytest.mark.parametrize(("by", "col", "value", "etp", "part"), [
+    ("axe", "axe", 1, 1.0, 100 * 1.0 / 1.2),      # 0,5 + 0,1 + 0,4
+    ("axe", "axe", 2, 0.2, 100 * 0.2 / 1.2),
+    ("enjeu", "enjeu", "1.2", 0.5, 100 * 0.5 / 1.2),
+    ("enjeu", "enjeu", "", 0.2, 100 * 0.2 / 1.2),
+    ("action", "action_id", 2, 0.5, 100 * 0.5 / 1.2),
+    ("action", "action_id", 4, 0.0, 0.0),         # no ETP line: zero, still listed
+    ("service", "service", "Direction", 0.3, 25.0),  # 0,1 + 0,2
+    ("service", "service", "Pays d'art et d'histoire", 0.5, 100 * 0.5 / 1.2),
+])
+def test_etp_by(plan, by, col, value, etp, part):
+    table = metrics.etp_by(plan, by)
+    row = table[table[col] == value]
+    assert len(row) == 1
+    assert row["etp"].iloc[0] == pytest.approx(etp)
+    assert row["part"].iloc[0] == pytest.approx(part)
+
+
+def test_etp_per_year_respects_the_years(plan):
+    per_year = metrics.etp_par_annee(plan).groupby("annee")["etp"].sum()
+    # 2023: 0,5 + 0,1 + 0,2 ; 2024 and 2025: + 0,4
+    assert per_year.to_dict() == pytest.approx({2023: 0.8, 2024: 1.2, 2025: 1.2})
+
+
+@pytest.mark.parametrize(("service", "annee", "alloue", "disponible", "statut"), [
+    ("Direction", 2023, 0.3, 0.25, "surallocation"),
+    ("Direction", 2024, 0.3, 0.5, "dans la capacité"),
+    ("Direction", 2025, 0.3, NAN, "capacité inconnue"),
+    ("Pôle administratif", 2023, 0.0, 0.3, "dans la capacité"),
+    ("Pôle administratif", 2024, 0.4, 0.3, "surallocation"),
+    ("Pays d'art et d'histoire", 2024, 0.5, NAN, "capacité inconnue"),
+])
+def test_capacity_vs_allocated(plan, service, annee, alloue, disponible, statut):
+    table = metrics.capacite_vs_alloue(plan).set_index(["service", "annee"])
+    row = table.loc[(service, annee)]
+    assert row["alloue"] == pytest.approx(alloue)
+    if pd.isna(disponible):
+        assert pd.isna(row["disponible"])  # unknown stays unknown, never zero
+    else:
+        assert row["disponible"] == pytest.approx(disponible)
+    assert row["statut"] == statut
+
+
+def test_lines_without_capacity_are_listed_apart(plan):
+    apart = metrics.etp_sans_capacite(plan)
+    assert list(apart["service"]) == ["Pays d'art et d'histoire"]
+    assert list(apart["action_id"]) == [1]
+
+
+def test_capacity_outside_the_period_is_ignored():
+    plan = make_plan(etp=[(1, "Direction", 0.2, NA, NA)], capacite=[("Direction", 2030, 1.0)])
+    table = metrics.capacite_vs_alloue(plan)
+    assert set(table["annee"]) == {2023, 2024, 2025}
+    assert set(table["statut"]) == {"capacité inconnue"}
+
+
+def test_prevu_realise_etp(plan):
+    realise = pd.DataFrame({"action_id": [1, 3], "annee": [2023, 2024], "depenses": [NAN, 7_000.0],
+                            "etp": [0.4, 0.1]})
+    table = metrics.prevu_realise_etp(plan, realise).set_index(["annee", "axe"])
+    assert table.loc[(2023, 1), "prevu"] == pytest.approx(0.6)   # 0,5 + 0,1 (pôle admin from 2024)
+    assert table.loc[(2023, 1), "realise"] == pytest.approx(0.4)
+    assert table.loc[(2024, 2), "realise"] == pytest.approx(0.1)
+    assert pd.isna(table.loc[(2025, 1), "realise"])
+
+
+def test_share_of_staff_sums_to_100(plan):
+    assert metrics.etp_by(plan, "axe")["part"].sum() == pytest.approx(100)
