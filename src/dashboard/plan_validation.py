@@ -390,8 +390,8 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
         "ETP": pa.DataFrameSchema({
             "action_id": C(checks=aid, nullable=True),
             "service": C(checks=[_required(rules, "le service qui fournit le temps de travail")]),
-            "etp": C(checks=[_required(rules, "le nombre d'ETP (par exemple 0,5)"),
-                             _non_negative(rules, "ETP")], nullable=True),
+            # empty = the plan names the service without a figure (unknown, never zero)
+            "etp": C(checks=[_non_negative(rules, "ETP")], nullable=True),
             **years,
         }, checks=[_le(rules, "ETP", "annee_debut", "annee_fin",
                        lambda v, r: f"l'année de début ({r['annee_debut']}) est après l'année de fin "
