@@ -1,3 +1,159 @@
+"""Fiches actions: a searchable, filterable table of every action and the detail of one (?action=N)."""
+
+import logging
+
 import streamlit as st
 
-st.info("Cette page est en cours de construction.")
+from dashboard import fiches, fmt, metrics, ui
+
+log = logging.getLogger("dashboard")
+
+plan = ui.get_plan()
+suivi = ui.get_suivi()
+filters = ui.sidebar_filters(plan)
+shown_plan = metrics.filter_plan(plan, filters)
+
+all_ids = [int(i) for i in plan.actions.sort_values("action_id")["action_id"]]
+titles = {int(r.action_id): r.titre for r in plan.actions.itertuples()}
+
+st.title("Fiches actions")
+st.caption(
+    "Chaque action du plan : ce qu'elle prévoit, qui la porte, ce qu'elle coûte. Les textes de la "
+    "fiche sont ceux du plan, mot pour mot. Cliquez une ligne du tableau ou choisissez une action pour "
+    "ouvrir sa fiche ; l'adresse de la page (…/actions?action=11) permet de la partager."
+)
+
+
+# --- Action choisie : ?action=N, la liste déroulante ou une ligne du tableau -------------------
+
+def _open(action_id: int | None) -> None:
+    if action_id is None:
+        st.query_params.pop("action", None)
+    else:
+        st.query_params["action"] = str(action_id)
+
+
+def _on_pick() -> None:
+    _open(st.session_state.get("fiche_choisie"))
+
+
+def _on_row() -> None:
+    event = st.session_state.get("tableau_actions")
+    rows = event.selection.rows if event is not None else []
+    ids = st.session_state.get("_ids_affiches", [])
+    if rows and rows[0] < len(ids):
+        _open(ids[rows[0]])
+
+
+chosen, problem = fiches.parse_action_param(st.query_params.get("action"), all_ids)
+if problem:
+    log.info("lien vers une action inconnue : %r", st.query_params.get("action"))
+    st.warning(problem)
+if st.session_state.get("fiche_choisie") != chosen:
+    st.session_state["fiche_choisie"] = chosen
+
+st.selectbox(
+    "Ouvrir la fiche d'une action", all_ids, index=None, key="fiche_choisie", on_change=_on_pick,
+    format_func=lambda i: fiches.action_label(i, titles.get(i, "")),
+    placeholder="Choisissez une action (tapez un numéro ou un mot du titre)…",
+)
+
+
+def show_detail(d: fiches.ActionDetail) -> None:
+    """The whole fiche: the plan's words, then its budget, ETP, calendar, indicators, status."""
+    st.header(f"Action n° {d.action_id} {fmt.DASH} {d.titre}")
+    where = f"**Axe {d.axe}** {fmt.DASH} {fiches.md_escape(d.axe_libelle)}"
+    if d.enjeu:
+        where += f" · **Enjeu {d.enjeu}** {fmt.DASH} {fiches.md_escape(d.enjeu_libelle)}"
+    else:
+        where += " · sans enjeu"
+    st.markdown(where)
+    c1, c2, c3, c4 = st.columns([3, 1.2, 1.2, 1.5])
+    c1.markdown(f"**Budget** ({d.categorie_budget})  \n{fiches.md_escape(d.budget_text)}")
+    c2.markdown(f"**ETP prévus**  \n{fmt.etp(d.etp_total) if d.etp_total else 'aucun chiffré'}")
+    c3.markdown(f"**Indicateurs**  \n{fmt.nombre(len(d.indicateurs))}")
+    c4.markdown(f"**Statut**  \n{d.statut['Statut'] if d.statut else 'pas encore de suivi importé'}")
+
+    st.subheader("La fiche du plan")
+    left, right = st.columns(2)
+    half = (len(d.fields) + 1) // 2
+    for col, part in ((left, d.fields[:half]), (right, d.fields[half:])):
+        with col:
+            for label, text in part:
+                body = fiches.md_escape(text) if text else "*non renseigné dans le plan*"
+                st.markdown(f"**{label}**  \n{body}")
+
+    st.subheader("Budget")
+    if d.budget.empty:
+        st.caption(f"Aucune ligne de budget : le plan classe cette action « {d.categorie_budget} ».")
+    else:
+        st.dataframe(d.budget, hide_index=True, width="stretch")
+        st.caption("Montants du plan, en fourchette quand le plan en donne une ; « par an » : "
+                   "chaque année des années indiquées. Les hypothèses (quantités, parts) se règlent "
+                   "sur la page Budget.")
+    st.subheader("Effectifs (ETP)")
+    if d.etp.empty:
+        st.caption("Le plan ne chiffre pas de temps de travail pour cette action.")
+    else:
+        st.dataframe(d.etp, hide_index=True, width="stretch")
+    st.subheader("Calendrier")
+    if d.calendrier.empty:
+        st.caption("Aucune date dans le plan pour cette action.")
+    else:
+        st.dataframe(d.calendrier, hide_index=True, width="stretch")
+    st.subheader("Indicateurs")
+    if d.indicateurs.empty:
+        st.caption("Le plan ne donne pas d'indicateur pour cette action.")
+    else:
+        st.dataframe(d.indicateurs, hide_index=True, width="stretch")
+        if not any(c.startswith("Résultat") for c in d.indicateurs.columns):
+            st.caption("Aucune valeur importée pour ces indicateurs : importez le suivi annuel (page Import).")
+    if d.statut:
+        st.subheader("Avancement (suivi)")
+        st.dataframe([d.statut], hide_index=True, width="stretch")
+
+
+detail = fiches.action_detail(plan, chosen, suivi) if chosen is not None else None
+if detail is not None:
+    show_detail(detail)
+    st.divider()
+
+
+# --- Tableau de toutes les actions ---------------------------------------------------------
+
+st.header("Toutes les actions")
+facets = fiches.facets(plan, suivi.statuts)
+query = st.text_input(
+    "Rechercher", key="fiches_recherche",
+    placeholder="Un numéro (11) ou des mots : titre, présentation, objectifs, publics, partenaires…",
+    help="Les majuscules et les accents sont ignorés ; tous les mots doivent figurer dans la fiche.",
+)
+facet_keys = [k for k in fiches.FACETS if k != "statut" or not suivi.statuts.empty]
+cols = st.columns(len(facet_keys))
+chosen_facets = {}
+for col, key in zip(cols, facet_keys, strict=True):
+    chosen_facets[key] = col.multiselect(
+        fiches.FACETS[key], fiches.facet_options(facets, key), key=f"fiches_{key}", placeholder="Tous",
+    )
+
+table = fiches.action_table(shown_plan, suivi.statuts)
+found = fiches.search_actions(shown_plan.actions, query)
+kept = fiches.filter_by_facets(found["action_id"], facets, chosen_facets)
+table = table[table["action_id"].isin(kept)].reset_index(drop=True)
+st.session_state["_ids_affiches"] = [int(i) for i in table["action_id"]]
+
+st.markdown(f"**{fmt.nombre(len(table))} action(s)** sur {fmt.nombre(len(plan.actions))}")
+if table.empty:
+    st.info("Aucune action ne correspond à la recherche et aux filtres : élargissez-les.")
+else:
+    st.dataframe(
+        fiches.display_table(table), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 560),
+        on_select=_on_row, selection_mode="single-row", key="tableau_actions",
+        column_config={"N°": st.column_config.NumberColumn(width="small"),
+                       "Axe": st.column_config.NumberColumn(width="small"),
+                       "Enjeu": st.column_config.TextColumn(width="small"),
+                       "Titre": st.column_config.TextColumn(width="large")},
+    )
+    st.caption("Budget : la somme des lignes chiffrées de l'action (ponctuel, « /an » chaque année, "
+               "« par parcours » à multiplier par leur nombre) ; une action sans ligne chiffrée montre "
+               "sa catégorie. Le tableau ne compte pas les coûts que le plan ne chiffre pas.")

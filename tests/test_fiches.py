@@ -277,3 +277,14 @@ def test_action_detail_with_follow_up(plan_s):
 ])
 def test_format_value(x, unite, expected):
     assert fiches.format_value(x, unite) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("20 000 € par an", "20 000 € par an"),
+    ("5 $ et 10 $", "5 \\$ et 10 \\$"),
+    ("- point\n* étoile", "\\- point  \n\\* étoile"),
+    ("fin 2023 ? (saison)", "fin 2023 ? \\(saison\\)"),
+    (None, ""),
+])
+def test_md_escape(text, expected):
+    assert fiches.md_escape(text) == expected

@@ -476,3 +476,13 @@ def action_detail(plan: Plan, action_id: int, suivi=None) -> ActionDetail | None
 def action_label(action_id: int, titre: str) -> str:
     """"11 – Gérer de l'aire de camping-cars…" for selectors."""
     return f"{int(action_id)} {fmt.DASH} {titre}" if titre else f"{int(action_id)}"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~])")
+
+
+def md_escape(text) -> str:
+    """The plan's verbatim text safe for st.markdown: punctuation escaped, line breaks kept."""
+    if not isinstance(text, str):
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
