@@ -210,7 +210,11 @@ def _series(values: list, kind: str, index) -> pd.Series:
 
 def _periode(readme: pd.DataFrame | None, sheets: dict[str, _Sheet],
              problems: list[Problem]) -> tuple[int, int] | None:
-    """From the `Période` row of Lisez-moi, else the span of the years the rows name."""
+    """From the `Période` row of Lisez-moi, else the span of the years the rows name.
+
+    Without a `Période` row: the years of Budget, ETP and Capacité; the Calendrier dates only if
+    those name no year (a 2022 launch date must not stretch a 2023-2028 plan).
+    """
     if readme is not None and readme.shape[1] >= 2:
         rows = [(1, list(readme.columns[:2]))] + [
             (excel_row(i), list(r)) for i, r in zip(readme.index, readme.iloc[:, :2].itertuples(index=False),
@@ -230,8 +234,9 @@ def _periode(readme: pd.DataFrame | None, sheets: dict[str, _Sheet],
                         ("Capacité", ("annee",))):
         for key in keys:
             years += [int(y) for y in sheets[sheet].frame[key].dropna()]
-    for key in ("debut_prevu", "fin_prevue"):
-        years += [d.year for d in sheets["Calendrier"].frame[key].dropna()]
+    if not years:  # calendar dates outside the period are anomalies: they only count when nothing else does
+        for key in ("debut_prevu", "fin_prevue"):
+            years += [d.year for d in sheets["Calendrier"].frame[key].dropna()]
     if not years:
         problems.append(Problem(README_SHEET, None, None,
                                 "la période du plan est introuvable : ajoutez dans « Lisez-moi » une ligne "
@@ -282,7 +287,8 @@ def _choice(rules: _Rules, name: str, allowed: tuple[str, ...]) -> pa.Check:
     return rules.column(f"choix:{name}", lambda s: s.isin(allowed), message)
 
 
-def _unique(rules: _Rules, frame: pd.DataFrame, keys: list[str], what: str, sheet: str) -> pa.Check:
+def _unique(rules: _Rules, frame: pd.DataFrame, keys: list[str], what: str, sheet: str,
+            describe: Callable[[pd.Series], str] | None = None) -> pa.Check:
     """Duplicates after the first occurrence fail; the message points at the first one."""
     name = f"unique:{sheet}:{'+'.join(keys)}"
 
@@ -293,16 +299,17 @@ def _unique(rules: _Rules, frame: pd.DataFrame, keys: list[str], what: str, shee
     def message(value, row):
         same = (frame[keys] == row[keys].values).all(axis=1)
         first = excel_row(frame.index[same.values.argmax()])
-        shown = " / ".join(_show(row[k]) for k in keys)
-        return (f"{what} « {shown} » figure déjà ligne {first} : chaque {what} doit être unique, "
+        shown = describe(row) if describe else f"{what} « {' / '.join(_show(row[k]) for k in keys)} »"
+        return (f"{shown} figure déjà ligne {first} : chaque {what} doit être unique, "
                 "supprimez le doublon ou corrigez-le.")
     rules.by_name[name] = _Rule(keys[-1], message)
     return pa.Check(fn, name=name, ignore_na=False)
 
 
 def _non_negative(rules: _Rules, what: str) -> pa.Check:
+    """`what` says it in French, gender included: "montant négatif", "quantité négative"."""
     return rules.column(f"positif:{what}", lambda s: s >= 0,
-                        lambda v, r: f"{what} négatif ({_show(v)}) : saisissez un nombre positif ou nul.")
+                        lambda v, r: f"{what} ({_show(v)}) : saisissez un nombre positif ou nul.")
 
 
 def _in_periode(rules: _Rules, periode: tuple[int, int] | None, sheet: str) -> list[pa.Check]:
@@ -365,12 +372,12 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
             "poste": C(checks=[_required(rules, "ce que finance la ligne")]),
             "montant_min": C(checks=[_required(rules, "le montant minimum en euros (le même que le maximum "
                                                       "si le plan donne un seul montant)"),
-                                     _non_negative(rules, "montant")], nullable=True),
+                                     _non_negative(rules, "montant négatif")], nullable=True),
             "montant_max": C(checks=[_required(rules, "le montant maximum en euros (le même que le minimum "
                                                       "si le plan donne un seul montant)"),
-                                     _non_negative(rules, "montant")], nullable=True),
+                                     _non_negative(rules, "montant négatif")], nullable=True),
             "periodicite": C(checks=[_choice(rules, "periodicite", PERIODICITES)]),
-            "quantite": C(checks=[_non_negative(rules, "quantité")], nullable=True),
+            "quantite": C(checks=[_non_negative(rules, "quantité négative")], nullable=True),
             **years,
         }, checks=[
             _le(rules, "Budget", "montant_min", "montant_max",
@@ -391,7 +398,7 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
             "action_id": C(checks=aid, nullable=True),
             "service": C(checks=[_required(rules, "le service qui fournit le temps de travail")]),
             # empty = the plan names the service without a figure (unknown, never zero)
-            "etp": C(checks=[_non_negative(rules, "ETP")], nullable=True),
+            "etp": C(checks=[_non_negative(rules, "ETP négatif")], nullable=True),
             **years,
         }, checks=[_le(rules, "ETP", "annee_debut", "annee_fin",
                        lambda v, r: f"l'année de début ({r['annee_debut']}) est après l'année de fin "
@@ -428,10 +435,11 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
                                    rules.column("parametre_forme", lambda s: s.str.match(HYPOTHESE_RE),
                                                 lambda v, r: f"« {v} » n'est pas un paramètre reconnu : écrivez "
                                                              "« Quantité : <unité> » ou « Part : <porteur> ».")]),
-            "valeur": C(checks=[_non_negative(rules, "valeur")], nullable=True),
+            "valeur": C(checks=[_non_negative(rules, "valeur négative")], nullable=True),
             "action_id": C(checks=aid, nullable=True),
         }, checks=[
-            _unique(rules, f["Hypothèses"], ["parametre", "action_id"], "paramètre de fiche", "Hypothèses"),
+            _unique(rules, f["Hypothèses"], ["parametre", "action_id"], "paramètre d'une fiche", "Hypothèses",
+                    lambda r: f"le paramètre « {r['parametre']} » de la fiche {r['action_id']}"),
             rules.frame("part_100", "valeur",
                         lambda d: ~d["parametre"].str.match(r"^\s*Part\s*:") | d["valeur"].isna()
                         | ((d["valeur"] >= 0) & (d["valeur"] <= 100)),
@@ -441,8 +449,9 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
         "Capacité": pa.DataFrameSchema({
             "service": C(checks=[_required(rules, "le service")]),
             "annee": C(checks=[_required(rules, "l'année")] + _in_periode(rules, periode, "annee"), nullable=True),
-            "etp_disponibles": C(checks=[_non_negative(rules, "nombre d'ETP")], nullable=True),
-        }, checks=[_unique(rules, f["Capacité"], ["service", "annee"], "couple service / année", "Capacité")]),
+            "etp_disponibles": C(checks=[_non_negative(rules, "nombre d'ETP négatif")], nullable=True),
+        }, checks=[_unique(rules, f["Capacité"], ["service", "annee"], "couple service / année", "Capacité",
+                            lambda r: f"le service « {r['service']} » en {r['annee']}")]),
     }
 
 
@@ -521,7 +530,7 @@ def _cross_problems(sheets: dict[str, _Sheet], problems: list[Problem]) -> None:
             if row["enjeu"] not in enjeu_axe:
                 add("Actions", idx, "enjeu", f"l'enjeu {row['enjeu']} n'existe pas dans la feuille « Enjeux » : "
                                              "corrigez-le, ajoutez l'enjeu ou laissez la cellule vide.")
-            elif pd.notna(row["axe"]) and pd.notna(enjeu_axe[row["enjeu"]]) and enjeu_axe[row["enjeu"]] != row["axe"]:
+            elif pd.notna(row["axe"]) and enjeu_axe[row["enjeu"]] in known_axes and enjeu_axe[row["enjeu"]] != row["axe"]:
                 add("Actions", idx, "enjeu", f"l'enjeu {row['enjeu']} appartient à l'axe {enjeu_axe[row['enjeu']]}, "
                                              f"pas à l'axe {row['axe']} de la fiche : corrigez l'enjeu ou l'axe.")
     if "action_id" in sheets["Actions"].keys:
@@ -549,7 +558,8 @@ def _cross_problems(sheets: dict[str, _Sheet], problems: list[Problem]) -> None:
     if {"parametre", "action_id"} <= sheets["Hypothèses"].keys and {"action_id", "periodicite", "unite"} <= \
             sheets["Budget"].keys:
         per_unit = budget[budget["periodicite"] == "par unité"]
-        units = {(a, u.strip().lower()) for a, u in zip(per_unit["action_id"], per_unit["unite"], strict=True)}
+        units = {(a, u.strip().lower()) for a, u in zip(per_unit["action_id"], per_unit["unite"], strict=True)
+                 if u.strip()}
         for idx, row in hyp.iterrows():
             match = HYPOTHESE_RE.match(row["parametre"])
             if not match or match.group(1) != "Quantité" or pd.isna(row["action_id"]):
@@ -557,7 +567,7 @@ def _cross_problems(sheets: dict[str, _Sheet], problems: list[Problem]) -> None:
             if (row["action_id"], match.group(2).strip().lower()) not in units:
                 known = sorted({u for a, u in units if a == row["action_id"]})
                 hint = (f"les unités de ses lignes « par unité » sont : {', '.join(known)}" if known
-                        else "elle n'a aucune ligne « par unité » dans « Budget »")
+                        else "elle n'a aucune ligne « par unité » avec une unité dans « Budget »")
                 add("Hypothèses", idx, "parametre",
                     f"« {match.group(2)} » n'est l'unité d'aucune ligne « par unité » de la fiche {row['action_id']} "
                     f"({hint}) : corrigez le paramètre ou la fiche.")
