@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
+
+from dashboard import fmt
 
 # Okabe-Ito: colour-blind-safe, one colour per axe (cycled past eight axes).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -39,4 +42,274 @@ def style(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     )
     fig.update_xaxes(gridcolor="#E5E8EC", zerolinecolor="#C9CED4")
     fig.update_yaxes(gridcolor="#E5E8EC", zerolinecolor="#C9CED4")
+    return fig
+
+
+# === Budget, ETP et vue d'ensemble (issue 3) ================================================
+# Ranges are drawn as ranges: a solid bar to the minimum, a lighter segment up to the maximum.
+
+LIGHT = 0.35  # opacity of the min → max segment
+NEUTRAL = "#4C566A"  # bars that are not an axe (porteurs, services)
+
+
+def _short(text, n: int = 48) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _eur(x) -> str:
+    return fmt.euros(x)
+
+
+def _range_text(lo, hi) -> str:
+    return fmt.fourchette(lo, hi)
+
+
+def range_traces(labels, lo, hi, colors, name: str = "") -> list[go.Bar]:
+    """Two stacked horizontal bars per label: solid to min, light from min to max."""
+    lo = [float(x) for x in lo]
+    hi = [float(x) for x in hi]
+    texts = [_range_text(a, b) if b else "0 €" for a, b in zip(lo, hi, strict=True)]
+    common = {"y": list(labels), "orientation": "h", "marker_color": list(colors), "showlegend": False,
+              "hovertemplate": "%{y}<br>%{customdata}<extra></extra>", "customdata": texts}
+    return [
+        go.Bar(x=lo, name=f"{name} minimum", **common),
+        go.Bar(x=[b - a for a, b in zip(lo, hi, strict=True)], name=f"{name} jusqu'au maximum", text=texts,
+               textposition="outside", cliponaxis=False, marker_opacity=LIGHT, **common),
+    ]
+
+
+def budget_split_figure(table: pd.DataFrame, label_col: str, title: str, colors=None,
+                        height: int | None = None) -> go.Figure:
+    """One-off (left) and annual (right) ranges per row of a budget_by table."""
+    from plotly.subplots import make_subplots  # noqa: PLC0415
+
+    labels = [_short(x) for x in table[label_col]]
+    if colors is None:
+        colors = [axe_color(a) for a in table["axe"]] if "axe" in table else [NEUTRAL] * len(table)
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.12,
+                        subplot_titles=("Ponctuel (dépenses uniques)", "Récurrent (par an)"))
+    for col, prefix in ((1, "unique"), (2, "annuel")):
+        for trace in range_traces(labels, table[f"{prefix}_min"], table[f"{prefix}_max"], colors):
+            fig.add_trace(trace, row=1, col=col)
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    fig.update_xaxes(ticksuffix=" €", rangemode="tozero")
+    for col, prefix in ((1, "unique"), (2, "annuel")):
+        top = float(table[f"{prefix}_max"].max() or 0)
+        fig.update_xaxes(range=[0, max(top * 1.45, 1)], row=1, col=col)
+    style(fig, title, height=height or max(300, 110 + 42 * len(table)))
+    fig.update_annotations(font_size=15)
+    return fig
+
+
+def budget_treemap(by_action: pd.DataFrame, axes: pd.DataFrame, enjeux: pd.DataFrame, title: str) -> go.Figure:
+    """Axe → enjeu → action, sized by the maximum over the period (hover shows the range)."""
+    a = by_action[by_action["periode_max"] > 0]
+    ids, labels, parents, values, colors, hover = [], [], [], [], [], []
+
+    def add(i, label, parent, lo, hi, color):
+        ids.append(i)
+        labels.append(label)
+        parents.append(parent)
+        values.append(float(hi))
+        colors.append(color)
+        hover.append(_range_text(lo, hi))
+
+    libelle_axe = dict(zip(axes["axe"], axes["libelle"], strict=True))
+    libelle_enjeu = dict(zip(enjeux["enjeu"], enjeux["libelle"], strict=True))
+    for axe, ga in a.groupby("axe"):
+        color = axe_color(axe)
+        add(f"axe-{axe}", f"{axe_label(axe)} – {_short(libelle_axe.get(axe, ''), 30)}", "",
+            ga["periode_min"].sum(), ga["periode_max"].sum(), color)
+        for enjeu, ge in ga.groupby("enjeu"):
+            parent = f"axe-{axe}"
+            if enjeu:
+                add(f"enjeu-{enjeu}", f"{enjeu} {_short(libelle_enjeu.get(enjeu, ''), 30)}", parent,
+                    ge["periode_min"].sum(), ge["periode_max"].sum(), color)
+                parent = f"enjeu-{enjeu}"
+            for r in ge.itertuples():
+                add(f"action-{r.action_id}", f"{r.action_id}. {_short(r.titre, 34)}", parent,
+                    r.periode_min, r.periode_max, color)
+    fig = go.Figure(go.Treemap(
+        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
+        marker={"colors": colors, "line": {"color": "white", "width": 2}}, customdata=hover,
+        texttemplate="%{label}<br>%{customdata}", hovertemplate="%{label}<br>%{customdata}<extra></extra>",
+        tiling={"pad": 2}, pathbar={"visible": True},
+    ))
+    style(fig, title, height=560)
+    fig.update_layout(margin={"l": 5, "r": 5, "t": 70, "b": 5})
+    return fig
+
+
+def projection_figure(par_annee_axe: pd.DataFrame, totaux: pd.DataFrame, title: str) -> go.Figure:
+    """Minimum planned per year stacked by axe, with the yearly total minimum and maximum as lines."""
+    fig = go.Figure()
+    years = [str(y) for y in totaux["annee"]]
+    for axe, g in par_annee_axe.dropna(subset=["axe"]).groupby("axe"):
+        g = g.set_index("annee").reindex(totaux["annee"]).fillna(0.0)
+        fig.add_trace(go.Bar(x=years, y=g["montant_min"], name=axe_label(axe), marker_color=axe_color(axe),
+                             customdata=[_range_text(a, b) for a, b in zip(g["montant_min"], g["montant_max"], strict=True)],
+                             hovertemplate=f"{axe_label(axe)} · %{{x}}<br>%{{customdata}}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=years, y=totaux["montant_max"], name="Total maximum", mode="lines+markers+text",
+                             line={"color": "#333333", "dash": "dash"}, text=[_eur(v) for v in totaux["montant_max"]],
+                             textposition="top center", hovertemplate="Maximum %{x} : %{text}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=years, y=totaux["montant_min"], name="Total minimum", mode="lines+markers",
+                             line={"color": "#333333"}, hovertemplate="Minimum %{x} : %{y:,.0f} €<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", title=None)
+    fig.update_yaxes(ticksuffix=" €", rangemode="tozero", range=[0, float(totaux["montant_max"].max() or 1) * 1.18])
+    return style(fig, title, height=460)
+
+
+def porteur_figure(by_porteur: pd.DataFrame, title: str) -> go.Figure:
+    """Per porteur: one-off and annual ranges (neutral colour: a porteur is not an axe)."""
+    return budget_split_figure(by_porteur, "porteur", title, colors=[NEUTRAL] * len(by_porteur))
+
+
+def count_bars(labels, counts, colors, title: str, suffix: str = "", height: int | None = None) -> go.Figure:
+    """Horizontal bars with their value written at the end (counts, ETP)."""
+    fig = go.Figure(go.Bar(y=list(labels), x=list(counts), orientation="h", marker_color=list(colors),
+                           text=[f"{fmt_num(v)}{suffix}" for v in counts], textposition="outside", cliponaxis=False,
+                           hovertemplate="%{y} : %{text}<extra></extra>"))
+    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    fig.update_xaxes(rangemode="tozero", range=[0, max([float(c) for c in counts] + [1]) * 1.25])
+    return style(fig, title, height=height or max(260, 110 + 40 * len(list(labels))))
+
+
+def fmt_num(v) -> str:
+    return fmt.nombre(v, 2)
+
+
+def etp_service_figure(service_axe: pd.DataFrame, title: str) -> go.Figure:
+    """ETP per service, stacked by axe."""
+    fig = go.Figure()
+    order = service_axe.groupby("service")["etp"].sum().sort_values(ascending=False).index
+    labels = [_short(s, 40) for s in order]
+    for axe, g in service_axe.groupby("axe"):
+        g = g.set_index("service").reindex(order)["etp"].fillna(0.0)
+        fig.add_trace(go.Bar(y=labels, x=g.values, orientation="h", name=axe_label(axe), marker_color=axe_color(axe),
+                             hovertemplate=f"{axe_label(axe)} · %{{y}} : %{{x:.2f}} ETP<extra></extra>"))
+    totals = service_axe.groupby("service")["etp"].sum().reindex(order)
+    fig.add_trace(go.Scatter(y=labels, x=totals.values, mode="text", text=[f"  {fmt_num(v)} ETP" for v in totals],
+                             textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    fig.update_xaxes(rangemode="tozero", range=[0, max(float(totals.max() or 0), 0.1) * 1.3], title="ETP")
+    return style(fig, title, height=max(300, 130 + 44 * len(order)))
+
+
+def capacity_figure(table: pd.DataFrame, title: str) -> go.Figure:
+    """Allocated ETP per service for one year, against the available capacity (unknown said so)."""
+    over = table["statut"] == "surallocation"
+    colors = ["#D55E00" if o else "#0072B2" for o in over]
+    labels = [_short(s, 40) for s in table["service"]]
+    fig = go.Figure(go.Bar(y=labels, x=table["alloue"], orientation="h", marker_color=colors, name="ETP alloués",
+                           hovertemplate="%{y} : %{x:.2f} ETP alloués<extra></extra>"))
+    known = table["disponible"].notna()
+    fig.add_trace(go.Scatter(y=[lab for lab, k in zip(labels, known, strict=True) if k], x=table.loc[known, "disponible"],
+                             mode="markers", name="ETP disponibles",
+                             marker={"symbol": "line-ns", "size": 30, "line": {"width": 4, "color": "#000000"}},
+                             hovertemplate="%{y} : %{x:.2f} ETP disponibles<extra></extra>"))
+    notes = [("surallocation" if s == "surallocation" else "capacité inconnue" if s == "capacité inconnue" else "")
+             for s in table["statut"]]
+    top = max(float(table["alloue"].max() or 0), float(table["disponible"].max()) if known.any() else 0, 0.1)
+    fig.add_trace(go.Scatter(y=labels, x=table["alloue"], mode="text", text=[f"  {fmt_num(v)} ETP {n}" for v, n in
+                                                                             zip(table["alloue"], notes, strict=True)],
+                             textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False))
+    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    fig.update_xaxes(rangemode="tozero", range=[0, top * 1.6], title="ETP")
+    return style(fig, title, height=max(300, 130 + 44 * len(table)))
+
+
+def prevu_realise_figure(table: pd.DataFrame, title: str, unit: str = "€") -> go.Figure:
+    """Per year: the planned range (light bar min → max) and what was realised (dark marker)."""
+    years = [str(y) for y in table["annee"]]
+    fig = go.Figure()
+    if "prevu_min" in table:
+        lo, hi = table["prevu_min"], table["prevu_max"]
+        fig.add_trace(go.Bar(x=years, y=hi - lo, base=lo, name="Prévu (fourchette)", marker_color=GREY,
+                             marker_opacity=0.6, customdata=[_range_text(a, b) for a, b in zip(lo, hi, strict=True)],
+                             hovertemplate="Prévu %{x} : %{customdata}<extra></extra>"))
+    else:
+        fig.add_trace(go.Bar(x=years, y=table["prevu"], name="Prévu", marker_color=GREY, marker_opacity=0.6))
+    fig.add_trace(go.Scatter(x=years, y=table["realise"], mode="markers", name="Réalisé",
+                             marker={"symbol": "diamond", "size": 16, "color": "#000000"}))
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(ticksuffix=f" {unit}", rangemode="tozero")
+    return style(fig, title, height=380)
+
+
+def lead_title(labels, values, what: str, verb: str = "porte") -> str:
+    """A title that states the message: which label leads, with its share of the total."""
+    values = [0.0 if pd.isna(v) else float(v) for v in values]
+    total = sum(values)
+    if not total:
+        return f"Aucun {what} dans la sélection"
+    i = max(range(len(values)), key=values.__getitem__)
+    return f"{list(labels)[i]} {verb} {fmt.pct(100 * values[i] / total)} du {what}"
+
+
+# --- Indicateurs -----------------------------------------------------------------------------
+
+FAVORABLE_COLOR, DEFAVORABLE_COLOR = "#0072B2", "#D55E00"  # Okabe-Ito blue / vermillion
+UNIT_AXIS = {"nombre": "Nombre", "€": "Montant (€)", "%": "Taux (%)"}
+
+
+def _fr(x: float, unite: str) -> str:
+    from dashboard import fmt  # noqa: PLC0415
+
+    if unite == "€":
+        return fmt.euros(x)
+    if unite == "%":
+        return fmt.pct(x, 1)
+    return fmt.nombre(x, 1)
+
+
+def indicateur_tendance(evo, title: str, unite: str, height: int = 420) -> go.Figure:
+    """One indicator's results per year (solid line) and objectives (dashed line, open markers).
+
+    `evo`: rows of metrics.indicateur_evolution for one indicator (annee, resultat, objectif).
+    Years are categories so that every year of the period shows, collected or not.
+    """
+    fig = go.Figure()
+    years = [str(int(y)) for y in evo["annee"]]
+    res = evo["resultat"].astype(float)
+    fig.add_trace(go.Scatter(
+        x=years, y=res, name="Résultat", mode="lines+markers+text", connectgaps=False,
+        line={"color": PALETTE[0], "width": 3}, marker={"size": 10},
+        text=["" if v != v else _fr(v, unite) for v in res], textposition="top center",
+        hovertemplate="%{x} : %{text}<extra>Résultat</extra>",
+    ))
+    obj = evo["objectif"].astype(float)
+    if obj.notna().any():
+        fig.add_trace(go.Scatter(
+            x=years, y=obj, name="Objectif", mode="lines+markers", connectgaps=True,
+            line={"color": GREY, "width": 2, "dash": "dash"},
+            marker={"size": 11, "symbol": "diamond-open", "color": "#5A6169"},
+            customdata=["" if v != v else _fr(v, unite) for v in obj],
+            hovertemplate="%{x} : %{customdata}<extra>Objectif</extra>",
+        ))
+    style(fig, title, height)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, title=None)
+    top = max([v for v in [*res, *obj] if v == v] or [1.0])
+    fig.update_yaxes(title=UNIT_AXIS.get(unite, unite), rangemode="tozero",
+                     range=[0, 100 if unite == "%" else top * 1.18])
+    return fig
+
+
+def completude_porteurs(par_porteur, title: str, height: int | None = None) -> go.Figure:
+    """Per porteur, indicators with a result for the year and those still to collect (stacked bars)."""
+    d = par_porteur.iloc[::-1]  # the porteur with most left to collect on top
+    fig = go.Figure()
+    for col, name, color in (("renseignes", "Renseignés", FAVORABLE_COLOR), ("manquants", "À collecter", "#E69F00")):
+        fig.add_trace(go.Bar(
+            y=d["porteur"], x=d[col], name=name, orientation="h", marker_color=color,
+            text=[str(int(v)) if v else "" for v in d[col]], textposition="inside",
+            hovertemplate="%{y} : %{x} indicateur(s)<extra>" + name + "</extra>",
+        ))
+    style(fig, title, height or max(300, 90 + 42 * len(d)))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="Indicateurs", rangemode="tozero")
+    fig.update_yaxes(title=None, automargin=True)
     return fig

@@ -384,6 +384,18 @@ def etp_sans_capacite(plan: Plan) -> pd.DataFrame:
 
 
 # --- Prévu / réalisé -------------------------------------------------------------------------
+def etp_non_chiffres(plan: Plan) -> pd.DataFrame:
+    """ETP lines where the plan names staff time without a figure (ETP empty): out of every total."""
+    e = etp_lines(plan)
+    return e[e["etp"].isna()].reset_index(drop=True)
+
+
+def etp_service_axe(plan: Plan) -> pd.DataFrame:
+    """service, axe, etp: who staffs which axe."""
+    e = etp_lines(plan).dropna(subset=["etp"])
+    return e.groupby(["service", "axe"], as_index=False)["etp"].sum()
+
+
 
 def _year_axe_grid(plan: Plan) -> pd.DataFrame:
     """Every (year of the period, axe of the actions) pair."""

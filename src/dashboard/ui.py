@@ -80,3 +80,22 @@ def get_suivi():
     from dashboard.store import Suivi
 
     return Suivi()
+
+
+# --- Tableaux téléchargeables (pages Pilotage, issue 3) ----------------------------------------
+
+def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=None, height="auto",
+                        caption: str | None = None) -> None:
+    """A French-formatted table on screen and its formatted Excel file (real numbers) to download."""
+    from dashboard import export
+
+    shown = export.for_display(df, overrides=overrides, ranges=ranges)
+    st.dataframe(shown, hide_index=True, height=height)
+    left, right = st.columns([3, 1])
+    if caption:
+        left.caption(caption)
+    right.download_button(
+        "Télécharger (Excel)", data=lambda: export.to_excel(df, overrides=overrides, title=file_stem),
+        file_name=f"{file_stem}.xlsx", mime=export.XLSX_MIME, key=f"dl_{key}", on_click="ignore",
+        icon=":material/download:",
+    )

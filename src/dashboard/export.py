@@ -1,0 +1,157 @@
+"""Tables as users read them: French headers, French-formatted numbers on screen, and the same
+tables as formatted Excel files (real numbers, euro/decimal formats, frozen header row)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from dashboard import fmt
+
+# key -> (French header, kind); kind: euro, etp, pct, int, annee, text
+COLUMNS: dict[str, tuple[str, str]] = {
+    "axe": ("Axe", "int"),
+    "libelle": ("Libellé", "text"),
+    "enjeu": ("Enjeu", "text"),
+    "action_id": ("N° action", "int"),
+    "titre": ("Action", "text"),
+    "porteur": ("Porteur", "text"),
+    "poste": ("Poste", "text"),
+    "unique_min": ("Ponctuel min (€)", "euro"),
+    "unique_max": ("Ponctuel max (€)", "euro"),
+    "annuel_min": ("Annuel min (€ par an)", "euro"),
+    "annuel_max": ("Annuel max (€ par an)", "euro"),
+    "par_unite_min": ("Par unité chiffré min (€)", "euro"),
+    "par_unite_max": ("Par unité chiffré max (€)", "euro"),
+    "periode_min": ("Total période min (€)", "euro"),
+    "periode_max": ("Total période max (€)", "euro"),
+    "lignes_non_comptees": ("Lignes hors totaux", "int"),
+    "montant_min": ("Montant min (€)", "euro"),
+    "montant_max": ("Montant max (€)", "euro"),
+    "total_min": ("Total min (€)", "euro"),
+    "total_max": ("Total max (€)", "euro"),
+    "periodicite": ("Périodicité", "text"),
+    "unite": ("Unité", "text"),
+    "quantite": ("Quantité", "etp"),
+    "annee": ("Année", "annee"),
+    "annee_debut": ("Année début", "annee"),
+    "annee_fin": ("Année fin", "annee"),
+    "raison": ("Raison", "text"),
+    "motif": ("Ce qui n'est pas compté", "text"),
+    "categorie_budget": ("Catégorie budget", "text"),
+    "budget_previsionnel": ("Budget prévisionnel (texte du plan)", "text"),
+    "extrait": ("Extrait du plan", "text"),
+    "note": ("Note", "text"),
+    "actions": ("Actions", "int"),
+    "indicateurs": ("Indicateurs", "int"),
+    "etp": ("ETP", "etp"),
+    "part": ("Part des ETP (%)", "pct"),
+    "service": ("Service", "text"),
+    "alloue": ("ETP alloués", "etp"),
+    "disponible": ("ETP disponibles", "etp"),
+    "ecart": ("Marge (ETP)", "etp"),
+    "statut": ("Situation", "text"),
+    "prevu_min": ("Prévu min (€)", "euro"),
+    "prevu_max": ("Prévu max (€)", "euro"),
+    "prevu": ("Prévu (ETP)", "etp"),
+    "realise": ("Réalisé", "euro"),
+    "parametre": ("Paramètre", "text"),
+    "valeur": ("Valeur", "etp"),
+    "explication": ("Explication", "text"),
+}
+
+EXCEL_FORMATS = {"euro": '#,##0 "€"', "etp": "#,##0.00", "pct": '0.0" %"', "int": "0", "annee": "0"}
+LONG_TEXT = 60  # characters: wider columns wrap
+
+
+def spec_for(df: pd.DataFrame, overrides: dict[str, tuple[str, str]] | None = None) -> dict[str, tuple[str, str]]:
+    """Header and kind of each column of df (unknown keys keep their name, as text)."""
+    spec = {**COLUMNS, **(overrides or {})}
+    return {c: spec.get(c, (str(c), "text")) for c in df.columns}
+
+
+def _cell_text(value, kind: str) -> str:
+    if kind == "euro":
+        return fmt.euros(value)
+    if kind == "etp":
+        return fmt.nombre(value, 2)
+    if kind == "pct":
+        return fmt.pct(value, 1)
+    if kind in ("int", "annee"):
+        return "—" if fmt._missing(value) else (str(int(value)) if kind == "annee" else fmt.nombre(value))
+    return "" if fmt._missing(value) else str(value)
+
+
+def for_display(df: pd.DataFrame, overrides: dict[str, tuple[str, str]] | None = None,
+                ranges: dict[str, tuple[str, str, str]] | None = None) -> pd.DataFrame:
+    """The table as text for st.dataframe: French headers, `1 234 €`, `0,5`.
+
+    ranges: {new header: (min key, max key, position key)} replaces a min/max pair by one
+    `5 000 – 10 000 €` column (never an average).
+    """
+    spec = spec_for(df, overrides)
+    out = pd.DataFrame(index=df.index)
+    consumed = {k for lo, hi, _ in (ranges or {}).values() for k in (lo, hi)}
+    range_at = {lo: (label, lo, hi) for label, (lo, hi, _) in (ranges or {}).items()}
+    for c in df.columns:
+        if c in range_at:
+            label, lo, hi = range_at[c]
+            out[label] = [fmt.fourchette(a, b) for a, b in zip(df[lo], df[hi], strict=True)]
+        if c in consumed:
+            continue
+        label, kind = spec[c]
+        out[label] = [_cell_text(v, kind) for v in df[c]]
+    return out.reset_index(drop=True)
+
+
+def to_excel(df: pd.DataFrame, sheet: str = "Tableau", overrides: dict[str, tuple[str, str]] | None = None,
+             title: str | None = None) -> bytes:
+    """A formatted .xlsx of df: French headers, euro/decimal formats, frozen header, sized columns.
+
+    Numbers stay numbers (the reader can sum them); `title`, if given, goes in the sheet's
+    document properties, not above the header, so the header stays on row 1.
+    """
+    spec = spec_for(df, overrides)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    if title:
+        wb.properties.title = title
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="0072B2")
+    for j, c in enumerate(df.columns, start=1):
+        cell = ws.cell(row=1, column=j, value=spec[c][0])
+        cell.font, cell.fill = header_font, header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, row in enumerate(df.itertuples(index=False), start=2):
+        for j, (c, v) in enumerate(zip(df.columns, row, strict=True), start=1):
+            kind = spec[c][1]
+            if fmt._missing(v):
+                v = None
+            elif kind in EXCEL_FORMATS:
+                v = float(v) if kind in ("euro", "etp", "pct") else int(v)
+            else:
+                v = str(v)
+            cell = ws.cell(row=i, column=j, value=v)
+            if kind in EXCEL_FORMATS:
+                cell.number_format = EXCEL_FORMATS[kind]
+            elif v and len(v) > LONG_TEXT:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for j, c in enumerate(df.columns, start=1):
+        label, kind = spec[c]
+        values = [_cell_text(v, kind) for v in df[c]]
+        width = max([len(label), *(len(v) for v in values)] or [10]) + 2
+        ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), LONG_TEXT)
+    ws.freeze_panes = "A2"
+    if len(df.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{len(df) + 1}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
