@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import fiches, fmt, metrics, ui
+from dashboard import export, fiches, fmt, metrics, ui
 
 log = logging.getLogger("dashboard")
 
@@ -153,6 +153,12 @@ else:
                        "Axe": st.column_config.NumberColumn(width="small"),
                        "Enjeu": st.column_config.TextColumn(width="small"),
                        "Titre": st.column_config.TextColumn(width="large")},
+    )
+    st.download_button(
+        "Télécharger le tableau (Excel)",
+        export.to_excel(fiches.export_table(table), sheet="Fiches actions", overrides=fiches.EXCEL_SPEC,
+                        title="Fiches actions du plan"),
+        file_name="fiches_actions.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
     )
     st.caption("Budget : la somme des lignes chiffrées de l'action (ponctuel, « /an » chaque année, "
                "« par parcours » à multiplier par leur nombre) ; une action sans ligne chiffrée montre "

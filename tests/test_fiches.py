@@ -156,8 +156,29 @@ def test_display_and_export_tables(plan_s):
     assert shown.set_index("N°").loc[4, "Statut"] == fiches.NO_STATUS
     assert shown.set_index("N°").loc[30, "Enjeu"] == "—"
     exported = fiches.export_table(t)
-    assert exported.set_index("N°").loc[11, "Budget annuel max (€/an)"] == 23000
-    assert exported["ETP"].dtype == float
+    assert set(exported.columns) <= set(fiches.EXCEL_SPEC)
+    assert exported.set_index("action_id").loc[11, "budget_annuel_max"] == 23000
+    assert exported["etp"].dtype == float
+
+
+def test_excel_download(plan_s):
+    """The downloaded workbook: French headers on row 1, numbers as numbers, euro format."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from dashboard import export
+
+    data = export.to_excel(fiches.export_table(fiches.action_table(plan_s)), sheet="Fiches actions",
+                           overrides=fiches.EXCEL_SPEC)
+    ws = load_workbook(io.BytesIO(data)).active
+    headers = [c.value for c in ws[1]]
+    assert headers[:4] == ["N°", "Axe", "Enjeu", "Titre"] and "Budget annuel max (€/an)" in headers
+    row11 = next(r for r in ws.iter_rows(min_row=2) if r[0].value == 11)
+    cell = row11[headers.index("Budget annuel max (€/an)")]
+    assert cell.value == 23000 and "€" in cell.number_format
+    assert row11[headers.index("ETP")].value == pytest.approx(0.6)
+    assert ws.freeze_panes == "A2"
 
 
 @pytest.mark.parametrize(("statuts", "expected"), [

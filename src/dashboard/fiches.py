@@ -240,10 +240,19 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=TABLE_HEADERS)
 
 
+# Header and kind (export.EXCEL_FORMATS) of every column of the Excel download.
+EXCEL_SPEC: dict[str, tuple[str, str]] = {
+    **{k: (v, "text") for k, v in TABLE_HEADERS.items()},
+    "action_id": ("N°", "int"),
+    "axe": ("Axe", "int"),
+    "etp": ("ETP", "etp"),
+    **{k: (v, "euro") for k, v in EXPORT_HEADERS.items()},
+}
+
+
 def export_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The table for the Excel download: French headers, numbers left as numbers."""
-    cols = [k for k in TABLE_HEADERS if k in table.columns] + list(EXPORT_HEADERS)
-    return table[cols].rename(columns={**TABLE_HEADERS, **EXPORT_HEADERS, "etp": "ETP"})
+    """The table for the Excel download (keys of EXCEL_SPEC): numbers left as numbers."""
+    return table[[k for k in TABLE_HEADERS if k in table.columns] + list(EXPORT_HEADERS)].copy()
 
 
 # --- Facettes (filtres de la page) -----------------------------------------------------------
