@@ -152,7 +152,7 @@ CASES = [
      "Budget", "Montant min (€)", "dépasse le maximum"),
     ("montant négatif", put("Budget", "Montant max (€)", -5000, ANNUEL),
      "Budget", "Montant max (€)", "montant négatif"),
-    ("quantité négative", put("Budget", "Quantité", -2, A4_PAR_UNITE), "Budget", "Quantité", "négatif"),
+    ("quantité négative", put("Budget", "Quantité", -2, A4_PAR_UNITE), "Budget", "Quantité", "quantité négative"),
     ("ETP négatif", put("ETP", "ETP", -0.5, {"ETP": 0.5}), "ETP", "ETP", "ETP négatif"),
     ("capacité négative", put("Capacité", "ETP disponibles", -1, 2), "Capacité", "ETP disponibles", "négatif"),
     ("année de budget hors période", put("Budget", "Année début", 2035, ANNUEL),
