@@ -28,16 +28,16 @@ c[3].metric("ETP chiffrés", fmt.etp(over["etp"].sum()), help="Temps de travail 
 c[4].metric("Indicateurs", fmt.nombre(len(plan.indicateurs)))
 
 n_chiffre = int(cats.loc[cats["categorie_budget"] == "chiffré", "actions"].sum())
-left, right = st.columns([1.4, 1])
+labels = [f"{charts.axe_label(a)} – {lib}" for a, lib in zip(over["axe"], over["libelle"], strict=True)]
+title = charts.lead_title([charts.axe_label(a) for a in over["axe"]], over["periode_max"],
+                          "budget chiffré maximum sur la période")
+st.plotly_chart(charts.budget_split_figure(over.assign(label=labels), "label", title), config={"displayModeBar": False})
+st.caption("Barre pleine : montant minimum ; partie claire : jusqu'au maximum. Ne compte pas les "
+           f"{len(plan.actions) - n_chiffre} action(s) sans chiffrage ni les lignes « par unité » sans quantité "
+           "(détail : page Budget).")
+
+left, right = st.columns(2)
 with left:
-    labels = [f"{charts.axe_label(a)} – {lib}" for a, lib in zip(over["axe"], over["libelle"], strict=True)]
-    title = charts.lead_title([charts.axe_label(a) for a in over["axe"]], over["periode_max"],
-                              "budget chiffré maximum sur la période")
-    st.plotly_chart(charts.budget_split_figure(over.assign(label=labels), "label", title),
-                    config={"displayModeBar": False})
-    st.caption("Barre pleine : montant minimum ; partie claire : jusqu'au maximum. Ne compte pas les "
-               f"{len(plan.actions) - n_chiffre} action(s) sans chiffrage ni les lignes « par unité » sans quantité.")
-with right:
     st.plotly_chart(charts.count_bars(
         [f"{charts.axe_label(a)} – {charts._short(lib, 28)}" for a, lib in zip(over["axe"], over["libelle"], strict=True)],
         over["actions"], [charts.axe_color(a) for a in over["axe"]],
@@ -45,20 +45,20 @@ with right:
                           "regroupe")),
         config={"displayModeBar": False})
     st.caption("Nombre de fiches action par axe (toutes catégories de budget).")
-
-st.subheader("Ce que les totaux laissent de côté")
-left, right = st.columns([1, 1.4])
-with left:
+with right:
     colors = [charts.PALETTE[0] if c == "chiffré" else charts.GREY for c in cats["categorie_budget"]]
     st.plotly_chart(charts.count_bars(
         cats["categorie_budget"], cats["actions"], colors,
         f"{fmt.nombre(n_chiffre)} action(s) sur {fmt.nombre(len(plan.actions))} ont un montant chiffré"),
         config={"displayModeBar": False})
-    st.caption("Catégorie de budget de chaque fiche action ; seules les actions « chiffré » entrent dans les totaux en euros.")
-with right:
-    table = over[["axe", "libelle", "actions", "unique_min", "unique_max", "annuel_min", "annuel_max", "etp",
-                  "indicateurs", "lignes_non_comptees"]]
-    ui.table_with_download(table, "vue_ensemble_par_axe", "overview_axes",
-                           ranges={"Ponctuel (€)": ("unique_min", "unique_max", "unique_min"),
-                                   "Annuel (€ par an)": ("annuel_min", "annuel_max", "annuel_min")},
-                           caption="Par axe ; « Lignes hors totaux » : montants par unité dont la quantité n'est pas fixée.")
+    st.caption("Catégorie de budget de chaque fiche action ; seules les actions « chiffré » entrent dans les "
+                "totaux en euros. Les autres : temps de travail seul, budget constant, à définir, plan muet.")
+
+st.subheader("Chiffres par axe")
+table = over[["axe", "libelle", "actions", "unique_min", "unique_max", "annuel_min", "annuel_max", "etp",
+              "indicateurs", "lignes_non_comptees"]]
+ui.table_with_download(table, "vue_ensemble_par_axe", "overview_axes",
+                       ranges={"Ponctuel (€)": ("unique_min", "unique_max", ""),
+                               "Annuel (€ par an)": ("annuel_min", "annuel_max", "")},
+                       caption="« Lignes hors totaux » : montants par unité dont la quantité n'est pas fixée "
+                               "(feuille « Hypothèses »).")

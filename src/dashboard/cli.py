@@ -42,8 +42,88 @@ def validate_plan(args: argparse.Namespace) -> int:
     return OK
 
 
+def _summary_suivi(db: str | None):
+    """The follow-up store's values for `summary`, or None (no --db / DASHBOARD_DB, or no reader yet)."""
+    import os  # noqa: PLC0415
+
+    url = db or os.environ.get("DASHBOARD_DB")
+    if not url:
+        return None
+    from dashboard import store  # noqa: PLC0415
+
+    if not hasattr(store, "load_suivi") or not hasattr(store, "open_engine"):
+        return None
+    return store.load_suivi(store.open_engine(url))
+
+
+def summary_text(s: dict) -> str:
+    """The summary dict (metrics.summary) as French text for the terminal."""
+    from dashboard import fmt  # noqa: PLC0415
+
+    n, b = fmt.nombre, s["budget"]
+    lo, hi = s["periode"]
+    lines = [f"Schéma de développement touristique {lo}-{hi} : {n(s['actions'])} fiches action, "
+             f"{n(s['indicateurs'])} indicateurs",
+             "Budget chiffré (hypothèses du classeur) :",
+             f"  ponctuel : {fmt.fourchette(b['unique_min'], b['unique_max'])}",
+             f"  récurrent : {fmt.fourchette(b['annuel_min'], b['annuel_max'])} par an",
+             f"  par unité (quantité fixée) : {fmt.fourchette(b['par_unite_min'], b['par_unite_max'])}",
+             f"  total {lo}-{hi} : {fmt.fourchette(b['periode_min'], b['periode_max'])}",
+             f"ETP chiffrés : {fmt.etp(s['etp'])}",
+             "Par axe :"]
+    for a in s["axes"]:
+        lines.append(f"  Axe {a['axe']} – {a['libelle']}")
+        lines.append(f"    {n(a['actions'])} actions · ponctuel {fmt.fourchette(a['budget_unique_min'], a['budget_unique_max'])}"
+                     f" · récurrent {fmt.fourchette(a['budget_annuel_min'], a['budget_annuel_max'])} par an"
+                     f" · {fmt.etp(a['etp'])}")
+        for u in a["budget_par_unite"]:
+            qty = "quantité non fixée, hors totaux" if u["quantite"] is None else f"quantité {n(u['quantite'], 2)}"
+            lines.append(f"    par unité : action {u['action_id']}, "
+                         f"{fmt.fourchette(u['montant_unitaire_min'], u['montant_unitaire_max'])} par {u['unite']} ({qty})")
+    nc = s["non_comptes"]
+    cats = ", ".join(f"{c} {n(k)}" for c, k in s["categories"].items() if c != "chiffré")
+    lines.append("Ce que les totaux ne comptent pas :")
+    lines.append(f"  {n(nc['actions_sans_chiffrage'])} actions sans montant chiffré ({cats})")
+    lines.append(f"  {n(nc['lignes_par_unite_sans_quantite'])} ligne(s) « par unité » sans quantité ; "
+                 f"{n(nc['lignes_uniques_sans_annee'])} dépense(s) ponctuelle(s) sans année (comptées, hors projection)")
+    for r in s.get("realise", []):
+        lines.append(f"Réalisé {r['annee']} : {fmt.euros(r['depenses'])} "
+                     f"(prévu {fmt.fourchette(r['prevu_min'], r['prevu_max'])})")
+    return "\n".join(lines)
+
+
 def summary(args: argparse.Namespace) -> int:
-    raise NotImplementedError  # issue 3 (+ issue 4: --as-of, en_retard)
+    """The overview's figures (metrics.summary): French text, or JSON with --json."""
+    import json  # noqa: PLC0415
+    import logging  # noqa: PLC0415
+    import os  # noqa: PLC0415
+    from datetime import date  # noqa: PLC0415
+
+    from dashboard import metrics, plan  # noqa: PLC0415
+
+    as_of = None
+    if getattr(args, "as_of", None):
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            print(f"Date de situation invalide « {args.as_of} » : écrivez-la AAAA-MM-JJ (par exemple 2025-06-30).")
+            return USAGE
+    path = args.plan or os.environ.get("DASHBOARD_PLAN") or str(plan.DEFAULT_PLAN_PATH)
+    try:
+        p = plan.load_plan(path)
+    except plan.PlanError as err:
+        print(f"Le classeur du plan « {path} » a {len(err.problems)} problème(s) : lancez "
+              "« python -m dashboard validate-plan » pour la liste.")
+        return PROBLEMS
+    try:
+        suivi = _summary_suivi(args.db)
+    except Exception as exc:  # a broken store must not hide the plan's figures
+        logging.getLogger(__name__).exception("summary: lecture du suivi")
+        print(f"Le suivi n'a pas pu être lu ({exc.__class__.__name__}) : vérifiez l'adresse --db.")
+        return PROBLEMS
+    s = metrics.summary(metrics.apply_hypotheses(p), suivi, as_of)
+    print(json.dumps(s, ensure_ascii=False, indent=2) if args.json else summary_text(s))
+    return OK
 
 
 def template(args: argparse.Namespace) -> int:
