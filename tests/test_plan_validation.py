@@ -147,6 +147,9 @@ CASES = [
     ("numéro d'enjeu hors de son axe", put("Enjeux", "Enjeu", "3.9", 2),
      "Enjeux", "Enjeu", "numéro d'un autre axe"),
     ("numéro d'enjeu mal formé", put("Enjeux", "Enjeu", "1-1", 2), "Enjeux", "Enjeu", "pas un numéro d'enjeu"),
+    ("enjeu de fiche mal formé", put("Actions", "Enjeu", "un", 2), "Actions", "Enjeu", "pas un numéro d'enjeu"),
+    ("fiche numéro 0", put("Actions", "N° action", 0, 2), "Actions", "N° action", "à partir de 1"),
+    ("axe numéro 0", put("Axes", "Axe", 0, 2), "Axes", "Axe", "à partir de 1"),
     # ranges
     ("min au-dessus du max", put("Budget", "Montant min (€)", 9_000_000, UNIQUE),
      "Budget", "Montant min (€)", "dépasse le maximum"),
@@ -178,6 +181,9 @@ CASES = [
     # required cells
     ("titre vide", put("Actions", "Titre", "  ", 2), "Actions", "Titre", "cellule vide"),
     ("libellé d'axe vide", put("Axes", "Libellé", None, 2), "Axes", "Libellé", "cellule vide"),
+    ("libellé d'enjeu vide", put("Enjeux", "Libellé", "", 2), "Enjeux", "Libellé", "cellule vide"),
+    ("indicateur vide", put("Indicateurs", "Indicateur", None, 2), "Indicateurs", "Indicateur", "cellule vide"),
+    ("service vide", put("ETP", "Service", None, 2), "ETP", "Service", "cellule vide"),
     ("poste vide", put("Budget", "Poste", None, 2), "Budget", "Poste", "cellule vide"),
     ("montant vide", put("Budget", "Montant max (€)", None, 2), "Budget", "Montant max (€)", "cellule vide"),
     ("numéro de fiche vide", put("ETP", "N° action", None, 2), "ETP", "N° action", "cellule vide"),
@@ -195,6 +201,8 @@ CASES = [
      "Hypothèses", "Paramètre", "unités de ses lignes « par unité » sont : parcours"),
     ("paramètre mal formé", put("Hypothèses", "Paramètre", "Nombre de parcours", 2),
      "Hypothèses", "Paramètre", "« Quantité : <unité> » ou « Part : <porteur> »"),
+    ("paramètre vide", put("Hypothèses", "Paramètre", None, 2), "Hypothèses", "Paramètre", "cellule vide"),
+    ("valeur négative", put("Hypothèses", "Valeur", -3, 2), "Hypothèses", "Valeur", "valeur négative"),
     ("part au-dessus de 100", put("Hypothèses", "Valeur", 150, {"Paramètre": "Part : Office de tourisme"}),
      "Hypothèses", "Valeur", "entre 0 et 100"),
     # Identifiant
@@ -205,6 +213,8 @@ CASES = [
     # period
     ("période illisible", put("Lisez-moi", "Explication", "2023", {"Élément": "Période"}),
      "Lisez-moi", "Explication", "AAAA-AAAA"),
+    ("période à l'envers", put("Lisez-moi", "Explication", "2028-2023", {"Élément": "Période"}),
+     "Lisez-moi", "Explication", "première année d'abord"),
 ]
 
 
@@ -261,6 +271,13 @@ def test_enjeu_typed_as_a_number_and_spaces_are_normalised(shipped_bytes, tmp_pa
     p = load_plan(path)
     assert p.actions.loc[row - 2, "enjeu"] == "1.1"
     assert p.budget.loc[row2 - 2, "porteur"] == "Office de tourisme"
+
+
+def test_sheet_name_with_trailing_space_is_accepted(shipped_bytes, tmp_path):
+    def rename(wb):
+        wb["Budget"].title = "Budget "
+    path, _ = build(shipped_bytes, tmp_path, rename)
+    assert len(load_plan(path).budget) > 0
 
 
 def test_french_typed_numbers_are_read(shipped_bytes, tmp_path):

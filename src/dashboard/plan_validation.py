@@ -12,6 +12,7 @@ sees in Excel (blank rows are dropped, not renumbered).
 from __future__ import annotations
 
 import difflib
+import logging
 import math
 import re
 from collections.abc import Callable
@@ -36,6 +37,8 @@ from dashboard.plan import (
     Problem,
     excel_row,
 )
+
+log = logging.getLogger(__name__)
 
 INT, FLOAT, TEXT, DATE, ENJEU = "int", "float", "text", "date", "enjeu"
 KIND = {
@@ -495,7 +498,15 @@ def _translate(sheet: str, sh: _Sheet, cases: pd.DataFrame, rules: _Rules) -> li
     for case in cases.to_dict("records"):
         idx, rule = case["index"], rules.by_name.get(case["check"])
         key = (rule.key if rule and rule.key else case["column"])
-        if idx is None or (idx, key) in sh.bad or (idx, key, case["check"]) in seen:
+        if idx is None or pd.isna(idx):  # the check itself could not run: say so, never silently pass
+            log.warning("contrôle %s impossible sur %s : %s", case["check"], sheet, case["failure_case"])
+            if (None, key, case["check"]) not in seen:
+                seen.add((None, key, case["check"]))
+                out.append(Problem(sheet, None, header(sheet, key) if key else None,
+                                   "une valeur de cette colonne empêche la vérification : vérifiez que chaque "
+                                   "cellule contient bien le type attendu."))
+            continue
+        if (idx, key) in sh.bad or (idx, key, case["check"]) in seen:
             continue
         seen.add((idx, key, case["check"]))
         row = sh.frame.loc[idx]
@@ -578,6 +589,7 @@ def _cross_problems(sheets: dict[str, _Sheet], problems: list[Problem]) -> None:
 def validate_sheets(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], tuple[int, int], list[Problem]]:
     """Normalised frames per sheet, the plan's period and every problem found (empty list = valid)."""
     problems: list[Problem] = []
+    raw = {str(name).strip(): frame for name, frame in raw.items()}  # "Budget " is still Budget
     sheets = {sheet: _normalise(sheet, raw.get(sheet), problems) for sheet in SHEETS}
     periode = _periode(raw.get(README_SHEET), sheets, problems)
     _pandera_problems(sheets, periode, problems)
