@@ -373,3 +373,11 @@ def test_cli_usage_error_exit_2(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["validate-plan", "a.xlsx", "b.xlsx"])
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(("sheet", "head"), [("Budget", "Périodicité"), ("Budget", "Montant min (€)"),
+                                             ("Enjeux", "Axe"), ("Hypothèses", "Valeur"),
+                                             ("Indicateurs", "N° action"), ("Calendrier", "Fin prévue")])
+def test_a_missing_column_is_one_problem_not_a_cascade(shipped_bytes, tmp_path, sheet, head):
+    path, _ = build(shipped_bytes, tmp_path, rename_header(sheet, head, "Autre chose"))
+    assert [(p.sheet, p.row, p.column) for p in problems_of(path)] == [(sheet, 1, head)]

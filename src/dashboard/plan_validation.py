@@ -256,6 +256,7 @@ def _periode(readme: pd.DataFrame | None, sheets: dict[str, _Sheet],
 class _Rule:
     key: str | None              # column reported (None: the Column's own)
     message: Callable[[object, pd.Series], str]
+    needs: tuple[str, ...] = ()  # columns a frame-wide rule reads (skipped if one is missing)
 
 
 class _Rules:
@@ -266,8 +267,9 @@ class _Rules:
         self.by_name[name] = _Rule(None, message)
         return pa.Check(fn, name=name, ignore_na=ignore_na)
 
-    def frame(self, name: str, key: str, fn: Callable[[pd.DataFrame], pd.Series], message) -> pa.Check:
-        self.by_name[name] = _Rule(key, message)
+    def frame(self, name: str, key: str, fn: Callable[[pd.DataFrame], pd.Series], message,
+              needs: tuple[str, ...]) -> pa.Check:
+        self.by_name[name] = _Rule(key, message, needs)
         return pa.Check(lambda d: fn(d).fillna(True).astype(bool), name=name, ignore_na=False)
 
 
@@ -305,7 +307,7 @@ def _unique(rules: _Rules, frame: pd.DataFrame, keys: list[str], what: str, shee
         shown = describe(row) if describe else f"{what} « {' / '.join(_show(row[k]) for k in keys)} »"
         return (f"{shown} figure déjà ligne {first} : chaque {what} doit être unique, "
                 "supprimez le doublon ou corrigez-le.")
-    rules.by_name[name] = _Rule(keys[-1], message)
+    rules.by_name[name] = _Rule(keys[-1], message, tuple(keys))
     return pa.Check(fn, name=name, ignore_na=False)
 
 
@@ -325,7 +327,7 @@ def _in_periode(rules: _Rules, periode: tuple[int, int] | None, sheet: str) -> l
 
 
 def _le(rules: _Rules, sheet: str, lo: str, hi: str, message) -> pa.Check:
-    return rules.frame(f"ordre:{sheet}:{lo}", lo, lambda d: ~(d[lo] > d[hi]), message)
+    return rules.frame(f"ordre:{sheet}:{lo}", lo, lambda d: ~(d[lo] > d[hi]), message, (lo, hi))
 
 
 def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[str, pa.DataFrameSchema]:
@@ -356,7 +358,8 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
                         lambda d: d["enjeu"].str.extract(ENJEU_RE)[0].astype("Float64").isna()
                         | d["axe"].isna() | (d["enjeu"].str.extract(ENJEU_RE)[0].astype("Float64") == d["axe"]),
                         lambda v, r: f"l'enjeu {r['enjeu']} porte le numéro d'un autre axe que son axe "
-                                     f"({r['axe']}) : corrigez le numéro de l'enjeu ou la colonne « Axe »."),
+                                     f"({r['axe']}) : corrigez le numéro de l'enjeu ou la colonne « Axe ».",
+                        needs=("enjeu", "axe")),
         ]),
         "Actions": pa.DataFrameSchema({
             "action_id": C(checks=aid + [rules.column("action>0", lambda s: s >= 1,
@@ -391,11 +394,13 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
                              "corrigez l'une des deux."),
             rules.frame("unite_requise", "unite", lambda d: (d["periodicite"] != "par unité") | (d["unite"] != ""),
                         lambda v, r: "une ligne « par unité » doit dire son unité (par exemple parcours) : "
-                                     "renseignez la colonne « Unité »."),
+                                     "renseignez la colonne « Unité ».",
+                        needs=("periodicite", "unite")),
             rules.frame("quantite_sans_unite", "quantite",
                         lambda d: (d["periodicite"] == "par unité") | d["quantite"].isna(),
                         lambda v, r: f"une quantité ({_show(r['quantite'])}) n'a de sens que pour une ligne "
-                                     "« par unité » : videz la cellule ou changez la périodicité."),
+                                     "« par unité » : videz la cellule ou changez la périodicité.",
+                        needs=("periodicite", "quantite")),
         ]),
         "ETP": pa.DataFrameSchema({
             "action_id": C(checks=aid, nullable=True),
@@ -431,7 +436,8 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
                         | d["action_id"].isna()
                         | (d["indicateur_id"].str.extract(INDICATEUR_ID_RE)[0].astype("Float64") == d["action_id"]),
                         lambda v, r: f"l'identifiant {r['indicateur_id']} ne correspond pas à la fiche "
-                                     f"{r['action_id']} : il doit commencer par A{r['action_id']}-."),
+                                     f"{r['action_id']} : il doit commencer par A{r['action_id']}-.",
+                        needs=("indicateur_id", "action_id")),
         ]),
         "Hypothèses": pa.DataFrameSchema({
             "parametre": C(checks=[_required(rules, "le paramètre (« Quantité : <unité> » ou « Part : <porteur> »)"),
@@ -447,7 +453,8 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
                         lambda d: ~d["parametre"].str.match(r"^\s*Part\s*:") | d["valeur"].isna()
                         | ((d["valeur"] >= 0) & (d["valeur"] <= 100)),
                         lambda v, r: f"une part est un pourcentage entre 0 et 100 ({_show(r['valeur'])} saisi) : "
-                                     "saisissez par exemple 30 pour 30 %."),
+                                     "saisissez par exemple 30 pour 30 %.",
+                        needs=("parametre", "valeur")),
         ]),
         "Capacité": pa.DataFrameSchema({
             "service": C(checks=[_required(rules, "le service")]),
@@ -475,21 +482,9 @@ def _pandera_problems(sheets: dict[str, _Sheet], periode, problems: list[Problem
             problems += _translate(sheet, sh, err.failure_cases, rules)
 
 
-_FRAME_CHECK_KEYS = {
-    "ordre": None, "unite_requise": ("periodicite", "unite"), "quantite_sans_unite": ("periodicite", "quantite"),
-    "enjeu_axe": ("enjeu", "axe"), "id_action": ("indicateur_id", "action_id"), "part_100": ("parametre", "valeur"),
-}
-
-
 def _frame_check_ok(check: pa.Check, rules: _Rules, keys: set[str]) -> bool:
-    name = check.name
-    if name.startswith("unique:"):
-        return set(name.split(":")[2].split("+")) <= keys
-    if name.startswith("ordre:"):
-        lo = name.split(":")[2]
-        hi = {"montant_min": "montant_max", "annee_debut": "annee_fin", "debut_prevu": "fin_prevue"}[lo]
-        return {lo, hi} <= keys
-    return set(_FRAME_CHECK_KEYS.get(name) or ()) <= keys
+    """A frame-wide rule runs only if every column it reads is present."""
+    return set(rules.by_name[check.name].needs) <= keys
 
 
 def _translate(sheet: str, sh: _Sheet, cases: pd.DataFrame, rules: _Rules) -> list[Problem]:
