@@ -126,17 +126,146 @@ def summary(args: argparse.Namespace) -> int:
     return OK
 
 
+def _suivi_plan(args: argparse.Namespace):
+    """The plan for the follow-up commands, or None after printing its problems (French)."""
+    import os  # noqa: PLC0415
+
+    from dashboard import plan  # noqa: PLC0415
+
+    path = getattr(args, "plan", None) or os.environ.get("DASHBOARD_PLAN") or str(plan.DEFAULT_PLAN_PATH)
+    try:
+        return plan.load_plan(path)
+    except plan.PlanError as err:
+        print(f"Le classeur du plan « {path} » a {len(err.problems)} problème(s) : lancez "
+              "`python -m dashboard validate-plan` pour les voir.")
+    except Exception as exc:  # noqa: BLE001  (never a traceback for the user)
+        print(f"Le classeur du plan « {path} » n'a pas pu être lu ({exc.__class__.__name__}).")
+    return None
+
+
+def _suivi_engine(args: argparse.Namespace):
+    """(engine, None) on the --db URL (default: the app's store), or (None, exit code) after a French message."""
+    import logging  # noqa: PLC0415
+
+    import sqlalchemy as sa  # noqa: PLC0415
+
+    from dashboard import store  # noqa: PLC0415
+
+    url = getattr(args, "db", None) or store.default_url()
+    try:
+        return store.open_engine(url), None
+    except sa.exc.ArgumentError:
+        print(f"URL de base de données non reconnue : « {url} » (ex. sqlite:///data/suivi.sqlite).")
+        return None, USAGE
+    except Exception as exc:  # noqa: BLE001
+        logging.getLogger(__name__).exception("store %s", url)
+        print(f"Le suivi n'a pas pu être ouvert ({exc.__class__.__name__}) : vérifiez l'URL « {url} ».")
+        return None, PROBLEMS
+
+
 def template(args: argparse.Namespace) -> int:
-    raise NotImplementedError  # issue 5
+    """Write the follow-up template of a year (Rappel column from the store at --db)."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from dashboard import followup, store  # noqa: PLC0415
+
+    p = _suivi_plan(args)
+    if p is None:
+        return PROBLEMS
+    engine, code = _suivi_engine(args)
+    if engine is None:
+        return code
+    out = Path(args.output or followup.template_file_name(args.year))
+    try:
+        data = followup.write_template(p, args.year, store.load_suivi(engine))
+    except ValueError as err:
+        print(f"Modèle non écrit : {err}")
+        return PROBLEMS
+    try:
+        out.write_bytes(data)
+    except OSError as err:
+        print(f"Impossible d'écrire « {out} » ({err.strerror}) : choisissez un autre fichier avec -o.")
+        return PROBLEMS
+    print(f"Modèle {args.year} écrit : {out} ({len(p.indicateurs)} indicateurs, {len(p.actions)} actions).")
+    return OK
 
 
 def import_file(args: argparse.Namespace) -> int:
-    raise NotImplementedError  # issue 5
+    """Dry run (--dry-run) or import of a follow-up workbook: the page's code path (store.import_workbook)."""
+    import getpass  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from dashboard import store  # noqa: PLC0415
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"Fichier introuvable : « {path} ».")
+        return PROBLEMS
+    p = _suivi_plan(args)
+    if p is None:
+        return PROBLEMS
+    engine, code = _suivi_engine(args)
+    if engine is None:
+        return code
+    try:
+        user = args.user or getpass.getuser()
+    except Exception:  # noqa: BLE001
+        user = ""
+    outcome = store.import_workbook(engine, path.read_bytes(), p, file_name=path.name, user=user,
+                                    dry_run=args.dry_run)
+    print(outcome.message())
+    for problem in outcome.report.problems:
+        print(f"- {problem.message()}")
+    if outcome.report.ignored_columns:
+        print("Colonnes ignorées : " + ", ".join(f"« {c} »" for c in outcome.report.ignored_columns) + ".")
+    if args.dry_run and outcome.ok and not outcome.counts.nothing_to_do:
+        print("Rien n'a été écrit (--dry-run) : relancez sans --dry-run pour importer.")
+    return OK if outcome.ok else PROBLEMS
 
 
 def history(args: argparse.Namespace) -> int:
-    raise NotImplementedError  # issue 5
+    """List the imports, latest first (table or --json)."""
+    import json  # noqa: PLC0415
+
+    import pandas as pd  # noqa: PLC0415
+
+    from dashboard import store  # noqa: PLC0415
+
+    engine, code = _suivi_engine(args)
+    if engine is None:
+        return code
+    h = store.history(engine)
+    if args.json:
+        def plain(v):
+            if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
+                return None
+            return v.isoformat() if hasattr(v, "isoformat") else v.item() if hasattr(v, "item") else v
+
+        records = [{k: plain(v) for k, v in r.items()} for r in h.astype(object).to_dict("records")]
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return OK
+    if h.empty:
+        print("Aucun import.")
+        return OK
+    for r in h.itertuples(index=False):
+        state = "actif" if r.actif else f"annulé le {r.annule_le:%d/%m/%Y %H:%M}"
+        print(f"n° {r.batch_id} · {r.date:%d/%m/%Y %H:%M} · {r.fichier} · {r.annees} · {r.utilisateur or '—'} · "
+              f"{r.nouveaux} nouvelle(s), {r.modifies} modifiée(s), {r.inchanges} inchangée(s) · {state}"
+              + (" · démonstration" if r.demo else ""))
+    return OK
 
 
 def rollback(args: argparse.Namespace) -> int:
-    raise NotImplementedError  # issue 5
+    """Undo one import (what was there before comes back)."""
+    from dashboard import store  # noqa: PLC0415
+
+    engine, code = _suivi_engine(args)
+    if engine is None:
+        return code
+    try:
+        store.rollback(engine, args.batch)
+    except store.StoreError as err:
+        print(f"Annulation impossible : {err}")
+        return PROBLEMS
+    print(f"Import n° {args.batch} annulé : les valeurs d'avant sont rétablies.")
+    return OK

@@ -107,6 +107,7 @@ class BadValue(ValueError):
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007\u2008']")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_GROUPED = re.compile(r"^[+-]?\s*\d{1,3}([\s\u00a0\u202f\u2009\u2007\u2008']\d{3})*([.,]\d+)?$")
 _EURO = re.compile(r"(€|eur|euros?)$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
@@ -135,6 +136,10 @@ def parse_number(v, *, percent_cell: bool = False) -> tuple[float, str]:
         m = _EURO.search(s)
         if m:
             mark, s = "€", s[: m.start()]
+    s = s.strip()
+    if _SPACES.search(s) and not _GROUPED.match(s):  # "1 234,5" yes, "1 234,5 6" or "12 34" no
+        raise BadValue(f"« {str(v).strip()} » n'est pas un nombre : saisissez un nombre (ex. 1 234,5), "
+                       "ou laissez la cellule vide")
     s = _SPACES.sub("", s)
     if "," in s and "." in s:
         s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")

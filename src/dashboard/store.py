@@ -439,3 +439,55 @@ _FIELD_LABELS = {
     "statut": "Statut", "debut_reel": "Début réel", "fin_reelle": "Fin réelle", "fin_revisee": "Fin révisée",
     "depenses": "Dépenses (€)", "etp": "ETP",
 }
+
+
+# --- the import flow shared by the page and the command line -----------------------------------
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """One pass of the import flow: the checked report, the dry-run counts, the batch (if written)."""
+
+    report: object  # followup.ImportReport
+    counts: Counts | None = None
+    batch_id: int | None = None
+    dry_run: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.report.problems
+
+    def message(self) -> str:
+        """What happened, in one French sentence."""
+        r, c = self.report, self.counts
+        if r.problems:
+            n = len(r.problems)
+            return (f"« {r.file_name} » : {n} problème{'s' if n > 1 else ''} à corriger dans le classeur ; "
+                    "rien n'a été importé.")
+        years = ", ".join(str(y) for y in r.annees)
+        figures = (f"{c.new} valeur(s) nouvelle(s), {c.changed} modifiée(s), {c.unchanged} inchangée(s), "
+                   f"{c.ignored} ignorée(s)")
+        if c.nothing_to_do:
+            already = f" (import n° {c.same_file})" if c.same_file else ""
+            return (f"« {r.file_name} » ne change rien ({figures}) : il a déjà été importé{already}. "
+                    "Aucun nouvel import n'est créé.")
+        if self.batch_id is None:
+            return f"Vérification de « {r.file_name} » ({years}) : aucune erreur ; {figures}."
+        return f"Import n° {self.batch_id} enregistré ({r.file_name}, {years}) : {figures}."
+
+
+def import_workbook(engine: Engine, data, plan, *, file_name: str | None = None, user: str | None = None,
+                    dry_run: bool = True, progress=None) -> ImportOutcome:
+    """Read, check, count and (unless dry_run or any problem) import a follow-up workbook.
+
+    The one code path of the page and of `python -m dashboard import`.
+    """
+    from dashboard import followup  # noqa: PLC0415  (followup is pure; the store depends on it, not back)
+
+    report = followup.read_followup(data, plan, file_name=file_name, progress=progress)
+    if report.problems:
+        return ImportOutcome(report, None, None, dry_run)
+    counts = diff(engine, report)
+    if dry_run or counts.nothing_to_do:
+        return ImportOutcome(report, counts, None, dry_run)
+    batch_id = apply(engine, report, file_name=report.file_name, sha256=report.sha256, user=user)
+    return ImportOutcome(report, counts, batch_id, dry_run)
