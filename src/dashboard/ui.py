@@ -75,11 +75,52 @@ def sidebar_filters(plan: Plan) -> metrics.Filters:
     return filters
 
 
-def get_suivi():
-    """The follow-up values from the store (empty until issue 5's store is wired)."""
-    from dashboard.store import Suivi
+# --- Suivi annuel (issue 5): the store through st.connection --------------------------------
 
-    return Suivi()
+@st.cache_resource(show_spinner=False)
+def _schema_ready(url: str, _engine) -> bool:  # once per store URL: tables created on first start
+    from dashboard import store  # noqa: PLC0415
+
+    store.ensure_schema(_engine)
+    return True
+
+
+def get_engine():
+    """The follow-up store's engine: st.connection("suivi", type="sql"), URL from DASHBOARD_DB, else
+    [connections.suivi] of .streamlit/secrets.toml, else data/suivi.sqlite (created on first start)."""
+    from dashboard import store  # noqa: PLC0415
+
+    url = store.prepare_url(store.default_url())
+    engine = st.connection("suivi", type="sql", url=url).engine
+    _schema_ready(url, engine)
+    return engine
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _load_suivi_cached(url: str, state: tuple):  # (url, store.state_key) is the cache key
+    from dashboard import store  # noqa: PLC0415
+
+    return store.load_suivi(get_engine())
+
+
+def get_suivi():
+    """The current follow-up values (store.Suivi); one cheap query per rerun, reloaded after each
+    import or rollback (the cache key is the store's latest batch id and number of active batches)."""
+    from dashboard import store  # noqa: PLC0415
+
+    try:
+        engine = get_engine()
+        return _load_suivi_cached(str(engine.url), store.state_key(engine))
+    except Exception:  # never a traceback on screen
+        log.exception("lecture du suivi impossible")
+        st.warning("Le suivi annuel n'a pas pu être lu (voir le journal) : les pages s'affichent sans "
+                   "valeurs de suivi.")
+        return store.Suivi()
+
+
+def clear_suivi_cache() -> None:
+    """After an import or a rollback."""
+    _load_suivi_cached.clear()
 
 
 # --- Tableaux téléchargeables (pages Pilotage, issue 3) ----------------------------------------
