@@ -200,7 +200,7 @@ CASES = [
     ("quantité d'une unité inconnue", put("Hypothèses", "Paramètre", "Quantité : bornes", 2),
      "Hypothèses", "Paramètre", "unités de ses lignes « par unité » sont : parcours"),
     ("paramètre mal formé", put("Hypothèses", "Paramètre", "Nombre de parcours", 2),
-     "Hypothèses", "Paramètre", "« Quantité : <unité> » ou « Part : <porteur> »"),
+     "Hypothèses", "Paramètre", "suivi d'une unité de la fiche"),
     ("paramètre vide", put("Hypothèses", "Paramètre", None, 2), "Hypothèses", "Paramètre", "cellule vide"),
     ("valeur négative", put("Hypothèses", "Valeur", -3, 2), "Hypothèses", "Valeur", "valeur négative"),
     ("part au-dessus de 100", put("Hypothèses", "Valeur", 150, {"Paramètre": "Part : Office de tourisme"}),

@@ -349,7 +349,7 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
             "enjeu": C(checks=[_required(rules, "le numéro de l'enjeu (par exemple 1.1)"),
                                rules.column("enjeu_forme", lambda s: s.str.match(ENJEU_RE),
                                             lambda v, r: f"« {v} » n'est pas un numéro d'enjeu : écrivez-le "
-                                                         "<axe>.<n>, par exemple 1.1.")]),
+                                                         "numéro de l'axe, point, rang de l'enjeu : par exemple 1.1.")]),
             "axe": C(checks=[_required(rules, "le numéro de l'axe de l'enjeu")], nullable=True),
             "libelle": C(checks=[_required(rules, "le libellé de l'enjeu")]),
         }, checks=[
@@ -369,7 +369,7 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
             "axe": C(checks=[_required(rules, "le numéro de l'axe de la fiche")], nullable=True),
             "enjeu": C(checks=[rules.column("enjeu_forme_action", lambda s: (s == "") | s.str.match(ENJEU_RE),
                                             lambda v, r: f"« {v} » n'est pas un numéro d'enjeu : écrivez-le "
-                                                         "<axe>.<n> (par exemple 1.1) ou laissez vide.")]),
+                                                         "numéro de l'axe, point, rang de l'enjeu (par exemple 1.1), ou laissez vide.")]),
             "titre": C(checks=[_required(rules, "le titre de la fiche")]),
             "categorie_budget": C(checks=[_choice(rules, "categorie", CATEGORIES)]),
         }, checks=[_unique(rules, f["Actions"], ["action_id"], "numéro de fiche", "Actions")]),
@@ -420,10 +420,10 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
                        lambda v, r: f"le début prévu ({fmt.jour(r['debut_prevu'])}) est après la fin prévue "
                                     f"({fmt.jour(r['fin_prevue'])}) : corrigez l'une des deux dates.")]),
         "Indicateurs": pa.DataFrameSchema({
-            "indicateur_id": C(checks=[_required(rules, "l'identifiant (A<n° de fiche>-<n>, par exemple A11-1)"),
+            "indicateur_id": C(checks=[_required(rules, "l'identifiant (A, n° de fiche, tiret, rang : par exemple A11-1)"),
                                        rules.column("id_forme", lambda s: s.str.match(INDICATEUR_ID_RE),
                                                     lambda v, r: f"« {v} » n'est pas un identifiant valable : "
-                                                                 "écrivez A<n° de fiche>-<n>, par exemple A11-1.")]),
+                                                                 "écrivez A, n° de fiche, tiret, rang : par exemple A11-1.")]),
             "action_id": C(checks=aid, nullable=True),
             "indicateur": C(checks=[_required(rules, "le libellé de l'indicateur")]),
             "type": C(checks=[_choice(rules, "type", TYPES_INDICATEUR)]),
@@ -440,10 +440,11 @@ def _schemas(frames: dict[str, pd.DataFrame], periode, rules: _Rules) -> dict[st
                         needs=("indicateur_id", "action_id")),
         ]),
         "Hypothèses": pa.DataFrameSchema({
-            "parametre": C(checks=[_required(rules, "le paramètre (« Quantité : <unité> » ou « Part : <porteur> »)"),
+            "parametre": C(checks=[_required(rules, "le paramètre (par exemple « Quantité : parcours » ou « Part : Office de tourisme »)"),
                                    rules.column("parametre_forme", lambda s: s.str.match(HYPOTHESE_RE),
                                                 lambda v, r: f"« {v} » n'est pas un paramètre reconnu : écrivez "
-                                                             "« Quantité : <unité> » ou « Part : <porteur> ».")]),
+                                                             "« Quantité : » suivi d'une unité de la fiche (par exemple « Quantité : parcours ») "
+                                                             "ou « Part : » suivi d'un porteur (par exemple « Part : Office de tourisme »).")]),
             "valeur": C(checks=[_non_negative(rules, "valeur négative")], nullable=True),
             "action_id": C(checks=aid, nullable=True),
         }, checks=[
