@@ -1,3 +1,223 @@
+"""Import du suivi annuel: the year's template, upload with a dry run, confirm, history, rollback."""
+
+import hashlib
+import logging
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-st.info("Cette page est en cours de construction.")
+from dashboard import fmt, followup, store, ui
+
+log = logging.getLogger("dashboard")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+plan = ui.get_plan()
+ui.demo_banner()
+engine = ui.get_engine()
+first, last = plan.periode
+
+st.title("Import du suivi annuel")
+st.caption("Une fois par an : téléchargez le modèle de l'année, complétez-le dans Excel, déposez-le ici. "
+           "Une vérification liste toutes les erreurs avant tout enregistrement ; chaque import peut être annulé.")
+
+done = st.session_state.pop("_import_message", None)
+if done:
+    st.success(done, icon="✅")
+
+# --- 1. Le modèle ---------------------------------------------------------------------------------
+st.subheader("1. Télécharger le modèle")
+default_year = min(max(date.today().year - 1, first), last)
+left, right = st.columns([1, 3], vertical_alignment="bottom")
+year = left.selectbox("Année du suivi", plan.annees, index=plan.annees.index(default_year), key="annee_modele")
+
+
+def _template() -> bytes:
+    return followup.write_template(plan, year, ui.get_suivi())
+
+
+right.download_button(f"Télécharger le modèle {year}", data=_template, file_name=followup.template_file_name(year),
+                      mime=XLSX_MIME, on_click="ignore", icon=":material/download:", key="dl_modele")
+st.caption(f"Le modèle liste les {fmt.nombre(len(plan.indicateurs))} indicateurs et les "
+           f"{fmt.nombre(len(plan.actions))} actions du plan, avec les valeurs déjà importées pour {year} et, "
+           f"pour mémoire, celles de {year - 1} (colonne « Rappel {year - 1} », jamais importée).")
+
+# --- 2. Déposer, vérifier, confirmer --------------------------------------------------------------
+st.subheader("2. Déposer le classeur rempli")
+upload_key = f"fichier_suivi_{st.session_state.get('_upload_round', 0)}"
+uploaded = st.file_uploader("Classeur de suivi (.xlsx)", type=["xlsx"], key=upload_key,
+                            help="Le modèle de l'année, complété. Rien n'est enregistré avant votre confirmation.")
+
+
+def _dry_run(data: bytes, name: str) -> store.ImportOutcome | None:
+    """The dry run, once per file and store state (kept in the session across reruns)."""
+    cache_key = (hashlib.sha256(data).hexdigest(), name, store.state_key(engine))
+    kept = st.session_state.get("_dry_run")
+    if kept and kept[0] == cache_key:
+        return kept[1]
+    bar = st.progress(0.0, text="Lecture du classeur…")
+    try:
+        outcome = store.import_workbook(engine, data, plan, file_name=name, dry_run=True,
+                                        progress=lambda f, t: bar.progress(min(max(f, 0.0), 1.0), text=t))
+    except Exception:  # never a traceback on screen
+        log.exception("vérification du fichier de suivi %s impossible", name)
+        st.error(f"« {name} » n'a pas pu être vérifié (voir le journal). Rien n'a été importé.")
+        return None
+    finally:
+        bar.empty()
+    st.session_state["_dry_run"] = (cache_key, outcome)
+    return outcome
+
+
+def _counts(c: store.Counts) -> None:
+    cols = st.columns(4)
+    for col, (label, n, help_text) in zip(cols, [
+        ("Nouvelles valeurs", c.new, "Valeurs absentes du suivi jusqu'ici."),
+        ("Valeurs modifiées", c.changed, "Valeurs qui remplaceront une valeur déjà importée."),
+        ("Valeurs inchangées", c.unchanged, "Valeurs identiques à celles déjà importées."),
+        ("Valeurs ignorées", c.ignored, "Cellules remplies des colonnes jamais importées (Rappel, colonnes inconnues)."),
+    ], strict=True):
+        col.metric(label, fmt.nombre(n), help=help_text)
+
+
+if uploaded is not None:
+    data, name = uploaded.getvalue(), uploaded.name
+    outcome = _dry_run(data, name)
+    if outcome is not None:
+        st.markdown(f"**Vérification de « {name} »**")
+        report = outcome.report
+        if report.problems:
+            st.error(outcome.message() + " Corrigez chaque ligne ci-dessous dans Excel, enregistrez, puis "
+                     "déposez à nouveau le fichier.", icon="🛑")
+            st.dataframe(report.problems_frame(), hide_index=True, width="stretch",
+                         column_config={"Ligne": st.column_config.NumberColumn("Ligne", format="%d"),
+                                        "Problème": st.column_config.TextColumn("Problème", width="large")})
+        else:
+            _counts(outcome.counts)
+            if report.ignored_columns:
+                st.caption("Colonnes ignorées : " + ", ".join(f"« {c} »" for c in report.ignored_columns) + ".")
+            if outcome.counts.nothing_to_do:
+                st.info(outcome.message(), icon="ℹ️")
+            else:
+                st.success(f"Aucune erreur dans « {name} » (années : {', '.join(map(str, report.annees))}). "
+                           "Rien n'est encore enregistré : confirmez l'import.", icon="✔️")
+                who = st.text_input("Votre nom (pour l'historique)", key="import_user", max_chars=100)
+                if st.button("Confirmer l'import", type="primary", key="confirmer_import"):
+                    try:
+                        with st.spinner("Import en cours…"):
+                            final = store.import_workbook(engine, data, plan, file_name=name, user=who.strip(),
+                                                          dry_run=False)
+                    except Exception:  # never a traceback on screen; the transaction left the store as before
+                        log.exception("import du fichier de suivi %s impossible", name)
+                        st.error(f"L'import de « {name} » a échoué (voir le journal). Rien n'a été modifié.")
+                    else:
+                        ui.clear_suivi_cache()
+                        st.session_state["_import_message"] = final.message()
+                        st.session_state["_upload_round"] = st.session_state.get("_upload_round", 0) + 1
+                        st.session_state.pop("_dry_run", None)
+                        st.rerun()
+
+# --- 3. Historique, détail, annulation -----------------------------------------------------------
+st.subheader("3. Imports réalisés")
+try:
+    history = store.history(engine)
+except Exception:
+    log.exception("historique des imports illisible")
+    st.error("L'historique des imports n'a pas pu être lu (voir le journal).")
+    st.stop()
+
+if history.empty:
+    st.info("Aucun import pour l'instant.")
+    st.stop()
+
+
+def _when(ts) -> str:
+    return "" if pd.isna(ts) else ts.strftime("%d/%m/%Y %H:%M")
+
+
+shown = pd.DataFrame({
+    "N°": history["batch_id"],
+    "Date": history["date"].map(_when),
+    "Fichier": history["fichier"],
+    "Années": history["annees"],
+    "Importé par": history["utilisateur"].replace("", "—"),
+    "Nouvelles": history["nouveaux"].map(fmt.nombre),
+    "Modifiées": history["modifies"].map(fmt.nombre),
+    "Inchangées": history["inchanges"].map(fmt.nombre),
+    "Ignorées": history["ignores"].map(fmt.nombre),
+    "État": [("actif" if a else f"annulé le {_when(t)}") + (" · démonstration" if d else "")
+             for a, t, d in zip(history["actif"], history["annule_le"], history["demo"], strict=True)],
+})
+st.dataframe(shown, hide_index=True, width="stretch")
+st.caption("Une valeur affichée dans le tableau de bord est celle de l'import actif le plus récent qui la "
+           "renseigne ; annuler un import rétablit les valeurs d'avant, les imports suivants restent.")
+
+labels = {int(r.batch_id): f"n° {r.batch_id} — {r.fichier} ({_when(r.date)})" for r in history.itertuples()}
+chosen = st.selectbox("Détail d'un import", list(labels), format_func=labels.get, key="import_detail")
+
+
+UNITS = dict(zip(plan.indicateurs["indicateur_id"].astype(str), plan.indicateurs["unite"], strict=True))
+
+
+def _display(v, objet: str, cle: str, champ: str) -> str:
+    """A stored value as staff typed it: oui/non, 45 %, 12 000 €, 31/12/2025, 0,5 ETP."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return "—"
+    if isinstance(v, pd.Timestamp):
+        return fmt.jour(v)
+    if isinstance(v, int | float):
+        unite = UNITS.get(cle, "nombre") if objet == "Indicateur" and champ in ("Résultat", "Objectif") else ""
+        if unite == "oui/non":
+            return "oui" if v >= 0.5 else "non"
+        if unite == "%":
+            return fmt.pct(v, 1)
+        if unite == "€" or champ == "Dépenses (€)":
+            return fmt.euros(v)
+        if champ == "ETP":
+            return fmt.etp(v)
+        return fmt.nombre(v, 2)
+    return str(v)
+
+
+try:
+    changes = store.batch_changes(engine, chosen)
+except Exception:
+    log.exception("détail de l'import %s illisible", chosen)
+    st.error("Le détail de cet import n'a pas pu être lu (voir le journal).")
+    changes = None
+if changes is not None:
+    if changes.empty:
+        st.caption("Cet import n'a rien changé par rapport aux imports précédents.")
+    else:
+        st.dataframe(pd.DataFrame({
+            "Objet": changes["objet"], "Indicateur / action": changes["cle"], "Année": changes["annee"].astype(str),
+            "Valeur": changes["champ"],
+            "Avant": [_display(v, o, c, f) for v, o, c, f in zip(changes["avant"], changes["objet"], changes["cle"],
+                                                                 changes["champ"], strict=True)],
+            "Après": [_display(v, o, c, f) for v, o, c, f in zip(changes["apres"], changes["objet"], changes["cle"],
+                                                                 changes["champ"], strict=True)],
+            "Changement": changes["etat"],
+        }), hide_index=True, width="stretch")
+        st.caption(f"{fmt.nombre(len(changes))} valeur(s) nouvelle(s) ou modifiée(s) par l'import n° {chosen} ; "
+                   "« Avant » : la valeur en vigueur juste avant cet import.")
+
+row = history.set_index("batch_id").loc[chosen]
+if row["actif"]:
+    confirm = st.checkbox(f"Je confirme vouloir annuler l'import n° {chosen} ({row['fichier']})",
+                          key=f"confirmer_annulation_{chosen}")
+    if st.button("Annuler cet import", disabled=not confirm, key="annuler_import"):
+        try:
+            store.rollback(engine, chosen)
+        except store.StoreError as err:
+            st.error(f"Annulation impossible : {err}")
+        except Exception:
+            log.exception("annulation de l'import %s impossible", chosen)
+            st.error("L'annulation a échoué (voir le journal). Rien n'a été modifié.")
+        else:
+            ui.clear_suivi_cache()
+            st.session_state.pop("_dry_run", None)
+            st.session_state["_import_message"] = (f"Import n° {chosen} annulé : les valeurs d'avant sont "
+                                                   "rétablies.")
+            st.rerun()
+else:
+    st.caption(f"L'import n° {chosen} est annulé : ses valeurs ne comptent plus.")
