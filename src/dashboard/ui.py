@@ -109,6 +109,7 @@ def get_suivi():
     from dashboard import store  # noqa: PLC0415
 
     try:
+        ensure_demo()  # first start: the demonstration data (see demo_banner)
         engine = get_engine()
         return _load_suivi_cached(str(engine.url), store.state_key(engine))
     except Exception:  # never a traceback on screen
@@ -140,3 +141,60 @@ def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=Non
         file_name=f"{file_stem}.xlsx", mime=export.XLSX_MIME, key=f"dl_{key}", on_click="ignore",
         icon=":material/download:",
     )
+
+
+# --- Données de démonstration (issue 5) ------------------------------------------------------
+# On first start (store never imported into, demo never removed, DASHBOARD_DEMO != "0") the
+# workbooks of data/demo/ are imported through the upload's code path, flagged `demo`.
+# Every page calls demo_banner() (right after get_plan()): the banner, and its removal button.
+
+@st.cache_resource(show_spinner="Chargement des données de démonstration…")
+def _first_start_demo(url: str, demo_flag: str) -> str | None:  # url, flag: the cache keys
+    """Import the demo once per store; a French message if it could not be done (logged)."""
+    from dashboard import demo  # noqa: PLC0415
+
+    try:
+        ids = demo.load_if_first_start(get_engine(), get_plan())
+        if ids:
+            log.info("données de démonstration importées : imports %s", ids)
+            clear_suivi_cache()
+    except Exception:  # never a traceback on screen
+        log.exception("import des données de démonstration impossible")
+        return ("Les données de démonstration n'ont pas pu être chargées (voir le journal) : "
+                "importez vos propres fichiers de suivi depuis la page d'import.")
+    return None
+
+
+def ensure_demo() -> str | None:
+    """The first-start demo import (once per process and store); a French message on failure."""
+    from dashboard import store  # noqa: PLC0415
+
+    return _first_start_demo(store.default_url(), os.environ.get("DASHBOARD_DEMO", "1"))
+
+
+def demo_banner() -> None:
+    """« Données de démonstration » banner while the store holds demo data, with a button to remove it."""
+    from dashboard import demo  # noqa: PLC0415
+
+    problem = ensure_demo()
+    if problem:
+        st.warning(problem)
+    if st.session_state.pop("_demo_retiree", False):
+        st.success("Données de démonstration retirées. Elles ne reviendront pas au prochain démarrage.")
+    if not get_suivi().demo:
+        return
+    with st.container(border=True):
+        text, button = st.columns([4, 1], vertical_alignment="center")
+        text.warning("**Données de démonstration** — les valeurs de suivi affichées (indicateurs, avancement, "
+                     "dépenses, ETP) sont fictives. Retirez-les avant d'importer le suivi réel.", icon="🧪")
+        if button.button("Retirer les données de démonstration", key="retirer_demo", type="primary"):
+            try:
+                demo.remove(get_engine())
+            except Exception:
+                log.exception("retrait des données de démonstration impossible")
+                st.error("Les données de démonstration n'ont pas pu être retirées (voir le journal). "
+                         "Rien n'a été modifié.")
+                return
+            clear_suivi_cache()
+            st.session_state["_demo_retiree"] = True
+            st.rerun()
