@@ -102,7 +102,7 @@ RULES = [
     ("colonne Statut manquante", lambda wb: wb["Avancement"].delete_cols(3),
      ("Avancement", 1, "Statut", "la colonne « Statut » est absente")),
     ("aucune colonne d'année", lambda wb: wb["Indicateurs"].delete_cols(7, 2),
-     ("Indicateurs", 1, None, "aucune colonne « <AAAA> Résultat » ni « <AAAA> Objectif »")),
+     ("Indicateurs", 1, None, "aucune colonne « AAAA Résultat » ni « AAAA Objectif »")),
 ]
 
 

@@ -383,7 +383,7 @@ def read_followup(data: bytes | str | Path, plan: Plan, *, file_name: str | None
                                 "(en-tête en ligne 1, comme dans le modèle)"))
     all_years = sorted({y for sh in (ind, av) for ys in sh.years.values() for y in ys})
     if not ind.years["resultat"] and not ind.years["objectif"] and not problems:
-        problems.append(Problem(SHEET_IND, 1, None, "aucune colonne « <AAAA> Résultat » ni « <AAAA> Objectif » : "
+        problems.append(Problem(SHEET_IND, 1, None, "aucune colonne « AAAA Résultat » ni « AAAA Objectif » : "
                                 "rétablissez les en-têtes du modèle (ex. « 2025 Résultat »)"))
     if problems:
         return ImportReport(file_name, sha, annees=tuple(all_years), problems=tuple(problems))
