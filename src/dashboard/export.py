@@ -4,6 +4,7 @@ tables as formatted Excel files (real numbers, euro/decimal formats, frozen head
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import pandas as pd
 from openpyxl import Workbook
@@ -87,16 +88,16 @@ def _cell_text(value, kind: str) -> str:
 
 
 def for_display(df: pd.DataFrame, overrides: dict[str, tuple[str, str]] | None = None,
-                ranges: dict[str, tuple[str, str, str]] | None = None) -> pd.DataFrame:
+                ranges: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
     """The table as text for st.dataframe: French headers, `1 234 €`, `0,5`.
 
-    ranges: {new header: (min key, max key, position key)} replaces a min/max pair by one
-    `5 000 – 10 000 €` column (never an average).
+    ranges: {new header: (min key, max key)} replaces a min/max pair by one
+    `5 000 – 10 000 €` column, where the min column was (never an average).
     """
     spec = spec_for(df, overrides)
     out = pd.DataFrame(index=df.index)
-    consumed = {k for lo, hi, _ in (ranges or {}).values() for k in (lo, hi)}
-    range_at = {lo: (label, lo, hi) for label, (lo, hi, _) in (ranges or {}).items()}
+    consumed = {k for lo, hi, *_ in (ranges or {}).values() for k in (lo, hi)}
+    range_at = {lo: (label, lo, hi) for label, (lo, hi, *_) in (ranges or {}).items()}
     for c in df.columns:
         if c in range_at:
             label, lo, hi = range_at[c]
@@ -155,3 +156,21 @@ def to_excel(df: pd.DataFrame, sheet: str = "Tableau", overrides: dict[str, tupl
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table twice: real values (for Excel) and French text (for the screen), built once."""
+
+    data: pd.DataFrame
+    shown: pd.DataFrame
+    overrides: dict | None = None
+
+    def excel(self, title: str | None = None) -> bytes:
+        return to_excel(self.data, overrides=self.overrides, title=title)
+
+
+def table(df: pd.DataFrame, overrides: dict[str, tuple[str, str]] | None = None,
+          ranges: dict[str, tuple[str, str]] | None = None) -> Table:
+    """Format df once for screen and Excel (see for_display for `ranges`)."""
+    return Table(df, for_display(df, overrides=overrides, ranges=ranges), overrides)

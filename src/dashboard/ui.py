@@ -128,19 +128,39 @@ def clear_suivi_cache() -> None:
 
 def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=None, height="auto",
                         caption: str | None = None) -> None:
-    """A French-formatted table on screen and its formatted Excel file (real numbers) to download."""
+    """A French-formatted table on screen and its formatted Excel file (real numbers) to download.
+
+    df: a DataFrame, or an export.Table already formatted (e.g. inside a cached view).
+    """
     from dashboard import export
 
-    shown = export.for_display(df, overrides=overrides, ranges=ranges)
-    st.dataframe(shown, hide_index=True, height=height)
+    t = df if isinstance(df, export.Table) else export.table(df, overrides=overrides, ranges=ranges)
+    st.dataframe(t.shown, hide_index=True, height=height)
     left, right = st.columns([3, 1])
     if caption:
         left.caption(caption)
     right.download_button(
-        "Télécharger (Excel)", data=lambda: export.to_excel(df, overrides=overrides, title=file_stem),
+        "Télécharger (Excel)", data=lambda: t.excel(title=file_stem),
         file_name=f"{file_stem}.xlsx", mime=export.XLSX_MIME, key=f"dl_{key}", on_click="ignore",
         icon=":material/download:",
     )
+
+
+def _plan_cache_key(plan: Plan):
+    """A plan is its workbook: path and modification time (hand-made plans: their identity)."""
+    try:
+        return (plan.source, Path(plan.source).stat().st_mtime)
+    except OSError:
+        return ("id", id(plan))
+
+
+def cache_view(fn):
+    """Cache a page's pure computation (metrics, formatted tables, figures) on its arguments, the
+    plan counting as its workbook's path and modification time. Results are shared, read-only."""
+    return st.cache_resource(show_spinner=False, max_entries=64, hash_funcs={
+        Plan: _plan_cache_key,
+        metrics.Filters: lambda f: (f.axes, f.enjeux, f.porteurs),
+    })(fn)
 
 
 # --- Données de démonstration (issue 5) ------------------------------------------------------
