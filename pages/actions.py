@@ -156,9 +156,10 @@ else:
     )
     st.download_button(
         "Télécharger le tableau (Excel)",
-        export.to_excel(fiches.export_table(table), sheet="Fiches actions", overrides=fiches.EXCEL_SPEC,
-                        title="Fiches actions du plan"),
+        data=lambda: export.to_excel(fiches.export_table(table), sheet="Fiches actions",
+                                     overrides=fiches.EXCEL_SPEC, title="Fiches actions du plan"),
         file_name="fiches_actions.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
+        on_click="ignore", key="dl_fiches",
     )
     st.caption("Budget : la somme des lignes chiffrées de l'action (ponctuel, « /an » chaque année, "
                "« par parcours » à multiplier par leur nombre) ; une action sans ligne chiffrée montre "

@@ -1,0 +1,381 @@
+"""The comité de direction's deck: one message per slide, computed from metrics, and its HTML export.
+
+Pure functions: `slides(plan, suivi, as_of)` builds the slides (a title that states the message,
+one big chart or up to three big figures, a caption of what it leaves out); `deck_html(...)`
+writes them as one self-contained HTML file (plotly.js inline, works offline).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import charts, fmt, metrics
+from dashboard.plan import Plan
+
+# Projector sizes: legible from the back of a meeting room.
+FONT_SIZE = 24
+TICK_SIZE = 22
+FIG_HEIGHT = 540
+
+
+@dataclass(frozen=True)
+class Chiffre:
+    """One big figure of a slide: the value as read ("53", "421 500 €") and what it is."""
+
+    valeur: str
+    libelle: str
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One screen: `nom` for the selector, `titre` the message, a chart or big figures, a caption."""
+
+    key: str
+    nom: str
+    titre: str
+    chiffres: tuple[Chiffre, ...] = ()
+    figure: go.Figure | None = None
+    legende: str = ""
+
+
+# --- Formats courts (titres) -----------------------------------------------------------------
+
+def montant_court(x) -> str:
+    """`1,8 M€` from a million up, else `421 500 €`: euros as said aloud in a meeting."""
+    if x is None or pd.isna(x):
+        return "—"
+    if abs(float(x)) >= 1_000_000:
+        return f"{fmt.nombre(float(x) / 1_000_000, 1)}\u00a0M€"
+    return fmt.euros(x)
+
+
+def fourchette_courte(lo, hi) -> str:
+    """`1,8 à 1,9 M€`, `421 500 à 441 500 €`, or one figure when both read the same."""
+    a, b = montant_court(lo), montant_court(hi)
+    if a == b:
+        return a
+    if a.endswith("M€") and b.endswith("M€"):
+        return f"{a.removesuffix(chr(0xa0) + 'M€')} à {b}"
+    if a.endswith("€") and b.endswith("€") and not a.endswith("M€") and not b.endswith("M€"):
+        return f"{a.removesuffix(chr(0xa0) + '€')} à {b}"
+    return f"{a} à {b}"
+
+
+def pct_range(lo: float, hi: float) -> str:
+    """`63 %`, or `62 à 63 %` when the share differs between the minimum and the maximum."""
+    a, b = sorted((round(lo), round(hi)))
+    return fmt.pct(a) if a == b else f"{fmt.nombre(a)} à {fmt.pct(b)}"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{fmt.nombre(n)} {one if n == 1 else (many or one + 's')}"
+
+
+def _axe_text(axe: int, libelle: str, width: int = 30) -> str:
+    libelle = str(libelle or "")
+    short = libelle if len(libelle) <= width else libelle[: width - 1].rstrip(" ,;'") + "…"
+    return f"{charts.axe_label(axe)}<br>{short}" if short else charts.axe_label(axe)
+
+
+# --- Mise en forme projecteur ----------------------------------------------------------------
+
+def projector(fig: go.Figure, height: int = FIG_HEIGHT) -> go.Figure:
+    """Big fonts everywhere (≥ 22 px), no figure title (the slide's title says it), French separators."""
+    charts.style(fig, "", height=height)
+    fig.update_layout(
+        title=None, font={"size": FONT_SIZE, "color": "#1B1F24"}, legend={"font": {"size": TICK_SIZE}},
+        margin={"l": 10, "r": 40, "t": 50, "b": 10}, hoverlabel={"font_size": TICK_SIZE},
+    )
+    fig.update_xaxes(tickfont_size=TICK_SIZE, title_font_size=TICK_SIZE)
+    fig.update_yaxes(tickfont_size=TICK_SIZE, title_font_size=TICK_SIZE)
+    fig.update_annotations(font_size=TICK_SIZE)
+    for trace in fig.data:
+        if "textfont" in trace:
+            trace.textfont.size = FONT_SIZE
+    return fig
+
+
+def _range_bars(labels, lo, hi, colors) -> go.Figure:
+    """Horizontal ranges (solid to the minimum, light to the maximum), the short range written at the end."""
+    fig = go.Figure(charts.range_traces(labels, lo, hi, colors))
+    fig.data[1].text = [fourchette_courte(a, b) if b else "0\u00a0€" for a, b in zip(lo, hi, strict=True)]
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    top = max([float(x) for x in hi] + [1.0])
+    fig.update_xaxes(ticksuffix="\u00a0€", tickformat=",.0f", rangemode="tozero", range=[0, top * 1.4], nticks=5)
+    return fig
+
+
+def _bars(labels, values, colors, suffix: str = "") -> go.Figure:
+    """Horizontal bars with their value at the end."""
+    texts = [f"{fmt.nombre(v, 2)}{suffix}" for v in values]
+    fig = go.Figure(go.Bar(y=list(labels), x=[float(v) for v in values], orientation="h",
+                           marker_color=list(colors), text=texts, textposition="outside", cliponaxis=False,
+                           hovertemplate="%{y} : %{text}<extra></extra>"))
+    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    fig.update_xaxes(rangemode="tozero", range=[0, max([float(v) for v in values] + [1.0]) * 1.3], nticks=5)
+    return fig
+
+
+# --- Diapositives ----------------------------------------------------------------------------
+
+def slide_chiffres(plan: Plan) -> Slide:
+    """The plan in numbers: actions and axes, one-off and yearly budget ranges."""
+    t = metrics.budget_totals(plan)
+    n_actions, n_axes = len(plan.actions), plan.actions["axe"].nunique()
+    first, last = plan.periode
+    chiffrees = int((plan.actions["categorie_budget"] == "chiffré").sum())
+    titre = (f"{_plural(n_actions, 'action')} sur {_plural(n_axes, 'axe')} pour {first}-{last} : "
+             f"{fourchette_courte(t['periode_min'], t['periode_max'])} chiffrés.")
+    return Slide(
+        key="chiffres", nom="Le plan en chiffres", titre=titre,
+        chiffres=(
+            Chiffre(fmt.nombre(n_actions), f"actions sur {_plural(n_axes, 'axe')}"),
+            Chiffre(fourchette_courte(t["unique_min"], t["unique_max"]), "d'investissements ponctuels"),
+            Chiffre(fourchette_courte(t["annuel_min"], t["annuel_max"]), "de dépenses récurrentes par an"),
+        ),
+        legende=(f"Seules {_plural(chiffrees, 'action')} sur {fmt.nombre(n_actions)} ont un montant dans le plan ; "
+                 "les autres (à définir, à budget constant, ressources internes, non renseigné) ne sont pas "
+                 f"comptées. Total sur {first}-{last} = ponctuel + récurrent × années prévues."),
+    )
+
+
+def slide_budget_axes(plan: Plan) -> Slide:
+    """Money per axe over the period, as ranges; the title names the axe that takes the most."""
+    by = metrics.budget_by(plan, "axe")
+    by = by[by["axe"].isin(plan.actions["axe"])]
+    t = metrics.budget_totals(plan)
+    first, last = plan.periode
+    titre = f"{fourchette_courte(t['periode_min'], t['periode_max'])} prévus sur {first}-{last}"
+    if t["periode_max"] > 0:
+        lead = by.loc[by["periode_max"].idxmax()]
+        share_lo = 100 * lead["periode_min"] / t["periode_min"] if t["periode_min"] else 0.0
+        share_hi = 100 * lead["periode_max"] / t["periode_max"]
+        titre += f", dont {pct_range(share_lo, share_hi)} sur l'axe {int(lead['axe'])}"
+    fig = _range_bars([_axe_text(r.axe, r.libelle) for r in by.itertuples()], by["periode_min"],
+                      by["periode_max"], [charts.axe_color(a) for a in by["axe"]])
+    nc = metrics.non_comptes(plan)
+    sans = int((plan.actions["categorie_budget"] != "chiffré").sum())
+    par_unite = int(nc["motif"].str.startswith("montant par").sum())
+    legende = (f"Total de {first} à {last} : dépenses ponctuelles + dépenses annuelles × années prévues ; "
+               "barre pleine jusqu'au minimum, claire jusqu'au maximum. Ne compte pas : "
+               f"{_plural(sans, 'action')} sans montant dans le plan")
+    if par_unite:
+        legende += f", {_plural(par_unite, 'ligne')} « par unité » sans quantité fixée"
+    return Slide(key="budget", nom="L'argent par axe", titre=titre + ".", figure=projector(fig),
+                 legende=legende + ".")
+
+
+def slide_etp_axes(plan: Plan) -> Slide:
+    """Staff time per axe; the title names the axe that takes the most."""
+    by = metrics.etp_by(plan, "axe")
+    by = by[by["axe"].isin(plan.actions["axe"])]
+    total = float(by["etp"].sum())
+    if total > 0:
+        lead = by.loc[by["etp"].idxmax()]
+        titre = (f"{fmt.etp(total)} prévus, dont {fmt.pct(lead['part'])} sur l'axe {int(lead['axe'])}")
+    else:
+        titre = "Le plan ne chiffre aucun temps de travail (ETP)"
+    fig = _bars([_axe_text(r.axe, r.libelle) for r in by.itertuples()], by["etp"],
+                [charts.axe_color(a) for a in by["axe"]], suffix="\u00a0ETP")
+    non_chiffres = metrics.etp_non_chiffres(plan)
+    with_etp = set(plan.etp["action_id"])
+    sans = int((~plan.actions["action_id"].isin(with_etp)).sum())
+    legende = (f"ETP : équivalents temps plein par an, somme des lignes du plan. Ne compte pas : "
+               f"{_plural(sans, 'action')} dont le plan ne chiffre pas le temps de travail")
+    if len(non_chiffres):
+        legende += (f", {_plural(len(non_chiffres), 'ligne')} où le plan cite un service sans "
+                    "donner de nombre d'ETP")
+    return Slide(key="etp", nom="Les effectifs par axe", titre=titre + ".", figure=projector(fig),
+                 legende=legende + ".")
+
+
+def slide_non_comptes(plan: Plan) -> Slide:
+    """What the totals leave out: the actions per budget category."""
+    cats = metrics.categories_count(plan)
+    n = len(plan.actions)
+    sans = int(cats.loc[cats["categorie_budget"] != "chiffré", "actions"].sum())
+    verbe = "n'a" if sans <= 1 else "n'ont"
+    titre = f"{_plural(sans, 'action')} sur {fmt.nombre(n)} {verbe} pas de montant dans le plan"
+    colors = [charts.PALETTE[0] if c == "chiffré" else charts.GREY for c in cats["categorie_budget"]]
+    labels = [c[0].upper() + c[1:] for c in cats["categorie_budget"]]
+    fig = _bars(labels, cats["actions"], colors, suffix="\u00a0actions")
+    fig.update_traces(texttemplate="%{x} actions")
+    nc = metrics.non_comptes(plan)
+    extra = []
+    for motif, label in (("montant par", "ligne « par unité » sans quantité fixée (hors totaux)"),
+                         ("dépense ponctuelle sans année", "dépense ponctuelle sans année (hors projection annuelle)")):
+        k = int(nc["motif"].str.startswith(motif).sum())
+        if k:
+            extra.append(f"{fmt.nombre(k)} {label}")
+    legende = ("Catégorie budget de chaque action, d'après le texte « Budget prévisionnel » du plan. "
+               "Seules les actions « chiffré » entrent dans les totaux")
+    legende += (" ; s'y ajoutent : " + ", ".join(extra) + ".") if extra else "."
+    return Slide(key="non_comptes", nom="Ce que les totaux ne comptent pas", titre=titre + ".",
+                 figure=projector(fig, height=520), legende=legende)
+
+
+def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Slide:
+    """Late actions once statuses are imported; else how much of the plan is dated."""
+    at = metrics.as_timestamp(as_of)
+    n = len(plan.actions)
+    if statuts is None or len(statuts) == 0:
+        pp = metrics.planned_periods(plan)
+        datees = int(pp["datee"].sum())
+        recurrentes = int((pp["recurrence"] != "aucune").sum())
+        return Slide(
+            key="calendrier", nom="Calendrier et retards",
+            titre=(f"{_plural(datees, 'action')} sur {fmt.nombre(n)} {'a' if datees <= 1 else 'ont'} un calendrier "
+                   "daté ; aucun suivi d'avancement importé à ce jour."),
+            chiffres=(Chiffre(fmt.nombre(datees), "actions datées dans le plan"),
+                      Chiffre(fmt.nombre(recurrentes), "actions récurrentes (chaque année, chaque été…)"),
+                      Chiffre(fmt.nombre(n - datees), "actions sans date dans le plan")),
+            legende="Les retards s'affichent ici dès que le suivi annuel (statuts des actions) est importé.",
+        )
+    counts = metrics.status_counts_by_axe(plan, statuts, at)
+    late = metrics.late_actions(plan, statuts, at)
+    suivies = int(counts[[c for c in metrics.SITUATIONS if c != "sans suivi"]].sum().sum())
+    titre = (f"{_plural(len(late), 'action')} en retard au {fmt.jour(at)}, sur {_plural(suivies, 'action')} "
+             f"{'suivie' if suivies <= 1 else 'suivies'}"
+             if len(late) else f"Aucune action en retard au {fmt.jour(at)} ({_plural(suivies, 'action')} "
+             f"{'suivie' if suivies <= 1 else 'suivies'})")
+    fig = go.Figure()
+    colors = {"réalisée": "#009E73", "dans les temps": "#56B4E9", "en retard": "#D55E00",
+              "non démarrée": "#E69F00", "reportée": "#CC79A7", "abandonnée": "#000000", "sans suivi": charts.GREY}
+    labels = [_axe_text(r.axe, r.libelle, 24) for r in counts.itertuples()]
+    for situation in metrics.SITUATIONS:
+        values = counts[situation]
+        if values.sum() == 0:
+            continue
+        fig.add_trace(go.Bar(y=labels, x=values, name=situation.capitalize(), orientation="h",
+                             marker_color=colors.get(situation, charts.GREY),
+                             text=[str(int(v)) if v else "" for v in values], textposition="inside",
+                             hovertemplate="%{y} : %{x} action(s)<extra>" + situation + "</extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    fig.update_xaxes(title="Actions", rangemode="tozero")
+    legende = ("En retard : fin prévue (ou révisée) passée, action ni réalisée ni abandonnée. "
+               "« Sans suivi » : pas de statut importé ; une action sans date de fin dans le plan n'est jamais en retard.")
+    return Slide(key="calendrier", nom="Calendrier et retards", titre=titre + ".", figure=projector(fig),
+                 legende=legende)
+
+
+def _latest_year(plan: Plan, ind: pd.DataFrame | None) -> int | None:
+    if ind is None or len(ind) == 0:
+        return None
+    v = metrics.indicateur_valeurs(plan, ind)
+    v = v[v["renseigne"]]
+    return int(v["annee"].max()) if len(v) else None
+
+
+def slide_indicateurs(plan: Plan, ind: pd.DataFrame | None) -> Slide:
+    """How many indicators have a result for the latest year, and how many improved."""
+    n = len(plan.indicateurs)
+    types = plan.indicateurs["type"].value_counts()
+    year = _latest_year(plan, ind)
+    if year is None:
+        sans = int((~plan.actions["action_id"].isin(plan.indicateurs["action_id"])).sum())
+        return Slide(
+            key="indicateurs", nom="Indicateurs",
+            titre=f"{_plural(n, 'indicateur')} à suivre ; aucun résultat importé à ce jour.",
+            chiffres=(Chiffre(fmt.nombre(int(types.get("quantitatif", 0))), "indicateurs chiffrés"),
+                      Chiffre(fmt.nombre(int(types.get("jalon", 0))), "jalons (label obtenu, arrêté…)"),
+                      Chiffre(fmt.nombre(sans), "actions sans indicateur dans le plan")),
+            legende="Les résultats s'affichent ici dès que le suivi annuel (feuille Indicateurs) est importé.",
+        )
+    c = metrics.completude(plan, ind, year)
+    tab = metrics.tableau_indicateurs(plan, ind, year)
+    tab = tab[tab["annee_valeur"] == year]
+    better = int((tab["appreciation"] == metrics.FAVORABLE).sum())
+    worse = int((tab["appreciation"] == metrics.DEFAVORABLE).sum())
+    titre = (f"{_plural(c.renseignes, 'indicateur')} sur {fmt.nombre(c.total)} "
+             f"{'renseigné' if c.renseignes <= 1 else 'renseignés'} pour {year}")
+    if better or worse:
+        titre += f" : {fmt.nombre(better)} en progrès, {fmt.nombre(worse)} en recul sur un an"
+    fig = charts.completude_porteurs(c.par_porteur, "")
+    fig.update_xaxes(title=None)
+    legende = (f"Par porteur (maîtrise d'ouvrage) : indicateurs renseignés pour {year} et restant à collecter. "
+               "Progrès / recul : résultat comparé à celui de l'année précédente, selon le sens attendu "
+               "(hausse ou baisse) ; les jalons et les indicateurs sans valeur l'an passé n'y entrent pas.")
+    return Slide(key="indicateurs", nom="Indicateurs", titre=titre + ".",
+                 figure=projector(fig, height=max(420, 120 + 60 * len(c.par_porteur))), legende=legende)
+
+
+def slides(plan: Plan, suivi=None, as_of=None) -> list[Slide]:
+    """Every slide of the deck, in order, for the (hypotheses-applied) plan and the follow-up."""
+    statuts = getattr(suivi, "statuts", None)
+    ind = getattr(suivi, "indicateurs", None)
+    return [
+        slide_chiffres(plan),
+        slide_budget_axes(plan),
+        slide_etp_axes(plan),
+        slide_non_comptes(plan),
+        slide_calendrier(plan, statuts, as_of),
+        slide_indicateurs(plan, ind),
+    ]
+
+
+def parse_slide_param(value, count: int) -> tuple[int, str | None]:
+    """The slide index (0-based) of `?diapo=N` (1-based), with a French message when N is not a slide."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0, None
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else ""
+    text = str(value).strip()
+    if not re.fullmatch(r"\d+", text):
+        return 0, f"« {text} » n'est pas un numéro de diapositive : la présentation reprend à la première."
+    n = int(text)
+    if not 1 <= n <= count:
+        return 0, f"La diapositive n° {n} n'existe pas (il y en a {count}) : la présentation reprend à la première."
+    return n - 1, None
+
+
+# --- Le diaporama à diffuser (HTML autonome) ---------------------------------------------------
+
+DECK_CSS = """
+body { font-family: "Source Sans Pro", Arial, sans-serif; color: #1B1F24; margin: 0; background: #fff; }
+section { min-height: 96vh; padding: 3vh 4vw; box-sizing: border-box; page-break-after: always; }
+h1 { font-size: 3.2rem; margin: 20vh 0 1rem; }
+h2 { font-size: 2.6rem; line-height: 1.2; margin: 0 0 2rem; }
+.num { color: #5A6169; font-weight: 400; margin-right: .5rem; }
+.chiffres { display: flex; gap: 3vw; margin: 6vh 0; }
+.chiffre { flex: 1; border-left: 8px solid #0072B2; padding-left: 1.5rem; }
+.chiffre .v { font-size: 3.4rem; font-weight: 700; line-height: 1.1; }
+.chiffre .l { font-size: 1.6rem; color: #3B4350; }
+.legende { font-size: 1.3rem; color: #3B4350; max-width: 70em; margin-top: 1.5rem; }
+.sous-titre { font-size: 1.6rem; color: #3B4350; }
+@media print { section { min-height: auto; } }
+"""
+
+
+def deck_html(deck: list[Slide], titre: str, sous_titre: str = "") -> str:
+    """The slides as one self-contained HTML page (plotly.js inline: opens offline, prints one slide per page)."""
+    from plotly.offline import get_plotlyjs  # noqa: PLC0415
+
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>", '<html lang="fr"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(titre)}</title>", f"<style>{DECK_CSS}</style>",
+        f'<script type="text/javascript">{get_plotlyjs()}</script>', "</head><body>",
+        f'<section><h1>{e(titre)}</h1><p class="sous-titre">{e(sous_titre)}</p></section>',
+    ]
+    for i, s in enumerate(deck, start=1):
+        parts.append(f'<section id="diapo-{i}"><h2><span class="num">{i}.</span>{e(s.titre)}</h2>')
+        if s.chiffres:
+            parts.append('<div class="chiffres">' + "".join(
+                f'<div class="chiffre"><div class="v">{e(c.valeur)}</div><div class="l">{e(c.libelle)}</div></div>'
+                for c in s.chiffres) + "</div>")
+        if s.figure is not None:
+            parts.append(s.figure.to_html(full_html=False, include_plotlyjs=False,
+                                          config={"displayModeBar": False, "responsive": True}))
+        if s.legende:
+            parts.append(f'<p class="legende">{e(s.legende)}</p>')
+        parts.append("</section>")
+    parts.append("</body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,143 @@
+"""The comité's slides (titles computed from the plan) and the HTML deck, on a small hand-made plan."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from test_fiches import fr, small_plan
+
+from dashboard import comite, metrics
+from dashboard.store import Suivi
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def plan_s():
+    return metrics.apply_hypotheses(small_plan())
+
+
+@pytest.fixture(scope="module")
+def deck(plan_s):
+    return comite.slides(plan_s, Suivi(), as_of="2025-01-01")
+
+
+# --- Formats courts --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lo", "hi", "expected"), [
+    (1_801_500, 1_851_500, f"1,8 à 1,9{NBSP}M€"),
+    (1_200_000, 1_200_000, f"1,2{NBSP}M€"),
+    (1_801_500, 1_820_000, f"1,8{NBSP}M€"),            # both read the same: one figure
+    (127_000, 136_000, fr(f"127 000 à 136 000{NBSP}€")),
+    (421_500, 1_500_000, fr(f"421 500{NBSP}€ à 1,5{NBSP}M€")),
+    (0, 0, f"0{NBSP}€"),
+])
+def test_fourchette_courte(lo, hi, expected):
+    assert comite.fourchette_courte(lo, hi) == expected
+
+
+@pytest.mark.parametrize(("lo", "hi", "expected"), [
+    (63.4, 62.7, f"63{NBSP}%"),
+    (61.6, 63.4, f"62 à 63{NBSP}%"),
+    (100, 100, f"100{NBSP}%"),
+])
+def test_pct_range(lo, hi, expected):
+    assert comite.pct_range(lo, hi) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, (0, None)), ("", (0, None)), ("1", (0, None)), ("6", (5, None)), (["3"], (2, None)),
+    ("7", (0, "La diapositive n° 7 n'existe pas (il y en a 6)")),
+    ("0", (0, "La diapositive n° 0 n'existe pas")),
+    ("deux", (0, "« deux » n'est pas un numéro de diapositive")),
+])
+def test_parse_slide_param(value, expected):
+    index, message = comite.parse_slide_param(value, 6)
+    assert index == expected[0]
+    if expected[1] is None:
+        assert message is None
+    else:
+        assert expected[1] in message
+
+
+# --- Diapositives ----------------------------------------------------------------------------
+
+def test_slides_order_and_shape(deck):
+    assert [s.key for s in deck] == ["chiffres", "budget", "etp", "non_comptes", "calendrier", "indicateurs"]
+    for s in deck:
+        assert s.titre and s.legende
+        assert (s.figure is not None) or len(s.chiffres) == 3   # one big chart or three big figures
+
+
+def test_titles_are_hand_computations(deck):
+    # budget over 2023-2028: action 4 one-off 5 000-10 000; action 11: 20 000 × 6 years + 1 000-3 000 × 2 years;
+    # the "par parcours" line has no quantity (out of the totals)
+    by = {s.key: s for s in deck}
+    assert by["chiffres"].titre == fr(f"3 actions sur 2 axes pour 2023-2028 : 127 000 à 136 000{NBSP}€ chiffrés.")
+    assert [c.valeur for c in by["chiffres"].chiffres] == [
+        "3", fr(f"5 000 à 10 000{NBSP}€"), fr(f"21 000 à 23 000{NBSP}€")]
+    assert by["budget"].titre == fr(f"127 000 à 136 000{NBSP}€ prévus sur 2023-2028, dont 100{NBSP}% sur l'axe 1.")
+    assert "1 ligne « par unité » sans quantité fixée" in by["budget"].legende
+    # ETP: action 11 0,5 + 0,1 (axe 1), action 30 0,25 (axe 3) → 0,6 / 0,85 = 71 %
+    assert by["etp"].titre == f"0,85{NBSP}ETP prévus, dont 71{NBSP}% sur l'axe 1."
+    assert by["non_comptes"].titre == "1 action sur 3 n'a pas de montant dans le plan."
+    assert by["calendrier"].titre == "2 actions sur 3 ont un calendrier daté ; aucun suivi d'avancement importé à ce jour."
+    assert by["indicateurs"].titre == "4 indicateurs à suivre ; aucun résultat importé à ce jour."
+
+
+def test_figures_are_projector_sized(deck):
+    for s in deck:
+        if s.figure is None:
+            continue
+        layout = s.figure.layout
+        assert layout.font.size >= 22 and layout.separators == ", "
+        assert layout.xaxis.tickfont.size >= 22 and layout.yaxis.tickfont.size >= 22
+        for trace in s.figure.data:
+            if trace.text is not None and trace.textfont.size is not None:
+                assert trace.textfont.size >= 22
+
+
+def test_hypothesis_changes_the_budget_titles():
+    plan = metrics.apply_hypotheses(small_plan(), {(4, "Quantité : parcours"): 2})   # 2 parcours × 50 000 €
+    by = {s.key: s for s in comite.slides(plan)}
+    assert by["budget"].titre.startswith(fr(f"227 000 à 236 000{NBSP}€ prévus"))
+    assert "par unité" not in by["budget"].legende
+    assert by["etp"].titre == f"0,85{NBSP}ETP prévus, dont 71{NBSP}% sur l'axe 1."   # staff unchanged
+
+
+def test_slides_with_follow_up(plan_s):
+    suivi = Suivi(
+        indicateurs=pd.DataFrame({
+            "indicateur_id": ["A11-1", "A11-2", "A11-1"], "annee": [2023, 2023, 2024],
+            "resultat": [1234.0, 45.5, 1500.0], "objectif": [float("nan")] * 3,
+            "commentaire": [""] * 3, "source": [""] * 3,
+        }),
+        statuts=pd.DataFrame({"action_id": [4, 11], "annee": [2024, 2024], "statut": ["En cours", "En cours"],
+                              "debut_reel": [pd.NaT, pd.NaT], "fin_reelle": [pd.NaT, pd.NaT],
+                              "fin_revisee": [pd.NaT, pd.NaT], "commentaire": ["", ""]}),
+    )
+    by = {s.key: s for s in comite.slides(plan_s, suivi, as_of="2025-01-01")}
+    # action 4 was to end in June 2024 and is still "En cours"; action 11 runs to 2028
+    assert by["calendrier"].titre == "1 action en retard au 01/01/2025, sur 2 actions suivies."
+    assert by["calendrier"].figure is not None
+    # 2024: only A11-1 has a result (1 of 4), up from 1 234 to 1 500 (hausse wanted)
+    assert by["indicateurs"].titre == "1 indicateur sur 4 renseigné pour 2024 : 1 en progrès, 0 en recul sur un an."
+    assert by["indicateurs"].figure is not None
+
+
+# --- Diaporama HTML --------------------------------------------------------------------------
+
+def test_deck_html_is_self_contained(deck):
+    page = comite.deck_html(deck, "Schéma 2023-2028 : point d'étape", "Comité du 01/01/2025")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="fr">' in page
+    assert not re.search(r"<script[^>]+src=", page)            # no script fetched: opens offline
+    assert "Plotly" in page and len(page) > 1_000_000          # plotly.js inline
+    assert page.count("<section") == len(deck) + 1            # a cover, then one section per slide
+    assert "Schéma 2023-2028 : point d&#x27;étape" in page
+    for i, s in enumerate(deck, start=1):
+        assert f'id="diapo-{i}"' in page
+        assert comite.html.escape(s.titre) in page
+        assert comite.html.escape(s.legende) in page
+    assert page.count('class="plotly-graph-div"') == sum(s.figure is not None for s in deck)
