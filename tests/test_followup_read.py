@@ -262,3 +262,17 @@ def test_progress_is_reported():
     seen = []
     followup.read_followup(edited(put("Indicateurs", {"G2": 1})), PLAN, progress=lambda f, t: seen.append(f))
     assert seen[0] < seen[-1] == 1.0
+
+
+def test_percent_cells_found_in_the_xml_as_openpyxl_finds_them():
+    def edit(wb):
+        ws = wb["Indicateurs"]
+        ws["G3"], ws["H3"], ws["G2"] = 0.45, 0.6, 0.5
+        ws["G3"].number_format, ws["H3"].number_format, ws["G2"].number_format = "0%", "0.0%", '0" %"'
+    data = edited(edit)
+    wanted = {(1, 6), (2, 6), (2, 7), (3, 6)}
+    assert followup._percent_cells(data, "Indicateurs", wanted) == {(2, 6), (2, 7)}
+    assert followup._percent_cells_openpyxl(data, "Indicateurs", wanted) == {(2, 6), (2, 7)}
+    ind = followup.read_followup(data, PLAN).indicateurs.set_index("indicateur_id")
+    assert ind.loc["A1-2", ["resultat", "objectif"]].tolist() == pytest.approx([45.0, 60.0])
+    assert ind.loc["A1-1", "resultat"] == 0.5  # a quoted " %" does not scale

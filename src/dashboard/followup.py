@@ -9,6 +9,7 @@ store's column keys, and every problem at once (sheet, Excel row, column, what t
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 import unicodedata
@@ -253,38 +254,89 @@ def _col_letter(i: int) -> str:
     return s
 
 
-def _has_percent_styles(data: bytes) -> bool:
-    """True when some cell style of the workbook uses a percent number format (cheap: styles.xml only)."""
+def _percent_xfs(z: zipfile.ZipFile) -> set[int]:
+    """Indexes of the cell styles (cellXfs) whose number format is a percent (9, 10 or a custom one)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            styles = z.read("xl/styles.xml").decode("utf-8", "ignore")
-    except (KeyError, zipfile.BadZipFile):
-        return False
-    custom = {m.group(1) for m in re.finditer(r'<(?:\w+:)?numFmt\s[^>]*numFmtId="(\d+)"[^>]*formatCode="([^"]*)"', styles)
-              if "%" in re.sub(r'&quot;.*?&quot;|\\.', "", m.group(2))}
+        styles = z.read("xl/styles.xml").decode("utf-8", "ignore")
+    except KeyError:
+        return set()
+    custom = {m.group(1) for m in re.finditer(r'<(?:\w+:)?numFmt\s[^>]*numFmtId="(\d+)"[^>]*formatCode="([^"]*)"',
+                                              styles)
+              if "%" in re.sub(r"&quot;.*?&quot;|\\.", "", m.group(2))}
     percent_ids = {"9", "10"} | custom
     xfs = re.search(r"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.S)
-    return bool(xfs) and any(i in percent_ids for i in re.findall(r'numFmtId="(\d+)"', xfs.group(0)))
+    if not xfs:
+        return set()
+    xf_tags = re.findall(r"<(?:\w+:)?xf\b[^>]*>", xfs.group(0))
+    return {i for i, tag in enumerate(xf_tags)
+            if (m := re.search(r'numFmtId="(\d+)"', tag)) and m.group(1) in percent_ids}
+
+
+def _sheet_path(z: zipfile.ZipFile, sheet: str) -> str:
+    wbxml = z.read("xl/workbook.xml").decode("utf-8", "ignore")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "ignore")
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", wbxml):
+        name = re.search(r'\bname="([^"]*)"', tag)
+        rid = re.search(r'\br:id="([^"]*)"|\b\w+:id="([^"]*)"', tag)
+        if name and rid and html.unescape(name.group(1)).strip() == sheet:
+            rid = rid.group(1) or rid.group(2)
+            for rel in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
+                if f'Id="{rid}"' in rel:
+                    target = re.search(r'Target="([^"]*)"', rel).group(1)
+                    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    raise KeyError(sheet)
+
+
+_CELL_TAG = re.compile(r"<(?:\w+:)?c\b([^>]*)>")
+_REF = re.compile(r'\br="([A-Z]+)(\d+)"')
+_STYLE = re.compile(r'\bs="(\d+)"')
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 def _percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Which of the `wanted` cells (0-based row, col) are formatted as percent (openpyxl, read-only)."""
-    from openpyxl import load_workbook
+    """Which of the `wanted` cells (0-based row, col) are formatted as percent.
 
+    A direct look at the sheet's XML (style index of each cell), fast on big files; openpyxl
+    if the package is laid out in a way this does not follow.
+    """
     if not wanted:
         return set()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xfs = _percent_xfs(z)
+            if not xfs:
+                return set()
+            xml = z.read(_sheet_path(z, sheet)).decode("utf-8", "ignore")
+        found = set()
+        for m in _CELL_TAG.finditer(xml):
+            attrs = m.group(1)
+            st, ref = _STYLE.search(attrs), _REF.search(attrs)
+            if st and ref and int(st.group(1)) in xfs:
+                cell = (int(ref.group(2)) - 1, _col_index(ref.group(1)))
+                if cell in wanted:
+                    found.add(cell)
+        return found
+    except (KeyError, AttributeError, zipfile.BadZipFile, ValueError):
+        return _percent_cells_openpyxl(data, sheet, wanted)
+
+
+def _percent_cells_openpyxl(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    from openpyxl import load_workbook
+
     max_row = max(r for r, _ in wanted) + 1
     wb = load_workbook(io.BytesIO(data), read_only=True)
     try:
-        ws = wb[sheet]
         found = set()
-        for r, row in enumerate(ws.iter_rows(min_row=1, max_row=max_row)):
+        for r, row in enumerate(wb[sheet].iter_rows(min_row=1, max_row=max_row)):
             for cell in row:
                 col = getattr(cell, "column", None)
-                if col is None or (r, col - 1) not in wanted:
-                    continue
-                fmt = re.sub(r'".*?"|\\.', "", cell.number_format or "")
-                if "%" in fmt:
+                if col is not None and (r, col - 1) in wanted and "%" in re.sub(r'".*?"|\\.', "", cell.number_format or ""):
                     found.add((r, col - 1))
         return found
     finally:
@@ -449,7 +501,7 @@ def _check_indicateurs(sh: _Sheet, plan: Plan, data: bytes, problems: list[Probl
         ident = _cell(row, c_id)
         if ident is not None and units.get(str(ident).strip().upper()) == "%":
             wanted |= {(i, j) for _, _, j in value_cols if isinstance(_cell(row, j), int | float)}
-    if wanted and _has_percent_styles(data):
+    if wanted:
         percent = _percent_cells(data, name, wanted)
 
     seen: dict[tuple[str, int], int] = {}
