@@ -216,7 +216,7 @@ def _periode(readme: pd.DataFrame | None, sheets: dict[str, _Sheet],
     """From the `Période` row of Lisez-moi, else the span of the years the rows name.
 
     Without a `Période` row: the years of Budget, ETP and Capacité; the Calendrier dates only if
-    those name no year (a 2022 launch date must not stretch a 2023-2028 plan).
+    those name no year (a launch date before the plan must not stretch its period).
     """
     if readme is not None and readme.shape[1] >= 2:
         rows = [(1, list(readme.columns[:2]))] + [
@@ -230,7 +230,7 @@ def _periode(readme: pd.DataFrame | None, sheets: dict[str, _Sheet],
                     return int(years[0]), int(years[1])
                 problems.append(Problem(README_SHEET, row, column,
                                         f"la période « {_show(value)} » est illisible : écrivez-la sous la forme "
-                                        "AAAA-AAAA (par exemple 2023-2028), première année d'abord."))
+                                        "AAAA-AAAA (première année, tiret, dernière année), la première année d'abord."))
                 return None
     years: list[int] = []
     for sheet, keys in (("Budget", ("annee_debut", "annee_fin")), ("ETP", ("annee_debut", "annee_fin")),
@@ -243,7 +243,7 @@ def _periode(readme: pd.DataFrame | None, sheets: dict[str, _Sheet],
     if not years:
         problems.append(Problem(README_SHEET, None, None,
                                 "la période du plan est introuvable : ajoutez dans « Lisez-moi » une ligne "
-                                "« Période » suivie de AAAA-AAAA (par exemple 2023-2028)."))
+                                "« Période » suivie de AAAA-AAAA (première année, tiret, dernière année)."))
         return None
     return min(years), max(years)
 
