@@ -101,6 +101,8 @@ RULES = [
      ("Indicateurs", 1, "Identifiant", "la colonne « Identifiant » est absente")),
     ("colonne Statut manquante", lambda wb: wb["Avancement"].delete_cols(3),
      ("Avancement", 1, "Statut", "la colonne « Statut » est absente")),
+    ("formule jamais calculée", put("Indicateurs", {"G4": "=6000*2"}),
+     ("Indicateurs", 4, "2025 Résultat", "la formule de cette cellule n'a pas de valeur calculée")),
     ("aucune colonne d'année", lambda wb: wb["Indicateurs"].delete_cols(7, 2),
      ("Indicateurs", 1, None, "aucune colonne « AAAA Résultat » ni « AAAA Objectif »")),
 ]

@@ -343,6 +343,29 @@ def _percent_cells_openpyxl(data: bytes, sheet: str, wanted: set[tuple[int, int]
         wb.close()
 
 
+_CELL_WITH_BODY = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", re.S)
+_CACHED = re.compile(r"<(?:\w+:)?v>[^<]")
+
+
+def _uncalculated_formulas(data: bytes, sheet: str) -> set[tuple[int, int]]:
+    """Cells (0-based row, col) holding a formula without a cached value (files never opened in Excel)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xml = z.read(_sheet_path(z, sheet)).decode("utf-8", "ignore")
+    except (KeyError, AttributeError, zipfile.BadZipFile):
+        return set()
+    if "<f" not in xml and ":f" not in xml:
+        return set()
+    found = set()
+    for m in _CELL_WITH_BODY.finditer(xml):
+        body = m.group(2)
+        if re.search(r"<(?:\w+:)?f\b", body) and not _CACHED.search(body):
+            ref = _REF.search(m.group(1))
+            if ref:
+                found.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
+    return found
+
+
 @dataclass
 class _Sheet:
     name: str
@@ -442,6 +465,14 @@ def read_followup(data: bytes | str | Path, plan: Plan, *, file_name: str | None
 
     ignored = sum(1 for sh in (ind, av) for j, _ in ignored_cols[sh.name]
                   for row in sh.rows[1:] if j < len(row) and not _blank(row[j]))
+    for sh in (ind, av):  # a formula Excel never calculated reads as blank: say so rather than lose it
+        imported = set(sh.columns.values()) | {j for ys in sh.years.values() for j in ys.values()}
+        header = [_header(h) for h in sh.rows[0]]
+        for r, j in sorted(_uncalculated_formulas(data, sh.name)):
+            if j in imported and r < len(sh.rows) and _blank(_cell(sh.rows[r], j) or ""):
+                problems.append(Problem(sh.name, r + 1, header[j], "la formule de cette cellule n'a pas de valeur "
+                                        "calculée : ouvrez le fichier dans Excel (ou LibreOffice), enregistrez-le, "
+                                        "puis déposez-le à nouveau ; ou saisissez la valeur"))
     say(0.35, "Vérification des indicateurs…")
     ind_rows = _check_indicateurs(ind, plan, data, problems)
     say(0.7, "Vérification de l'avancement des actions…")
