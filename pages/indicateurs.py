@@ -20,9 +20,10 @@ if suivi.indicateurs.empty:
             f"{fmt.nombre(len(plan.indicateurs))} indicateur(s) à suivre de {first} à {last} : téléchargez le "
             "modèle de l'année sur la page d'import, remplissez-le, puis importez-le.")
     try:
-        st.page_link("pages/import_suivi.py", label="Aller à la page « Import du suivi annuel »", icon="📥")
+        st.page_link("pages/import_suivi.py", label="Aller à la page « Import du suivi annuel »",
+                     icon=":material/upload_file:")
     except StreamlitPageNotFoundError:  # the page run on its own (tests): a plain link
-        st.markdown("📥 [Aller à la page « Import du suivi annuel »](import)")
+        st.markdown("[Aller à la page « Import du suivi annuel »](import)")
     st.subheader("Les indicateurs du plan")
     st.dataframe(plan.indicateurs[["action_id", "indicateur_id", "indicateur", "type", "unite", "sens"]].rename(
         columns={"action_id": "N° action", "indicateur_id": "Identifiant", "indicateur": "Indicateur",
@@ -34,8 +35,9 @@ years_with_data = sorted(int(y) for y in pd.to_numeric(suivi.indicateurs["annee"
 default_year = years_with_data[-1] if years_with_data else plan.annees[0]
 if st.session_state.get("ind_annee") not in plan.annees:
     st.session_state["ind_annee"] = default_year
-annee = st.selectbox("Année", plan.annees, key="ind_annee",
-                     help="Les valeurs affichées sont celles de cette année, ou la dernière connue avant elle.")
+annee = st.columns([1, 5])[0].selectbox(
+    "Année", plan.annees, key="ind_annee",
+    help="Les valeurs affichées sont celles de cette année, ou la dernière connue avant elle.")
 
 table = metrics.tableau_indicateurs(plan, suivi.indicateurs, annee)
 evo = metrics.indicateur_evolution(plan, suivi.indicateurs)
@@ -54,7 +56,8 @@ c[2].metric(f"Évolutions favorables en {annee}",
 c[3].metric(f"Jalons atteints fin {annee}", f"{fmt.nombre(jal['atteint'].sum())} / {fmt.nombre(len(jal))}")
 
 tab_trend, tab_table, tab_jalons, tab_comp = st.tabs(
-    ["📈 Tendance d'un indicateur", "📋 Tous les indicateurs", "🏁 Jalons", f"🧺 Reste à collecter ({annee})"])
+    [":material/show_chart: Tendance d'un indicateur", ":material/table_view: Tous les indicateurs",
+     ":material/flag: Jalons", f":material/checklist: Reste à collecter ({annee})"])
 
 # --- trend of one indicator ------------------------------------------------------------------
 with tab_trend:
@@ -134,7 +137,7 @@ with tab_jalons:
             "N° action": jal["action_id"].astype(int),
             "Identifiant": jal["indicateur_id"],
             "Jalon": jal["indicateur"],
-            "État": ["✅ atteint" if a else "⏳ non atteint" for a in jal["atteint"]],
+            "État": ["atteint" if a else "non atteint" for a in jal["atteint"]],
             "Atteint en": jal["annee_atteinte"].map(lambda y: "—" if pd.isna(y) else str(int(y))),
             "Date": jal["date_atteinte"].map(fmt.jour),
             "Dernier suivi": jal["derniere_annee"].map(lambda y: "jamais renseigné" if pd.isna(y) else str(int(y))),

@@ -311,7 +311,7 @@ def completude_porteurs(par_porteur, title: str, height: int | None = None) -> g
             hovertemplate="%{y} : %{x} indicateur(s)<extra>" + name + "</extra>",
         ))
     style(fig, title, height or max(300, 90 + 42 * len(d)))
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal", uniformtext_minsize=12, uniformtext_mode="hide")
     fig.update_xaxes(title="Indicateurs", rangemode="tozero")
     fig.update_yaxes(title=None, automargin=True)
     return fig
