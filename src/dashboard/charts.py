@@ -349,7 +349,8 @@ def _ts_range(periods: pd.DataFrame, segments: pd.DataFrame, as_of, periode) -> 
 def _today_line(fig: go.Figure, as_of, label: str) -> None:
     fig.add_shape(type="line", x0=as_of, x1=as_of, xref="x", y0=0, y1=1, yref="paper",
                   line={"color": "#C0392B", "width": 2, "dash": "dash"}, layer="above")
-    fig.add_annotation(x=as_of, y=0, xref="x", yref="paper", yanchor="top", text=label, showarrow=False,
+    fig.add_annotation(x=as_of, y=1, xref="x", yref="paper", yanchor="top", xanchor="left", text=label,
+                       showarrow=False,
                        font={"color": "#C0392B", "size": 13}, bgcolor="rgba(255,255,255,0.85)")
 
 
@@ -372,7 +373,7 @@ def gantt_figure(periods: pd.DataFrame, segments: pd.DataFrame, undated: pd.Data
             dates = [f"{fmt.jour(a)} au {fmt.jour(b)}" for a, b in zip(d["debut"], d["fin"], strict=True)]
             fig.add_trace(go.Bar(
                 y=d["label"], base=d["debut"], x=((d["fin"] - d["debut"]).dt.days + 1) * _DAY_MS,
-                orientation="h", name=axe_label(axe), legendgroup=axe_label(axe), showlegend=False,
+                orientation="h", name=axe_label(axe), showlegend=False,
                 marker={"color": axe_color(axe), "opacity": opacity,
                         "pattern": {"shape": shape, "fgcolor": axe_color(axe), "solidity": 0.3},
                         "line": {"width": 0}},
@@ -407,11 +408,12 @@ def gantt_figure(periods: pd.DataFrame, segments: pd.DataFrame, undated: pd.Data
             fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=i - 0.5, y1=i - 0.5, yref="y",
                           line={"color": "#4C566A", "width": 1})
     _today_line(fig, as_of, f"Situation au {fmt.jour(as_of)}")
-    height = 150 + GANTT_ROW_PX * max(len(labels), 1)
+    height = 170 + GANTT_ROW_PX * max(len(labels), 1)
     style(fig, title, height)
-    plot_h = height - 150
-    fig.update_layout(barmode="overlay", bargap=0.35, margin={"l": 10, "r": 20, "t": 130, "b": 40},
-                      legend={"y": 1 + 34 / plot_h, "yanchor": "bottom", "x": 0, "orientation": "h"})
+    plot_h = height - 170
+    fig.update_layout(barmode="overlay", bargap=0.35, margin={"l": 10, "r": 20, "t": 150, "b": 20},
+                      legend={"y": 1 + 40 / plot_h, "yanchor": "bottom", "x": 0, "orientation": "h",
+                              "traceorder": "normal"})
     fig.update_xaxes(type="date", range=x_range, side="top", dtick="M12", tickformat="%Y", ticklabelmode="period",
                      showgrid=True, minor={"dtick": "M3", "showgrid": True, "gridcolor": "#F3F4F6"})
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels, autorange="reversed",
