@@ -231,3 +231,41 @@ def test_shipped_plan_calendar(plan):
     assert set(an.loc[an["type"] == "date incertaine", "extrait"]) >= {"2026 ?", "2024 ?"}
     undated = metrics.undated_items(plan)
     assert set(undated.loc[~undated["action_datee"], "action_id"]) == set(pp.loc[~pp["datee"], "action_id"])
+
+
+# --- summary / `python -m dashboard summary` carry the same figures ------------------------------
+
+SHIPPED_STATUTS = pd.DataFrame({
+    "action_id": [5, 22, 52], "annee": [2024, 2024, 2024], "statut": ["En cours", "Reportée", "Réalisée"],
+    "debut_reel": pd.to_datetime([None, None, None]), "fin_reelle": pd.to_datetime([None, None, "2023-05-20"]),
+    "fin_revisee": pd.to_datetime([None, "2024-06-30", None]), "commentaire": ["normes", "", ""],
+})
+
+
+def test_summary_command_adds_statuses_and_late_list(plan, monkeypatch, capsys):
+    import json
+
+    from dashboard import cli
+    from dashboard.__main__ import main
+    from dashboard.store import Suivi
+
+    monkeypatch.setattr(cli, "_summary_suivi", lambda db: Suivi(statuts=SHIPPED_STATUTS))
+    assert main(["summary", "--as-of", "2025-01-15", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["situation_au"] == "2025-01-15" and out["avancement_importe"] is True
+    # action 5 planned end 30/06/2023 → 565 days; action 22 planned end 31/12/2023 → 381 days
+    assert [(r["action_id"], r["mois_de_retard"]) for r in out["en_retard"]] == [(5, 18.6), (22, 12.5)]
+    assert out["en_retard"][0]["porteur"] == "Office de tourisme"
+    by_axe = {a["axe"]: a["statuts"] for a in out["axes"]}
+    n_axe1 = int((plan.actions["axe"] == 1).sum())
+    assert by_axe[1]["en retard"] == 1 and by_axe[1]["sans suivi"] == n_axe1 - 1
+    assert by_axe[5]["réalisée"] == 1
+    assert main(["summary", "--as-of", "2025-01-15"]) == 0
+    text = capsys.readouterr().out
+    assert "Actions en retard : 2" in text and "5 · Musée de la Résistance (Office de tourisme) : 18,6\u00a0mois" in text
+
+
+def test_summary_without_follow_up_has_no_late_action(plan):
+    s = metrics.summary(plan, None, "2030-01-01")
+    assert s["en_retard"] == [] and s["avancement_importe"] is False
+    assert all(a["statuts"]["sans suivi"] == a["actions"] for a in s["axes"])

@@ -89,7 +89,29 @@ def summary_text(s: dict) -> str:
     for r in s.get("realise", []):
         lines.append(f"Réalisé {r['annee']} : {fmt.euros(r['depenses'])} "
                      f"(prévu {fmt.fourchette(r['prevu_min'], r['prevu_max'])})")
+    lines += _summary_calendar_text(s)
     return "\n".join(lines)
+
+
+def _summary_calendar_text(s: dict) -> list[str]:
+    """Avancement par axe et actions en retard (keys added by metrics.calendar_summary)."""
+    from datetime import date  # noqa: PLC0415
+
+    from dashboard import fmt  # noqa: PLC0415
+
+    if "en_retard" not in s:
+        return []
+    au = fmt.jour(date.fromisoformat(s["situation_au"]))
+    if not s.get("avancement_importe"):
+        return [f"Avancement au {au} : aucun avancement importé, aucun retard calculé."]
+    lines = [f"Avancement au {au} :"]
+    for a in s["axes"]:
+        counts = " · ".join(f"{k} {fmt.nombre(v)}" for k, v in a.get("statuts", {}).items() if v)
+        lines.append(f"  Axe {a['axe']} : {counts}")
+    lines.append(f"Actions en retard : {fmt.nombre(len(s['en_retard']))}")
+    for r in s["en_retard"]:
+        lines.append(f"  {r['action_id']} · {r['titre']} ({r['porteur']}) : {fmt.mois(r['mois_de_retard'])} de retard")
+    return lines
 
 
 def summary(args: argparse.Namespace) -> int:

@@ -496,6 +496,14 @@ def summary(plan: Plan, suivi=None, as_of=None) -> dict:
     }
     if as_of is not None:
         out["as_of"] = str(as_of)
+    # calendar: per-axe situations and late actions at as_of (today when None), see calendar_summary
+    statuts = None if suivi is None else suivi.statuts
+    cal = calendar_summary(plan, statuts, as_of)
+    for a in out["axes"]:
+        a["statuts"] = cal["statuts_par_axe"].get(a["axe"], dict.fromkeys(SITUATIONS, 0))
+    out["situation_au"] = as_timestamp(as_of).date().isoformat()
+    out["avancement_importe"] = statuts is not None and len(statuts) > 0
+    out["en_retard"] = cal["en_retard"]
     if suivi is not None and not suivi.realise.empty:
         pr = prevu_realise_budget(plan, suivi.realise).groupby("annee")[["prevu_min", "prevu_max", "realise"]].sum(min_count=1)
         out["realise"] = [{"annee": int(y), "prevu_min": _num(v.prevu_min), "prevu_max": _num(v.prevu_max),
