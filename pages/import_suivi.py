@@ -23,7 +23,7 @@ st.caption("Une fois par an : téléchargez le modèle de l'année, complétez-l
 
 done = st.session_state.pop("_import_message", None)
 if done:
-    st.success(done, icon="✅")
+    st.success(done, icon=":material/check_circle:")
 
 # --- 1. Le modèle ---------------------------------------------------------------------------------
 st.subheader("1. Télécharger le modèle")
@@ -88,20 +88,23 @@ if uploaded is not None:
         report = outcome.report
         if report.problems:
             st.error(outcome.message() + " Corrigez chaque ligne ci-dessous dans Excel, enregistrez, puis "
-                     "déposez à nouveau le fichier.", icon="🛑")
+                     "déposez à nouveau le fichier.", icon=":material/error:")
             st.dataframe(report.problems_frame(), hide_index=True, width="stretch",
-                         column_config={"Ligne": st.column_config.NumberColumn("Ligne", format="%d"),
-                                        "Problème": st.column_config.TextColumn("Problème", width="large")})
+                         column_config={"Feuille": st.column_config.TextColumn("Feuille", width=110),
+                                        "Ligne": st.column_config.NumberColumn("Ligne", format="%d", width=60),
+                                        "Colonne": st.column_config.TextColumn("Colonne", width=160),
+                                        "Problème": st.column_config.TextColumn("Problème", width=1100)})
         else:
             _counts(outcome.counts)
             if report.ignored_columns:
-                st.caption("Colonnes ignorées : " + ", ".join(f"« {c} »" for c in report.ignored_columns) + ".")
+                st.caption("Colonnes non reconnues, ignorées : " + ", ".join(f"« {c} »" for c in report.ignored_columns) + ".")
             if outcome.counts.nothing_to_do:
-                st.info(outcome.message(), icon="ℹ️")
+                st.info(outcome.message(), icon=":material/info:")
             else:
                 st.success(f"Aucune erreur dans « {name} » (années : {', '.join(map(str, report.annees))}). "
-                           "Rien n'est encore enregistré : confirmez l'import.", icon="✔️")
-                who = st.text_input("Votre nom (pour l'historique)", key="import_user", max_chars=100)
+                           "Rien n'est encore enregistré : confirmez l'import.", icon=":material/task_alt:")
+                name_col, _ = st.columns([1, 2])
+                who = name_col.text_input("Votre nom (pour l'historique)", key="import_user", max_chars=100)
                 if st.button("Confirmer l'import", type="primary", key="confirmer_import"):
                     try:
                         with st.spinner("Import en cours…"):

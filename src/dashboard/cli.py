@@ -239,7 +239,7 @@ def import_file(args: argparse.Namespace) -> int:
     for problem in outcome.report.problems:
         print(f"- {problem.message()}")
     if outcome.report.ignored_columns:
-        print("Colonnes ignorées : " + ", ".join(f"« {c} »" for c in outcome.report.ignored_columns) + ".")
+        print("Colonnes non reconnues, ignorées : " + ", ".join(f"« {c} »" for c in outcome.report.ignored_columns) + ".")
     if args.dry_run and outcome.ok and not outcome.counts.nothing_to_do:
         print("Rien n'a été écrit (--dry-run) : relancez sans --dry-run pour importer.")
     return OK if outcome.ok else PROBLEMS

@@ -63,6 +63,7 @@ class ImportReport:
     realise:     REALISE_COLUMNS, one row per action and year with spending or ETP.
     problems:    every problem found; nothing may be imported unless it is empty.
     ignored:     non-blank cells that are never imported (Rappel columns, unknown columns).
+    ignored_columns: headers of the unknown columns (not the expected Rappel ones).
     """
 
     file_name: str = ""
@@ -93,7 +94,8 @@ class ImportReport:
 
 def problems_frame(problems) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"Feuille": p.sheet, "Ligne": p.row, "Colonne": p.column or "", "Problème": p.text} for p in problems],
+        [{"Feuille": p.sheet, "Ligne": p.row, "Colonne": p.column or "", "Problème": p.text[:1].upper() + p.text[1:]}
+         for p in problems],
         columns=["Feuille", "Ligne", "Colonne", "Problème"],
     ).astype({"Ligne": "Int64"})
 
@@ -484,7 +486,7 @@ def read_followup(data: bytes | str | Path, plan: Plan, *, file_name: str | None
         pd.DataFrame(statuts, columns=STATUT_COLUMNS),
         pd.DataFrame(realise, columns=REALISE_COLUMNS).astype({"depenses": float, "etp": float}),
         tuple(problems), ignored,
-        tuple(h for sh in (ind, av) for _, h in ignored_cols[sh.name]),
+        tuple(h for sh in (ind, av) for _, h in ignored_cols[sh.name] if not RAPPEL_RE.match(h.lower())),
     )
 
 
