@@ -10,6 +10,7 @@ log = logging.getLogger("dashboard")
 
 plan = ui.get_plan()
 suivi = ui.get_suivi()
+ui.demo_banner()
 filters = ui.sidebar_filters(plan)
 shown_plan = metrics.filter_plan(plan, filters)
 
@@ -149,10 +150,14 @@ else:
     st.dataframe(
         fiches.display_table(table), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 560),
         on_select=_on_row, selection_mode="single-row", key="tableau_actions",
-        column_config={"N°": st.column_config.NumberColumn(width="small"),
-                       "Axe": st.column_config.NumberColumn(width="small"),
-                       "Enjeu": st.column_config.TextColumn(width="small"),
-                       "Titre": st.column_config.TextColumn(width="large")},
+        column_config={"N°": st.column_config.NumberColumn(width=45, pinned=True),
+                       "Axe": st.column_config.NumberColumn(width=45),
+                       "Enjeu": st.column_config.TextColumn(width=55),
+                       "Titre": st.column_config.TextColumn(width=330, pinned=True),
+                       "Statut": st.column_config.TextColumn(width=105),
+                       "Catégorie budget": st.column_config.TextColumn(width=135),
+                       "Budget": st.column_config.TextColumn(width=170),
+                       "ETP": st.column_config.TextColumn(width=70)},
     )
     st.download_button(
         "Télécharger le tableau (Excel)",

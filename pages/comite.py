@@ -11,6 +11,7 @@ log = logging.getLogger("dashboard")
 
 plan = metrics.apply_hypotheses(ui.get_plan())
 suivi = ui.get_suivi()
+ui.demo_banner()
 try:
     deck = comite.slides(plan, suivi)
 except Exception:  # never a traceback on screen; the log has it
@@ -22,7 +23,7 @@ first, last = plan.periode
 
 st.markdown(
     """<style>
-    .diapo-titre { font-size: 3.0rem; line-height: 1.15; font-weight: 700; margin: 0.4rem 0 1.6rem 0; }
+    .diapo-titre { font-size: clamp(2.1rem, 2.7vw, 3.2rem); line-height: 1.15; font-weight: 700; margin: 0.4rem 0 1.6rem 0; }
     .diapo-num { color: #5A6169; font-weight: 400; margin-right: 0.6rem; }
     .chiffre { border-left: 10px solid #0072B2; padding-left: 1.4rem; margin: 2.5rem 0; }
     .chiffre-v { font-size: clamp(2.4rem, 3.4vw, 4rem); font-weight: 700; line-height: 1.1; }

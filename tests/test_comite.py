@@ -141,3 +141,9 @@ def test_deck_html_is_self_contained(deck):
         assert comite.html.escape(s.titre) in page
         assert comite.html.escape(s.legende) in page
     assert page.count('class="plotly-graph-div"') == sum(s.figure is not None for s in deck)
+
+
+def test_demo_follow_up_is_said_on_its_slides(plan_s):
+    by = {s.key: s for s in comite.slides(plan_s, Suivi(demo=True))}
+    assert by["calendrier"].legende.endswith(comite.DEMO_NOTE) and by["indicateurs"].legende.endswith(comite.DEMO_NOTE)
+    assert comite.DEMO_NOTE not in by["budget"].legende          # the plan's own figures are real

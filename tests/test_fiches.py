@@ -137,7 +137,7 @@ def test_action_table(plan_s):
     assert "statut" not in t.columns                      # no follow-up, no status column
     assert t.at[11, "budget"] == fr("21 000 – 23 000\u00a0€/an")   # 20 000 + 1 000..3 000 per year
     assert t.at[4, "budget"] == fr("5 000 – 10 000\u00a0€ + 50 000\u00a0€ par parcours")
-    assert t.at[30, "budget"] == "à budget constant"
+    assert t.at[30, "budget"] == "—"                      # no line: the category column says why
     assert t.at[11, "etp"] == pytest.approx(0.6)
     assert pd.isna(t.at[4, "etp"])
     assert t.at[11, "budget_annuel_min"] == 21000 and t.at[11, "budget_annuel_max"] == 23000

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,7 +20,9 @@ from dashboard.plan import Plan
 # Projector sizes: legible from the back of a meeting room.
 FONT_SIZE = 24
 TICK_SIZE = 22
-FIG_HEIGHT = 540
+FIG_HEIGHT = 560
+INK = "#1B1F24"
+DEMO_NOTE = " Valeurs de suivi de démonstration, fictives."
 
 
 @dataclass(frozen=True)
@@ -88,16 +90,22 @@ def projector(fig: go.Figure, height: int = FIG_HEIGHT) -> go.Figure:
     """Big fonts everywhere (≥ 22 px), no figure title (the slide's title says it), French separators."""
     charts.style(fig, "", height=height)
     fig.update_layout(
-        title=None, font={"size": FONT_SIZE, "color": "#1B1F24"}, legend={"font": {"size": TICK_SIZE}},
+        title=None, font={"size": FONT_SIZE, "color": INK}, legend={"font": {"size": TICK_SIZE}, "traceorder": "normal"},
         margin={"l": 10, "r": 40, "t": 50, "b": 10}, hoverlabel={"font_size": TICK_SIZE},
+        uniformtext={"minsize": TICK_SIZE, "mode": "show"},  # no label shrunk inside a thin bar
     )
-    fig.update_xaxes(tickfont_size=TICK_SIZE, title_font_size=TICK_SIZE)
-    fig.update_yaxes(tickfont_size=TICK_SIZE, title_font_size=TICK_SIZE)
+    fig.update_xaxes(tickfont={"size": TICK_SIZE, "color": INK}, title_font_size=TICK_SIZE)
+    fig.update_yaxes(tickfont={"size": TICK_SIZE, "color": INK}, title_font_size=TICK_SIZE)
     fig.update_annotations(font_size=TICK_SIZE)
     for trace in fig.data:
         if "textfont" in trace:
             trace.textfont.size = FONT_SIZE
     return fig
+
+
+def rows_height(rows: int) -> int:
+    """A chart tall enough for its bars at projector sizes, short enough to fit a 900-pixel screen."""
+    return int(min(FIG_HEIGHT, max(360, 110 + 78 * rows)))
 
 
 def _range_bars(labels, lo, hi, colors) -> go.Figure:
@@ -167,7 +175,7 @@ def slide_budget_axes(plan: Plan) -> Slide:
                f"{_plural(sans, 'action')} sans montant dans le plan")
     if par_unite:
         legende += f", {_plural(par_unite, 'ligne')} « par unité » sans quantité fixée"
-    return Slide(key="budget", nom="L'argent par axe", titre=titre + ".", figure=projector(fig),
+    return Slide(key="budget", nom="L'argent par axe", titre=titre + ".", figure=projector(fig, rows_height(len(by))),
                  legende=legende + ".")
 
 
@@ -191,7 +199,7 @@ def slide_etp_axes(plan: Plan) -> Slide:
     if len(non_chiffres):
         legende += (f", {_plural(len(non_chiffres), 'ligne')} où le plan cite un service sans "
                     "donner de nombre d'ETP")
-    return Slide(key="etp", nom="Les effectifs par axe", titre=titre + ".", figure=projector(fig),
+    return Slide(key="etp", nom="Les effectifs par axe", titre=titre + ".", figure=projector(fig, rows_height(len(by))),
                  legende=legende + ".")
 
 
@@ -217,7 +225,7 @@ def slide_non_comptes(plan: Plan) -> Slide:
                "Seules les actions « chiffré » entrent dans les totaux")
     legende += (" ; s'y ajoutent : " + ", ".join(extra) + ".") if extra else "."
     return Slide(key="non_comptes", nom="Ce que les totaux ne comptent pas", titre=titre + ".",
-                 figure=projector(fig, height=520), legende=legende)
+                 figure=projector(fig, rows_height(len(cats))), legende=legende)
 
 
 def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Slide:
@@ -261,7 +269,8 @@ def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Sl
     fig.update_xaxes(title="Actions", rangemode="tozero")
     legende = ("En retard : fin prévue (ou révisée) passée, action ni réalisée ni abandonnée. "
                "« Sans suivi » : pas de statut importé ; une action sans date de fin dans le plan n'est jamais en retard.")
-    return Slide(key="calendrier", nom="Calendrier et retards", titre=titre + ".", figure=projector(fig),
+    return Slide(key="calendrier", nom="Calendrier et retards", titre=titre + ".",
+                 figure=projector(fig, rows_height(len(counts)) + 40),
                  legende=legende)
 
 
@@ -303,21 +312,17 @@ def slide_indicateurs(plan: Plan, ind: pd.DataFrame | None) -> Slide:
                "Progrès / recul : résultat comparé à celui de l'année précédente, selon le sens attendu "
                "(hausse ou baisse) ; les jalons et les indicateurs sans valeur l'an passé n'y entrent pas.")
     return Slide(key="indicateurs", nom="Indicateurs", titre=titre + ".",
-                 figure=projector(fig, height=max(420, 120 + 60 * len(c.par_porteur))), legende=legende)
+                 figure=projector(fig, rows_height(len(c.par_porteur))), legende=legende)
 
 
 def slides(plan: Plan, suivi=None, as_of=None) -> list[Slide]:
     """Every slide of the deck, in order, for the (hypotheses-applied) plan and the follow-up."""
     statuts = getattr(suivi, "statuts", None)
     ind = getattr(suivi, "indicateurs", None)
-    return [
-        slide_chiffres(plan),
-        slide_budget_axes(plan),
-        slide_etp_axes(plan),
-        slide_non_comptes(plan),
-        slide_calendrier(plan, statuts, as_of),
-        slide_indicateurs(plan, ind),
-    ]
+    follow_up = [slide_calendrier(plan, statuts, as_of), slide_indicateurs(plan, ind)]
+    if getattr(suivi, "demo", False):  # the comité must know the follow-up figures are not real
+        follow_up = [replace(s, legende=s.legende + DEMO_NOTE) for s in follow_up]
+    return [slide_chiffres(plan), slide_budget_axes(plan), slide_etp_axes(plan), slide_non_comptes(plan), *follow_up]
 
 
 def parse_slide_param(value, count: int) -> tuple[int, str | None]:

@@ -48,13 +48,13 @@ TABLE_HEADERS: dict[str, str] = {
     "axe": "Axe",
     "enjeu": "Enjeu",
     "titre": "Titre",
-    "porteurs": "Maîtrise d'ouvrage / porteurs",
-    "publics": "Publics cibles",
-    "partenaires": "Partenaires",
+    "statut": "Statut",
     "categorie_budget": "Catégorie budget",
     "budget": "Budget",
     "etp": "ETP",
-    "statut": "Statut",
+    "porteurs": "Maîtrise d'ouvrage / porteurs",
+    "publics": "Publics cibles",
+    "partenaires": "Partenaires",
 }
 # Numeric columns added to the Excel download (the on-screen "Budget" is text).
 EXPORT_HEADERS: dict[str, str] = {
@@ -219,7 +219,7 @@ def action_table(plan: Plan, statuts: pd.DataFrame | None = None) -> pd.DataFram
             "publics": r.publics,
             "partenaires": r.partenaires,
             "categorie_budget": r.categorie_budget,
-            "budget": budget_text(lines, r.categorie_budget),
+            "budget": budget_text(lines, "—"),  # the category has its own column
             "etp": float(etps.get(aid, float("nan"))),
         }
         for col in EXPORT_HEADERS:
@@ -228,8 +228,8 @@ def action_table(plan: Plan, statuts: pd.DataFrame | None = None) -> pd.DataFram
     table = pd.DataFrame(rows, columns=[k for k in TABLE_HEADERS if k != "statut"] + list(EXPORT_HEADERS))
     st_ = statut_per_action(statuts)
     if not st_.empty:
-        table.insert(len(TABLE_HEADERS) - 1, "statut", table["action_id"].map(st_).fillna(NO_STATUS))
-    return table
+        table["statut"] = table["action_id"].map(st_).fillna(NO_STATUS)
+    return table[[k for k in [*TABLE_HEADERS, *EXPORT_HEADERS] if k in table.columns]]
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
