@@ -8,6 +8,14 @@ from dashboard import export, fiches, fmt, metrics, ui
 
 log = logging.getLogger("dashboard")
 
+
+
+@ui.cache_view
+def table_view(plan, filters, statuts):
+    """The page's facets (whole plan) and table (filtered plan): pure, cached on their arguments."""
+    return fiches.facets(plan, statuts), fiches.action_table(metrics.filter_plan(plan, filters), statuts)
+
+
 plan = ui.get_plan()
 suivi = ui.get_suivi()
 ui.demo_banner()
@@ -123,7 +131,7 @@ if detail is not None:
 # --- Tableau de toutes les actions ---------------------------------------------------------
 
 st.header("Toutes les actions")
-facets = fiches.facets(plan, suivi.statuts)
+facets, full_table = table_view(plan, filters, suivi.statuts)
 query = st.text_input(
     "Rechercher", key="fiches_recherche",
     placeholder="Un numéro (11) ou des mots : titre, présentation, objectifs, publics, partenaires…",
@@ -137,7 +145,7 @@ for col, key in zip(cols, facet_keys, strict=True):
         fiches.FACETS[key], fiches.facet_options(facets, key), key=f"fiches_{key}", placeholder="Tous",
     )
 
-table = fiches.action_table(shown_plan, suivi.statuts)
+table = full_table
 found = fiches.search_actions(shown_plan.actions, query)
 kept = fiches.filter_by_facets(found["action_id"], facets, chosen_facets)
 table = table[table["action_id"].isin(kept)].reset_index(drop=True)

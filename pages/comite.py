@@ -6,14 +6,25 @@ import logging
 import streamlit as st
 
 from dashboard import comite, fmt, metrics, ui
+from dashboard.store import Suivi
 
 log = logging.getLogger("dashboard")
 
-plan = metrics.apply_hypotheses(ui.get_plan())
+
+@ui.cache_view
+def deck_view(plan, statuts, indicateurs, demo: bool, today: str):
+    """The slides (pure; cached on the plan, the follow-up values and the day)."""
+    suivi = Suivi(indicateurs=indicateurs, statuts=statuts, demo=demo)
+    return comite.slides(metrics.apply_hypotheses(plan), suivi, as_of=today)
+
+
+raw_plan = ui.get_plan()
 suivi = ui.get_suivi()
 ui.demo_banner()
+plan = metrics.apply_hypotheses(raw_plan)
 try:
-    deck = comite.slides(plan, suivi)
+    deck = deck_view(raw_plan, suivi.statuts, suivi.indicateurs, suivi.demo,
+                     metrics.as_timestamp().date().isoformat())
 except Exception:  # never a traceback on screen; the log has it
     log.exception("présentation au comité impossible")
     st.error("La présentation n'a pas pu être construite à partir du plan et du suivi. "
