@@ -95,7 +95,8 @@ suivi = ui.get_suivi()
 v = budget_view(plan, filters, values, suivi.realise)
 first, last = v["periode"]
 totals = v["totals"]
-c = st.columns(4)
+ui.compact_metrics()
+c = st.columns([1.05, 1.05, 0.75, 1.35])
 c[0].metric("Ponctuel chiffré", fmt.fourchette(totals["unique_min"], totals["unique_max"]))
 c[1].metric("Récurrent chiffré, par an", fmt.fourchette(totals["annuel_min"], totals["annuel_max"]))
 c[2].metric("Par unité (quantité fixée)", fmt.fourchette(totals["par_unite_min"], totals["par_unite_max"]))

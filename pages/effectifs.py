@@ -14,7 +14,7 @@ def etp_view(plan, filters, realise):
     by_axe = metrics.etp_by(plan, "axe")
     by_service = metrics.etp_by(plan, "service")
     v = {"annees": plan.annees, "total": by_axe["etp"].sum(), "services": by_service["service"].nunique()}
-    labels = [f"{charts.axe_label(a)} – {charts._short(lib, 28)}" for a, lib in zip(by_axe["axe"], by_axe["libelle"], strict=True)]
+    labels = [f"{charts.axe_label(a)} – {charts._short(lib, 48)}" for a, lib in zip(by_axe["axe"], by_axe["libelle"], strict=True)]
     v["fig_axe"] = charts.count_bars(labels, by_axe["etp"], [charts.axe_color(a) for a in by_axe["axe"]],
                                      charts.lead_title([charts.axe_label(a) for a in by_axe["axe"]], by_axe["etp"],
                                                        "temps de travail chiffré", "prend"), suffix=" ETP")
@@ -64,6 +64,7 @@ st.title("Effectifs (ETP)")
 suivi = ui.get_suivi()
 v = etp_view(plan, filters, suivi.realise)
 
+ui.compact_metrics()
 c = st.columns(4)
 c[0].metric("ETP chiffrés par le plan", fmt.etp(v["total"]), help="Équivalents temps plein par an.")
 c[1].metric("Services mobilisés", fmt.nombre(v["services"]))
@@ -72,13 +73,10 @@ c[2].metric("Temps cité sans chiffre", f"{fmt.nombre(v['n_sans_chiffre'])} lign
 c[3].metric("Surallocations", fmt.nombre(v["surallocations"]),
             help="Couples service × année où les ETP alloués dépassent les ETP disponibles.")
 
-left, right = st.columns(2)
-with left:
-    st.plotly_chart(v["fig_axe"], config=NO_BAR)
-    st.caption("ETP par an chiffrés dans le plan, par axe. Ne compte pas le temps cité sans chiffre (onglet « Hors totaux »).")
-with right:
-    st.plotly_chart(v["fig_service"], config=NO_BAR)
-    st.caption("ETP par service, couleur de l'axe servi. Ne compte pas le temps cité sans chiffre.")
+st.plotly_chart(v["fig_axe"], config=NO_BAR)
+st.caption("ETP par an chiffrés dans le plan, par axe. Ne compte pas le temps cité sans chiffre (onglet « Hors totaux »).")
+st.plotly_chart(v["fig_service"], config=NO_BAR)
+st.caption("ETP par service, couleur de l'axe servi. Ne compte pas le temps cité sans chiffre.")
 
 tabs = st.tabs(["Par axe", "Par enjeu", "Par action", "Par service", "Capacité des services", "Hors totaux",
                 "Prévu / réalisé"])
@@ -94,7 +92,7 @@ with tabs[2]:
 with tabs[3]:
     ui.table_with_download(v["t_service"], "etp_par_service", "e_service")
 with tabs[4]:
-    year = st.selectbox("Année", v["annees"], key="etp_annee")
+    year = st.selectbox("Année", v["annees"], key="etp_annee", width=220)
     fig, known = capacity_figure(plan, filters, year)
     if not known:
         st.info("La feuille « Capacité » du classeur ne donne encore aucun ETP disponible : la capacité de chaque "

@@ -41,16 +41,17 @@ v = overview(plan, filters)
 first, last = v["periode"]
 totals = v["totals"]
 
-st.title(f"Schéma de développement touristique {first}-{last}")
+st.title(f"Vue d'ensemble du schéma {first}-{last}")
 st.caption("Les montants chiffrés sont des fourchettes (minimum – maximum) tirées du texte du plan ; "
            "les hypothèses du classeur (feuille « Hypothèses ») s'appliquent. "
            + ("Filtres actifs : seules les actions retenues sont comptées." if filters.active else ""))
 
-c = st.columns([1, 1.6, 1.6, 1, 1])
+ui.compact_metrics()
+c = st.columns([0.9, 1.7, 1.7, 1, 0.9])
 c[0].metric("Fiches action", fmt.nombre(v["actions"]))
 c[1].metric("Budget ponctuel chiffré", fmt.fourchette(totals["unique_min"], totals["unique_max"]),
             help="Dépenses uniques (investissements), hors lignes « par unité » sans quantité.")
-c[2].metric("Budget récurrent chiffré", fmt.fourchette(totals["annuel_min"], totals["annuel_max"]) + " / an",
+c[2].metric("Budget récurrent chiffré, par an", fmt.fourchette(totals["annuel_min"], totals["annuel_max"]),
             help="Dépenses annuelles, pour chaque année où elles courent.")
 c[3].metric("ETP chiffrés", fmt.etp(v["etp"]), help="Temps de travail chiffré par le plan, par an.")
 c[4].metric("Indicateurs", fmt.nombre(v["indicateurs"]))

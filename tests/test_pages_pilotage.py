@@ -29,14 +29,14 @@ def metric(at: AppTest, label: str) -> str:
     ({}, "Budget ponctuel chiffré", fmt.fourchette(421_500, 441_500)),
     # annual: A11 20 000 + A12 20 000 + A13 5 000 + A14 5 000 + A17 70 000 + A30 50 000 + A34 5 000
     #         + A35 5 000-10 000 + A55 50 000
-    ({}, "Budget récurrent chiffré", fmt.fourchette(230_000, 235_000) + " / an"),
+    ({}, "Budget récurrent chiffré, par an", fmt.fourchette(230_000, 235_000)),
     ({}, "ETP chiffrés", fmt.etp(3.6)),
     ({}, "Fiches action", "53"),
     # enjeu 1.3 = actions 11 to 15: 20 000 + 20 000 + 5 000 + 5 000 a year
-    ({"filtre_enjeux": ["1.3"]}, "Budget récurrent chiffré", fmt.fourchette(50_000, 50_000) + " / an"),
+    ({"filtre_enjeux": ["1.3"]}, "Budget récurrent chiffré, par an", fmt.fourchette(50_000, 50_000)),
     ({"filtre_enjeux": ["1.3"]}, "Fiches action", "5"),
     # Ville d'Auch carries action 17 only: Garçon La Note 20 000 + Mardi de l'été 50 000
-    ({"filtre_porteurs": ["Ville d'Auch"]}, "Budget récurrent chiffré", fmt.fourchette(70_000, 70_000) + " / an"),
+    ({"filtre_porteurs": ["Ville d'Auch"]}, "Budget récurrent chiffré, par an", fmt.fourchette(70_000, 70_000)),
 ])
 def test_vue_ensemble(state, label, expected):
     assert metric(run("vue_ensemble", **state), label) == expected

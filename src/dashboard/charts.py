@@ -152,10 +152,10 @@ def projection_figure(par_annee_axe: pd.DataFrame, totaux: pd.DataFrame, title: 
                              customdata=[_range_text(a, b) for a, b in zip(g["montant_min"], g["montant_max"], strict=True)],
                              hovertemplate=f"{axe_label(axe)} · %{{x}}<br>%{{customdata}}<extra></extra>"))
     fig.add_trace(go.Scatter(x=years, y=totaux["montant_max"], name="Total maximum", mode="lines+markers+text",
-                             line={"color": "#333333", "dash": "dash"}, text=[_eur(v) for v in totaux["montant_max"]],
+                             line={"color": "#333333", "dash": "dash", "shape": "hvh"}, text=[_eur(v) for v in totaux["montant_max"]],
                              textposition="top center", hovertemplate="Maximum %{x} : %{text}<extra></extra>"))
     fig.add_trace(go.Scatter(x=years, y=totaux["montant_min"], name="Total minimum", mode="lines+markers",
-                             line={"color": "#333333"}, hovertemplate="Minimum %{x} : %{y:,.0f} €<extra></extra>"))
+                             line={"color": "#333333", "shape": "hvh"}, hovertemplate="Minimum %{x} : %{y:,.0f} €<extra></extra>"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", title=None)
     fig.update_yaxes(ticksuffix=" €", tickformat=",.0f", rangemode="tozero",
@@ -195,10 +195,12 @@ def etp_service_figure(service_axe: pd.DataFrame, title: str) -> go.Figure:
     totals = service_axe.groupby("service")["etp"].sum().reindex(order)
     fig.add_trace(go.Scatter(y=labels, x=totals.values, mode="text", text=[f"  {fmt_num(v)} ETP" for v in totals],
                              textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False))
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
     fig.update_xaxes(rangemode="tozero", range=[0, max(float(totals.max() or 0), 0.1) * 1.3], title="ETP")
-    return style(fig, title, height=max(300, 130 + 44 * len(order)))
+    style(fig, title, height=max(320, 170 + 44 * len(order)))
+    # the legend under the plot: a long title must not run into it
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "y": -0.25, "yanchor": "top"})
+    return fig
 
 
 def capacity_figure(table: pd.DataFrame, title: str) -> go.Figure:
@@ -216,7 +218,7 @@ def capacity_figure(table: pd.DataFrame, title: str) -> go.Figure:
     notes = [("surallocation" if s == "surallocation" else "capacité inconnue" if s == "capacité inconnue" else "")
              for s in table["statut"]]
     top = max(float(table["alloue"].max() or 0), float(table["disponible"].max()) if known.any() else 0, 0.1)
-    fig.add_trace(go.Scatter(y=labels, x=table["alloue"], mode="text", text=[f"  {fmt_num(v)} ETP {n}" for v, n in
+    fig.add_trace(go.Scatter(y=labels, x=table["alloue"], mode="text", text=[f"  {fmt_num(v)} ETP" + (f" · {n}" if n else "") for v, n in
                                                                              zip(table["alloue"], notes, strict=True)],
                              textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False))
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
@@ -230,9 +232,12 @@ def prevu_realise_figure(table: pd.DataFrame, title: str, unit: str = "€") -> 
     fig = go.Figure()
     if "prevu_min" in table:
         lo, hi = table["prevu_min"], table["prevu_max"]
-        fig.add_trace(go.Bar(x=years, y=hi - lo, base=lo, name="Prévu (fourchette)", marker_color=GREY,
-                             marker_opacity=0.6, customdata=[_range_text(a, b) for a, b in zip(lo, hi, strict=True)],
-                             hovertemplate="Prévu %{x} : %{customdata}<extra></extra>"))
+        texts = [_range_text(a, b) for a, b in zip(lo, hi, strict=True)]
+        fig.add_trace(go.Bar(x=years, y=lo, name="Prévu (minimum)", marker_color=GREY, marker_opacity=0.7,
+                             customdata=texts, hovertemplate="Prévu %{x} : %{customdata}<extra></extra>"))
+        fig.add_trace(go.Bar(x=years, y=hi - lo, name="Prévu (jusqu'au maximum)", marker_color=GREY,
+                             marker_opacity=0.3, customdata=texts, hovertemplate="Prévu %{x} : %{customdata}<extra></extra>"))
+        fig.update_layout(barmode="stack")
     else:
         fig.add_trace(go.Bar(x=years, y=table["prevu"], name="Prévu", marker_color=GREY, marker_opacity=0.6))
     fig.add_trace(go.Scatter(x=years, y=table["realise"], mode="markers", name="Réalisé",

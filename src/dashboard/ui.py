@@ -135,7 +135,10 @@ def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=Non
     from dashboard import export
 
     t = df if isinstance(df, export.Table) else export.table(df, overrides=overrides, ranges=ranges)
-    st.dataframe(t.shown, hide_index=True, height=height)
+    # long texts (libellés, extraits du plan) get a bounded width so the figures stay in view
+    long_text = {c: st.column_config.TextColumn(width="medium") for c in t.shown.columns
+                 if len(t.shown) and t.shown[c].str.len().max() > 40}
+    st.dataframe(t.shown, hide_index=True, height=height, column_config=long_text)
     left, right = st.columns([3, 1])
     if caption:
         left.caption(caption)
@@ -144,6 +147,12 @@ def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=Non
         file_name=f"{file_stem}.xlsx", mime=export.XLSX_MIME, key=f"dl_{key}", on_click="ignore",
         icon=":material/download:",
     )
+
+
+def compact_metrics(size_rem: float = 1.6) -> None:
+    """Smaller st.metric values, so a euro range (`1 801 500 – 1 851 500 €`) fits its column at 1440 px."""
+    st.html(f"<style>[data-testid='stMetricValue'], [data-testid='stMetricValue'] > div "
+            f"{{font-size: {size_rem}rem !important;}}</style>")
 
 
 def _plan_cache_key(plan: Plan):
