@@ -20,9 +20,15 @@ def _months(s: pd.Series) -> list[str]:
     return [fmt.mois(x) if pd.notna(x) else "—" for x in s]
 
 
+WIDTHS = {"Action": "large", "N°": "small", "Axe": "small"}  # the others fit their content
+
+
 def _table(df: pd.DataFrame, columns: dict[str, str]) -> None:
-    """A table with French headers (already formatted values)."""
-    st.dataframe(df[list(columns)].rename(columns=columns), hide_index=True, width="stretch")
+    """A table with French headers (already formatted values), tall enough to show every row."""
+    shown = df[list(columns)].rename(columns=columns)
+    config = {c: st.column_config.Column(width=w) for c, w in WIDTHS.items() if c in shown.columns}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
+                 height=min(35 * (len(shown) + 1) + 3, 1000))
 
 
 plan = ui.get_plan()
@@ -103,16 +109,13 @@ else:
     if late.empty:
         st.success(f"Aucune action en retard au {fmt.jour(as_of)}.")
     else:
-        shown = late.assign(
-            fin_prevue_txt=_dates(late["fin_prevue"]), fin_revisee_txt=_dates(late["fin_revisee"]),
-            retard_txt=_months(late["retard_mois"]),
-            depassee=["oui" if x else "" for x in late["fin_revisee_depassee"]],
-            axe_txt=[charts.axe_label(a) for a in late["axe"]],
-        )
-        _table(shown, {"action_id": "N°", "titre": "Action", "axe_txt": "Axe", "porteur": "Porteur",
-                       "statut": "Statut", "fin_prevue_txt": "Fin prévue", "fin_revisee_txt": "Fin révisée",
-                       "depassee": "Fin révisée dépassée", "retard_txt": "Retard sur le plan",
-                       "commentaire": "Dernier commentaire"})
+        revised = [f"{d} (dépassée)" if past else d
+                   for d, past in zip(_dates(late["fin_revisee"]), late["fin_revisee_depassee"], strict=True)]
+        shown = late.assign(fin_prevue_txt=_dates(late["fin_prevue"]), fin_revisee_txt=revised,
+                            retard_txt=_months(late["retard_mois"]))
+        _table(shown, {"action_id": "N°", "titre": "Action", "porteur": "Porteur", "statut": "Statut",
+                       "fin_prevue_txt": "Fin prévue", "fin_revisee_txt": "Fin révisée",
+                       "retard_txt": "Retard sur le plan", "commentaire": "Dernier commentaire"})
         st.caption("Retard : mois écoulés entre la fin prévue par le plan (ou la fin révisée si le plan n'en donne "
                    f"pas) et le {fmt.jour(as_of)}.")
 

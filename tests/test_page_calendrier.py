@@ -92,7 +92,7 @@ def test_with_follow_up_lists_late_actions_by_months_late(with_follow_up):
     assert list(late["N°"]) == [5, 22]
     assert list(late["Retard sur le plan"]) == ["18,6\u00a0mois", "12,5\u00a0mois"]
     assert list(late["Fin prévue"]) == ["30/06/2023", "31/12/2023"]
-    assert late.iloc[1]["Fin révisée"] == "30/06/2024" and late.iloc[1]["Fin révisée dépassée"] == "oui"
+    assert late.iloc[1]["Fin révisée"] == "30/06/2024 (dépassée)"
     assert late.iloc[0]["Porteur"] == "Office de tourisme"
     assert late.iloc[0]["Dernier commentaire"] == "travaux de mise aux normes"
     side = _table(at, "Fin réelle").set_index("N°")

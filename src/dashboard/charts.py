@@ -438,7 +438,7 @@ def status_counts_figure(counts: pd.DataFrame, situations, title: str) -> go.Fig
             hovertemplate="%{y} : %{x} action(s) " + s + "<extra></extra>",
         ))
     style(fig, title, max(300, 150 + 48 * len(d)))
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_xaxes(title="Actions", rangemode="tozero")
     fig.update_yaxes(title=None, automargin=True)
     return fig
