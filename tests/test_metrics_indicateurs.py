@@ -222,3 +222,24 @@ def test_tendance_titre_states_the_message(plan, ind):
         f"Nombre de visiteurs : 90 en 2025, ▼ −{fmt.pct(25, 1)} sur un an (défavorable)")
     none = evo[(evo["indicateur_id"] == "A1-1") & (evo["annee"] > 2026)]
     assert metrics.tendance_titre(none, "Nombre de visiteurs", "nombre") == "Nombre de visiteurs : aucune valeur collectée"
+
+
+@pytest.mark.parametrize(("unite", "axis_title", "suffix", "top", "label"), [
+    ("nombre", "Nombre", "", 120 * 1.18, "100"),
+    ("€", "Montant (€)", "\u00a0€", 120 * 1.18, "100\u00a0€"),
+    ("%", "Taux (%)", "\u00a0%", 100, "100\u00a0%"),
+])
+def test_trend_chart_unit_objective_and_labels(unite, axis_title, suffix, top, label):
+    from dashboard import charts
+
+    evo = pd.DataFrame({"annee": [2023, 2024, 2025, 2026], "resultat": [100.0, 90.0, NAN, 80.0],
+                        "objectif": [NAN, 110.0, 120.0, 60.0]})
+    fig = charts.indicateur_tendance(evo, "titre", unite)
+    res, obj = fig.data
+    assert fig.layout.separators == ", " and fig.layout.yaxis.title.text == axis_title
+    assert fig.layout.yaxis.ticksuffix == suffix and fig.layout.yaxis.range[1] == pytest.approx(top)
+    assert list(fig.layout.xaxis.categoryarray) == ["2023", "2024", "2025", "2026"]   # every year shows
+    assert obj.line.dash == "dash" and obj.name == "Objectif"
+    assert list(res.text) == [label, res.text[1], "", res.text[3]]          # no label where nothing was collected
+    # a result below its objective has its label underneath, so the two never overlap
+    assert list(res.textposition) == ["top center", "bottom center", "top center", "top center"]

@@ -282,13 +282,16 @@ def indicateur_tendance(evo, title: str, unite: str, height: int = 420) -> go.Fi
     fig = go.Figure()
     years = [str(int(y)) for y in evo["annee"]]
     res = evo["resultat"].astype(float)
+    obj = evo["objectif"].astype(float)
+    # a result's label goes on the side away from its objective, so the two never overlap
+    below = [o == o and r == r and r < o for r, o in zip(res, obj, strict=True)]
     fig.add_trace(go.Scatter(
-        x=years, y=res, name="Résultat", mode="lines+markers+text", connectgaps=False,
+        x=years, y=res, name="Résultat", mode="lines+markers+text", connectgaps=False, showlegend=True,
         line={"color": PALETTE[0], "width": 3}, marker={"size": 10},
-        text=["" if v != v else _fr(v, unite) for v in res], textposition="top center",
+        text=["" if v != v else _fr(v, unite) for v in res],
+        textposition=["bottom center" if b else "top center" for b in below],
         hovertemplate="%{x} : %{text}<extra>Résultat</extra>",
     ))
-    obj = evo["objectif"].astype(float)
     if obj.notna().any():
         fig.add_trace(go.Scatter(
             x=years, y=obj, name="Objectif", mode="lines+markers", connectgaps=True,
@@ -300,7 +303,8 @@ def indicateur_tendance(evo, title: str, unite: str, height: int = 420) -> go.Fi
     style(fig, title, height)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, title=None)
     top = max([v for v in [*res, *obj] if v == v] or [1.0])
-    fig.update_yaxes(title=UNIT_AXIS.get(unite, unite), rangemode="tozero",
+    fig.update_yaxes(title=UNIT_AXIS.get(unite, unite), rangemode="tozero", tickformat=",~f",
+                     ticksuffix={"€": "\u00a0€", "%": "\u00a0%"}.get(unite, ""),
                      range=[0, 100 if unite == "%" else top * 1.18])
     return fig
 
