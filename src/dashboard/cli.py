@@ -215,6 +215,7 @@ def template(args: argparse.Namespace) -> int:
 def import_file(args: argparse.Namespace) -> int:
     """Dry run (--dry-run) or import of a follow-up workbook: the page's code path (store.import_workbook)."""
     import getpass  # noqa: PLC0415
+    import logging  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
     from dashboard import store  # noqa: PLC0415
@@ -233,8 +234,13 @@ def import_file(args: argparse.Namespace) -> int:
         user = args.user or getpass.getuser()
     except Exception:  # noqa: BLE001
         user = ""
-    outcome = store.import_workbook(engine, path.read_bytes(), p, file_name=path.name, user=user,
-                                    dry_run=args.dry_run)
+    try:
+        outcome = store.import_workbook(engine, path.read_bytes(), p, file_name=path.name, user=user,
+                                        dry_run=args.dry_run)
+    except Exception as exc:  # noqa: BLE001  (a store failure: the transaction left it as it was)
+        logging.getLogger(__name__).exception("import %s", path)
+        print(f"L'import de « {path.name} » a échoué ({exc.__class__.__name__}) : rien n'a été modifié.")
+        return PROBLEMS
     print(outcome.message())
     for problem in outcome.report.problems:
         print(f"- {problem.message()}")
@@ -288,6 +294,9 @@ def rollback(args: argparse.Namespace) -> int:
         store.rollback(engine, args.batch)
     except store.StoreError as err:
         print(f"Annulation impossible : {err}")
+        return PROBLEMS
+    except Exception as exc:  # noqa: BLE001
+        print(f"L'annulation a échoué ({exc.__class__.__name__}) : rien n'a été modifié.")
         return PROBLEMS
     print(f"Import n° {args.batch} annulé : les valeurs d'avant sont rétablies.")
     return OK
