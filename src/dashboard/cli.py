@@ -140,7 +140,7 @@ def summary(args: argparse.Namespace) -> int:
     try:
         suivi = _summary_suivi(args.db)
     except Exception as exc:  # a broken store must not hide the plan's figures
-        logging.getLogger(__name__).exception("summary: lecture du suivi")
+        logging.getLogger(__name__).debug("summary: lecture du suivi", exc_info=True)  # not on the terminal
         print(f"Le suivi n'a pas pu être lu ({exc.__class__.__name__}) : vérifiez l'adresse --db.")
         return PROBLEMS
     s = metrics.summary(metrics.apply_hypotheses(p), suivi, as_of)

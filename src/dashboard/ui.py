@@ -137,7 +137,7 @@ def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=Non
     t = df if isinstance(df, export.Table) else export.table(df, overrides=overrides, ranges=ranges)
     # long texts (libellés, extraits du plan) get a bounded width so the figures stay in view
     long_text = {c: st.column_config.TextColumn(width="medium") for c in t.shown.columns
-                 if len(t.shown) and t.shown[c].str.len().max() > 40}
+                 if len(t.shown.columns) > 5 and len(t.shown) and t.shown[c].str.len().max() > 40}
     st.dataframe(t.shown, hide_index=True, height=height, column_config=long_text)
     left, right = st.columns([3, 1])
     if caption:
