@@ -122,6 +122,13 @@ def test_undated_items_keep_the_plans_words(cal_plan):
     assert list(u["motif"]) == ["à définir", "calendrier vide dans le plan"]
 
 
+def test_undated_row_without_the_word_definir_is_sans_date():
+    plan = make_plan([(1, "DSP", None, None, "aucune", "à définir", "Relance d'une DSP")])
+    assert metrics.undated_items(plan).set_index("action_id").loc[1, "motif"] == "sans date"
+    an = metrics.calendar_anomalies(plan)
+    assert an.loc[an["action_id"] == 1, "type"].tolist() == ["sans date"]
+
+
 def test_anomalies_out_of_period_doubt_and_empty():
     plan = make_plan(
         [(1, "Balisage", None, None, "aucune", "à définir", "2016-2018"),

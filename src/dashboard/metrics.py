@@ -655,7 +655,7 @@ def undated_items(plan: Plan) -> pd.DataFrame:
     for r in cal[cal["debut_prevu"].isna() & cal["fin_prevue"].isna()].itertuples():
         if r.action_id not in titles.index:
             continue
-        motif = "à définir" if r.precision == "à définir" else f"sans date (précision « {r.precision} »)"
+        motif = "à définir" if re.search(r"d[ée]finir", r.extrait, re.IGNORECASE) else "sans date"
         rows.append({"action_id": r.action_id, "jalon": r.jalon, "motif": motif, "extrait": r.extrait})
     for a in plan.actions[~plan.actions["action_id"].isin(cal["action_id"])].itertuples():
         rows.append({"action_id": a.action_id, "jalon": "",
