@@ -494,7 +494,9 @@ def _cell(row: list, j: int | None):
     if j is None or j >= len(row):
         return None
     v = row[j]
-    return None if _blank(v) else v
+    if v.__class__ is float or v.__class__ is int:  # the common case, first
+        return None if v != v else v
+    return None if v is None or (v.__class__ is str and not v.strip()) else v
 
 
 def _int_id(v) -> int | None:

@@ -315,21 +315,21 @@ def diff(engine: Engine, report) -> Counts:
 # --- writing -----------------------------------------------------------------------------------
 
 def _records(df: pd.DataFrame, keys: list[str], fields: list[str], batch_id: int) -> list[dict]:
-    out = []
-    for row in df.itertuples(index=False):
-        rec = {"batch_id": batch_id}
-        for k, v in zip(keys + fields, row, strict=True):
-            if v is None or (not isinstance(v, str) and pd.isna(v)):
-                v = None
-            elif k in DATE_FIELDS:
-                v = pd.Timestamp(v).date()
-            elif k in FLOAT_FIELDS:
-                v = float(v)
-            elif k in ("annee", "action_id"):
-                v = int(v)
-            rec[k] = v
-        out.append(rec)
-    return out
+    """Rows to insert: plain Python values, None for blanks (column-wise, fast on big files)."""
+    cols = {"batch_id": [batch_id] * len(df)}
+    for k in keys + fields:
+        s = df[k]
+        if k in DATE_FIELDS:
+            s = pd.to_datetime(s)
+            cols[k] = [None if pd.isna(v) else v.date() for v in s]
+        elif k in FLOAT_FIELDS:
+            cols[k] = [None if v != v else float(v) for v in s.astype(float)]
+        elif k in ("annee", "action_id"):
+            cols[k] = [int(v) for v in s]
+        else:
+            cols[k] = [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in s]
+    names = list(cols)
+    return [dict(zip(names, values, strict=True)) for values in zip(*cols.values(), strict=True)]
 
 
 def _now() -> datetime:
