@@ -86,12 +86,18 @@ def _axe_text(axe: int, libelle: str, width: int = 30) -> str:
 
 # --- Mise en forme projecteur ----------------------------------------------------------------
 
+def _has_legend(fig: go.Figure) -> bool:
+    shown = [t for t in fig.data if t.showlegend is not False]
+    return len(shown) > 1
+
+
 def projector(fig: go.Figure, height: int = FIG_HEIGHT) -> go.Figure:
     """Big fonts everywhere (≥ 22 px), no figure title (the slide's title says it), French separators."""
     charts.style(fig, "", height=height)
     fig.update_layout(
         title=None, font={"size": FONT_SIZE, "color": INK}, legend={"font": {"size": TICK_SIZE}, "traceorder": "normal"},
-        margin={"l": 10, "r": 40, "t": 50, "b": 10}, hoverlabel={"font_size": TICK_SIZE},
+        margin={"l": 10, "r": 40, "t": 60 if _has_legend(fig) else 10, "b": 10},
+        hoverlabel={"font_size": TICK_SIZE},
         uniformtext={"minsize": TICK_SIZE, "mode": "show"},  # no label shrunk inside a thin bar
     )
     fig.update_xaxes(tickfont={"size": TICK_SIZE, "color": INK}, title_font_size=TICK_SIZE)
@@ -175,7 +181,7 @@ def slide_budget_axes(plan: Plan) -> Slide:
                f"{_plural(sans, 'action')} sans montant dans le plan")
     if par_unite:
         legende += f", {_plural(par_unite, 'ligne')} « par unité » sans quantité fixée"
-    return Slide(key="budget", nom="L'argent par axe", titre=titre + ".", figure=projector(fig, rows_height(len(by))),
+    return Slide(key="budget", nom="Budget par axe", titre=titre + ".", figure=projector(fig, rows_height(len(by))),
                  legende=legende + ".")
 
 
@@ -199,7 +205,7 @@ def slide_etp_axes(plan: Plan) -> Slide:
     if len(non_chiffres):
         legende += (f", {_plural(len(non_chiffres), 'ligne')} où le plan cite un service sans "
                     "donner de nombre d'ETP")
-    return Slide(key="etp", nom="Les effectifs par axe", titre=titre + ".", figure=projector(fig, rows_height(len(by))),
+    return Slide(key="etp", nom="ETP par axe", titre=titre + ".", figure=projector(fig, rows_height(len(by))),
                  legende=legende + ".")
 
 
@@ -224,7 +230,7 @@ def slide_non_comptes(plan: Plan) -> Slide:
     legende = ("Catégorie budget de chaque action, d'après le texte « Budget prévisionnel » du plan. "
                "Seules les actions « chiffré » entrent dans les totaux")
     legende += (" ; s'y ajoutent : " + ", ".join(extra) + ".") if extra else "."
-    return Slide(key="non_comptes", nom="Ce que les totaux ne comptent pas", titre=titre + ".",
+    return Slide(key="non_comptes", nom="Non comptés", titre=titre + ".",
                  figure=projector(fig, rows_height(len(cats))), legende=legende)
 
 
@@ -237,7 +243,7 @@ def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Sl
         datees = int(pp["datee"].sum())
         recurrentes = int((pp["recurrence"] != "aucune").sum())
         return Slide(
-            key="calendrier", nom="Calendrier et retards",
+            key="calendrier", nom="Retards",
             titre=(f"{_plural(datees, 'action')} sur {fmt.nombre(n)} {'a' if datees <= 1 else 'ont'} un calendrier "
                    "daté ; aucun suivi d'avancement importé à ce jour."),
             chiffres=(Chiffre(fmt.nombre(datees), "actions datées dans le plan"),
@@ -269,9 +275,27 @@ def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Sl
     fig.update_xaxes(title="Actions", rangemode="tozero")
     legende = ("En retard : fin prévue (ou révisée) passée, action ni réalisée ni abandonnée. "
                "« Sans suivi » : pas de statut importé ; une action sans date de fin dans le plan n'est jamais en retard.")
-    return Slide(key="calendrier", nom="Calendrier et retards", titre=titre + ".",
+    return Slide(key="calendrier", nom="Retards", titre=titre + ".",
                  figure=projector(fig, rows_height(len(counts)) + 40),
                  legende=legende)
+
+
+def _completude_bars(par_porteur: pd.DataFrame) -> go.Figure:
+    """Per porteur: indicators with a result (blue) and still to collect (orange), "41 sur 58" at the end."""
+    d = par_porteur
+    fig = go.Figure()
+    for col, name, color in (("renseignes", "Renseignés", charts.FAVORABLE_COLOR), ("manquants", "À collecter", "#E69F00")):
+        fig.add_trace(go.Bar(y=list(d["porteur"]), x=list(d[col]), name=name, orientation="h", marker_color=color,
+                             hovertemplate="%{y} : %{x} indicateur(s)<extra>" + name + "</extra>"))
+    fig.add_trace(go.Scatter(
+        y=list(d["porteur"]), x=list(d["indicateurs"]), mode="text", showlegend=False, hoverinfo="skip",
+        text=[f"  {fmt.nombre(r)} sur {fmt.nombre(t)}" for r, t in zip(d["renseignes"], d["indicateurs"], strict=True)],
+        textposition="middle right", cliponaxis=False,
+    ))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    fig.update_xaxes(rangemode="tozero", range=[0, max([float(x) for x in d["indicateurs"]] + [1.0]) * 1.3], nticks=6)
+    return fig
 
 
 def _latest_year(plan: Plan, ind: pd.DataFrame | None) -> int | None:
@@ -306,8 +330,7 @@ def slide_indicateurs(plan: Plan, ind: pd.DataFrame | None) -> Slide:
              f"{'renseigné' if c.renseignes <= 1 else 'renseignés'} pour {year}")
     if better or worse:
         titre += f" : {fmt.nombre(better)} en progrès, {fmt.nombre(worse)} en recul sur un an"
-    fig = charts.completude_porteurs(c.par_porteur, "")
-    fig.update_xaxes(title=None)
+    fig = _completude_bars(c.par_porteur)
     legende = (f"Par porteur (maîtrise d'ouvrage) : indicateurs renseignés pour {year} et restant à collecter. "
                "Progrès / recul : résultat comparé à celui de l'année précédente, selon le sens attendu "
                "(hausse ou baisse) ; les jalons et les indicateurs sans valeur l'an passé n'y entrent pas.")
