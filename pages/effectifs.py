@@ -100,7 +100,7 @@ with tabs[4]:
     st.plotly_chart(fig, config=NO_BAR)
     st.caption("Barre : ETP alloués par le plan (rouge si au-delà de la capacité) ; trait noir : ETP disponibles "
                "(feuille « Capacité »). Une capacité vide est inconnue, jamais zéro.")
-    ui.table_with_download(v["t_cap"], "capacite_et_allocation", "e_cap")
+    ui.table_with_download(v["t_cap"], "capacite_et_allocation", "e_cap", highlight=("Situation", "surallocation"))
 with tabs[5]:
     st.markdown("**Temps cité sans chiffre** : le plan nomme ce temps de travail sans le chiffrer.")
     ui.table_with_download(v["t_sans_chiffre"], "etp_non_chiffres", "e_nc")

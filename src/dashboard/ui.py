@@ -127,7 +127,7 @@ def clear_suivi_cache() -> None:
 # --- Tableaux téléchargeables (pages Pilotage, issue 3) ----------------------------------------
 
 def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=None, height="auto",
-                        caption: str | None = None) -> None:
+                        caption: str | None = None, highlight: tuple[str, str] | None = None) -> None:
     """A French-formatted table on screen and its formatted Excel file (real numbers) to download.
 
     df: a DataFrame, or an export.Table already formatted (e.g. inside a cached view).
@@ -138,7 +138,12 @@ def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=Non
     # long texts (libellés, extraits du plan) get a bounded width so the figures stay in view
     long_text = {c: st.column_config.TextColumn(width="medium") for c in t.shown.columns
                  if len(t.shown.columns) > 5 and len(t.shown) and t.shown[c].str.len().max() > 40}
-    st.dataframe(t.shown, hide_index=True, height=height, column_config=long_text)
+    shown = t.shown
+    if highlight and highlight[0] in shown.columns:  # (column header, value): rows to flag in red
+        col, value = highlight
+        shown = shown.style.apply(lambda row: ["background-color: #FBE3D6; color: #8A2B00; font-weight: 600"
+                                               if row[col] == value else "" for _ in row], axis=1)
+    st.dataframe(shown, hide_index=True, height=height, column_config=long_text)
     left, right = st.columns([3, 1])
     if caption:
         left.caption(caption)
