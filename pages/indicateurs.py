@@ -6,10 +6,20 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from dashboard import charts, fmt, metrics, ui
 
-plan = ui.get_plan()
+
+@ui.cache_view
+def indicateurs_view(plan, filters, ind, annee):
+    """Every figure of the page for a year (pure; cached on the plan, filters, values and year)."""
+    plan = metrics.filter_plan(plan, filters)
+    return {"table": metrics.tableau_indicateurs(plan, ind, annee), "evo": metrics.indicateur_evolution(plan, ind),
+            "jalons": metrics.jalons(plan, ind, annee), "completude": metrics.completude(plan, ind, annee),
+            "valeurs": metrics.indicateur_valeurs(plan, ind)}
+
+
+full_plan = ui.get_plan()
 ui.demo_banner()
-filters = ui.sidebar_filters(plan)
-plan = metrics.filter_plan(plan, filters)
+filters = ui.sidebar_filters(full_plan)
+plan = metrics.filter_plan(full_plan, filters)
 suivi = ui.get_suivi()
 first, last = plan.periode
 
@@ -39,10 +49,8 @@ annee = st.columns([1, 5])[0].selectbox(
     "Année", plan.annees, key="ind_annee",
     help="Les valeurs affichées sont celles de cette année, ou la dernière connue avant elle.")
 
-table = metrics.tableau_indicateurs(plan, suivi.indicateurs, annee)
-evo = metrics.indicateur_evolution(plan, suivi.indicateurs)
-jal = metrics.jalons(plan, suivi.indicateurs, annee)
-comp = metrics.completude(plan, suivi.indicateurs, annee)
+view = indicateurs_view(full_plan, filters, suivi.indicateurs, annee)
+table, evo, jal, comp = view["table"], view["evo"], view["jalons"], view["completude"]
 evo_year = evo[evo["annee"] == annee]
 
 c = st.columns(4)
@@ -86,7 +94,7 @@ with tab_trend:
         st.caption(f"Action n° {int(row['action_id'])} – {titles.get(int(row['action_id']), '')}. Trait plein : "
                    "résultats collectés ; tirets : objectifs saisis dans le suivi. Une année sans valeur reste vide "
                    f"(jamais comptée zéro). Unité : {row['unite']} ; {sens}.")
-        detail = metrics.indicateur_valeurs(plan, suivi.indicateurs)
+        detail = view["valeurs"]
         detail = detail[detail["indicateur_id"] == ident].merge(
             one[["annee", "variation", "variation_pct", "appreciation"]], on="annee", how="left")
         st.dataframe(pd.DataFrame({
