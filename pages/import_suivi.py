@@ -14,7 +14,13 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 plan = ui.get_plan()
 ui.demo_banner()
-engine = ui.get_engine()
+try:
+    engine = ui.get_engine()
+except Exception:  # never a traceback on screen; the log has it
+    log.exception("ouverture du suivi impossible")
+    st.error("La base du suivi annuel n'a pas pu être ouverte (voir le journal) : vérifiez DASHBOARD_DB ou "
+             "[connections.suivi] dans .streamlit/secrets.toml.")
+    st.stop()
 first, last = plan.periode
 
 st.title("Import du suivi annuel")
@@ -51,12 +57,13 @@ uploaded = st.file_uploader("Classeur de suivi (.xlsx)", type=["xlsx"], key=uplo
 
 def _dry_run(data: bytes, name: str) -> store.ImportOutcome | None:
     """The dry run, once per file and store state (kept in the session across reruns)."""
-    cache_key = (hashlib.sha256(data).hexdigest(), name, store.state_key(engine))
-    kept = st.session_state.get("_dry_run")
-    if kept and kept[0] == cache_key:
-        return kept[1]
-    bar = st.progress(0.0, text="Lecture du classeur…")
+    bar = None
     try:
+        cache_key = (hashlib.sha256(data).hexdigest(), name, store.state_key(engine))
+        kept = st.session_state.get("_dry_run")
+        if kept and kept[0] == cache_key:
+            return kept[1]
+        bar = st.progress(0.0, text="Lecture du classeur…")
         outcome = store.import_workbook(engine, data, plan, file_name=name, dry_run=True,
                                         progress=lambda f, t: bar.progress(min(max(f, 0.0), 1.0), text=t))
     except Exception:  # never a traceback on screen
@@ -64,7 +71,8 @@ def _dry_run(data: bytes, name: str) -> store.ImportOutcome | None:
         st.error(f"« {name} » n'a pas pu être vérifié (voir le journal). Rien n'a été importé.")
         return None
     finally:
-        bar.empty()
+        if bar is not None:
+            bar.empty()
     st.session_state["_dry_run"] = (cache_key, outcome)
     return outcome
 

@@ -219,3 +219,10 @@ def test_page_rollback_needs_confirmation(capsys, db, good_file, monkeypatch):
     assert not at.exception
     assert at.success[0].value == "Import n° 1 annulé : les valeurs d'avant sont rétablies."
     assert store.load_suivi(store.open_engine(db)).empty
+
+
+def test_page_without_a_usable_store_says_so(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB", "nosuchdialect://base/suivi")
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    assert any("La base du suivi annuel n'a pas pu être ouverte" in e.value for e in at.error)
