@@ -206,7 +206,7 @@ def test_filled_template_with_french_typed_values(engine):
         wb["Indicateurs"]["G4"] = "=6000*2"
         put("Avancement", {"C2": "réalisée", "D2": pd.Timestamp("2025-02-01").to_pydatetime(), "E2": "30/11/2025",
                            "G2": "12 000 €", "H2": "0,5", "C3": "En cours", "F3": "30/06/2026", "G3": 0,
-                           "I3": "Retard fournisseur"})(wb)
+                           "I3": "Retard fournisseur", "H4": "0,2 ETP"})(wb)
 
     data = with_cached_formula(edited(edit), "xl/worksheets/sheet2.xml", "6000*2", "12000")
     report = followup.read_followup(data, PLAN)
@@ -226,7 +226,7 @@ def test_filled_template_with_french_typed_values(engine):
     real = report.realise.set_index("action_id")
     assert real.loc[1, ["depenses", "etp"]].tolist() == [12000.0, 0.5]
     assert real.loc[2, "depenses"] == 0.0 and pd.isna(real.loc[2, "etp"])  # 0 stays 0, blank stays blank
-    assert 3 not in real.index and 3 not in st.index  # a blank row imports nothing, never zeros
+    assert real.loc[3, "etp"] == 0.2 and pd.isna(real.loc[3, "depenses"]) and 3 not in st.index
 
     counts = store.diff(engine, report)
     assert (counts.new, counts.changed) == (report.n_values, 0)

@@ -650,6 +650,8 @@ def _check_avancement(sh: _Sheet, plan: Plan, year: int, problems: list[Problem]
             if v is None:
                 continue
             try:
+                if f == "etp" and isinstance(v, str):
+                    v = re.sub(r"\s*etp\s*$", "", v, flags=re.IGNORECASE)  # "0,5 ETP"
                 x, mark = parse_number(v)
                 if mark == "%":
                     raise BadValue("un pourcentage n'est pas attendu ici : saisissez "
