@@ -205,8 +205,9 @@ def test_indicateur_texte(valeur, unite, date, expected):
 
 
 @pytest.mark.parametrize(("variation", "pct", "unite", "expected"), [
-    (20, 20, "nombre", f"▲ +{fmt.pct(20, 1)}"),
-    (-30, -25, "€", f"▼ −{fmt.pct(25, 1)}"),
+    (20, 20, "nombre", f"▲ +20 (+{fmt.pct(20, 1)})"),
+    (-30000, -25, "€", f"▼ −{fmt.euros(30000)} (−{fmt.pct(25, 1)})"),
+    (0, 0, "nombre", f"= 0 ({fmt.pct(0, 1)})"),
     (3.5, 10, "%", "▲ +3,5\u00a0pts"),          # a rate changes by points, not by percent
     (12.5, NAN, "nombre", "▲ +12,5"),            # from zero: the absolute change
     (NAN, NAN, "nombre", "—"),
@@ -219,7 +220,7 @@ def test_tendance_titre_states_the_message(plan, ind):
     evo = metrics.indicateur_evolution(plan, ind)
     one = evo[evo["indicateur_id"] == "A1-1"]
     assert metrics.tendance_titre(one, "Nombre de visiteurs", "nombre") == (
-        f"Nombre de visiteurs : 90 en 2025, ▼ −{fmt.pct(25, 1)} sur un an (défavorable)")
+        f"Nombre de visiteurs : 90 en 2025, ▼ −30 (−{fmt.pct(25, 1)}) sur un an (défavorable)")
     none = evo[(evo["indicateur_id"] == "A1-1") & (evo["annee"] > 2026)]
     assert metrics.tendance_titre(none, "Nombre de visiteurs", "nombre") == "Nombre de visiteurs : aucune valeur collectée"
 

@@ -1019,7 +1019,8 @@ def indicateur_texte(valeur, unite: str, date=None) -> str:
 
 
 def variation_texte(variation, variation_pct, unite: str) -> str:
-    """`▲ +12 %` (percent change) or `▲ +3 pts` for a percentage indicator; `—` when unknown."""
+    """`▲ +18 (+4,9 %)`: the change and its percentage; `▲ +3,5 pts` for a percentage indicator
+    (a rate changes by points); the change alone from a zero; `—` when unknown."""
     from dashboard import fmt  # noqa: PLC0415
 
     if variation is None or pd.isna(variation):
@@ -1028,9 +1029,10 @@ def variation_texte(variation, variation_pct, unite: str) -> str:
     sign = "+" if variation > 1e-9 else "−" if variation < -1e-9 else ""
     if unite == "%":
         return f"{arrow} {sign}{fmt.nombre(abs(variation), 1)}\u00a0pt{'s' if abs(variation) >= 2 else ''}"
+    change = f"{arrow} {sign}{indicateur_texte(abs(variation), unite)}"
     if variation_pct is None or pd.isna(variation_pct):
-        return f"{arrow} {sign}{indicateur_texte(abs(variation), unite)}"
-    return f"{arrow} {sign}{fmt.pct(abs(variation_pct), 1)}"
+        return change
+    return f"{change} ({sign}{fmt.pct(abs(variation_pct), 1)})"
 
 
 def tendance_titre(evo_one: pd.DataFrame, indicateur: str, unite: str) -> str:
