@@ -563,6 +563,14 @@ def _calendar(plan: Plan) -> pd.DataFrame:
     return cal
 
 
+def _jalons_by_action(cal: pd.DataFrame) -> dict:
+    """{action_id: [jalon rows as namedtuples]} — plain Python, pandas filtering per action is slow."""
+    by: dict = {}
+    for r in cal.itertuples(index=False):
+        by.setdefault(r.action_id, []).append(r)
+    return by
+
+
 def _same_day_in(ts: pd.Timestamp, year: int) -> pd.Timestamp:
     try:
         return ts.replace(year=year)
@@ -619,21 +627,23 @@ def planned_periods(plan: Plan) -> pd.DataFrame:
     debut_prevu: earliest start of its jalons; fin_prevue: latest end, NaT when a jalon has no end.
     recurrence: the first recurring kind among its jalons, else "aucune".
     """
-    cal = _calendar(plan)
-    seg = calendar_segments(plan)
+    jalons = _jalons_by_action(_calendar(plan))
+    with_bars = set(calendar_segments(plan)["action_id"])
     rows = []
     for a in plan.actions.sort_values(["axe", "action_id"]).itertuples():
-        mine = cal[cal["action_id"] == a.action_id]
-        ends_known = len(mine) > 0 and mine["fin_prevue"].notna().all()
-        kinds = [k for k in mine["recurrence"] if k in RECURRENTES]
+        mine = jalons.get(a.action_id, [])
+        starts = [r.debut_prevu for r in mine if pd.notna(r.debut_prevu)]
+        ends = [r.fin_prevue for r in mine if pd.notna(r.fin_prevue)]
+        kinds = [r.recurrence for r in mine if r.recurrence in RECURRENTES]
         rows.append({
             "action_id": a.action_id, "axe": a.axe, "titre": a.titre,
             "label": action_label(a.action_id, a.titre), "porteur": _porteur_text(a.maitrise_ouvrage),
-            "debut_prevu": mine["debut_prevu"].min() if len(mine) else pd.NaT,
-            "fin_prevue": mine["fin_prevue"].max() if ends_known else pd.NaT,
+            "debut_prevu": min(starts) if starts else pd.NaT,
+            "fin_prevue": max(ends) if mine and len(ends) == len(mine) else pd.NaT,
             "recurrence": kinds[0] if kinds else "aucune",
-            "jalons": len(mine), "jalons_dates": int((mine["debut_prevu"].notna() | mine["fin_prevue"].notna()).sum()),
-            "datee": bool((seg["action_id"] == a.action_id).any()),
+            "jalons": len(mine),
+            "jalons_dates": sum(1 for r in mine if pd.notna(r.debut_prevu) or pd.notna(r.fin_prevue)),
+            "datee": a.action_id in with_bars,
             "calendrier": a.calendrier,
         })
     out = pd.DataFrame(rows, columns=["action_id", "axe", "titre", "label", "porteur", "debut_prevu", "fin_prevue",
@@ -677,7 +687,7 @@ def calendar_anomalies(plan: Plan) -> pd.DataFrame:
     action_id, axe, titre, type, detail, extrait.
     """
     first, last = plan.periode
-    cal = _calendar(plan)
+    jalons = _jalons_by_action(_calendar(plan))
     rows = []
 
     def add(action_id, kind, detail, extrait):
@@ -685,27 +695,26 @@ def calendar_anomalies(plan: Plan) -> pd.DataFrame:
 
     for a in plan.actions.itertuples():
         text = str(a.calendrier or "")
-        mine = cal[cal["action_id"] == a.action_id]
+        mine = jalons.get(a.action_id, [])
         years = {int(y) for y in _YEAR_RE.findall(text)}
-        for ext in mine["extrait"]:
-            years |= {int(y) for y in _YEAR_RE.findall(ext)}
-        for col in ("debut_prevu", "fin_prevue"):
-            years |= {int(d.year) for d in mine[col].dropna()}
+        for r in mine:
+            years |= {int(y) for y in _YEAR_RE.findall(r.extrait)}
+            years |= {int(d.year) for d in (r.debut_prevu, r.fin_prevue) if pd.notna(d)}
         outside = sorted(y for y in years if not first <= y <= last)
         if outside:
             add(a.action_id, "hors période",
                 f"année(s) {', '.join(map(str, outside))} hors de la période {first}-{last} du plan", text)
-        doubts = [e for e in mine["extrait"] if _DOUBT_RE.search(e)]
+        doubts = [r.extrait for r in mine if _DOUBT_RE.search(r.extrait)]
         if doubts:
             for e in doubts:
                 add(a.action_id, "date incertaine", "le plan met un point d'interrogation", e)
         elif _DOUBT_RE.search(text):
             add(a.action_id, "date incertaine", "le plan met un point d'interrogation", text)
-        if mine.empty:
+        if not mine:
             add(a.action_id, "calendrier vide",
                 "le plan ne donne aucun calendrier" if not text.strip() else "aucun jalon dans la feuille Calendrier",
                 text)
-        for r in mine.itertuples():
+        for r in mine:
             if r.precision == "à définir" or (pd.isna(r.debut_prevu) and pd.isna(r.fin_prevue)):
                 if any(not first <= int(y) <= last for y in _YEAR_RE.findall(r.extrait)):
                     continue  # already listed as "hors période", with the same words
