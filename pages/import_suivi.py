@@ -124,6 +124,8 @@ if uploaded is not None:
                     else:
                         ui.clear_suivi_cache()
                         st.session_state["_import_message"] = final.message()
+                        if final.batch_id is not None:
+                            st.session_state["import_detail"] = final.batch_id  # show what it changed
                         st.session_state["_upload_round"] = st.session_state.get("_upload_round", 0) + 1
                         st.session_state.pop("_dry_run", None)
                         st.rerun()

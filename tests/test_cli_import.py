@@ -193,6 +193,8 @@ def test_page_and_cli_agree(capsys, db, good_file, plan, template_2025, tmp_path
     table = at.dataframe[0].value
     assert list(table.columns) == ["N°", "Date", "Fichier", "Années", "Importé par", "Nouvelles", "Modifiées",
                                    "Inchangées", "Ignorées", "État"]
+    assert at.selectbox(key="import_detail").value == 2  # the detail shows what the new import changed
+    assert len(at.dataframe[1].value) == 6
 
 
 def test_page_lists_every_problem_and_hides_confirm(db, plan, template_2025, monkeypatch):
