@@ -251,8 +251,8 @@ def load_suivi(engine: Engine) -> Suivi:
 def state_key(engine: Engine) -> tuple[int, int]:
     """Changes after every import or rollback: (latest batch id, number of active batches)."""
     with engine.connect() as conn:
-        row = conn.execute(sa.select(sa.func.max(batches.c.id), sa.func.count().filter(
-            batches.c.active.is_(True)))).one()
+        row = conn.execute(sa.select(sa.func.max(batches.c.id), sa.func.sum(
+            sa.case((batches.c.active.is_(True), 1), else_=0)))).one()  # portable (no FILTER clause)
     return int(row[0] or 0), int(row[1] or 0)
 
 
