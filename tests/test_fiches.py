@@ -290,6 +290,17 @@ def test_action_detail_with_follow_up(plan_s):
     assert ind.at["A11-1", "Objectif 2024"] == fr("1 600")
     assert d.statut["Statut"] == "En cours" and d.statut["Début réel"] == "15/01/2023"
     assert d.statut["Fin réelle"] == "—"
+    assert d.situation == "dans les temps"                   # action 11 runs to 2028
+
+
+def test_action_detail_late(plan_s):
+    suivi = Suivi(statuts=pd.DataFrame({"action_id": [4], "annee": [2024], "statut": ["En cours"],
+                                        "debut_reel": [pd.NaT], "fin_reelle": [pd.NaT], "fin_revisee": [pd.NaT],
+                                        "commentaire": [""]}))
+    d = fiches.action_detail(plan_s, 4, suivi, as_of="2025-01-01")
+    # planned end 30/06/2024 (Printemps 2024), still "En cours" on 01/01/2025: 185 days = 6,1 months late
+    assert d.situation == "en retard" and d.retard_mois == pytest.approx(6.1)
+    assert fiches.action_detail(plan_s, 11, suivi).situation == ""   # no status for 11: no situation
 
 
 @pytest.mark.parametrize(("x", "unite", "expected"), [

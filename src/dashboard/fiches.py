@@ -343,6 +343,8 @@ class ActionDetail:
     calendrier: pd.DataFrame = field(repr=False)
     indicateurs: pd.DataFrame = field(repr=False)
     statut: dict | None = None
+    situation: str = ""          # metrics.SITUATIONS at `as_of` ("en retard", "dans les temps"…), "" without follow-up
+    retard_mois: float = float("nan")
 
 
 def _years(start, end, periode: tuple[int, int], periodicite: str = "annuel") -> str:
@@ -404,8 +406,9 @@ def indicator_values(indicateurs: pd.DataFrame, valeurs: pd.DataFrame | None) ->
     return out
 
 
-def action_detail(plan: Plan, action_id: int, suivi=None) -> ActionDetail | None:
-    """The detail of one action, or None when the plan has no such action."""
+def action_detail(plan: Plan, action_id: int, suivi=None, as_of=None) -> ActionDetail | None:
+    """The detail of one action, or None when the plan has no such action; its situation at `as_of`
+    (default today) comes from metrics.schedule, the calendar page's own computation."""
     a = plan.actions[plan.actions["action_id"] == action_id]
     if a.empty:
         return None
@@ -463,6 +466,15 @@ def action_detail(plan: Plan, action_id: int, suivi=None) -> ActionDetail | None
                 "Commentaire": s["commentaire"] if isinstance(s["commentaire"], str) else "",
             }
 
+    situation, retard = "", float("nan")
+    if statut is not None:
+        from dashboard import metrics  # noqa: PLC0415  (metrics imports nothing from here)
+
+        sch = metrics.schedule(plan.with_frames(actions=a, calendrier=plan.calendrier[plan.calendrier["action_id"] == action_id]),
+                               statuts, as_of)
+        if len(sch):
+            situation, retard = str(sch["situation"].iloc[0]), float(sch["retard_mois"].iloc[0])
+
     return ActionDetail(
         action_id=int(action_id),
         titre=r["titre"],
@@ -479,6 +491,8 @@ def action_detail(plan: Plan, action_id: int, suivi=None) -> ActionDetail | None
         calendrier=calendrier,
         indicateurs=indicateurs,
         statut=statut,
+        situation=situation,
+        retard_mois=retard,
     )
 
 
