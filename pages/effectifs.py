@@ -14,7 +14,7 @@ def etp_view(plan, filters, realise):
     by_axe = metrics.etp_by(plan, "axe")
     by_service = metrics.etp_by(plan, "service")
     v = {"annees": plan.annees, "total": by_axe["etp"].sum(), "services": by_service["service"].nunique()}
-    labels = [f"{charts.axe_label(a)} – {charts._short(lib, 48)}" for a, lib in zip(by_axe["axe"], by_axe["libelle"], strict=True)]
+    labels = charts.axe_titles(by_axe["axe"], by_axe["libelle"], 48)
     v["fig_axe"] = charts.count_bars(labels, by_axe["etp"], [charts.axe_color(a) for a in by_axe["axe"]],
                                      charts.lead_title([charts.axe_label(a) for a in by_axe["axe"]], by_axe["etp"],
                                                        "temps de travail chiffré", "prend"), suffix=" ETP")

@@ -20,7 +20,7 @@ def overview(plan, filters):
     labels = [f"{charts.axe_label(a)} – {lib}" for a, lib in zip(over["axe"], over["libelle"], strict=True)]
     v["fig_budget"] = charts.budget_split_figure(
         over.assign(label=labels), "label", charts.lead_title(axes, over["periode_max"], "budget chiffré maximum sur la période"))
-    short = [f"{charts.axe_label(a)} – {charts._short(lib, 28)}" for a, lib in zip(over["axe"], over["libelle"], strict=True)]
+    short = charts.axe_titles(over["axe"], over["libelle"], 28)
     v["fig_actions"] = charts.count_bars(short, over["actions"], [charts.axe_color(a) for a in over["axe"]],
                                          charts.lead_title(axes, over["actions"], "nombre de fiches action", "regroupe"))
     colors = [charts.PALETTE[0] if c == "chiffré" else charts.GREY for c in cats["categorie_budget"]]

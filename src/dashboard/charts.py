@@ -57,6 +57,11 @@ def _short(text, n: int = 48) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+def axe_titles(axes, libelles, width: int = 48) -> list[str]:
+    """`Axe 1 – Soutenir la fréquentation…`: axe labels with their libellé cut to `width` characters."""
+    return [f"{axe_label(a)} – {_short(lib, width)}" for a, lib in zip(axes, libelles, strict=True)]
+
+
 def _eur(x) -> str:
     return fmt.euros(x)
 
