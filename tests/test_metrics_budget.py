@@ -160,6 +160,15 @@ def test_non_comptes_lists_what_the_totals_leave_out(small):
     assert "sans année" in out[out["action_id"] == 1]["motif"].iloc[0]
 
 
+def test_quantified_units_without_year_are_counted_but_not_placed(small):
+    quantified = metrics.apply_hypotheses(small, {(3, "Quantité : parcours"): 2})
+    out = metrics.non_comptes(quantified)
+    assert out.loc[out["poste"] == "Parcours", "motif"].tolist() == [
+        "montant par parcours sans année (compté dans le total, absent de la projection)"]
+    assert metrics.projection(quantified).hors["raison"].tolist() == [
+        "année de la dépense inconnue", "année de la dépense inconnue"]  # Formation, Parcours
+
+
 def test_categories_count_lists_every_category(small):
     counts = metrics.categories_count(small).set_index("categorie_budget")["actions"].to_dict()
     assert counts == {"chiffré": 3, "ressources internes": 0, "à budget constant": 0, "à définir": 1,

@@ -304,6 +304,9 @@ def non_comptes(plan: Plan) -> pd.DataFrame:
             motif = f"montant par {r.unite or 'unité'}, quantité non fixée (hors totaux)"
         elif r.periodicite == UNIQUE and pd.isna(r.annee_debut):
             motif = "dépense ponctuelle sans année (comptée dans le total, absente de la projection)"
+        elif r.periodicite == PAR_UNITE and pd.isna(r.annee_debut):
+            motif = (f"montant par {r.unite or 'unité'} sans année (compté dans le total, "
+                     "absent de la projection)")
         else:
             continue
         rows.append({"action_id": r.action_id, "axe": r.axe, "titre": r.titre, "motif": motif,
