@@ -90,3 +90,32 @@ def test_effectifs(state, label, expected):
 def test_effectifs_says_capacity_is_unknown():
     at = run("effectifs")
     assert any("Capacité" in i.value and "inconnue" in i.value for i in at.info)
+
+
+@pytest.fixture
+def with_realise(monkeypatch):
+    """The store holds spending and ETP for action 11 (axe 1) in 2023."""
+    import pandas as pd
+
+    from dashboard import ui
+    from dashboard.store import Suivi
+
+    realise = pd.DataFrame({"action_id": [11], "annee": [2023], "depenses": [18_500.0], "etp": [0.3]})
+    monkeypatch.setattr(ui, "get_suivi", lambda: Suivi(realise=realise))
+
+
+@pytest.mark.parametrize(("page", "header", "value"), [
+    ("budget", "Réalisé (€)", fmt.euros(18_500)),
+    ("effectifs", "Réalisé (ETP)", "0,3"),
+])
+def test_planned_vs_realised_once_imported(with_realise, page, header, value):
+    at = run(page)
+    assert not any("Aucune donnée de suivi" in i.value for i in at.info)
+    tables = [df.value for df in at.dataframe if header in df.value.columns]
+    assert tables and value in tables[0][header].tolist()
+
+
+@pytest.mark.parametrize("page", ["budget", "effectifs"])
+def test_nothing_imported_is_said_plainly(page):
+    at = run(page)
+    assert any("Aucune donnée de suivi n'a encore été importée" in i.value for i in at.info)
