@@ -58,7 +58,11 @@ def budget_view(plan, filters, values, realise):
     if realise is not None and not realise.empty:
         pr = metrics.prevu_realise_budget(plan, realise)
         per_year = pr.groupby("annee", as_index=False)[["prevu_min", "prevu_max", "realise"]].sum(min_count=1)
-        v["fig_pr"] = charts.prevu_realise_figure(per_year, "Dépenses réalisées face à la fourchette prévue")
+        done = per_year.dropna(subset=["realise"])
+        title = ("Dépenses réalisées face à la fourchette prévue" if done.empty else
+                 f"En {int(done['annee'].iloc[-1])} : {fmt.euros(done['realise'].iloc[-1])} dépensés pour "
+                 f"{fmt.fourchette(done['prevu_min'].iloc[-1], done['prevu_max'].iloc[-1])} prévus")
+        v["fig_pr"] = charts.prevu_realise_figure(per_year, title)
         v["t_pr"] = export.table(pr, overrides={"realise": ("Réalisé (€)", "euro")},
                                  ranges={"Prévu (€)": ("prevu_min", "prevu_max")})
     return v

@@ -40,7 +40,11 @@ def etp_view(plan, filters, realise):
     if realise is not None and not realise.empty:
         pr = metrics.prevu_realise_etp(plan, realise)
         per_year = pr.groupby("annee", as_index=False)[["prevu", "realise"]].sum(min_count=1)
-        v["fig_pr"] = charts.prevu_realise_figure(per_year, "ETP consacrés face aux ETP prévus", unit="ETP")
+        done = per_year.dropna(subset=["realise"])
+        title = ("ETP consacrés face aux ETP prévus" if done.empty else
+                 f"En {int(done['annee'].iloc[-1])} : {fmt.etp(done['realise'].iloc[-1])} consacrés pour "
+                 f"{fmt.etp(done['prevu'].iloc[-1])} prévus")
+        v["fig_pr"] = charts.prevu_realise_figure(per_year, title, unit="ETP")
         v["t_pr"] = export.table(pr, overrides={"realise": ("Réalisé (ETP)", "etp")})
     return v
 
