@@ -1,25 +1,29 @@
-"""Entry point: page config and navigation, nothing else."""
+"""Entry point: page config and navigation, nothing else.
+
+The pages live in vues/, not pages/: a pages/ folder beside app.py makes Streamlit fall back to
+its automatic navigation when the first request of a fresh server is a deep link (/actions?action=11).
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="Schéma de développement touristique", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="Schéma de développement touristique", page_icon=":material/dashboard:", layout="wide")
 
 pages = {
     "Pilotage": [
-        st.Page("pages/vue_ensemble.py", title="Vue d'ensemble", icon="🧭", default=True),
-        st.Page("pages/budget.py", title="Budget", icon="💶", url_path="budget"),
-        st.Page("pages/effectifs.py", title="Effectifs (ETP)", icon="👥", url_path="effectifs"),
-        st.Page("pages/calendrier.py", title="Calendrier & retards", icon="📅", url_path="calendrier"),
-        st.Page("pages/indicateurs.py", title="Indicateurs", icon="📈", url_path="indicateurs"),
+        st.Page("vues/vue_ensemble.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
+        st.Page("vues/budget.py", title="Budget", icon=":material/euro:", url_path="budget"),
+        st.Page("vues/effectifs.py", title="Effectifs (ETP)", icon=":material/groups:", url_path="effectifs"),
+        st.Page("vues/calendrier.py", title="Calendrier & retards", icon=":material/calendar_month:", url_path="calendrier"),
+        st.Page("vues/indicateurs.py", title="Indicateurs", icon=":material/monitoring:", url_path="indicateurs"),
     ],
     "Actions": [
-        st.Page("pages/actions.py", title="Fiches actions", icon="📋", url_path="actions"),
+        st.Page("vues/actions.py", title="Fiches actions", icon=":material/list_alt:", url_path="actions"),
     ],
     "Données": [
-        st.Page("pages/import_suivi.py", title="Import du suivi annuel", icon="📥", url_path="import"),
+        st.Page("vues/import_suivi.py", title="Import du suivi annuel", icon=":material/upload_file:", url_path="import"),
     ],
     "Comité": [
-        st.Page("pages/comite.py", title="Présentation au comité", icon="📽️", url_path="comite"),
+        st.Page("vues/comite.py", title="Présentation au comité", icon=":material/slideshow:", url_path="comite"),
     ],
 }
 

@@ -53,10 +53,10 @@ def _summary():
 
 
 def time_page(page: str, n: int) -> tuple[float, float, int]:
-    """(cold ms, median warm ms, exceptions) for pages/<page>.py."""
+    """(cold ms, median warm ms, exceptions) for vues/<page>.py."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "vues" / f"{page}.py"), default_timeout=60)
     t = time.perf_counter()
     at.run()
     cold = (time.perf_counter() - t) * 1000

@@ -82,8 +82,19 @@ def page():
 def _open(page, url):
     page.goto(url)
     page.wait_for_selector("[data-testid='stApp']", timeout=60000)
+    # the script has run once its elements are drawn and the "running" widget is gone
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stElementContainer\"]').length > 2",
+                           timeout=90000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90000)
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(1000)
+
+
+def test_deep_link_on_a_fresh_server_keeps_the_navigation(server, page):
+    """Runs first on the module's fresh server: a shared link opened first must show the app's sections, not Streamlit's file list."""
+    _open(page, server + "/actions?action=11")
+    nav = page.inner_text("[data-testid='stSidebarNav']")
+    assert "Pilotage" in nav and "Fiches actions" in nav
+    assert "vue_ensemble" not in nav
 
 
 @pytest.mark.parametrize("path, text", PAGES)

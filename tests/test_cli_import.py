@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import followup, store
 from dashboard.__main__ import main
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "import_suivi.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "vues" / "import_suivi.py")
 
 
 def first_of(plan, unite: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "actions.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "vues" / "actions.py")
 VERBATIM_11 = "20 000 € par an de frais de fonctionnement et d'entretien"
 
 

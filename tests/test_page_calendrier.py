@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.store import Suivi
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "calendrier.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "vues" / "calendrier.py")
 AS_OF = date(2025, 1, 15)
 
 

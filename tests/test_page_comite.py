@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import comite, metrics
 from dashboard.store import Suivi
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "comite.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "vues" / "comite.py")
 
 
 @pytest.fixture(scope="module")

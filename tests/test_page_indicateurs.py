@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import demo, fmt, metrics, store
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "indicateurs.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "vues" / "indicateurs.py")
 
 
 def _run(**state) -> AppTest:

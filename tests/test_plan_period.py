@@ -18,7 +18,7 @@ from dashboard.plan import SHEETS, load_plan
 
 SHIFT = 6
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = sorted((ROOT / "pages").glob("*.py"))
+PAGES = sorted((ROOT / "vues").glob("*.py"))
 
 
 def _shift_date(value):

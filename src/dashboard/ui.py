@@ -1,6 +1,6 @@
 """Streamlit glue shared by every page: cached loaders, sidebar filters, banners.
 
-With app.py and pages/, the only module that imports streamlit.
+With app.py and vues/ (the pages), the only module that imports streamlit.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ if suivi.indicateurs.empty:
             f"{fmt.nombre(len(plan.indicateurs))} indicateur(s) à suivre de {first} à {last} : téléchargez le "
             "modèle de l'année sur la page d'import, remplissez-le, puis importez-le.")
     try:
-        st.page_link("pages/import_suivi.py", label="Aller à la page « Import du suivi annuel »",
+        st.page_link("vues/import_suivi.py", label="Aller à la page « Import du suivi annuel »",
                      icon=":material/upload_file:")
     except StreamlitPageNotFoundError:  # the page run on its own (tests): a plain link
         st.markdown("[Aller à la page « Import du suivi annuel »](import)")

@@ -37,6 +37,7 @@ view = metrics.filter_plan(plan, filters)
 first, last = plan.periode
 
 st.title("Calendrier & retards")
+ui.demo_banner()
 left, _ = st.columns([1, 3])
 as_of = left.date_input("Situation au", value=date.today(), format="DD/MM/YYYY", key="calendrier_situation",
                         help="Date à laquelle on regarde l'avancement : les retards sont comptés à cette date.")
