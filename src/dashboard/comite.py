@@ -175,7 +175,7 @@ def slide_budget_axes(plan: Plan) -> Slide:
                       by["periode_max"], [charts.axe_color(a) for a in by["axe"]])
     nc = metrics.non_comptes(plan)
     sans = int((plan.actions["categorie_budget"] != "chiffré").sum())
-    par_unite = int(nc["motif"].str.startswith("montant par").sum())
+    par_unite = int(nc["motif"].str.contains("quantité non fixée", regex=False).sum())
     legende = (f"Total de {first} à {last} : dépenses ponctuelles + dépenses annuelles × années prévues ; "
                "barre pleine jusqu'au minimum, claire jusqu'au maximum. Ne compte pas : "
                f"{_plural(sans, 'action')} sans montant dans le plan")
@@ -222,9 +222,9 @@ def slide_non_comptes(plan: Plan) -> Slide:
     fig.update_traces(texttemplate="%{x} actions")
     nc = metrics.non_comptes(plan)
     extra = []
-    for motif, label in (("montant par", "ligne « par unité » sans quantité fixée (hors totaux)"),
+    for motif, label in (("quantité non fixée", "ligne « par unité » sans quantité fixée (hors totaux)"),
                          ("dépense ponctuelle sans année", "dépense ponctuelle sans année (hors projection annuelle)")):
-        k = int(nc["motif"].str.startswith(motif).sum())
+        k = int(nc["motif"].str.contains(motif, regex=False).sum())
         if k:
             extra.append(f"{fmt.nombre(k)} {label}")
     legende = ("Catégorie budget de chaque action, d'après le texte « Budget prévisionnel » du plan. "

@@ -215,7 +215,12 @@ def demo_banner() -> None:
         st.warning(problem)
     if st.session_state.pop("_demo_retiree", False):
         st.success("Données de démonstration retirées. Elles ne reviendront pas au prochain démarrage.")
-    if not get_suivi().demo:
+    try:
+        demo_active = get_suivi().demo
+    except Exception:  # an unreadable store is the page's to report; the banner stays quiet
+        log.exception("suivi illisible pour le bandeau de démonstration")
+        return
+    if not demo_active:
         return
     with st.container(border=True):
         text, button = st.columns([4, 1], vertical_alignment="center")
