@@ -29,6 +29,7 @@ lint: $(VENV)/.installed
 ## make bench : mesure les temps (médianes) des pages et de l'import
 bench: $(VENV)/.installed
 	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python scripts/bench_import.py
 
 ## make demo : régénère les classeurs de démonstration data/demo/
 demo: $(VENV)/.installed
