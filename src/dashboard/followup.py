@@ -745,6 +745,18 @@ def write_template(plan: Plan, year: int, previous=None) -> bytes:
             ws.column_dimensions[_col_letter(j - 1)].width = w
         ws.row_dimensions[1].height = 32
 
+    def put_row(ws, i, row, headers, inputs):
+        """Write one data row: input cells unlocked, read-only cells shaded; the cells, in order."""
+        cells = []
+        for j, v in enumerate(row, start=1):
+            c = ws.cell(i, j, v)
+            if headers[j - 1] in inputs:
+                c.protection = unlocked
+            else:
+                c.fill = ro_fill
+            cells.append(c)
+        return cells
+
     def protect(ws):
         ws.protection.sheet = True
         ws.protection.formatColumns = False  # staff may still widen columns and rows
@@ -784,12 +796,7 @@ def write_template(plan: Plan, year: int, previous=None) -> bytes:
         row = [ident, int(r.action_id), titles.get(int(r.action_id), ""), r.indicateur, unite,
                _cell_value(rap, "resultat", unite), _cell_value(now, "resultat", unite),
                _cell_value(now, "objectif", unite), now.get("commentaire"), now.get("source")]
-        for j, v in enumerate(row, start=1):
-            c = ws.cell(i, j, v)
-            if headers[j - 1] in inputs:
-                c.protection = unlocked
-            else:
-                c.fill = ro_fill
+        for j, c in enumerate(put_row(ws, i, row, headers, inputs), start=1):
             if j in (6, 7, 8):
                 c.number_format = _NUMBER_FORMATS.get(unite, "General")
             elif j in (3, 4, 9):
@@ -824,12 +831,7 @@ def write_template(plan: Plan, year: int, previous=None) -> bytes:
         row = [aid, titles[aid] or f"Action {aid}", s.get("statut"), _py_date(s.get("debut_reel")),
                _py_date(s.get("fin_reelle")), _py_date(s.get("fin_revisee")), rl.get("depenses"), rl.get("etp"),
                s.get("commentaire") if s.get("annee") == year else None]
-        for j, v in enumerate(row, start=1):
-            c = ws.cell(i, j, v)
-            if headers[j - 1] in inputs:
-                c.protection = unlocked
-            else:
-                c.fill = ro_fill
+        for j, c in enumerate(put_row(ws, i, row, headers, inputs), start=1):
             if j in (4, 5, 6):
                 c.number_format = "DD/MM/YYYY"
             elif j == 7:
