@@ -17,7 +17,7 @@ import pytest
 
 from dashboard.__main__ import main
 from dashboard.plan import SHEETS, PlanError, load_plan, read_sheets
-from dashboard.plan_validation import validate_sheets
+from dashboard.plan import validate_sheets
 
 
 @pytest.fixture(scope="module")

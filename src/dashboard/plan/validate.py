@@ -1,11 +1,11 @@
 """Normalise and validate the raw sheets of the plan workbook.
 
-`validate_sheets(raw)` turns the sheets read by `plan.read_sheets` into typed DataFrames keyed
+`validate_sheets(raw)` turns the sheets read by `load.read_sheets` into typed DataFrames keyed
 by snake_case columns, finds the plan's period, and collects every problem at once: missing
 sheets and columns, cells of the wrong type (here, while normalising), per-row rules (pandera,
 lazy, its failure cases translated into French) and cross-sheet rules (plain pandas).
 
-Each frame keeps the index of the raw sheet, so `plan.excel_row(index)` is the row the director
+Each frame keeps the index of the raw sheet, so `schema.excel_row(index)` is the row the director
 sees in Excel (blank rows are dropped, not renumbered).
 """
 
@@ -23,7 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from dashboard import fmt
-from dashboard.plan import (
+from dashboard.plan.schema import (
     CATEGORIES,
     HYPOTHESE_RE,
     PERIODICITES,

@@ -1,18 +1,16 @@
-"""The plan workbook: its schema (French headers ↔ snake_case keys), the frozen Plan, the loader.
+"""The plan workbook's schema: French headers ↔ snake_case keys, allowed values, the frozen Plan.
 
 The workbook contract is in DESIGN.md. This module is the one place where French headers
-are mapped to column keys; every other module speaks keys.
+are mapped to column keys; every other module speaks keys. It reads no file and validates
+nothing (see load.py and validate.py): it only describes.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import pandas as pd
-
-DEFAULT_PLAN_PATH = Path("data/plan_2023_2028.xlsx")
 
 # sheet -> {French header: key}; the order is the workbook's column order.
 SHEETS: dict[str, dict[str, str]] = {
@@ -197,26 +195,3 @@ def porteurs_of(text: str | None) -> list[str]:
 def excel_row(index: int) -> int:
     """The Excel row of a DataFrame row read with the header on row 1."""
     return int(index) + 2
-
-
-def read_sheets(path: str | Path) -> dict[str, pd.DataFrame]:
-    """Every sheet of the workbook as raw DataFrames (calamine), header on row 1."""
-    return pd.read_excel(path, sheet_name=None, engine="calamine")
-
-
-def load_plan(path: str | Path = DEFAULT_PLAN_PATH) -> Plan:
-    """Read, normalise and validate the plan workbook; raise PlanError listing every problem."""
-    from dashboard.plan_validation import validate_sheets  # noqa: PLC0415  (keeps this module small)
-
-    path = Path(path)
-    if not path.exists():
-        raise PlanError([Problem(str(path), None, None, "le fichier du plan est introuvable : vérifiez le chemin (variable DASHBOARD_PLAN).")])
-    try:
-        raw = read_sheets(path)
-    except Exception as exc:  # not a workbook, corrupt zip, locked file
-        raise PlanError([Problem(path.name, None, None, f"ce fichier n'est pas un classeur Excel lisible ({exc.__class__.__name__}) : enregistrez-le au format .xlsx.")]) from exc
-    frames, periode, problems = validate_sheets(raw)
-    if problems:
-        raise PlanError(problems)
-    return Plan(**{ATTRS[s]: frames[s] for s in ATTRS}, periode=periode, source=str(path),
-                lisez_moi=raw.get(README_SHEET, pd.DataFrame()))

@@ -1,0 +1,32 @@
+"""The plan: the workbook's schema, its validation and its loading into a frozen `Plan`.
+
+First stage of the data's way (plan → metrics → present → pages). Nothing here computes a
+figure or imports streamlit.
+"""
+
+from dashboard.plan.load import DEFAULT_PLAN_PATH, load_plan, read_sheets
+from dashboard.plan.schema import (
+    ATTRS,
+    CATEGORIES,
+    HYPOTHESE_RE,
+    PERIODICITES,
+    PRECISIONS,
+    README_SHEET,
+    RECURRENCES,
+    SENS,
+    SHEETS,
+    TYPES_INDICATEUR,
+    UNITES_INDICATEUR,
+    Plan,
+    PlanError,
+    Problem,
+    excel_row,
+    porteurs_of,
+)
+from dashboard.plan.validate import validate_sheets
+
+__all__ = [
+    "ATTRS", "CATEGORIES", "DEFAULT_PLAN_PATH", "HYPOTHESE_RE", "PERIODICITES", "PRECISIONS", "README_SHEET",
+    "RECURRENCES", "SENS", "SHEETS", "TYPES_INDICATEUR", "UNITES_INDICATEUR", "Plan", "PlanError", "Problem",
+    "excel_row", "load_plan", "porteurs_of", "read_sheets", "validate_sheets",
+]
