@@ -5,13 +5,18 @@ Read side used by every page: `load_suivi(engine) -> Suivi`.
 Every import is a batch; every value references its batch. The current value of a field is the
 one of the latest *active* batch that gave it (a blank cell gives nothing: the earlier value
 stays). A rollback deactivates a batch: what was there before comes back, later batches stay.
-`apply` writes a whole file in one transaction: all or nothing.
+`apply` writes a whole file in one transaction: all or nothing. Every write (import, rollback,
+demo removal) runs in `writing(engine)`: one transaction holding the store's write lock, so the
+diff, the counts and the write of an import see the same store and the counts recorded in the
+history are the ones told to the user, even when two imports run at the same moment.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -175,8 +180,47 @@ def prepare_url(url: str) -> str:
     return url
 
 
+SQLITE_BUSY_MS = 30_000  # how long a writer waits for another one before giving up
+LOCK_KEY = 0x5D7A_2023  # PostgreSQL advisory lock of the store's writers (any constant, the same everywhere)
+
+
+def _sqlite_begin(conn) -> None:
+    """Emit SQLite's BEGIN ourselves: pysqlite's own implicit BEGIN comes only before the first write
+    (the reads of a transaction would see another writer's commit) and cannot be IMMEDIATE."""
+    dbapi = conn.connection.driver_connection
+    if dbapi.isolation_level is not None:  # pysqlite: no implicit BEGIN / COMMIT of its own
+        dbapi.isolation_level = None
+        dbapi.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+    mode = "IMMEDIATE" if conn.get_execution_options().get("store_write") else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def configure(engine: Engine) -> Engine:
+    """Make `writing` lock on this engine (SQLite: transactions begun by us; idempotent)."""
+    if engine.dialect.name == "sqlite" and engine.dialect.driver == "pysqlite" and not sa.event.contains(
+            engine, "begin", _sqlite_begin):
+        sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[sa.Connection]:
+    """One write transaction holding the store's write lock until it commits (or rolls back).
+
+    SQLite: BEGIN IMMEDIATE (a second writer waits, up to SQLITE_BUSY_MS); PostgreSQL: a
+    transaction-level advisory lock. Readers are never blocked."""
+    configure(engine)
+    with engine.connect() as conn:
+        conn.execution_options(store_write=True)
+        with conn.begin():
+            if engine.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+            yield conn
+
+
 def ensure_schema(engine: Engine) -> Engine:
     """Create the store's tables when missing (idempotent)."""
+    configure(engine)
     metadata.create_all(engine)
     return engine
 
@@ -343,13 +387,19 @@ def apply(engine: Engine, report, file_name: str | None = None, sha256: str | No
     Returns the new batch id, or None when the file changes nothing (then no batch is created:
     it was already imported). Raises StoreError if the report has problems.
     """
+    return apply_counted(engine, report, file_name, sha256, user, demo=demo)[0]
+
+
+def apply_counted(engine: Engine, report, file_name: str | None = None, sha256: str | None = None,
+                  user: str | None = None, *, demo: bool = False) -> tuple[int | None, Counts]:
+    """`apply`, and the counts it recorded: diffed, counted and written under the store's write lock."""
     if report.problems:
         raise StoreError(f"le fichier contient {len(report.problems)} problème(s) : rien n'a été importé. "
                          "Corrigez-les puis recommencez.")
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         counts = _diff(conn, report)
         if counts.nothing_to_do:
-            return None
+            return None, counts
         batch_id = conn.execute(batches.insert().values(
             file_name=file_name or report.file_name, sha256=sha256 or report.sha256,
             annees=",".join(str(y) for y in report.annees), created_at=_now(), user_name=user or "",
@@ -360,12 +410,12 @@ def apply(engine: Engine, report, file_name: str | None = None, sha256: str | No
             df = _report_frame(report, kind)
             if not df.empty:
                 conn.execute(table.insert(), _records(df, keys, fields, batch_id))
-    return int(batch_id)
+    return int(batch_id), counts
 
 
 def rollback(engine: Engine, batch_id: int) -> None:
     """Undo one import: its values stop counting, what was there before comes back; later imports stay."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         row = conn.execute(sa.select(batches.c.active).where(batches.c.id == batch_id)).first()
         if row is None:
             raise StoreError(f"l'import n° {batch_id} n'existe pas : consultez l'historique des imports.")
@@ -376,7 +426,7 @@ def rollback(engine: Engine, batch_id: int) -> None:
 
 def deactivate_demo(engine: Engine) -> list[int]:
     """Roll back every active demonstration batch; their ids."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         ids = list(conn.execute(sa.select(batches.c.id).where(batches.c.active.is_(True),
                                                               batches.c.demo.is_(True))).scalars())
         if ids:
@@ -486,8 +536,9 @@ def import_workbook(engine: Engine, data, plan, *, file_name: str | None = None,
     report = followup.read_followup(data, plan, file_name=file_name, progress=progress)
     if report.problems:
         return ImportOutcome(report, None, None, dry_run)
-    counts = diff(engine, report)
-    if dry_run or counts.nothing_to_do:
-        return ImportOutcome(report, counts, None, dry_run)
-    batch_id = apply(engine, report, file_name=report.file_name, sha256=report.sha256, user=user)
+    if dry_run:
+        return ImportOutcome(report, diff(engine, report), None, dry_run)
+    # counted again under the write lock: what another import did meanwhile is taken into account,
+    # and the counts told are exactly those recorded in the history
+    batch_id, counts = apply_counted(engine, report, file_name=report.file_name, sha256=report.sha256, user=user)
     return ImportOutcome(report, counts, batch_id, dry_run)
