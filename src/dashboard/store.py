@@ -13,6 +13,7 @@ history are the ones told to the user, even when two imports run at the same mom
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from collections.abc import Iterator
@@ -24,6 +25,8 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+
+log = logging.getLogger("dashboard")
 
 INDICATEUR_COLUMNS = ["indicateur_id", "annee", "resultat", "objectif", "commentaire", "source",
                       "date_resultat", "date_objectif"]
@@ -172,12 +175,120 @@ def default_url(secrets_path: str | Path = ".streamlit/secrets.toml") -> str:
     return DEFAULT_URL
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite store (also written as a `file:…?mode=ro&uri=true` URI); None otherwise."""
+    try:
+        u = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return None
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    db = u.database
+    if db.startswith("file:"):  # SQLite URI filename: file:/path/suivi.sqlite (query kept in the URL)
+        db = db[len("file:"):].split("?", 1)[0]
+        if not db or db == ":memory:" or "mode=memory" in url:
+            return None
+    return Path(db)
+
+
 def prepare_url(url: str) -> str:
     """For a SQLite file, create its folder (the store is created on first start)."""
-    u = sa.make_url(url)
-    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
-        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_file(url)
+    if path is not None and "mode=ro" not in url:
+        path.parent.mkdir(parents=True, exist_ok=True)
     return url
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be opened, or cannot be written: one plain French message saying which store,
+    what is wrong and what to check. `usage`: the address itself is malformed."""
+
+    def __init__(self, message: str, *, usage: bool = False, readable: bool = False):
+        super().__init__(message)
+        self.usage = usage
+        self.readable = readable  # opened and read, only writing is impossible
+
+
+def shown_url(url) -> str:
+    """The store's address as shown to people: never its password (a SQLite address as written)."""
+    text = url.render_as_string(hide_password=False) if isinstance(url, sa.URL) else str(url)
+    if text.startswith("sqlite"):
+        return text.replace("file%3A", "file:")
+    try:
+        return sa.make_url(text).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return text
+
+
+def _where_to_look(url) -> str:
+    path = sqlite_file(str(url) if not isinstance(url, sa.URL) else url.render_as_string(hide_password=False))
+    if path is not None:
+        return (f"vérifiez que le dossier « {path.parent} » existe (ou peut être créé) et que l'application a le "
+                f"droit d'écrire dans ce dossier et dans le fichier « {path.name} », ou changez l'adresse "
+                "DASHBOARD_DB")
+    return ("vérifiez l'adresse DASHBOARD_DB (ou [connections.suivi] de .streamlit/secrets.toml), que le serveur "
+            "de base de données répond et que son utilisateur a le droit d'écrire dans les tables du suivi")
+
+
+def open_problem(url, exc: BaseException) -> StoreUnavailable:
+    """Why the store at `url` cannot be opened, in French (the exception itself goes to the log)."""
+    if isinstance(exc, sa.exc.ArgumentError) and not isinstance(exc, sa.exc.NoSuchModuleError):
+        return StoreUnavailable(f"L'adresse de la base du suivi « {shown_url(url)} » n'est pas reconnue : écrivez-la "
+                                "comme sqlite:///data/suivi.sqlite ou postgresql://utilisateur@serveur/base "
+                                "(option --db ou variable DASHBOARD_DB).", usage=True)
+    if isinstance(exc, sa.exc.NoSuchModuleError | ModuleNotFoundError):
+        return StoreUnavailable(f"La base du suivi « {shown_url(url)} » ne peut pas être ouverte : ce type de base "
+                                "n'est pas pris en charge ici (pilote absent). Vérifiez l'adresse DASHBOARD_DB "
+                                "ou l'option --db.", usage=False)
+    what = "son dossier ne peut pas être créé" if isinstance(exc, OSError) else "elle est introuvable ou inaccessible"
+    return StoreUnavailable(f"La base du suivi « {shown_url(url)} » ne peut pas être ouverte ({what}) : "
+                            f"{_where_to_look(url)}. Si besoin, demandez-le à la personne qui a installé le "
+                            "tableau de bord.")
+
+
+def readonly_problem(url) -> StoreUnavailable:
+    """The store at `url` can be read but not written, in French."""
+    return StoreUnavailable(f"La base du suivi « {shown_url(url)} » ne peut pas être modifiée (lecture seule) : "
+                            "les pages affichent les données déjà importées, mais aucun import ni aucune annulation "
+                            f"n'est possible. Pour importer, {_where_to_look(url)} ; sinon demandez-le à la personne "
+                            "qui a installé le tableau de bord.", readable=True)
+
+
+def write_problem(engine: Engine) -> StoreUnavailable | None:
+    """None when the store can be written; else why not (French). A real write, rolled back.
+
+    SQLite: a table created and dropped by ROLLBACK (it needs the journal beside the file, so a
+    read-only file or folder shows up); a store busy with another import is writable. Other
+    databases: an UPDATE of no row, which checks the rights and a read-only server."""
+    try:
+        if engine.dialect.name == "sqlite":
+            raw = engine.raw_connection()
+            try:
+                dbapi = raw.driver_connection
+                dbapi.execute("PRAGMA busy_timeout = 200")
+                try:
+                    dbapi.execute("BEGIN IMMEDIATE")
+                    dbapi.execute("CREATE TABLE _ecriture_possible (x INTEGER)")
+                except Exception as exc:
+                    if "locked" in str(exc) or "busy" in str(exc):
+                        return None  # another import is writing: the store is writable
+                    raise
+                finally:
+                    if dbapi.in_transaction:
+                        dbapi.execute("ROLLBACK")
+                    dbapi.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+            finally:
+                raw.close()
+        else:
+            with engine.connect() as conn:
+                with conn.begin() as trans:
+                    conn.execute(batches.update().where(sa.false()).values(id=batches.c.id))
+                    trans.rollback()
+    except Exception:
+        # the cause in the log only (INFO: never printed on the terminal of the command line)
+        log.info("base du suivi non modifiable : %s", shown_url(engine.url), exc_info=True)
+        return readonly_problem(engine.url)
+    return None
 
 
 SQLITE_BUSY_MS = 30_000  # how long a writer waits for another one before giving up
@@ -226,9 +337,15 @@ def ensure_schema(engine: Engine) -> Engine:
 
 
 def open_engine(url: str | None = None) -> Engine:
-    """An engine on `url` (default: `default_url()`), tables created if needed."""
-    url = prepare_url(url or default_url())
-    return ensure_schema(sa.create_engine(url))
+    """An engine on `url` (default: `default_url()`), tables created if needed.
+
+    Raises StoreUnavailable (French message) when the store cannot be opened or created."""
+    url = url or default_url()
+    try:
+        return ensure_schema(sa.create_engine(prepare_url(url)))
+    except Exception as exc:
+        log.info("base du suivi impossible à ouvrir : %s", shown_url(url), exc_info=True)
+        raise open_problem(url, exc) from exc
 
 
 # --- reading ---------------------------------------------------------------------------------
