@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from dashboard import xlsx  # noqa: E402
 from dashboard.plan import SHEETS  # noqa: E402
 
 DEFAULT_SEED = ROOT.parent / "shared" / "seed" / "schema_developpement_touristique_2023-2028.txt"
@@ -396,9 +397,9 @@ WIDE = {"Présentation", "Objectifs", "Conditions de mise en œuvre", "Publics c
 
 def write_sheet(wb: Workbook, name: str, headers: list[str], rows: list[list]) -> None:
     ws = wb.create_sheet(name)
-    ws.append(headers)
+    xlsx.append(ws, headers)
     for row in rows:
-        ws.append(row)
+        xlsx.append(ws, row)  # the plan's words stay text, whatever they begin with
     for cell in ws[1]:
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -429,15 +430,15 @@ def build(seed: Path, out: Path) -> None:
     wb = Workbook()
     readme = wb.active
     readme.title = "Lisez-moi"
-    readme.append(["Élément", "Explication"])
-    readme.append(["Période", f"{PERIODE[0]}-{PERIODE[1]}"])
+    xlsx.append(readme, ["Élément", "Explication"])
+    xlsx.append(readme, ["Période", f"{PERIODE[0]}-{PERIODE[1]}"])
     for k, v in NOTES:
-        readme.append([k, v])
-    readme.append(["", ""])
-    readme.append(["Feuille", "Ce qu'elle contient"])
+        xlsx.append(readme, [k, v])
+    xlsx.append(readme, ["", ""])
+    xlsx.append(readme, ["Feuille", "Ce qu'elle contient"])
     for sheet, text in LISEZ_MOI_SHEETS.items():
-        readme.append([sheet, text])
-        readme.append([f"{sheet} : colonnes", " · ".join(SHEETS[sheet])])
+        xlsx.append(readme, [sheet, text])
+        xlsx.append(readme, [f"{sheet} : colonnes", " · ".join(SHEETS[sheet])])
     for cell in readme[1]:
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
     readme.column_dimensions["A"].width = 26

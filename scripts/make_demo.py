@@ -24,7 +24,7 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 
-from dashboard import followup, metrics
+from dashboard import followup, metrics, xlsx
 from dashboard.plan import DEFAULT_PLAN_PATH, Plan, load_plan
 from dashboard.store import Suivi
 
@@ -243,11 +243,11 @@ def fill_template(plan: Plan, demo: Demo, year: int) -> bytes:
             res, obj = (None if pd.isna(v["resultat"]) else ("oui" if v["resultat"] >= 1 else "non")), None
         else:
             res, obj = _py(v["resultat"]), _py(v["objectif"])
-        ws.cell(row, col[f"{year} Résultat"], res)
-        ws.cell(row, col[f"{year} Objectif"], obj)
+        xlsx.put(ws, row, col[f"{year} Résultat"], res)
+        xlsx.put(ws, row, col[f"{year} Objectif"], obj)
         if res is not None:
-            ws.cell(row, col["Source"], DEMO_SOURCE)
-            ws.cell(row, col["Commentaire"], DEMO_COMMENT)
+            xlsx.put(ws, row, col["Source"], DEMO_SOURCE)
+            xlsx.put(ws, row, col["Commentaire"], DEMO_COMMENT)
 
     ws = wb[followup.SHEET_AV]
     col = _columns(ws)
@@ -259,14 +259,14 @@ def fill_template(plan: Plan, demo: Demo, year: int) -> bytes:
             s = st.loc[aid]
             for key, header in (("statut", "Statut"), ("debut_reel", "Début réel"), ("fin_reelle", "Fin réelle"),
                                 ("fin_revisee", "Fin révisée"), ("commentaire", "Commentaire")):
-                ws.cell(row, col[header], _py(s[key]))
+                xlsx.put(ws, row, col[header], _py(s[key]))
         r = real.loc[aid] if aid in real.index else None
-        ws.cell(row, col[f"{year} Dépenses (€)"], None if r is None else _py(r["depenses"]))
-        ws.cell(row, col[f"{year} ETP"], None if r is None else _py(r["etp"]))
+        xlsx.put(ws, row, col[f"{year} Dépenses (€)"], None if r is None else _py(r["depenses"]))
+        xlsx.put(ws, row, col[f"{year} ETP"], None if r is None else _py(r["etp"]))
 
     help_ws = wb[followup.SHEET_HELP]
     help_ws.insert_rows(1, 2)
-    help_ws.cell(1, 1, DEMO_TITLE).font = Font(bold=True, size=14, color="FFFFFF")
+    xlsx.put(help_ws, 1, 1, DEMO_TITLE).font = Font(bold=True, size=14, color="FFFFFF")
     help_ws.cell(1, 1).fill = PatternFill("solid", fgColor="D55E00")
     wb.properties.title = f"Suivi {year} — données de démonstration (fictives)"
     wb.properties.subject = "Démonstration du tableau de bord du schéma de développement touristique"

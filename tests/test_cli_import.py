@@ -227,4 +227,4 @@ def test_page_without_a_usable_store_says_so(monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", "nosuchdialect://base/suivi")
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
-    assert any("La base du suivi annuel n'a pas pu être ouverte" in e.value for e in at.error)
+    assert any("La base du suivi « nosuchdialect://base/suivi » ne peut pas être ouverte" in e.value for e in at.error)

@@ -16,11 +16,10 @@ plan = ui.get_plan()
 ui.demo_banner()
 try:
     engine = ui.get_engine()
-except Exception:  # never a traceback on screen; the log has it
-    log.exception("ouverture du suivi impossible")
-    st.error("La base du suivi annuel n'a pas pu être ouverte (voir le journal) : vérifiez DASHBOARD_DB ou "
-             "[connections.suivi] dans .streamlit/secrets.toml.")
+except Exception:  # never a traceback on screen: demo_banner showed the store's plain message
+    log.info("ouverture du suivi impossible", exc_info=True)
     st.stop()
+read_only = ui.store_problem() is not None  # the store can be read, not written: no import, no rollback
 first, last = plan.periode
 
 st.title("Import du suivi annuel")
@@ -113,7 +112,10 @@ if uploaded is not None:
                            "Rien n'est encore enregistré : confirmez l'import.", icon=":material/task_alt:")
                 name_col, _ = st.columns([1, 2])
                 who = name_col.text_input("Votre nom (pour l'historique)", key="import_user", max_chars=100)
-                if st.button("Confirmer l'import", type="primary", key="confirmer_import"):
+                if read_only:
+                    st.caption("Import impossible : la base du suivi est en lecture seule (message en haut "
+                               "de la page).")
+                if st.button("Confirmer l'import", type="primary", key="confirmer_import", disabled=read_only):
                     try:
                         with st.spinner("Import en cours…"):
                             final = store.import_workbook(engine, data, plan, file_name=name, user=who.strip(),
@@ -218,7 +220,7 @@ row = history.set_index("batch_id").loc[chosen]
 if row["actif"]:
     confirm = st.checkbox(f"Je confirme vouloir annuler l'import n° {chosen} ({row['fichier']})",
                           key=f"confirmer_annulation_{chosen}")
-    if st.button("Annuler cet import", disabled=not confirm, key="annuler_import"):
+    if st.button("Annuler cet import", disabled=not confirm or read_only, key="annuler_import"):
         try:
             store.rollback(engine, chosen)
         except store.StoreError as err:

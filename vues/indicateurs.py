@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from dashboard import charts, fmt, metrics, ui
+from dashboard import charts, export, fmt, metrics, ui
 
 
 @ui.cache_view
@@ -130,9 +130,14 @@ with tab_table:
 
     st.dataframe(shown.style.apply(_colour, subset=["Évolution sur un an", "Appréciation"]), hide_index=True,
                  height=min(38 + 35 * len(shown), 640))
-    st.caption(f"Dernière valeur connue jusqu'en {annee} et son évolution par rapport à l'année précédente "
-               "(non calculée si l'une des deux manque). En bleu une évolution dans le sens souhaité par le plan, "
-               "en orange une évolution contraire ; les jalons n'ont pas d'évolution (voir l'onglet « Jalons »).")
+    note, button = st.columns([3, 1])
+    note.caption(f"Dernière valeur connue jusqu'en {annee} et son évolution par rapport à l'année précédente "
+                 "(non calculée si l'une des deux manque). En bleu une évolution dans le sens souhaité par le plan, "
+                 "en orange une évolution contraire ; les jalons n'ont pas d'évolution (voir l'onglet « Jalons »).")
+    button.download_button("Télécharger (Excel)", data=lambda: export.indicateurs_excel(table),
+                           file_name=f"indicateurs_{annee}.xlsx", mime=export.XLSX_MIME, key="dl_indicateurs",
+                           on_click="ignore", icon=":material/download:",
+                           help="Le tableau avec le commentaire et la source de chaque valeur.")
 
 # --- milestones ------------------------------------------------------------------------------
 with tab_jalons:

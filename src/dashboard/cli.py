@@ -140,6 +140,11 @@ def summary(args: argparse.Namespace) -> int:
     try:
         suivi = _summary_suivi(args.db)
     except Exception as exc:  # a broken store must not hide the plan's figures
+        from dashboard import store  # noqa: PLC0415
+
+        if isinstance(exc, store.StoreUnavailable):
+            print(exc)
+            return USAGE if exc.usage else PROBLEMS
         logging.getLogger(__name__).debug("summary: lecture du suivi", exc_info=True)  # not on the terminal
         print(f"Le suivi n'a pas pu être lu ({exc.__class__.__name__}) : vérifiez l'adresse --db.")
         return PROBLEMS
@@ -169,20 +174,28 @@ def _suivi_engine(args: argparse.Namespace):
     """(engine, None) on the --db URL (default: the app's store), or (None, exit code) after a French message."""
     import logging  # noqa: PLC0415
 
-    import sqlalchemy as sa  # noqa: PLC0415
-
     from dashboard import store  # noqa: PLC0415
 
     url = getattr(args, "db", None) or store.default_url()
     try:
         return store.open_engine(url), None
-    except sa.exc.ArgumentError:
-        print(f"URL de base de données non reconnue : « {url} » (ex. sqlite:///data/suivi.sqlite).")
-        return None, USAGE
-    except Exception as exc:  # noqa: BLE001
-        logging.getLogger(__name__).exception("store %s", url)
-        print(f"Le suivi n'a pas pu être ouvert ({exc.__class__.__name__}) : vérifiez l'URL « {url} ».")
+    except store.StoreUnavailable as err:  # which store, what is wrong, what to check (French)
+        print(err)
+        return None, USAGE if err.usage else PROBLEMS
+    except Exception:  # noqa: BLE001  (never a traceback for the user; the log keeps it)
+        logging.getLogger(__name__).debug("store %s", url, exc_info=True)
+        print(store.open_problem(url, RuntimeError()))
         return None, PROBLEMS
+
+
+def _write_refused(engine) -> bool:
+    """True after printing why, when the store cannot be written (read-only file, folder or server)."""
+    from dashboard import store  # noqa: PLC0415
+
+    problem = store.write_problem(engine)
+    if problem is not None:
+        print(problem)
+    return problem is not None
 
 
 def template(args: argparse.Namespace) -> int:
@@ -230,6 +243,8 @@ def import_file(args: argparse.Namespace) -> int:
     engine, code = _suivi_engine(args)
     if engine is None:
         return code
+    if not args.dry_run and _write_refused(engine):
+        return PROBLEMS
     try:
         user = args.user or getpass.getuser()
     except Exception:  # noqa: BLE001
@@ -238,8 +253,9 @@ def import_file(args: argparse.Namespace) -> int:
         outcome = store.import_workbook(engine, path.read_bytes(), p, file_name=path.name, user=user,
                                         dry_run=args.dry_run)
     except Exception as exc:  # noqa: BLE001  (a store failure: the transaction left it as it was)
-        logging.getLogger(__name__).exception("import %s", path)
-        print(f"L'import de « {path.name} » a échoué ({exc.__class__.__name__}) : rien n'a été modifié.")
+        logging.getLogger(__name__).debug("import %s", path, exc_info=True)  # the log, not the terminal
+        if not _write_refused(engine):
+            print(f"L'import de « {path.name} » a échoué ({exc.__class__.__name__}) : rien n'a été modifié.")
         return PROBLEMS
     print(outcome.message())
     for problem in outcome.report.problems:
@@ -290,6 +306,8 @@ def rollback(args: argparse.Namespace) -> int:
     engine, code = _suivi_engine(args)
     if engine is None:
         return code
+    if _write_refused(engine):
+        return PROBLEMS
     try:
         store.rollback(engine, args.batch)
     except store.StoreError as err:

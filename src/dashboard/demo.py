@@ -105,7 +105,7 @@ def load_if_first_start(engine: Engine, plan: Plan, environ=None) -> list[int]:
 def remove(engine: Engine) -> int:
     """Delete every demo batch and its values, and remember it (one transaction); the number of batches."""
     _ensure(engine)
-    with engine.begin() as conn:
+    with store.writing(engine) as conn:  # the store's write lock, like an import
         ids = list(conn.execute(sa.select(store.batches.c.id).where(store.batches.c.demo.is_(True))).scalars())
         for table, *_ in store.KINDS.values():
             if ids:

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from dashboard import fmt
+from dashboard import fmt, xlsx
 
 # key -> (French header, kind); kind: euro, etp, pct, int, annee, text
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -125,7 +125,7 @@ def to_excel(df: pd.DataFrame, sheet: str = "Tableau", overrides: dict[str, tupl
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="0072B2")
     for j, c in enumerate(df.columns, start=1):
-        cell = ws.cell(row=1, column=j, value=spec[c][0])
+        cell = xlsx.put(ws, 1, j, spec[c][0])
         cell.font, cell.fill = header_font, header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for i, row in enumerate(df.itertuples(index=False), start=2):
@@ -137,7 +137,7 @@ def to_excel(df: pd.DataFrame, sheet: str = "Tableau", overrides: dict[str, tupl
                 v = float(v) if kind in ("euro", "etp", "pct") else int(v)
             else:
                 v = str(v)
-            cell = ws.cell(row=i, column=j, value=v)
+            cell = xlsx.put(ws, i, j, v)  # text stays text, even "=..."
             if kind in EXCEL_FORMATS:
                 cell.number_format = EXCEL_FORMATS[kind]
             elif v and len(v) > LONG_TEXT:
@@ -174,3 +174,39 @@ def table(df: pd.DataFrame, overrides: dict[str, tuple[str, str]] | None = None,
           ranges: dict[str, tuple[str, str]] | None = None) -> Table:
     """Format df once for screen and Excel (see for_display for `ranges`)."""
     return Table(df, for_display(df, overrides=overrides, ranges=ranges), overrides)
+
+
+INDICATEURS_SPEC = {
+    "action_id": ("N° action", "int"), "indicateur_id": ("Identifiant", "text"), "indicateur": ("Indicateur", "text"),
+    "unite": ("Unité", "text"), "valeur": ("Dernière valeur", "text"), "annee_valeur": ("Année", "annee"),
+    "evolution": ("Évolution sur un an", "text"), "appreciation": ("Appréciation", "text"),
+    "objectif": ("Objectif (même année)", "text"), "commentaire": ("Commentaire", "text"),
+    "source": ("Source", "text"),
+}
+
+
+def indicateurs_excel(table: pd.DataFrame) -> bytes:
+    """The « Tous les indicateurs » table (metrics.tableau_indicateurs) as an Excel file.
+
+    Values keep their unit as on screen (`45 %`, `12 000 €`, `oui`, `31/12/2025`): the indicators
+    have different units and are never summed. Comments and sources are the imported text, as typed.
+    """
+    from dashboard import metrics  # noqa: PLC0415  (metrics does not import export)
+
+    t = table
+    df = pd.DataFrame({
+        "action_id": t["action_id"].astype(int),
+        "indicateur_id": t["indicateur_id"],
+        "indicateur": t["indicateur"],
+        "unite": t["unite"],
+        "valeur": [metrics.indicateur_texte(v, u, d) for v, u, d in
+                   zip(t["derniere_valeur"], t["unite"], t["date_valeur"], strict=True)],
+        "annee_valeur": t["annee_valeur"],
+        "evolution": [metrics.variation_texte(v, p, u) for v, p, u in
+                      zip(t["variation"], t["variation_pct"], t["unite"], strict=True)],
+        "appreciation": t["appreciation"],
+        "objectif": [metrics.indicateur_texte(v, u) for v, u in zip(t["objectif"], t["unite"], strict=True)],
+        "commentaire": t["commentaire"] if "commentaire" in t else None,
+        "source": t["source"] if "source" in t else None,
+    })
+    return to_excel(df, sheet="Indicateurs", overrides=INDICATEURS_SPEC, title="Indicateurs de suivi")

@@ -712,6 +712,8 @@ def write_template(plan: Plan, year: int, previous=None) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from dashboard import xlsx  # every cell through it: imported text never becomes a formula
+
     lo, hi = plan.periode
     if not lo <= year <= hi:
         raise ValueError(f"l'année {year} est hors de la période du plan ({lo}-{hi}) : choisissez une année "
@@ -729,16 +731,16 @@ def write_template(plan: Plan, year: int, previous=None) -> bytes:
     help_ws = wb.active
     help_ws.title = SHEET_HELP
     for i, (text, bold) in enumerate(HELP_LINES, start=1):
-        c = help_ws.cell(i, 1, text.format(year=year, prev=prev_year))
+        c = xlsx.put(help_ws, i, 1, text.format(year=year, prev=prev_year))
         c.font = Font(bold=bold, size=13 if bold else 11)
         c.alignment = Alignment(wrap_text=True, vertical="top")
     help_ws.column_dimensions["A"].width = 120
-    help_ws.cell(len(HELP_LINES) + 2, 1, f"Statuts possibles : {' / '.join(STATUTS)}.")
-    help_ws.cell(len(HELP_LINES) + 3, 1, f"Plan {lo}-{hi} · modèle généré le {date.today():%d/%m/%Y}.")
+    xlsx.put(help_ws, len(HELP_LINES) + 2, 1, f"Statuts possibles : {' / '.join(STATUTS)}.")
+    xlsx.put(help_ws, len(HELP_LINES) + 3, 1, f"Plan {lo}-{hi} · modèle généré le {date.today():%d/%m/%Y}.")
 
     def header(ws, headers, inputs, widths):
         for j, (h, w) in enumerate(zip(headers, widths, strict=True), start=1):
-            c = ws.cell(1, j, h)
+            c = xlsx.put(ws, 1, j, h)
             c.font = head_font
             c.fill = PatternFill("solid", fgColor=_FILL_HEAD_INPUT if h in inputs else _FILL_HEAD)
             c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -749,7 +751,7 @@ def write_template(plan: Plan, year: int, previous=None) -> bytes:
         """Write one data row: input cells unlocked, read-only cells shaded; the cells, in order."""
         cells = []
         for j, v in enumerate(row, start=1):
-            c = ws.cell(i, j, v)
+            c = xlsx.put(ws, i, j, v)  # imported text (comments, sources) stays text
             if headers[j - 1] in inputs:
                 c.protection = unlocked
             else:

@@ -5,13 +5,19 @@ Read side used by every page: `load_suivi(engine) -> Suivi`.
 Every import is a batch; every value references its batch. The current value of a field is the
 one of the latest *active* batch that gave it (a blank cell gives nothing: the earlier value
 stays). A rollback deactivates a batch: what was there before comes back, later batches stay.
-`apply` writes a whole file in one transaction: all or nothing.
+`apply` writes a whole file in one transaction: all or nothing. Every write (import, rollback,
+demo removal) runs in `writing(engine)`: one transaction holding the store's write lock, so the
+diff, the counts and the write of an import see the same store and the counts recorded in the
+history are the ones told to the user, even when two imports run at the same moment.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +25,8 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+
+log = logging.getLogger("dashboard")
 
 INDICATEUR_COLUMNS = ["indicateur_id", "annee", "resultat", "objectif", "commentaire", "source",
                       "date_resultat", "date_objectif"]
@@ -167,24 +175,177 @@ def default_url(secrets_path: str | Path = ".streamlit/secrets.toml") -> str:
     return DEFAULT_URL
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite store (also written as a `file:…?mode=ro&uri=true` URI); None otherwise."""
+    try:
+        u = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return None
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    db = u.database
+    if db.startswith("file:"):  # SQLite URI filename: file:/path/suivi.sqlite (query kept in the URL)
+        db = db[len("file:"):].split("?", 1)[0]
+        if not db or db == ":memory:" or "mode=memory" in url:
+            return None
+    return Path(db)
+
+
 def prepare_url(url: str) -> str:
     """For a SQLite file, create its folder (the store is created on first start)."""
-    u = sa.make_url(url)
-    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
-        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_file(url)
+    if path is not None and "mode=ro" not in url:
+        path.parent.mkdir(parents=True, exist_ok=True)
     return url
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be opened, or cannot be written: one plain French message saying which store,
+    what is wrong and what to check. `usage`: the address itself is malformed."""
+
+    def __init__(self, message: str, *, usage: bool = False, readable: bool = False):
+        super().__init__(message)
+        self.usage = usage
+        self.readable = readable  # opened and read, only writing is impossible
+
+
+def shown_url(url) -> str:
+    """The store's address as shown to people: never its password (a SQLite address as written)."""
+    text = url.render_as_string(hide_password=False) if isinstance(url, sa.URL) else str(url)
+    if text.startswith("sqlite"):
+        return text.replace("file%3A", "file:")
+    try:
+        return sa.make_url(text).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return text
+
+
+def _where_to_look(url) -> str:
+    path = sqlite_file(str(url) if not isinstance(url, sa.URL) else url.render_as_string(hide_password=False))
+    if path is not None:
+        return (f"vérifiez que le dossier « {path.parent} » existe (ou peut être créé) et que l'application a le "
+                f"droit d'écrire dans ce dossier et dans le fichier « {path.name} », ou changez l'adresse "
+                "DASHBOARD_DB")
+    return ("vérifiez l'adresse DASHBOARD_DB (ou [connections.suivi] de .streamlit/secrets.toml), que le serveur "
+            "de base de données répond et que son utilisateur a le droit d'écrire dans les tables du suivi")
+
+
+def open_problem(url, exc: BaseException) -> StoreUnavailable:
+    """Why the store at `url` cannot be opened, in French (the exception itself goes to the log)."""
+    if isinstance(exc, sa.exc.ArgumentError) and not isinstance(exc, sa.exc.NoSuchModuleError):
+        return StoreUnavailable(f"L'adresse de la base du suivi « {shown_url(url)} » n'est pas reconnue : écrivez-la "
+                                "comme sqlite:///data/suivi.sqlite ou postgresql://utilisateur@serveur/base "
+                                "(option --db ou variable DASHBOARD_DB).", usage=True)
+    if isinstance(exc, sa.exc.NoSuchModuleError | ModuleNotFoundError):
+        return StoreUnavailable(f"La base du suivi « {shown_url(url)} » ne peut pas être ouverte : ce type de base "
+                                "n'est pas pris en charge ici (pilote absent). Vérifiez l'adresse DASHBOARD_DB "
+                                "ou l'option --db.", usage=False)
+    what = "son dossier ne peut pas être créé" if isinstance(exc, OSError) else "elle est introuvable ou inaccessible"
+    return StoreUnavailable(f"La base du suivi « {shown_url(url)} » ne peut pas être ouverte ({what}) : "
+                            f"{_where_to_look(url)}. Si besoin, demandez-le à la personne qui a installé le "
+                            "tableau de bord.")
+
+
+def readonly_problem(url) -> StoreUnavailable:
+    """The store at `url` can be read but not written, in French."""
+    return StoreUnavailable(f"La base du suivi « {shown_url(url)} » ne peut pas être modifiée (lecture seule) : "
+                            "les pages affichent les données déjà importées, mais aucun import ni aucune annulation "
+                            f"n'est possible. Pour importer, {_where_to_look(url)} ; sinon demandez-le à la personne "
+                            "qui a installé le tableau de bord.", readable=True)
+
+
+def write_problem(engine: Engine) -> StoreUnavailable | None:
+    """None when the store can be written; else why not (French). A real write, rolled back.
+
+    SQLite: a table created and dropped by ROLLBACK (it needs the journal beside the file, so a
+    read-only file or folder shows up); a store busy with another import is writable. Other
+    databases: an UPDATE of no row, which checks the rights and a read-only server."""
+    try:
+        if engine.dialect.name == "sqlite":
+            raw = engine.raw_connection()
+            try:
+                dbapi = raw.driver_connection
+                dbapi.execute("PRAGMA busy_timeout = 200")
+                try:
+                    dbapi.execute("BEGIN IMMEDIATE")
+                    dbapi.execute("CREATE TABLE _ecriture_possible (x INTEGER)")
+                except Exception as exc:
+                    if "locked" in str(exc) or "busy" in str(exc):
+                        return None  # another import is writing: the store is writable
+                    raise
+                finally:
+                    if dbapi.in_transaction:
+                        dbapi.execute("ROLLBACK")
+                    dbapi.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+            finally:
+                raw.close()
+        else:
+            with engine.connect() as conn:
+                with conn.begin() as trans:
+                    conn.execute(batches.update().where(sa.false()).values(id=batches.c.id))
+                    trans.rollback()
+    except Exception:
+        # the cause in the log only (INFO: never printed on the terminal of the command line)
+        log.info("base du suivi non modifiable : %s", shown_url(engine.url), exc_info=True)
+        return readonly_problem(engine.url)
+    return None
+
+
+SQLITE_BUSY_MS = 30_000  # how long a writer waits for another one before giving up
+LOCK_KEY = 0x5D7A_2023  # PostgreSQL advisory lock of the store's writers (any constant, the same everywhere)
+
+
+def _sqlite_begin(conn) -> None:
+    """Emit SQLite's BEGIN ourselves: pysqlite's own implicit BEGIN comes only before the first write
+    (the reads of a transaction would see another writer's commit) and cannot be IMMEDIATE."""
+    dbapi = conn.connection.driver_connection
+    if dbapi.isolation_level is not None:  # pysqlite: no implicit BEGIN / COMMIT of its own
+        dbapi.isolation_level = None
+        dbapi.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+    mode = "IMMEDIATE" if conn.get_execution_options().get("store_write") else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def configure(engine: Engine) -> Engine:
+    """Make `writing` lock on this engine (SQLite: transactions begun by us; idempotent)."""
+    if engine.dialect.name == "sqlite" and engine.dialect.driver == "pysqlite" and not sa.event.contains(
+            engine, "begin", _sqlite_begin):
+        sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[sa.Connection]:
+    """One write transaction holding the store's write lock until it commits (or rolls back).
+
+    SQLite: BEGIN IMMEDIATE (a second writer waits, up to SQLITE_BUSY_MS); PostgreSQL: a
+    transaction-level advisory lock. Readers are never blocked."""
+    configure(engine)
+    with engine.connect() as conn:
+        conn.execution_options(store_write=True)
+        with conn.begin():
+            if engine.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+            yield conn
 
 
 def ensure_schema(engine: Engine) -> Engine:
     """Create the store's tables when missing (idempotent)."""
+    configure(engine)
     metadata.create_all(engine)
     return engine
 
 
 def open_engine(url: str | None = None) -> Engine:
-    """An engine on `url` (default: `default_url()`), tables created if needed."""
-    url = prepare_url(url or default_url())
-    return ensure_schema(sa.create_engine(url))
+    """An engine on `url` (default: `default_url()`), tables created if needed.
+
+    Raises StoreUnavailable (French message) when the store cannot be opened or created."""
+    url = url or default_url()
+    try:
+        return ensure_schema(sa.create_engine(prepare_url(url)))
+    except Exception as exc:
+        log.info("base du suivi impossible à ouvrir : %s", shown_url(url), exc_info=True)
+        raise open_problem(url, exc) from exc
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -343,13 +504,19 @@ def apply(engine: Engine, report, file_name: str | None = None, sha256: str | No
     Returns the new batch id, or None when the file changes nothing (then no batch is created:
     it was already imported). Raises StoreError if the report has problems.
     """
+    return apply_counted(engine, report, file_name, sha256, user, demo=demo)[0]
+
+
+def apply_counted(engine: Engine, report, file_name: str | None = None, sha256: str | None = None,
+                  user: str | None = None, *, demo: bool = False) -> tuple[int | None, Counts]:
+    """`apply`, and the counts it recorded: diffed, counted and written under the store's write lock."""
     if report.problems:
         raise StoreError(f"le fichier contient {len(report.problems)} problème(s) : rien n'a été importé. "
                          "Corrigez-les puis recommencez.")
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         counts = _diff(conn, report)
         if counts.nothing_to_do:
-            return None
+            return None, counts
         batch_id = conn.execute(batches.insert().values(
             file_name=file_name or report.file_name, sha256=sha256 or report.sha256,
             annees=",".join(str(y) for y in report.annees), created_at=_now(), user_name=user or "",
@@ -360,12 +527,12 @@ def apply(engine: Engine, report, file_name: str | None = None, sha256: str | No
             df = _report_frame(report, kind)
             if not df.empty:
                 conn.execute(table.insert(), _records(df, keys, fields, batch_id))
-    return int(batch_id)
+    return int(batch_id), counts
 
 
 def rollback(engine: Engine, batch_id: int) -> None:
     """Undo one import: its values stop counting, what was there before comes back; later imports stay."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         row = conn.execute(sa.select(batches.c.active).where(batches.c.id == batch_id)).first()
         if row is None:
             raise StoreError(f"l'import n° {batch_id} n'existe pas : consultez l'historique des imports.")
@@ -376,7 +543,7 @@ def rollback(engine: Engine, batch_id: int) -> None:
 
 def deactivate_demo(engine: Engine) -> list[int]:
     """Roll back every active demonstration batch; their ids."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         ids = list(conn.execute(sa.select(batches.c.id).where(batches.c.active.is_(True),
                                                               batches.c.demo.is_(True))).scalars())
         if ids:
@@ -486,8 +653,9 @@ def import_workbook(engine: Engine, data, plan, *, file_name: str | None = None,
     report = followup.read_followup(data, plan, file_name=file_name, progress=progress)
     if report.problems:
         return ImportOutcome(report, None, None, dry_run)
-    counts = diff(engine, report)
-    if dry_run or counts.nothing_to_do:
-        return ImportOutcome(report, counts, None, dry_run)
-    batch_id = apply(engine, report, file_name=report.file_name, sha256=report.sha256, user=user)
+    if dry_run:
+        return ImportOutcome(report, diff(engine, report), None, dry_run)
+    # counted again under the write lock: what another import did meanwhile is taken into account,
+    # and the counts told are exactly those recorded in the history
+    batch_id, counts = apply_counted(engine, report, file_name=report.file_name, sha256=report.sha256, user=user)
     return ImportOutcome(report, counts, batch_id, dry_run)

@@ -87,13 +87,50 @@ def _schema_ready(url: str, _engine) -> bool:  # once per store URL: tables crea
 
 def get_engine():
     """The follow-up store's engine: st.connection("suivi", type="sql"), URL from DASHBOARD_DB, else
-    [connections.suivi] of .streamlit/secrets.toml, else data/suivi.sqlite (created on first start)."""
+    [connections.suivi] of .streamlit/secrets.toml, else data/suivi.sqlite (created on first start).
+
+    Raises store.StoreUnavailable (a plain French message) when the store cannot be opened."""
     from dashboard import store  # noqa: PLC0415
 
-    url = store.prepare_url(store.default_url())
-    engine = st.connection("suivi", type="sql", url=url).engine
-    _schema_ready(url, engine)
+    url = store.default_url()
+    try:
+        store.prepare_url(url)
+        engine = st.connection("suivi", type="sql", url=url).engine
+        _schema_ready(url, engine)
+    except Exception as exc:
+        log.info("base du suivi impossible à ouvrir : %s", store.shown_url(url), exc_info=True)
+        raise store.open_problem(url, exc) from exc
     return engine
+
+
+@st.cache_resource(ttl=60, show_spinner=False)
+def _store_problem_cached(url: str):  # url is the cache key; checked again every minute
+    from dashboard import store  # noqa: PLC0415
+
+    try:
+        return store.write_problem(get_engine())
+    except store.StoreUnavailable as err:
+        return err
+
+
+def store_problem():
+    """Why the store cannot be opened or written (store.StoreUnavailable, French message), or None.
+
+    `.readable`: the store can still be read (the pages show its data; imports are impossible)."""
+    from dashboard import store  # noqa: PLC0415
+
+    return _store_problem_cached(store.default_url())
+
+
+def store_notice() -> None:
+    """The one plain message of a store that cannot be opened (error) or written (warning)."""
+    problem = store_problem()
+    if problem is None:
+        return
+    if problem.readable:
+        st.warning(str(problem), icon=":material/lock:")
+    else:
+        st.error(str(problem), icon=":material/database:")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -112,6 +149,8 @@ def get_suivi():
         ensure_demo()  # first start: the demonstration data (see demo_banner)
         engine = get_engine()
         return _load_suivi_cached(str(engine.url), store.state_key(engine))
+    except store.StoreUnavailable:  # said once on the page, by demo_banner (store_notice)
+        return store.Suivi()
     except Exception:  # never a traceback on screen
         log.exception("lecture du suivi impossible")
         st.warning("Le suivi annuel n'a pas pu être lu (voir le journal) : les pages s'affichent sans "
@@ -203,13 +242,20 @@ def ensure_demo() -> str | None:
     """The first-start demo import (once per process and store); a French message on failure."""
     from dashboard import store  # noqa: PLC0415
 
+    if store_problem() is not None:  # a store that cannot be written gets no demo (and no false alarm)
+        return None
     return _first_start_demo(store.default_url(), os.environ.get("DASHBOARD_DEMO", "1"))
 
 
 def demo_banner() -> None:
-    """« Données de démonstration » banner while the store holds demo data, with a button to remove it."""
+    """The store's state on every page: the message of a store that cannot be opened or written, and
+    the « Données de démonstration » banner while the store holds demo data, with a button to remove it."""
     from dashboard import demo  # noqa: PLC0415
 
+    store_notice()
+    blocked = store_problem()
+    if blocked is not None and not blocked.readable:
+        return
     problem = ensure_demo()
     if problem:
         st.warning(problem)
@@ -226,7 +272,8 @@ def demo_banner() -> None:
         text, button = st.columns([2, 1], vertical_alignment="center")
         text.warning("**Données de démonstration** — les valeurs de suivi affichées (indicateurs, avancement, "
                      "dépenses, ETP) sont fictives. Retirez-les avant d'importer le suivi réel.", icon=":material/science:")
-        if button.button("Retirer les données de démonstration", key="retirer_demo", type="primary"):
+        if button.button("Retirer les données de démonstration", key="retirer_demo", type="primary",
+                         disabled=blocked is not None):
             try:
                 demo.remove(get_engine())
             except Exception:

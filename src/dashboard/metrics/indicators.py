@@ -120,8 +120,8 @@ def jalons(plan: Plan, ind: pd.DataFrame | None, annee: int | None = None) -> pd
 def tableau_indicateurs(plan: Plan, ind: pd.DataFrame | None, annee: int) -> pd.DataFrame:
     """One row per indicator of the (filtered) plan as of `annee`: the last result up to `annee`
     (`derniere_valeur`, its year `annee_valeur`, its date for date indicators), the change from the
-    year before that result (`variation`, `variation_pct`, `appreciation`), and the objective of
-    the same year (`objectif`)."""
+    year before that result (`variation`, `variation_pct`, `appreciation`), and the objective,
+    comment and source of the same year (`objectif`, `commentaire`, `source`)."""
     keys = plan.indicateurs[_IND_KEYS].copy()
     keys["indicateur_id"] = keys["indicateur_id"].astype(str).str.upper()
     v = indicateur_valeurs(plan, ind)
@@ -139,6 +139,10 @@ def tableau_indicateurs(plan: Plan, ind: pd.DataFrame | None, annee: int) -> pd.
     obj_all = obj_all[~obj_all.index.duplicated(keep="last")]
     out["objectif"] = [float(obj_all.get(k, float("nan"))) for k in idx]
     out["appreciation"] = _verdicts(out["variation"], out["sens"])
+    texts = v.set_index(["indicateur_id", "annee"])[["commentaire", "source"]]
+    texts = texts[~texts.index.duplicated(keep="last")]
+    for c in ("commentaire", "source"):  # those of the year of the value shown
+        out[c] = [texts[c].get(k) if k in texts.index else None for k in idx]
     return out
 
 
