@@ -204,7 +204,7 @@ def test_page_lists_every_problem_and_hides_confirm(db, plan, template_2025, mon
     at.file_uploader[0].set_value(("faux.xlsx", bad, "application/octet-stream")).run()
     assert not at.exception
     assert at.error[0].value.startswith("« faux.xlsx » : 2 problèmes à corriger")
-    problems = at.dataframe[0].value
+    problems = at.table[0].value
     assert list(problems.columns) == ["Feuille", "Ligne", "Colonne", "Problème"]
     assert problems["Colonne"].tolist() == ["G « 2025 Résultat »", "G « 2025 Résultat »"]
     assert not [b for b in at.button if b.key == "confirmer_import"]

@@ -772,13 +772,16 @@ def template_file_name(year: int) -> str:
 def write_template(plan: Plan, year: int, previous=None) -> bytes:
     """The follow-up workbook for `year`: every indicator and action pre-filled, inputs unlocked.
 
-    `previous` (a store.Suivi) fills `Rappel <year-1>` and the values already imported for `year`.
+    `previous` (a store.Suivi) fills `Rappel <year-1>` and the values already imported for `year`,
+    unless it holds the demonstration data (then the template is blank).
     Raises ValueError (French) when `year` is outside the plan's period.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    if previous is not None and getattr(previous, "demo", False):
+        previous = None  # demonstration values never reach a real workbook (no pre-fill, no Rappel)
     lo, hi = plan.periode
     if not lo <= year <= hi:
         raise ValueError(f"l'année {year} est hors de la période du plan ({lo}-{hi}) : choisissez une année "
@@ -848,8 +851,8 @@ def write_template(plan: Plan, year: int, previous=None) -> bytes:
                       operator="greaterThanOrEqual", formula1="0"),
         "%": error_dv("decimal", "Saisissez un pourcentage entre 0 et 100 (ex. 45), ou laissez vide.",
                       operator="between", formula1="0", formula2="100"),
-        "oui/non": error_dv("list", "Choisissez « oui » ou « non » dans la liste, ou laissez vide.",
-                            formula1='"oui,non"'),
+        "oui/non": error_dv("list", "Choisissez « oui », « non » ou « x » (pour oui) dans la liste, ou laissez vide.",
+                            formula1='"oui,non,x"'),
         "date": error_dv("date", "Saisissez une date au format JJ/MM/AAAA, ou laissez vide.",
                          operator="between", formula1=_DATE_MIN, formula2=_DATE_MAX),
     }
