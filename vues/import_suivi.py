@@ -113,6 +113,10 @@ if uploaded is not None:
             st.error(outcome.message() + " Corrigez chaque ligne ci-dessous dans Excel, enregistrez, puis "
                      "déposez à nouveau le fichier.", icon=":material/error:")
             _table(report.problems_frame())
+            if report.warnings:  # to check in the same pass as the errors
+                st.warning(f"Et {len(report.warnings)} avertissement(s) : valeurs lues mais douteuses, à vérifier "
+                           "en même temps.", icon=":material/warning:")
+                _table(report.warnings_frame())
         else:
             _counts(outcome.counts)
             if report.ignored_columns:

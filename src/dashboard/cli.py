@@ -245,14 +245,14 @@ def import_file(args: argparse.Namespace) -> int:
     print(outcome.message())
     for problem in outcome.report.problems:
         print(f"- {problem.message()}")
-    warnings = outcome.report.warnings if outcome.ok and not outcome.counts.nothing_to_do else ()
+    warnings = outcome.report.warnings if not outcome.ok or not outcome.counts.nothing_to_do else ()
     if warnings:
         print(f"Avertissements ({len(warnings)}) : valeurs lues mais douteuses, à vérifier :")
         for w in warnings:
             print(f"- {w.message()}")
     if outcome.report.ignored_columns:
         print("Colonnes non reconnues, ignorées : " + ", ".join(f"« {c} »" for c in outcome.report.ignored_columns) + ".")
-    blocked = bool(warnings) and not accept
+    blocked = bool(warnings) and not accept and outcome.ok
     if blocked:
         print("Rien n'est importé tant que ces avertissements ne sont pas vérifiés : corrigez le classeur, ou, "
               "si les valeurs sont justes, relancez avec --accepter-avertissements.")
