@@ -440,9 +440,7 @@ def _located(items: list[Problem], letters: dict[str, dict[str, tuple[int, str]]
     out = []
     for p in items:
         j, letter = letters.get(p.sheet, {}).get(p.column or "", (None, None))
-        if p.row is not None and p.row > 1 and letter:  # a header problem may name a missing column
-            p = replace(p, letter=letter)
-        elif p.row == 1 and letter and "absente" not in p.text:
+        if letter:  # a missing column has no letter
             p = replace(p, letter=letter)
         out.append((p, -1 if j is None else j))
     out.sort(key=lambda pj: (_SHEET_ORDER.get(pj[0].sheet, 0), pj[0].row or 0, pj[1]))
@@ -699,9 +697,10 @@ def _hundredfold(ctx: _Context, previous) -> None:
         if not last or not x or last <= 0 or x <= 0:
             continue
         if x >= HUNDREDFOLD * last or x * HUNDREDFOLD <= last:
-            ctx.warnings.append(Problem(sheet, xl, head, f"{_fr(x)} vaut {'plus de 100 fois' if x > last else 'moins du centième de'} "
-                                        f"la valeur de {y - 1} ({_fr(last)}) : vérifiez l'unité et les "
-                                        "séparateurs (ex. 10.050 pour 10 050)", value=_raw(v)))
+            how = "plus de 100 fois" if x > last else "moins du centième de"
+            ctx.warnings.append(Problem(sheet, xl, head, f"{_fr(x)} vaut {how} la valeur de {y - 1} ({_fr(last)}) : "
+                                        "vérifiez l'unité et les séparateurs (ex. 10.050 pour 10 050)",
+                                        value=_raw(v)))
 
 
 def _cell(row: list, j: int | None):
