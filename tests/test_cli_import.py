@@ -119,8 +119,8 @@ def test_bad_file_exit_1_every_problem_nothing_written(tmp_path, capsys, db, pla
     assert "« faux.xlsx » : 3 problèmes à corriger dans le classeur ; rien n'a été importé." in text
     lines = [line for line in text.splitlines() if line.startswith("- Feuille")]
     assert len(lines) == 3
-    assert lines[0].startswith("- Feuille « Indicateurs », ligne ") and "colonne « 2025 Résultat »" in lines[0]
-    assert lines[2].startswith("- Feuille « Avancement », ligne 2, colonne « Statut » : statut « Terminée » inconnu")
+    assert lines[0].startswith("- Feuille « Indicateurs », ligne ") and "colonne G « 2025 Résultat »" in lines[0]
+    assert lines[2].startswith("- Feuille « Avancement », ligne 2, colonne C « Statut » : statut « Terminée » inconnu")
     assert tables(db) == before
 
 
@@ -130,7 +130,7 @@ def test_missing_file_and_not_a_workbook(tmp_path, capsys, db):
     notxl = tmp_path / "notes.xlsx"
     notxl.write_text("pas un classeur", "utf-8")
     code, text = run(capsys, "import", notxl, "--db", db)
-    assert code == 1 and "- Fichier « notes.xlsx » : ce fichier n'est pas un classeur Excel lisible" in text
+    assert code == 1 and "- Fichier « notes.xlsx » : c'est un fichier texte (CSV ou autre), pas un classeur Excel" in text
 
 
 def test_rollback_restores_and_refuses_twice(tmp_path, capsys, db, plan, template_2025, good_file):
@@ -204,9 +204,9 @@ def test_page_lists_every_problem_and_hides_confirm(db, plan, template_2025, mon
     at.file_uploader[0].set_value(("faux.xlsx", bad, "application/octet-stream")).run()
     assert not at.exception
     assert at.error[0].value.startswith("« faux.xlsx » : 2 problèmes à corriger")
-    problems = at.dataframe[0].value
+    problems = at.table[0].value
     assert list(problems.columns) == ["Feuille", "Ligne", "Colonne", "Problème"]
-    assert problems["Colonne"].tolist() == ["2025 Résultat", "2025 Résultat"]
+    assert problems["Colonne"].tolist() == ["G « 2025 Résultat »", "G « 2025 Résultat »"]
     assert not [b for b in at.button if b.key == "confirmer_import"]
     assert store.history(store.open_engine(db)).empty
 

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from test_store import PLAN, filled, snapshot
 
-from dashboard import followup, store
+from dashboard import followup, store, xlsx_scan
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_not_a_workbook(engine):
                                     dry_run=False)
     [p] = outcome.report.problems
     assert (p.sheet, p.row, p.column) == ("suivi.csv", None, None)
-    assert p.message().startswith("Fichier « suivi.csv » : ce fichier n'est pas un classeur Excel lisible")
+    assert p.message().startswith("Fichier « suivi.csv » : c'est un fichier texte (CSV ou autre), pas un classeur Excel")
     assert snapshot(engine) == before
 
 
@@ -137,8 +137,8 @@ def test_every_problem_listed_at_once_as_a_table(engine):
     table = report.problems_frame()
     assert list(table.columns) == ["Feuille", "Ligne", "Colonne", "Problème"]
     assert table[["Feuille", "Ligne", "Colonne"]].values.tolist() == [
-        ["Indicateurs", 2, "2025 Résultat"], ["Indicateurs", 3, "2025 Résultat"],
-        ["Avancement", 2, "Statut"], ["Avancement", 3, "2025 ETP"]]
+        ["Indicateurs", "2", "G « 2025 Résultat »"], ["Indicateurs", "3", "G « 2025 Résultat »"],
+        ["Avancement", "2", "C « Statut »"], ["Avancement", "3", "H « 2025 ETP »"]]
 
 
 # --- what staff really type ----------------------------------------------------------------------
@@ -272,9 +272,12 @@ def test_percent_cells_found_in_the_xml_as_openpyxl_finds_them():
         ws["G3"], ws["H3"], ws["G2"] = 0.45, 0.6, 0.5
         ws["G3"].number_format, ws["H3"].number_format, ws["G2"].number_format = "0%", "0.0%", '0" %"'
     data = edited(edit)
-    wanted = {(1, 6), (2, 6), (2, 7), (3, 6)}
-    assert followup._percent_cells(data, "Indicateurs", wanted) == {(2, 6), (2, 7)}
-    assert followup._percent_cells_openpyxl(data, "Indicateurs", wanted) == {(2, 6), (2, 7)}
+    wb = load_workbook(io.BytesIO(data), read_only=True)
+    by_openpyxl = {(r, c.column - 1) for r, row in enumerate(wb["Indicateurs"].iter_rows()) for c in row
+                   if isinstance(c.value, float) and "%" in re.sub(r'".*?"', "", c.number_format)}
+    wb.close()
+    scanned = xlsx_scan.scan(data, ("Indicateurs",))["Indicateurs"].percent
+    assert scanned == by_openpyxl == {(2, 6), (2, 7)}
     ind = followup.read_followup(data, PLAN).indicateurs.set_index("indicateur_id")
     assert ind.loc["A1-2", ["resultat", "objectif"]].tolist() == pytest.approx([45.0, 60.0])
     assert ind.loc["A1-1", "resultat"] == 0.5  # a quoted " %" does not scale

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import fmt, followup, store, ui
+from dashboard import fmt, followup, store, ui, xlsx_scan
 
 log = logging.getLogger("dashboard")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,10 +26,6 @@ st.title("Import du suivi annuel")
 st.caption("Une fois par an : téléchargez le modèle de l'année, complétez-le dans Excel, déposez-le ici. "
            "Une vérification liste toutes les erreurs avant tout enregistrement ; chaque import peut être annulé.")
 
-done = st.session_state.pop("_import_message", None)
-if done:
-    st.success(done, icon=":material/check_circle:")
-
 # --- 1. Le modèle ---------------------------------------------------------------------------------
 st.subheader("1. Télécharger le modèle")
 default_year = min(max(date.today().year - 1, first), last)
@@ -43,15 +39,25 @@ def _template() -> bytes:
 
 right.download_button(f"Télécharger le modèle {year}", data=_template, file_name=followup.template_file_name(year),
                       mime=XLSX_MIME, on_click="ignore", icon=":material/download:", key="dl_modele")
-st.caption(f"Le modèle liste les {fmt.nombre(len(plan.indicateurs))} indicateurs et les "
-           f"{fmt.nombre(len(plan.actions))} actions du plan, avec les valeurs déjà importées pour {year} et, "
-           f"pour mémoire, celles de {year - 1} (colonne « Rappel {year - 1} », jamais importée).")
+if ui.get_suivi().demo:
+    st.caption(f"Le modèle liste les {fmt.nombre(len(plan.indicateurs))} indicateurs et les "
+               f"{fmt.nombre(len(plan.actions))} actions du plan. Il est vierge tant que les données de "
+               "démonstration sont affichées : aucune valeur fictive n'y figure, pas même en « Rappel ».")
+else:
+    st.caption(f"Le modèle liste les {fmt.nombre(len(plan.indicateurs))} indicateurs et les "
+               f"{fmt.nombre(len(plan.actions))} actions du plan, avec les valeurs déjà importées pour {year} et, "
+               f"pour mémoire, celles de {year - 1} (colonne « Rappel {year - 1} », jamais importée).")
 
 # --- 2. Déposer, vérifier, confirmer --------------------------------------------------------------
 st.subheader("2. Déposer le classeur rempli")
 upload_key = f"fichier_suivi_{st.session_state.get('_upload_round', 0)}"
 uploaded = st.file_uploader("Classeur de suivi (.xlsx)", type=["xlsx"], key=upload_key,
+                            max_upload_size=xlsx_scan.MAX_UPLOAD_MB,
                             help="Le modèle de l'année, complété. Rien n'est enregistré avant votre confirmation.")
+st.caption(f"Format .xlsx, {xlsx_scan.MAX_UPLOAD_MB} Mo au plus (un classeur de suivi pèse quelques dizaines de Ko).")
+done = st.session_state.pop("_import_message", None)
+if done:  # the outcome of the confirmed import, where the button was
+    st.success(done, icon=":material/check_circle:")
 
 
 def _dry_run(data: bytes, name: str) -> store.ImportOutcome | None:
@@ -87,20 +93,29 @@ def _counts(c: store.Counts) -> None:
         col.metric(label, fmt.nombre(n), help=help_text)
 
 
+def _table(frame: pd.DataFrame) -> None:
+    """A static table: long messages wrap instead of being cut."""
+    st.table(frame, hide_index=True)
+
+
 if uploaded is not None:
     data, name = uploaded.getvalue(), uploaded.name
     outcome = _dry_run(data, name)
     if outcome is not None:
         st.markdown(f"**Vérification de « {name} »**")
         report = outcome.report
-        if report.problems:
+        whole_file = [p for p in report.problems if p.row is None and p.column is None]
+        if whole_file and len(whole_file) == len(report.problems):
+            st.error(f"« {name} » n'a pas été importé. " + " ".join(p.text[:1].upper() + p.text[1:] + "."
+                                                               for p in whole_file), icon=":material/error:")
+        elif report.problems:
             st.error(outcome.message() + " Corrigez chaque ligne ci-dessous dans Excel, enregistrez, puis "
                      "déposez à nouveau le fichier.", icon=":material/error:")
-            st.dataframe(report.problems_frame(), hide_index=True, width="stretch",
-                         column_config={"Feuille": st.column_config.TextColumn("Feuille", width=110),
-                                        "Ligne": st.column_config.NumberColumn("Ligne", format="%d", width=60),
-                                        "Colonne": st.column_config.TextColumn("Colonne", width=160),
-                                        "Problème": st.column_config.TextColumn("Problème", width=1100)})
+            _table(report.problems_frame())
+            if report.warnings:  # to check in the same pass as the errors
+                st.warning(f"Et {len(report.warnings)} avertissement(s) : valeurs lues mais douteuses, à vérifier "
+                           "en même temps.", icon=":material/warning:")
+                _table(report.warnings_frame())
         else:
             _counts(outcome.counts)
             if report.ignored_columns:
@@ -108,6 +123,19 @@ if uploaded is not None:
             if outcome.counts.nothing_to_do:
                 st.info(outcome.message(), icon=":material/info:")
             else:
+                if outcome.demo:
+                    st.warning("Les données de démonstration seront retirées au moment de l'import, dans la même "
+                               "opération : le tableau de bord ne montrera plus que vos données.",
+                               icon=":material/swap_horiz:")
+                checked = True
+                if report.warnings:
+                    n = len(report.warnings)
+                    st.warning(f"{n} avertissement{'s' if n > 1 else ''} : ces valeurs ont été lues, mais elles "
+                               "semblent douteuses. Vérifiez chacune ; corrigez le classeur si besoin.",
+                               icon=":material/warning:")
+                    _table(report.warnings_frame())
+                    checked = st.checkbox("J'ai vérifié ces avertissements",
+                                          key=f"avertissements_{upload_key}_{report.sha256[:12]}")
                 st.success(f"Aucune erreur dans « {name} » (années : {', '.join(map(str, report.annees))}). "
                            "Rien n'est encore enregistré : confirmez l'import.", icon=":material/task_alt:")
                 name_col, _ = st.columns([1, 2])
@@ -115,11 +143,13 @@ if uploaded is not None:
                 if read_only:
                     st.caption("Import impossible : la base du suivi est en lecture seule (message en haut "
                                "de la page).")
-                if st.button("Confirmer l'import", type="primary", key="confirmer_import", disabled=read_only):
+                if st.button("Confirmer l'import", type="primary", key="confirmer_import",
+                             disabled=read_only or not checked,
+                             help=None if checked else "Cochez d'abord « J'ai vérifié ces avertissements »."):
                     try:
                         with st.spinner("Import en cours…"):
                             final = store.import_workbook(engine, data, plan, file_name=name, user=who.strip(),
-                                                          dry_run=False)
+                                                          dry_run=False, accept_warnings=checked)
                     except Exception:  # never a traceback on screen; the transaction left the store as before
                         log.exception("import du fichier de suivi %s impossible", name)
                         st.error(f"L'import de « {name} » a échoué (voir le journal). Rien n'a été modifié.")
@@ -231,8 +261,12 @@ if row["actif"]:
         else:
             ui.clear_suivi_cache()
             st.session_state.pop("_dry_run", None)
-            st.session_state["_import_message"] = (f"Import n° {chosen} annulé : les valeurs d'avant sont "
-                                                   "rétablies.")
+            st.session_state["_upload_round"] = st.session_state.get("_upload_round", 0) + 1  # clear the uploader
+            st.session_state["_rollback_message"] = (f"Import n° {chosen} annulé : les valeurs d'avant sont "
+                                                     "rétablies.")
             st.rerun()
 else:
+    undone = st.session_state.pop("_rollback_message", None)
+    if undone:  # the outcome of the rollback, where its button was
+        st.success(undone, icon=":material/undo:")
     st.caption(f"L'import n° {chosen} est annulé : ses valeurs ne comptent plus.")

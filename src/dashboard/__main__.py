@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="importe un classeur de suivi (tout ou rien)")
     p.add_argument("file", help="classeur de suivi .xlsx")
     p.add_argument("--dry-run", action="store_true", help="vérifie et compte sans rien écrire")
+    p.add_argument("--accepter-avertissements", action="store_true", dest="accept_warnings",
+                   help="importe malgré les avertissements listés (valeurs vérifiées)")
     p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
     p.add_argument("--user", default=None, help="nom de la personne qui importe")
     p.add_argument("--plan", default=None, help="classeur du plan")

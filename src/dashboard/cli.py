@@ -245,13 +245,14 @@ def import_file(args: argparse.Namespace) -> int:
         return code
     if not args.dry_run and _write_refused(engine):
         return PROBLEMS
+    accept = bool(getattr(args, "accept_warnings", False))
     try:
         user = args.user or getpass.getuser()
     except Exception:  # noqa: BLE001
         user = ""
     try:
         outcome = store.import_workbook(engine, path.read_bytes(), p, file_name=path.name, user=user,
-                                        dry_run=args.dry_run)
+                                        dry_run=args.dry_run, accept_warnings=accept)
     except Exception as exc:  # noqa: BLE001  (a store failure: the transaction left it as it was)
         logging.getLogger(__name__).debug("import %s", path, exc_info=True)  # the log, not the terminal
         if not _write_refused(engine):
@@ -260,11 +261,20 @@ def import_file(args: argparse.Namespace) -> int:
     print(outcome.message())
     for problem in outcome.report.problems:
         print(f"- {problem.message()}")
+    warnings = outcome.report.warnings if not outcome.ok or not outcome.counts.nothing_to_do else ()
+    if warnings:
+        print(f"Avertissements ({len(warnings)}) : valeurs lues mais douteuses, à vérifier :")
+        for w in warnings:
+            print(f"- {w.message()}")
     if outcome.report.ignored_columns:
         print("Colonnes non reconnues, ignorées : " + ", ".join(f"« {c} »" for c in outcome.report.ignored_columns) + ".")
-    if args.dry_run and outcome.ok and not outcome.counts.nothing_to_do:
+    blocked = bool(warnings) and not accept and outcome.ok
+    if blocked:
+        print("Rien n'est importé tant que ces avertissements ne sont pas vérifiés : corrigez le classeur, ou, "
+              "si les valeurs sont justes, relancez avec --accepter-avertissements.")
+    elif args.dry_run and outcome.ok and not outcome.counts.nothing_to_do:
         print("Rien n'a été écrit (--dry-run) : relancez sans --dry-run pour importer.")
-    return OK if outcome.ok else PROBLEMS
+    return OK if outcome.ok and not blocked else PROBLEMS
 
 
 def history(args: argparse.Namespace) -> int:

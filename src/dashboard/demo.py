@@ -106,13 +106,8 @@ def remove(engine: Engine) -> int:
     """Delete every demo batch and its values, and remember it (one transaction); the number of batches."""
     _ensure(engine)
     with store.writing(engine) as conn:  # the store's write lock, like an import
-        ids = list(conn.execute(sa.select(store.batches.c.id).where(store.batches.c.demo.is_(True))).scalars())
-        for table, *_ in store.KINDS.values():
-            if ids:
-                conn.execute(table.delete().where(table.c.batch_id.in_(ids)))
-        if ids:
-            conn.execute(store.batches.delete().where(store.batches.c.id.in_(ids)))
+        n = store.remove_demo_batches(conn)
         if conn.execute(sa.select(reglages.c.cle).where(reglages.c.cle == DEMO_REMOVED)).first() is None:
             conn.execute(reglages.insert().values(cle=DEMO_REMOVED, valeur=datetime.now(UTC).isoformat()))
-    log.info("données de démonstration retirées (%d import(s))", len(ids))
-    return len(ids)
+    log.info("données de démonstration retirées (%d import(s))", n)
+    return n

@@ -9,19 +9,22 @@ store's column keys, and every problem at once (sheet, Excel row, column, what t
 from __future__ import annotations
 
 import hashlib
-import html
 import io
+import logging
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
+from babel.numbers import format_decimal
 
+from dashboard import xlsx_scan
 from dashboard.plan import Plan, Problem
+
+log = logging.getLogger("dashboard")
 
 SHEET_HELP = "Mode d'emploi"
 SHEET_IND = "Indicateurs"
@@ -62,6 +65,8 @@ class ImportReport:
                  latest year of the file).
     realise:     REALISE_COLUMNS, one row per action and year with spending or ETP.
     problems:    every problem found; nothing may be imported unless it is empty.
+    warnings:    values read but doubtful (`1.234,5`, 0,645 for a percentage, 100 times last year's,
+                 a date far from the plan's period): the user must acknowledge them before importing.
     ignored:     non-blank cells that are never imported (Rappel columns, unknown columns).
     ignored_columns: headers of the unknown columns (not the expected Rappel ones).
     """
@@ -75,6 +80,7 @@ class ImportReport:
     problems: tuple[Problem, ...] = ()
     ignored: int = 0
     ignored_columns: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -91,13 +97,19 @@ class ImportReport:
         """Every problem as a table with French headers: Feuille, Ligne, Colonne, Problème."""
         return problems_frame(self.problems)
 
+    def warnings_frame(self) -> pd.DataFrame:
+        """Every warning: Feuille, Ligne, Colonne, Valeur lue, Avertissement."""
+        return problems_frame(self.warnings, "Avertissement")
 
-def problems_frame(problems) -> pd.DataFrame:
+
+def problems_frame(problems, label: str = "Problème") -> pd.DataFrame:
+    """Problems (or warnings) as a table; a whole-file problem has no row nor column (blank, never None)."""
+    columns = ["Feuille", "Ligne", "Colonne", *(["Valeur lue"] if label != "Problème" else []), label]
     return pd.DataFrame(
-        [{"Feuille": p.sheet, "Ligne": p.row, "Colonne": p.column or "", "Problème": p.text[:1].upper() + p.text[1:]}
-         for p in problems],
-        columns=["Feuille", "Ligne", "Colonne", "Problème"],
-    ).astype({"Ligne": "Int64"})
+        [{"Feuille": p.sheet, "Ligne": "" if p.row is None else str(p.row), "Colonne": p.where_column(),
+          "Valeur lue": p.value or "", label: p.text[:1].upper() + p.text[1:]} for p in problems],
+        columns=columns,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,8 +171,22 @@ def parse_number(v, *, percent_cell: bool = False) -> tuple[float, str]:
 _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S")
 
 
+DATE_YEARS = (1900, 2100)  # beyond: an impossible date (a typo such as 9999), refused
+
+
 def parse_date(v) -> pd.Timestamp:
-    """An Excel date, `31/12/2025`, `2025-12-31`, or an Excel serial number -> Timestamp (day)."""
+    """An Excel date, `31/12/2025`, `2025-12-31`, or an Excel serial number -> Timestamp (day).
+
+    A year before 1900 or after 2100 is refused (BadValue)."""
+    d = _parse_date(v)
+    lo, hi = DATE_YEARS
+    if not lo <= d.year <= hi:
+        raise BadValue(f"la date {d.day:02d}/{d.month:02d}/{d.year} est impossible (année {d.year}) : saisissez la "
+                       f"date réelle au format JJ/MM/AAAA, entre {lo} et {hi}")
+    return d
+
+
+def _parse_date(v) -> pd.Timestamp:
     if isinstance(v, datetime):
         return pd.Timestamp(v).normalize()
     if isinstance(v, date):
@@ -256,118 +282,6 @@ def _col_letter(i: int) -> str:
     return s
 
 
-def _percent_xfs(z: zipfile.ZipFile) -> set[int]:
-    """Indexes of the cell styles (cellXfs) whose number format is a percent (9, 10 or a custom one)."""
-    try:
-        styles = z.read("xl/styles.xml").decode("utf-8", "ignore")
-    except KeyError:
-        return set()
-    custom = {m.group(1) for m in re.finditer(r'<(?:\w+:)?numFmt\s[^>]*numFmtId="(\d+)"[^>]*formatCode="([^"]*)"',
-                                              styles)
-              if "%" in re.sub(r"&quot;.*?&quot;|\\.", "", m.group(2))}
-    percent_ids = {"9", "10"} | custom
-    xfs = re.search(r"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.S)
-    if not xfs:
-        return set()
-    xf_tags = re.findall(r"<(?:\w+:)?xf\b[^>]*>", xfs.group(0))
-    return {i for i, tag in enumerate(xf_tags)
-            if (m := re.search(r'numFmtId="(\d+)"', tag)) and m.group(1) in percent_ids}
-
-
-def _sheet_path(z: zipfile.ZipFile, sheet: str) -> str:
-    wbxml = z.read("xl/workbook.xml").decode("utf-8", "ignore")
-    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "ignore")
-    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", wbxml):
-        name = re.search(r'\bname="([^"]*)"', tag)
-        rid = re.search(r'\br:id="([^"]*)"|\b\w+:id="([^"]*)"', tag)
-        if name and rid and html.unescape(name.group(1)).strip() == sheet:
-            rid = rid.group(1) or rid.group(2)
-            for rel in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
-                if f'Id="{rid}"' in rel:
-                    target = re.search(r'Target="([^"]*)"', rel).group(1)
-                    return target.lstrip("/") if target.startswith("/") else "xl/" + target
-    raise KeyError(sheet)
-
-
-_CELL_TAG = re.compile(r"<(?:\w+:)?c\b([^>]*)>")
-_REF = re.compile(r'\br="([A-Z]+)(\d+)"')
-_STYLE = re.compile(r'\bs="(\d+)"')
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def _percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Which of the `wanted` cells (0-based row, col) are formatted as percent.
-
-    A direct look at the sheet's XML (style index of each cell), fast on big files; openpyxl
-    if the package is laid out in a way this does not follow.
-    """
-    if not wanted:
-        return set()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            xfs = _percent_xfs(z)
-            if not xfs:
-                return set()
-            xml = z.read(_sheet_path(z, sheet)).decode("utf-8", "ignore")
-        found = set()
-        for m in _CELL_TAG.finditer(xml):
-            attrs = m.group(1)
-            st, ref = _STYLE.search(attrs), _REF.search(attrs)
-            if st and ref and int(st.group(1)) in xfs:
-                cell = (int(ref.group(2)) - 1, _col_index(ref.group(1)))
-                if cell in wanted:
-                    found.add(cell)
-        return found
-    except (KeyError, AttributeError, zipfile.BadZipFile, ValueError):
-        return _percent_cells_openpyxl(data, sheet, wanted)
-
-
-def _percent_cells_openpyxl(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    from openpyxl import load_workbook
-
-    max_row = max(r for r, _ in wanted) + 1
-    wb = load_workbook(io.BytesIO(data), read_only=True)
-    try:
-        found = set()
-        for r, row in enumerate(wb[sheet].iter_rows(min_row=1, max_row=max_row)):
-            for cell in row:
-                col = getattr(cell, "column", None)
-                if col is not None and (r, col - 1) in wanted and "%" in re.sub(r'".*?"|\\.', "", cell.number_format or ""):
-                    found.add((r, col - 1))
-        return found
-    finally:
-        wb.close()
-
-
-_CELL_WITH_BODY = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", re.S)
-_CACHED = re.compile(r"<(?:\w+:)?v>[^<]")
-
-
-def _uncalculated_formulas(data: bytes, sheet: str) -> set[tuple[int, int]]:
-    """Cells (0-based row, col) holding a formula without a cached value (files never opened in Excel)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            xml = z.read(_sheet_path(z, sheet)).decode("utf-8", "ignore")
-    except (KeyError, AttributeError, zipfile.BadZipFile):
-        return set()
-    if "<f" not in xml and ":f" not in xml:
-        return set()
-    found = set()
-    for m in _CELL_WITH_BODY.finditer(xml):
-        body = m.group(2)
-        if re.search(r"<(?:\w+:)?f\b", body) and not _CACHED.search(body):
-            ref = _REF.search(m.group(1))
-            if ref:
-                found.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
-    return found
-
-
 @dataclass
 class _Sheet:
     name: str
@@ -377,12 +291,13 @@ class _Sheet:
 
 
 def _read_rows(data: bytes) -> dict[str, list[list]]:
+    """The cell values of the two imported sheets (calamine); only after xlsx_scan.scan accepted the file."""
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     out = {}
     for name in wb.sheet_names:
-        if name.strip() in (SHEET_IND, SHEET_AV):
+        if name.strip() in (SHEET_IND, SHEET_AV) and name.strip() not in out:
             out[name.strip()] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     return out
 
@@ -421,10 +336,12 @@ def _scan_header(name: str, rows: list[list], fixed: dict[str, str], plan: Plan,
 
 
 def read_followup(data: bytes | str | Path, plan: Plan, *, file_name: str | None = None,
-                  progress: ProgressFn | None = None) -> ImportReport:
-    """Read and check a follow-up workbook against the plan: values found and every problem.
+                  progress: ProgressFn | None = None, previous=None) -> ImportReport:
+    """Read and check a follow-up workbook against the plan: values found, every problem, every warning.
 
-    Pure: touches no store. `progress(fraction, text)` is called while reading and checking.
+    Pure: touches no store. `previous` (a store.Suivi, or None) gives last year's values for the
+    "100 times last year's value" warning when the file does not hold them. `progress(fraction,
+    text)` is called while reading and checking.
     """
     if isinstance(data, str | Path):
         file_name = file_name or Path(data).name
@@ -434,12 +351,16 @@ def read_followup(data: bytes | str | Path, plan: Plan, *, file_name: str | None
     say = progress or (lambda f, t: None)
     say(0.05, "Lecture du classeur…")
     try:
+        scans = xlsx_scan.scan(data, (SHEET_IND, SHEET_AV))
+    except xlsx_scan.Unreadable as err:
+        return ImportReport(file_name, sha, problems=(Problem(file_name, None, None, str(err)),))
+    try:
         raw = _read_rows(data)
-    except Exception as exc:  # not a zip, not a workbook, encrypted, corrupt
-        return ImportReport(file_name, sha, problems=(Problem(file_name, None, None,
-                            f"ce fichier n'est pas un classeur Excel lisible ({exc.__class__.__name__}) : "
-                            "téléchargez le modèle de l'année, saisissez-y les valeurs et enregistrez-le au "
-                            "format .xlsx"),))
+    except Exception:  # the scan accepted it, the cell reader did not: say so plainly, log the cause
+        log.warning("lecture du classeur %s impossible", file_name, exc_info=True)
+        return ImportReport(file_name, sha, problems=(Problem(file_name, None, None, (
+            "le classeur n'a pas pu être lu (fichier endommagé) : ouvrez-le dans Excel, enregistrez-le à "
+            "nouveau au format .xlsx, puis déposez-le ; sinon " + xlsx_scan.REDO)),))
     problems: list[Problem] = []
     for name in (SHEET_IND, SHEET_AV):
         if name not in raw:
@@ -451,6 +372,7 @@ def read_followup(data: bytes | str | Path, plan: Plan, *, file_name: str | None
     ignored_cols: dict[str, list[tuple[int, str]]] = {SHEET_IND: [], SHEET_AV: []}
     ind = _scan_header(SHEET_IND, raw[SHEET_IND], IND_FIXED, plan, problems, ignored_cols[SHEET_IND])
     av = _scan_header(SHEET_AV, raw[SHEET_AV], AV_FIXED, plan, problems, ignored_cols[SHEET_AV])
+    letters = {sh.name: _letters([_header(h) for h in (sh.rows[0] if sh.rows else [])]) for sh in (ind, av)}
     for sh, key, header in ((ind, "indicateur_id", "Identifiant"), (av, "action_id", "N° action")):
         if key not in sh.columns:
             problems.append(Problem(sh.name, 1, header, f"la colonne « {header} » est absente : rétablissez-la "
@@ -463,63 +385,145 @@ def read_followup(data: bytes | str | Path, plan: Plan, *, file_name: str | None
         problems.append(Problem(SHEET_IND, 1, None, "aucune colonne « AAAA Résultat » ni « AAAA Objectif » : "
                                 "rétablissez les en-têtes du modèle (ex. « 2025 Résultat »)"))
     if problems:
-        return ImportReport(file_name, sha, annees=tuple(all_years), problems=tuple(problems))
+        return _report(file_name, sha, all_years, problems=problems, letters=letters)
 
     ignored = sum(1 for sh in (ind, av) for j, _ in ignored_cols[sh.name]
                   for row in sh.rows[1:] if j < len(row) and not _blank(row[j]))
-    for sh in (ind, av):  # a formula Excel never calculated reads as blank: say so rather than lose it
+    for sh in (ind, av):  # what the cell reader reads as blank: Excel errors, formulas never calculated
         imported = set(sh.columns.values()) | {j for ys in sh.years.values() for j in ys.values()}
         header = [_header(h) for h in sh.rows[0]]
-        for r, j in sorted(_uncalculated_formulas(data, sh.name)):
-            if j in imported and r < len(sh.rows) and _blank(_cell(sh.rows[r], j) or ""):
+        scan = scans.get(sh.name, xlsx_scan.SheetScan())
+        for (r, j), code in sorted(scan.errors.items()):
+            if j in imported and 0 < r < len(sh.rows):
+                problems.append(Problem(sh.name, r + 1, header[j], f"la cellule affiche l'erreur Excel « {code} » : "
+                                        "corrigez la formule ou saisissez la valeur, ou videz la cellule",
+                                        value=code))
+        for r, j in sorted(scan.uncalculated):
+            if j in imported and 0 < r < len(sh.rows) and _blank(_cell(sh.rows[r], j) or ""):
                 problems.append(Problem(sh.name, r + 1, header[j], "la formule de cette cellule n'a pas de valeur "
                                         "calculée : ouvrez le fichier dans Excel (ou LibreOffice), enregistrez-le, "
                                         "puis déposez-le à nouveau ; ou saisissez la valeur"))
+    warnings: list[Problem] = []
+    ctx = _Context(plan.periode, problems, warnings)
     say(0.35, "Vérification des indicateurs…")
-    ind_rows = _check_indicateurs(ind, plan, data, problems)
+    percent = scans[SHEET_IND].percent if SHEET_IND in scans else set()
+    ind_rows = _check_indicateurs(ind, plan, percent, ctx)
     say(0.7, "Vérification de l'avancement des actions…")
-    statuts, realise = _check_avancement(av, plan, max(all_years), problems)
+    statuts, realise = _check_avancement(av, plan, max(all_years), ctx)
+    _hundredfold(ctx, previous)
     say(1.0, "Vérification terminée.")
-    return ImportReport(
-        file_name, sha, tuple(all_years),
+    return _report(
+        file_name, sha, all_years,
         pd.DataFrame(ind_rows, columns=IND_COLUMNS).astype({"resultat": float, "objectif": float}),
         pd.DataFrame(statuts, columns=STATUT_COLUMNS),
         pd.DataFrame(realise, columns=REALISE_COLUMNS).astype({"depenses": float, "etp": float}),
-        tuple(problems), ignored,
-        tuple(h for sh in (ind, av) for _, h in ignored_cols[sh.name] if not RAPPEL_RE.match(h.lower())),
+        problems=problems, warnings=warnings, letters=letters, ignored=ignored,
+        ignored_columns=tuple(h for sh in (ind, av) for _, h in ignored_cols[sh.name]
+                              if not RAPPEL_RE.match(h.lower())),
     )
 
 
-def _cell(row: list, j: int | None):
-    if j is None or j >= len(row):
+def _letters(header: list[str]) -> dict[str, tuple[int, str]]:
+    """Header -> (0-based index, Excel letter) of its first column."""
+    out: dict[str, tuple[int, str]] = {}
+    for j, h in enumerate(header):
+        if h and h not in out:
+            out[h] = (j, _col_letter(j))
+    return out
+
+
+_SHEET_ORDER = {SHEET_IND: 1, SHEET_AV: 2}
+
+
+def _located(items: list[Problem], letters: dict[str, dict[str, tuple[int, str]]]) -> tuple[Problem, ...]:
+    """Each problem with its column letter, sorted by sheet (workbook order), row, then column."""
+    out = []
+    for p in items:
+        j, letter = letters.get(p.sheet, {}).get(p.column or "", (None, None))
+        if letter:  # a missing column has no letter
+            p = replace(p, letter=letter)
+        out.append((p, -1 if j is None else j))
+    out.sort(key=lambda pj: (_SHEET_ORDER.get(pj[0].sheet, 0), pj[0].row or 0, pj[1]))
+    return tuple(p for p, _ in out)
+
+
+def _report(file_name, sha, years, ind=None, st=None, real=None, *, problems, letters, warnings=(), ignored=0,
+            ignored_columns=()) -> ImportReport:
+    kw = {} if ind is None else {"indicateurs": ind, "statuts": st, "realise": real}
+    return ImportReport(file_name, sha, tuple(years), problems=_located(problems, letters),
+                        warnings=_located(list(warnings), letters), ignored=ignored,
+                        ignored_columns=tuple(ignored_columns), **kw)
+
+
+@dataclass
+class _Context:
+    """What the sheet checks share: the plan's period, the problems and warnings, where each value came from."""
+
+    periode: tuple[int, int]
+    problems: list[Problem]
+    warnings: list[Problem]
+    # (kind, key, year, field) -> (sheet, Excel row, header, value): for the year-on-year warning
+    seen: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+
+
+TEXT_MAX = 2000
+
+
+def _long_text(ctx: _Context, sheet: str, xl: int, header: str, text: str | None) -> str | None:
+    if text is not None and len(text) > TEXT_MAX:
+        ctx.problems.append(Problem(sheet, xl, header, f"le texte fait {len(text):,} caractères (au plus "
+                                    f"{TEXT_MAX:,}) : raccourcissez-le, ou mettez le détail dans un document "
+                                    "à part et citez-le ici".replace(",", "\u202f")))
         return None
-    v = row[j]
-    if v.__class__ is float or v.__class__ is int:  # the common case, first
-        return None if v != v else v
-    return None if v is None or (v.__class__ is str and not v.strip()) else v
+    return text
 
 
-def _int_id(v) -> int | None:
-    try:
-        x = float(str(v).strip().replace(",", ".")) if not isinstance(v, int | float) else float(v)
-    except ValueError:
-        return None
-    return int(x) if x == int(x) else None
-
-
-def _text(v) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, float) and v == int(v):
-        v = int(v)
+def _raw(v) -> str:
+    """A cell as read, for a warning: `10.050`, `0,645`, `31/12/2040`."""
     if isinstance(v, datetime | date):
-        v = v.strftime("%d/%m/%Y")
-    s = str(v).strip()
-    return s or None
+        return v.strftime("%d/%m/%Y")
+    if isinstance(v, float):
+        return _fr(v)
+    return str(v).strip()
 
 
-def _check_indicateurs(sh: _Sheet, plan: Plan, data: bytes, problems: list[Problem]) -> list[tuple]:
-    name = SHEET_IND
+def _fr(x: float) -> str:
+    return format_decimal(x, format="#,##0.######", locale="fr_FR")
+
+
+_DOT_GROUP = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
+
+
+def _typed_number_check(v, ctx: _Context, sheet: str, xl: int, header: str) -> None:
+    """Typed numbers whose reading is a guess: `10.050` is an error, `1.234,5` a warning."""
+    if not isinstance(v, str):
+        return
+    s = _SPACES.sub("", v.strip().lower())
+    s = re.sub(r"(%|€|eur|euros?|etp)$", "", s)
+    if _DOT_GROUP.match(s):
+        whole, dec = s.replace(".", ""), s.replace(".", ",").rstrip("0").rstrip(",")
+        raise BadValue(f"« {v.strip()} » est ambigu (le point sépare-t-il les milliers ou les décimales ?) : "
+                       f"saisissez {_fr(float(whole))} ou {dec}, selon la valeur voulue")
+    if "." in s and "," in s:
+        try:
+            x, _ = parse_number(v)
+        except BadValue:
+            return
+        ctx.warnings.append(Problem(sheet, xl, header, f"« {v.strip()} » mêle point et virgule : il est lu "
+                                    f"{_fr(x)} ; vérifiez, ou saisissez le nombre sans séparateur de milliers",
+                                    value=v.strip()))
+
+
+def _date_check(d: pd.Timestamp, ctx: _Context, sheet: str, xl: int, header: str, v) -> None:
+    lo, hi = ctx.periode
+    if not lo - 5 <= d.year <= hi + 5:
+        ctx.warnings.append(Problem(sheet, xl, header, f"la date {d:%d/%m/%Y} est à plus de 5 ans de la période "
+                                    f"du plan ({lo}-{hi}) : vérifiez l'année", value=_raw(v)))
+
+
+def _check_indicateurs(sh: _Sheet, plan: Plan, percent: set[tuple[int, int]], ctx: _Context) -> list[tuple]:
+    name, problems = SHEET_IND, ctx.problems
     header = [_header(h) for h in sh.rows[0]]
     units = dict(zip(plan.indicateurs["indicateur_id"].astype(str).str.upper(), plan.indicateurs["unite"], strict=True))
     action_of = dict(zip(plan.indicateurs["indicateur_id"].astype(str).str.upper(),
@@ -529,23 +533,14 @@ def _check_indicateurs(sh: _Sheet, plan: Plan, data: bytes, problems: list[Probl
     value_cols = [(f, y, j) for f in ("resultat", "objectif") for y, j in sorted(sh.years[f].items())]
     last_year = max(y for _, y, _ in value_cols)
 
-    # percent-formatted cells only matter for numbers in rows of % indicators (openpyxl, only then)
-    percent: set[tuple[int, int]] = set()
-    wanted = set()
-    for i, row in enumerate(sh.rows[1:], start=1):
-        ident = _cell(row, c_id)
-        if ident is not None and units.get(str(ident).strip().upper()) == "%":
-            wanted |= {(i, j) for _, _, j in value_cols if isinstance(_cell(row, j), int | float)}
-    if wanted:
-        percent = _percent_cells(data, name, wanted)
-
     seen: dict[tuple[str, int], int] = {}
     out: dict[tuple[str, int], dict] = {}
     for i, row in enumerate(sh.rows[1:], start=1):
         xl = i + 1
         ident = _cell(row, c_id)
         values = [(f, y, j, _cell(row, j)) for f, y, j in value_cols]
-        com, src = _text(_cell(row, c_com)), _text(_cell(row, c_src))
+        com = _long_text(ctx, name, xl, "Commentaire", _text(_cell(row, c_com)))
+        src = _long_text(ctx, name, xl, "Source", _text(_cell(row, c_src)))
         has_values = any(v is not None for *_, v in values) or com or src
         if ident is None:
             if has_values:
@@ -573,11 +568,21 @@ def _check_indicateurs(sh: _Sheet, plan: Plan, data: bytes, problems: list[Probl
                                         "et par année"))
                 continue
             try:
+                if unite not in ("oui/non", "date"):
+                    _typed_number_check(v, ctx, name, xl, header[j])
                 num, dt = parse_indicator_value(v, unite, percent_cell=(i, j) in percent)
             except BadValue as err:
                 problems.append(Problem(name, xl, header[j], str(err)))
                 continue
             seen[(ident, y, f)] = xl
+            if dt is not None:
+                _date_check(dt, ctx, name, xl, header[j], v)
+            if unite == "%" and (i, j) not in percent and 0 < num < 1 and not (isinstance(v, str) and "%" in v):
+                ctx.warnings.append(Problem(name, xl, header[j], f"{_fr(num)} est lu {_fr(num)} % ; si vous vouliez "
+                                            f"dire {_fr(num * 100)} %, saisissez {_fr(num * 100)} (ou "
+                                            f"{_fr(num * 100)} %)", value=_raw(v)))
+            if unite in ("nombre", "€"):
+                ctx.values[("indicateurs", ident, y, f)] = (name, xl, header[j], num, v)
             rec = out.setdefault((ident, y), {})
             if unite == "date":
                 rec["date_" + f] = dt
@@ -593,8 +598,8 @@ def _check_indicateurs(sh: _Sheet, plan: Plan, data: bytes, problems: list[Probl
              r.get("commentaire"), r.get("source")) for k, r in out.items()]
 
 
-def _check_avancement(sh: _Sheet, plan: Plan, year: int, problems: list[Problem]) -> tuple[list, list]:
-    name = SHEET_AV
+def _check_avancement(sh: _Sheet, plan: Plan, year: int, ctx: _Context) -> tuple[list, list]:
+    name, problems = SHEET_AV, ctx.problems
     header = [_header(h) for h in sh.rows[0]]
     known = set(plan.actions["action_id"].astype(int))
     c = sh.columns
@@ -636,11 +641,13 @@ def _check_avancement(sh: _Sheet, plan: Plan, year: int, problems: list[Problem]
                     rec[k] = parse_date(inputs[k])
                 except BadValue as err:
                     problems.append(Problem(name, xl, label, str(err)))
+                else:
+                    _date_check(rec[k], ctx, name, xl, label, inputs[k])
         for k, label in (("fin_reelle", "Fin réelle"), ("fin_revisee", "Fin révisée")):
             if rec.get(k) is not None and rec.get("debut_reel") is not None and rec[k] < rec["debut_reel"]:
                 problems.append(Problem(name, xl, label, f"la date ({rec[k]:%d/%m/%Y}) est avant le début réel "
                                         f"({rec['debut_reel']:%d/%m/%Y}) : corrigez l'une des deux dates"))
-        com = _text(inputs["commentaire"])
+        com = _long_text(ctx, name, xl, "Commentaire", _text(inputs["commentaire"]))
         if com:
             rec["commentaire"] = com
         if rec:
@@ -652,6 +659,7 @@ def _check_avancement(sh: _Sheet, plan: Plan, year: int, problems: list[Problem]
             try:
                 if f == "etp" and isinstance(v, str):
                     v = re.sub(r"\s*etp\s*$", "", v, flags=re.IGNORECASE)  # "0,5 ETP"
+                _typed_number_check(v, ctx, name, xl, header[j])
                 x, mark = parse_number(v)
                 if mark == "%":
                     raise BadValue("un pourcentage n'est pas attendu ici : saisissez "
@@ -663,7 +671,65 @@ def _check_avancement(sh: _Sheet, plan: Plan, year: int, problems: list[Problem]
                 problems.append(Problem(name, xl, header[j], str(err)))
                 continue
             realise.setdefault((aid, y), {})[f] = x
+            ctx.values[("realise", aid, y, f)] = (name, xl, header[j], x, v)
     return statuts, [(a, y, r.get("depenses"), r.get("etp")) for (a, y), r in realise.items()]
+
+
+HUNDREDFOLD = 100
+
+
+def _hundredfold(ctx: _Context, previous) -> None:
+    """Warn when a value is 100 times (or a hundredth of) last year's: the file's, else the store's."""
+    stored: dict = {}
+    if previous is not None and not getattr(previous, "empty", True):
+        for kind, key in (("indicateurs", "indicateur_id"), ("realise", "action_id")):
+            df = getattr(previous, kind)
+            fields = ("resultat", "objectif") if kind == "indicateurs" else ("depenses", "etp")
+            for r in df.to_dict("records"):
+                k = str(r[key]).upper() if kind == "indicateurs" else int(r[key])
+                for f in fields:
+                    v = r.get(f)
+                    if v is not None and not pd.isna(v):
+                        stored[(kind, k, int(r["annee"]), f)] = float(v)
+    for (kind, key, y, f), (sheet, xl, head, x, v) in ctx.values.items():
+        before = ctx.values.get((kind, key, y - 1, f))
+        last = before[3] if before is not None else stored.get((kind, key, y - 1, f))
+        if not last or not x or last <= 0 or x <= 0:
+            continue
+        if x >= HUNDREDFOLD * last or x * HUNDREDFOLD <= last:
+            how = "plus de 100 fois" if x > last else "moins du centième de"
+            ctx.warnings.append(Problem(sheet, xl, head, f"{_fr(x)} vaut {how} la valeur de {y - 1} ({_fr(last)}) : "
+                                        "vérifiez l'unité et les séparateurs (ex. 10.050 pour 10 050)",
+                                        value=_raw(v)))
+
+
+def _cell(row: list, j: int | None):
+    if j is None or j >= len(row):
+        return None
+    v = row[j]
+    if v.__class__ is float or v.__class__ is int:  # the common case, first
+        return None if v != v else v
+    return None if v is None or (v.__class__ is str and not v.strip()) else v
+
+
+def _int_id(v) -> int | None:
+    try:
+        x = float(str(v).strip().replace(",", ".")) if not isinstance(v, int | float) else float(v)
+    except ValueError:
+        return None
+    return int(x) if x == int(x) else None
+
+
+def _text(v) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float) and v == int(v):
+        v = int(v)
+    if isinstance(v, datetime | date):
+        v = v.strftime("%d/%m/%Y")
+    s = str(v).strip()
+    return s or None
+
 
 
 # ---------------------------------------------------------------------------------------------
@@ -705,7 +771,8 @@ def template_file_name(year: int) -> str:
 def write_template(plan: Plan, year: int, previous=None) -> bytes:
     """The follow-up workbook for `year`: every indicator and action pre-filled, inputs unlocked.
 
-    `previous` (a store.Suivi) fills `Rappel <year-1>` and the values already imported for `year`.
+    `previous` (a store.Suivi) fills `Rappel <year-1>` and the values already imported for `year`,
+    unless it holds the demonstration data (then the template is blank).
     Raises ValueError (French) when `year` is outside the plan's period.
     """
     from openpyxl import Workbook
@@ -714,6 +781,8 @@ def write_template(plan: Plan, year: int, previous=None) -> bytes:
 
     from dashboard import xlsx  # every cell through it: imported text never becomes a formula
 
+    if previous is not None and getattr(previous, "demo", False):
+        previous = None  # demonstration values never reach a real workbook (no pre-fill, no Rappel)
     lo, hi = plan.periode
     if not lo <= year <= hi:
         raise ValueError(f"l'année {year} est hors de la période du plan ({lo}-{hi}) : choisissez une année "
@@ -783,8 +852,8 @@ def write_template(plan: Plan, year: int, previous=None) -> bytes:
                       operator="greaterThanOrEqual", formula1="0"),
         "%": error_dv("decimal", "Saisissez un pourcentage entre 0 et 100 (ex. 45), ou laissez vide.",
                       operator="between", formula1="0", formula2="100"),
-        "oui/non": error_dv("list", "Choisissez « oui » ou « non » dans la liste, ou laissez vide.",
-                            formula1='"oui,non"'),
+        "oui/non": error_dv("list", "Choisissez « oui », « non » ou « x » (pour oui) dans la liste, ou laissez vide.",
+                            formula1='"oui,non,x"'),
         "date": error_dv("date", "Saisissez une date au format JJ/MM/AAAA, ou laissez vide.",
                          operator="between", formula1=_DATE_MIN, formula2=_DATE_MAX),
     }

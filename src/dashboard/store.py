@@ -363,13 +363,15 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
 
 
 def _values(conn, kind: str, *, batch_id: int | None = None, before: int | None = None,
-            active_only: bool = True) -> pd.DataFrame:
-    """Raw value rows of one kind, with their batch id, ordered by batch."""
+            active_only: bool = True, real_only: bool = False) -> pd.DataFrame:
+    """Raw value rows of one kind, with their batch id, ordered by batch (real_only: no demo batch)."""
     table, keys, fields, _ = KINDS[kind]
     q = sa.select(table.c.batch_id, *[table.c[k] for k in keys + fields]).join(
         batches, batches.c.id == table.c.batch_id)
     if active_only:
         q = q.where(batches.c.active.is_(True))
+    if real_only:
+        q = q.where(batches.c.demo.is_(False))
     if batch_id is not None:
         q = q.where(table.c.batch_id == batch_id)
     if before is not None:
@@ -378,10 +380,10 @@ def _values(conn, kind: str, *, batch_id: int | None = None, before: int | None 
     return _frame(conn.execute(q).all(), ["batch_id", *keys, *fields])
 
 
-def _current(conn, kind: str, *, before: int | None = None) -> pd.DataFrame:
+def _current(conn, kind: str, *, before: int | None = None, real_only: bool = False) -> pd.DataFrame:
     """Current value of each field per key: that of the latest active batch which gave one."""
     _, keys, fields, _ = KINDS[kind]
-    raw = _values(conn, kind, before=before)
+    raw = _values(conn, kind, before=before, real_only=real_only)
     if raw.empty:
         return raw.drop(columns="batch_id")
     return raw.groupby(keys, sort=True, as_index=False)[fields].last()  # last non-null per field
@@ -453,24 +455,27 @@ def _compare(before: pd.DataFrame, after: pd.DataFrame, keys: list[str], fields:
     return m
 
 
-def _diff(conn, report) -> Counts:
+def _diff(conn, report, real_only: bool = False) -> Counts:
     counts = {"nouveau": 0, "modifié": 0, "inchangé": 0}
     for kind, (_, keys, fields, _) in KINDS.items():
         after = _report_frame(report, kind)
         if after.empty:
             continue
-        m = _compare(_current(conn, kind), after, keys, fields)
+        m = _compare(_current(conn, kind, real_only=real_only), after, keys, fields)
         for etat, n in m["etat"].value_counts().items():
             counts[etat] += int(n)
     same = conn.execute(sa.select(sa.func.max(batches.c.id)).where(
-        batches.c.sha256 == report.sha256, batches.c.active.is_(True))).scalar() if report.sha256 else None
+        batches.c.sha256 == report.sha256, batches.c.active.is_(True),
+        batches.c.demo.is_(False) if real_only else sa.true())).scalar() if report.sha256 else None
     return Counts(counts["nouveau"], counts["modifié"], counts["inchangé"], int(report.ignored), same)
 
 
-def diff(engine: Engine, report) -> Counts:
-    """The dry run: how many values of the report are new, changed, unchanged; how many ignored."""
+def diff(engine: Engine, report, *, real_only: bool = False) -> Counts:
+    """The dry run: how many values of the report are new, changed, unchanged; how many ignored.
+
+    real_only: counted against the real data alone (the demo batches an import will remove)."""
     with engine.connect() as conn:
-        return _diff(conn, report)
+        return _diff(conn, report, real_only)
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -498,25 +503,30 @@ def _now() -> datetime:
 
 
 def apply(engine: Engine, report, file_name: str | None = None, sha256: str | None = None,
-          user: str | None = None, *, demo: bool = False) -> int | None:
+          user: str | None = None, *, demo: bool = False, replace_demo: bool = False) -> int | None:
     """Import a checked report as one batch, in ONE transaction (all or nothing).
 
     Returns the new batch id, or None when the file changes nothing (then no batch is created:
     it was already imported). Raises StoreError if the report has problems.
+    replace_demo: real data; the demonstration batches are deleted in the same transaction and
+    the counts are those against the real data alone.
     """
-    return apply_counted(engine, report, file_name, sha256, user, demo=demo)[0]
+    return apply_counted(engine, report, file_name, sha256, user, demo=demo, replace_demo=replace_demo)[0]
 
 
 def apply_counted(engine: Engine, report, file_name: str | None = None, sha256: str | None = None,
-                  user: str | None = None, *, demo: bool = False) -> tuple[int | None, Counts]:
+                  user: str | None = None, *, demo: bool = False,
+                  replace_demo: bool = False) -> tuple[int | None, Counts]:
     """`apply`, and the counts it recorded: diffed, counted and written under the store's write lock."""
     if report.problems:
         raise StoreError(f"le fichier contient {len(report.problems)} problème(s) : rien n'a été importé. "
                          "Corrigez-les puis recommencez.")
     with writing(engine) as conn:
-        counts = _diff(conn, report)
+        counts = _diff(conn, report, replace_demo)
         if counts.nothing_to_do:
             return None, counts
+        if replace_demo:
+            remove_demo_batches(conn)
         batch_id = conn.execute(batches.insert().values(
             file_name=file_name or report.file_name, sha256=sha256 or report.sha256,
             annees=",".join(str(y) for y in report.annees), created_at=_now(), user_name=user or "",
@@ -539,6 +549,18 @@ def rollback(engine: Engine, batch_id: int) -> None:
         if not row.active:
             raise StoreError(f"l'import n° {batch_id} est déjà annulé.")
         conn.execute(batches.update().where(batches.c.id == batch_id).values(active=False, rolled_back_at=_now()))
+
+
+def remove_demo_batches(conn) -> int:
+    """Delete every demonstration batch and its values, inside the caller's transaction; how many.
+
+    Real data never sits beside the demo: a real import calls this in its own transaction."""
+    ids = list(conn.execute(sa.select(batches.c.id).where(batches.c.demo.is_(True))).scalars())
+    if ids:
+        for table, *_ in KINDS.values():
+            conn.execute(table.delete().where(table.c.batch_id.in_(ids)))
+        conn.execute(batches.delete().where(batches.c.id.in_(ids)))
+    return len(ids)
 
 
 def deactivate_demo(engine: Engine) -> list[int]:
@@ -612,19 +634,30 @@ _FIELD_LABELS = {
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """One pass of the import flow: the checked report, the dry-run counts, the batch (if written)."""
+    """One pass of the import flow: the checked report, the dry-run counts, the batch (if written).
+
+    demo: demonstration batches were active; the import removes them (dry run) or removed them.
+    warnings_accepted: the user said the report's warnings were checked (else nothing is written).
+    """
 
     report: object  # followup.ImportReport
     counts: Counts | None = None
     batch_id: int | None = None
     dry_run: bool = True
+    demo: bool = False
+    warnings_accepted: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.report.problems
 
+    @property
+    def needs_acknowledgement(self) -> bool:
+        """Warnings the user has not acknowledged: the import would not be written."""
+        return bool(self.report.warnings) and not self.warnings_accepted
+
     def message(self) -> str:
-        """What happened, in one French sentence."""
+        """What happened, in French (one or two sentences)."""
         r, c = self.report, self.counts
         if r.problems:
             n = len(r.problems)
@@ -637,25 +670,40 @@ class ImportOutcome:
             already = f" (import n° {c.same_file})" if c.same_file else ""
             return (f"« {r.file_name} » ne change rien ({figures}) : il a déjà été importé{already}. "
                     "Aucun nouvel import n'est créé.")
+        n_w = len(r.warnings)
+        warned = f" ; {n_w} avertissement{'s' if n_w > 1 else ''} à vérifier" if n_w else ""
+        if self.batch_id is None and not self.dry_run and self.needs_acknowledgement:
+            return (f"« {r.file_name} » : {n_w} avertissement{'s' if n_w > 1 else ''} à vérifier ; rien n'a été "
+                    "importé. Vérifiez chaque valeur signalée, corrigez le classeur si besoin, puis confirmez "
+                    "que les valeurs sont justes.")
         if self.batch_id is None:
-            return f"Vérification de « {r.file_name} » ({years}) : aucune erreur ; {figures}."
-        return f"Import n° {self.batch_id} enregistré ({r.file_name}, {years}) : {figures}."
+            demo = (" Les données de démonstration seront retirées au moment de l'import, dans la même opération."
+                    if self.demo else "")
+            return f"Vérification de « {r.file_name} » ({years}) : aucune erreur{warned} ; {figures}.{demo}"
+        demo = " Les données de démonstration ont été retirées." if self.demo else ""
+        return f"Import n° {self.batch_id} enregistré ({r.file_name}, {years}) : {figures}.{demo}"
 
 
 def import_workbook(engine: Engine, data, plan, *, file_name: str | None = None, user: str | None = None,
-                    dry_run: bool = True, progress=None) -> ImportOutcome:
-    """Read, check, count and (unless dry_run or any problem) import a follow-up workbook.
+                    dry_run: bool = True, progress=None, accept_warnings: bool = False) -> ImportOutcome:
+    """Read, check, count and (unless dry_run, any problem, or unacknowledged warnings) import a workbook.
 
-    The one code path of the page and of `python -m dashboard import`.
+    The one code path of the page and of `python -m dashboard import`. Real data never sits beside
+    the demonstration data: counts are against the real data alone, and the import deletes the
+    demo batches in its own transaction.
     """
     from dashboard import followup  # noqa: PLC0415  (followup is pure; the store depends on it, not back)
 
-    report = followup.read_followup(data, plan, file_name=file_name, progress=progress)
+    current = load_suivi(engine)
+    report = followup.read_followup(data, plan, file_name=file_name, progress=progress,
+                                    previous=None if current.demo else current)
     if report.problems:
-        return ImportOutcome(report, None, None, dry_run)
-    if dry_run:
-        return ImportOutcome(report, diff(engine, report), None, dry_run)
+        return ImportOutcome(report, None, None, dry_run, current.demo, accept_warnings)
+    if dry_run or (report.warnings and not accept_warnings):
+        return ImportOutcome(report, diff(engine, report, real_only=True), None, dry_run, current.demo,
+                             accept_warnings)
     # counted again under the write lock: what another import did meanwhile is taken into account,
     # and the counts told are exactly those recorded in the history
-    batch_id, counts = apply_counted(engine, report, file_name=report.file_name, sha256=report.sha256, user=user)
-    return ImportOutcome(report, counts, batch_id, dry_run)
+    batch_id, counts = apply_counted(engine, report, file_name=report.file_name, sha256=report.sha256, user=user,
+                                     replace_demo=True)
+    return ImportOutcome(report, counts, batch_id, dry_run, current.demo, accept_warnings)

@@ -271,7 +271,7 @@ def demo_banner() -> None:
     with st.container(border=True):
         text, button = st.columns([2, 1], vertical_alignment="center")
         text.warning("**Données de démonstration** — les valeurs de suivi affichées (indicateurs, avancement, "
-                     "dépenses, ETP) sont fictives. Retirez-les avant d'importer le suivi réel.", icon=":material/science:")
+                     "dépenses, ETP) sont fictives. Importer votre suivi réel les retire.", icon=":material/science:")
         if button.button("Retirer les données de démonstration", key="retirer_demo", type="primary",
                          disabled=blocked is not None):
             try:

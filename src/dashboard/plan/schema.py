@@ -140,6 +140,14 @@ class Problem:
     row: int | None
     column: str | None
     text: str
+    letter: str | None = None  # the column's Excel letter, when known ("G")
+    value: str | None = None  # the cell as read, for warnings ("10.050")
+
+    def where_column(self) -> str:
+        """`G « 2025 Résultat »`, or the header alone when the letter is unknown."""
+        if not self.column:
+            return ""
+        return f"{self.letter} « {self.column} »" if self.letter else self.column
 
     def message(self) -> str:
         whole_file = self.row is None and self.column is None and self.sheet not in (*SHEETS, README_SHEET)
@@ -147,7 +155,7 @@ class Problem:
         if self.row is not None:
             where += f", ligne {self.row}"
         if self.column:
-            where += f", colonne « {self.column} »"
+            where += f", colonne {self.letter} « {self.column} »" if self.letter else f", colonne « {self.column} »"
         return f"{where} : {self.text}"
 
 
