@@ -258,11 +258,14 @@ def _parser(start=None, end=None, text=None) -> expat.XMLParserType:
 
 def _parse(data: bytes, info: zipfile.ZipInfo, p: expat.XMLParserType, *, prolog_only: bool = False) -> None:
     """Feed one part to `p`, chunk by chunk; French Unreadable on a DTD or broken XML."""
+    chunks = _chunks(data, info)
     try:
-        for chunk in _chunks(data, info):
+        for chunk in chunks:
             p.Parse(chunk, False)
         p.Parse(b"", True)
     except _Stop:
+        for _ in chunks:  # not parsed, only decompressed: its size must be the declared one
+            pass
         return
     except _Forbidden as exc:
         raise Unreadable(f"le classeur contient une déclaration DOCTYPE ou d'entités XML (partie « {info.filename} »), "
@@ -279,11 +282,11 @@ def _local(name: str) -> str:
 
 
 def _check_prolog(data: bytes, info: zipfile.ZipInfo) -> None:
-    """A DOCTYPE can only come before the root element: parse up to it."""
+    """A DOCTYPE can only come before the root element: parse up to it (legacy VML need not be well formed)."""
     def start(name, attrs):
         raise _Stop
 
-    _parse(data, info, _parser(start=start), prolog_only=True)
+    _parse(data, info, _parser(start=start), prolog_only=True)  # the rest is decompressed, size checked
 
 
 def _read_small(data: bytes, info: zipfile.ZipInfo, start=None, end=None, text=None) -> None:
