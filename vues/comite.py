@@ -270,7 +270,7 @@ if problem:
 if st.session_state.get("diapo_choisie") != index:
     st.session_state["diapo_choisie"] = index
 
-nav, prev_col, next_col, proj_col = st.columns([9, 1, 1, 2.2], vertical_alignment="bottom")
+nav, prev_col, next_col, proj_col = st.columns([8, 1, 1, 2.8], vertical_alignment="bottom")
 nav.radio(
     "Diapositive", list(range(len(deck))), key="diapo_choisie", horizontal=True, on_change=_on_pick,
     format_func=lambda i: f"{i + 1}. {deck[i].nom}", label_visibility="collapsed",
