@@ -536,23 +536,52 @@ def parse_slide_param(value, count: int) -> tuple[int, str | None]:
 # --- Le diaporama à diffuser (HTML autonome) ---------------------------------------------------
 
 DECK_CSS = """
+html { scroll-snap-type: y mandatory; }
 body { font-family: "Source Sans Pro", Arial, sans-serif; color: #1B1F24; margin: 0; background: #fff; }
-section { min-height: 96vh; padding: 3vh 4vw; box-sizing: border-box; page-break-after: always; }
-h1 { font-size: 3.2rem; margin: 20vh 0 1rem; }
-h2 { font-size: 2.6rem; line-height: 1.2; margin: 0 0 2rem; }
-.num { color: #5A6169; font-weight: 400; margin-right: .5rem; }
-.chiffres { display: flex; gap: 3vw; margin: 6vh 0; }
-.chiffre { flex: 1; border-left: 8px solid #0072B2; padding-left: 1.5rem; }
-.chiffre .v { font-size: 3.4rem; font-weight: 700; line-height: 1.1; }
-.chiffre .l { font-size: 1.6rem; color: #3B4350; }
-.legende { font-size: 1.3rem; color: #3B4350; max-width: 70em; margin-top: 1.5rem; }
-.sous-titre { font-size: 1.6rem; color: #3B4350; }
-@media print { section { min-height: auto; } }
+section { height: 100vh; padding: 3vh 4vw; box-sizing: border-box; scroll-snap-align: start; overflow: hidden;
+  display: flex; flex-direction: column; page-break-after: always; break-after: page; }
+h1 { font-size: max(32px, 6vh); margin: 20vh 0 1rem; }
+h2 { font-size: max(28px, min(4.6vh, 3.4vw)); line-height: 1.15; margin: 0 0 2vh; hyphens: none; }
+.num { color: #5A6169; font-weight: 400; margin-right: .5em; white-space: nowrap; }
+.chiffres { display: flex; flex-direction: column; gap: 4vh; margin: 3vh 0; }
+.chiffre { border-left: 8px solid #0072B2; padding-left: 2vw; display: flex; align-items: baseline; gap: 2.5vw; }
+.chiffre .v { font-size: max(34px, min(8vh, 5.5vw)); font-weight: 700; line-height: 1.1; white-space: nowrap; }
+.chiffre .l { font-size: max(22px, min(3.6vh, 2.6vw)); color: #3B4350; }
+.fig { flex: 1 1 0; min-height: 0; }
+.fig > div, .fig .plotly-graph-div { height: 100% !important; width: 100% !important; }
+.items { list-style: none; padding: 0; margin: 1vh 0; font-size: max(18px, min(2.6vh, 2vw)); }
+.items li { margin: 0 0 1vh 0; padding-left: 1vw; border-left: 6px solid #D55E00; }
+.items .d { color: #3B4350; margin-left: .6em; }
+.legende { font-size: max(15px, min(1.9vh, 1.4vw)); color: #3B4350; margin: 1vh 0 0; }
+.sous-titre { font-size: max(20px, 3vh); color: #3B4350; }
+@media print { html { scroll-snap-type: none; } section { height: 100vh; } }
+"""
+
+# Clicker keys, as in the app's projector mode: one slide per key press.
+DECK_JS = """
+document.addEventListener('keydown', function (e) {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  var s = Array.prototype.slice.call(document.querySelectorAll('section'));
+  var i = Math.round(window.scrollY / window.innerHeight), j = null;
+  if (['PageDown', 'ArrowRight', ' ', 'Enter', 'ArrowDown'].indexOf(e.key) >= 0) j = i + 1;
+  else if (['PageUp', 'ArrowLeft', 'Backspace', 'ArrowUp'].indexOf(e.key) >= 0) j = i - 1;
+  else if (e.key === 'Home') j = 0; else if (e.key === 'End') j = s.length - 1;
+  if (j === null) return;
+  e.preventDefault();
+  j = Math.max(0, Math.min(s.length - 1, j));
+  s[j].scrollIntoView();
+  history.replaceState(null, '', '#diapo-' + j);
+});
+// each chart was drawn before its caption existed: size it again to the space the caption leaves
+window.addEventListener('load', function () {
+  document.querySelectorAll('.plotly-graph-div').forEach(function (d) { Plotly.Plots.resize(d); });
+});
 """
 
 
 def deck_html(deck: list[Slide], titre: str, sous_titre: str = "") -> str:
-    """The slides as one self-contained HTML page (plotly.js inline: opens offline, prints one slide per page)."""
+    """The slides as one self-contained HTML page: one screen per slide (scroll snap, the clicker's keys),
+    plotly.js inline once (minified bundle: opens offline), one slide per printed page."""
     from plotly.offline import get_plotlyjs  # noqa: PLC0415
 
     e = html.escape
@@ -560,7 +589,8 @@ def deck_html(deck: list[Slide], titre: str, sous_titre: str = "") -> str:
         "<!DOCTYPE html>", '<html lang="fr"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(titre)}</title>", f"<style>{DECK_CSS}</style>",
-        f'<script type="text/javascript">{get_plotlyjs()}</script>', "</head><body>",
+        f'<script type="text/javascript">{get_plotlyjs()}</script>', f"<script>{DECK_JS}</script>",
+        "</head><body>",
         f'<section><h1>{e(titre)}</h1><p class="sous-titre">{e(sous_titre)}</p></section>',
     ]
     for i, s in enumerate(deck, start=1):
@@ -569,9 +599,13 @@ def deck_html(deck: list[Slide], titre: str, sous_titre: str = "") -> str:
             parts.append('<div class="chiffres">' + "".join(
                 f'<div class="chiffre"><div class="v">{e(c.valeur)}</div><div class="l">{e(c.libelle)}</div></div>'
                 for c in s.chiffres) + "</div>")
-        if s.figure is not None:
-            parts.append(s.figure.to_html(full_html=False, include_plotlyjs=False,
-                                          config={"displayModeBar": False, "responsive": True}))
+        if s.figure is not None:  # the chart fills what the title and caption leave of the screen
+            parts.append('<div class="fig">' + fill_height(s.figure).to_html(
+                full_html=False, include_plotlyjs=False, default_height="100%",
+                config={"displayModeBar": False, "responsive": True}) + "</div>")
+        if s.items:
+            parts.append('<ul class="items">' + "".join(
+                f'<li>{e(it.label)}<span class="d">{e(it.detail)}</span></li>' for it in s.items) + "</ul>")
         if s.legende:
             parts.append(f'<p class="legende">{e(s.legende)}</p>')
         parts.append("</section>")
