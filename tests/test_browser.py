@@ -194,7 +194,8 @@ def test_projector_every_slide_fits_and_the_clicker_walks_them(server, browser, 
         for back in reversed(titles[:-1]):  # PageUp comes back, slide by slide
             page.keyboard.press("PageUp")
             page.wait_for_function("t => document.querySelector('.diapo-titre')?.innerText === t", arg=back,
-                                   timeout=10000)
+                                   timeout=15000)
+            _slide_ready(page)
     finally:
         page.close()
 

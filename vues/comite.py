@@ -68,6 +68,13 @@ def _go(i: int) -> None:
     st.query_params.pop("action", None)
 
 
+def _step(delta: int) -> None:
+    """Next / previous from the slide the URL names when the key is handled (not when the buttons were
+    drawn), so that two quick presses of a clicker move two slides."""
+    current, _ = comite.parse_slide_param(st.query_params.get("diapo"), len(deck))
+    _go(current + delta)
+
+
 def _set_mode(on: bool) -> None:
     st.query_params.pop("action", None)
     if on:
@@ -153,8 +160,8 @@ def _keys(back_to: int | None = None) -> None:
     Esc come back to its slide."""
     here = index if back_to is None else back_to
     moves = {
-        "suivante": lambda: _go(index + 1),
-        "precedente": (lambda: _go(here)) if back_to is not None else (lambda: _go(index - 1)),
+        "suivante": lambda: _step(1),
+        "precedente": (lambda: _go(here)) if back_to is not None else (lambda: _step(-1)),
         "premiere": lambda: _go(0),
         "derniere": lambda: _go(len(deck) - 1),
         "quitter": (lambda: _go(here)) if back_to is not None else (lambda: _set_mode(False)),
