@@ -27,4 +27,6 @@ pages = {
     ],
 }
 
-st.navigation(pages).run()
+# Projector mode (/comite?mode=projecteur): the room sees the slide only, no menu.
+projector = st.query_params.get("mode") == "projecteur"
+st.navigation(pages, position="hidden" if projector else "sidebar").run()

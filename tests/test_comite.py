@@ -147,3 +147,81 @@ def test_demo_follow_up_is_said_on_its_slides(plan_s):
     by = {s.key: s for s in comite.slides(plan_s, Suivi(demo=True))}
     assert by["calendrier"].legende.endswith(comite.DEMO_NOTE) and by["indicateurs"].legende.endswith(comite.DEMO_NOTE)
     assert comite.DEMO_NOTE not in by["budget"].legende          # the plan's own figures are real
+
+
+# --- Projecteur : listes nommées, une action en grand, tailles -------------------------------
+
+def _suivi_action_4_late(demo: bool = False) -> Suivi:
+    """Action 4 (planned end 30/06/2024) still « En cours », action 11 (to 2028) too; A11-1 down in 2024."""
+    return Suivi(
+        indicateurs=pd.DataFrame({
+            "indicateur_id": ["A11-1", "A11-1"], "annee": [2023, 2024], "resultat": [1500.0, 1234.0],
+            "objectif": [float("nan"), 1600.0], "commentaire": [""] * 2, "source": [""] * 2,
+        }),
+        statuts=pd.DataFrame({"action_id": [4, 11], "annee": [2024, 2024], "statut": ["En cours", "En cours"],
+                              "debut_reel": [pd.NaT, pd.NaT], "fin_reelle": [pd.NaT, pd.NaT],
+                              "fin_revisee": [pd.NaT, pd.NaT], "commentaire": ["", ""]}),
+        demo=demo,
+    )
+
+
+def test_late_list_slide_names_each_late_action(plan_s):
+    deck = comite.slides(plan_s, _suivi_action_4_late(), as_of="2025-01-01")
+    assert [s.key for s in deck] == ["chiffres", "budget", "etp", "non_comptes", "calendrier", "retards", "indicateurs"]
+    by = {s.key: s for s in deck}
+    # 30/06/2024 → 01/01/2025: 185 days / (365,25 / 12) = 6,08 months
+    late = comite.Item(4, f"n°{NBSP}4 Créer des parcours numériques", f"Axe 1 · 6,1{NBSP}mois de retard")
+    assert by["retards"].items == (late,)
+    assert by["retards"].titre == f"L’action en retard au 01/01/2025, n°{NBSP}4, a 6,1{NBSP}mois de retard."
+    assert by["calendrier"].items == (late,)          # the summary slide opens the same action
+    # the par-parcours line without quantity is what the total leaves out beyond the categories
+    assert [(i.action_id, i.detail.split(",")[0]) for i in by["non_comptes"].items] == [(4, "montant par parcours")]
+    # A11-1 went down from 1 500 to 1 234 (hausse wanted): the indicators slide names it
+    assert [(i.action_id, i.label) for i in by["indicateurs"].items] == [(11, "A11-1 Nombre de nuitées")]
+
+
+def test_no_late_list_without_late_action(plan_s):
+    assert "retards" not in [s.key for s in comite.slides(plan_s, _suivi_action_4_late(), as_of="2024-01-01")]
+    assert comite.slide_retards(plan_s, None) is None
+
+
+def test_late_list_is_flagged_demo(plan_s):
+    by = {s.key: s for s in comite.slides(plan_s, _suivi_action_4_late(demo=True), as_of="2025-01-01")}
+    assert by["retards"].legende.endswith(comite.DEMO_NOTE)
+
+
+def test_action_diapo_in_projector_format(plan_s):
+    a = comite.action_diapo(plan_s, 11, _suivi_action_4_late(), as_of="2025-01-01")
+    assert a.titre == f"n°{NBSP}11 Gérer de l'aire de camping-cars de l'île Saint-Martin"
+    assert a.cadre == "Axe 1 – Médiation · Enjeu 1.3 – Gérer les équipements"
+    # 20 000 €/an + 1 000 à 3 000 €/an → 21 000 – 23 000 €/an; 0,5 + 0,1 ETP
+    assert [c.valeur for c in a.chiffres] == [fr(f"21 000 – 23 000{NBSP}€/an"), f"0,6{NBSP}ETP", "En cours"]
+    assert a.calendrier == ("Gestion de l'aire : 2023 – 2028 (annuelle)",)
+    assert a.indicateurs[0] == fr("Nombre de nuitées : 1 234 en 2024 (objectif 1 600)")
+    assert a.indicateurs[1] == "Taux d'occupation : aucun résultat importé"
+    assert a.alerte == ""
+    late = comite.action_diapo(plan_s, 4, _suivi_action_4_late(), as_of="2025-01-01")
+    assert late.alerte == f"En retard de 6,1{NBSP}mois au 01/01/2025"
+    assert late.chiffres[0].valeur == fr(f"5 000 – 10 000{NBSP}€ + 50 000{NBSP}€ par parcours")
+    assert comite.action_diapo(plan_s, 99) is None
+
+
+@pytest.mark.parametrize(("text", "width", "expected"), [
+    ("Animer les locaux", 60, "Animer les locaux"),
+    ("Suivre le chantier de requalification des thermes", 30, "Suivre le chantier de…"),
+    ("", 30, ""),
+])
+def test_short_text_cuts_at_a_word(text, width, expected):
+    assert comite.short_text(text, width) == expected
+
+
+def test_screen_figures_fill_their_box_and_grow_for_4k(deck):
+    fig = next(s.figure for s in deck if s.key == "budget")
+    filled = comite.fill_height(fig)
+    assert filled.layout.height is None and fig.layout.height is not None     # the slide's own figure untouched
+    big = comite.scaled(filled, 2)
+    assert big.layout.font.size == 2 * fig.layout.font.size
+    assert big.layout.xaxis.tickfont.size == 2 * comite.TICK_SIZE
+    assert big.data[1].textfont.size == 2 * comite.FONT_SIZE
+    assert filled.layout.xaxis.tickfont.size == comite.TICK_SIZE              # the copy did not change it
+    assert fig.layout.xaxis.automargin and fig.layout.yaxis.automargin        # tick labels never clipped

@@ -320,3 +320,13 @@ def test_format_value(x, unite, expected):
 ])
 def test_md_escape(text, expected):
     assert fiches.md_escape(text) == expected
+
+
+@pytest.mark.parametrize(("diapo", "retour", "expected"), [
+    ("3", None, {"diapo": "3"}),
+    ("3", "projecteur", {"diapo": "3", "mode": "projecteur"}),
+    (["2", "5"], "", {"diapo": "5"}),
+    (None, "projecteur", None), ("abc", None, None), ("0", None, None),
+])
+def test_deck_return(diapo, retour, expected):
+    assert fiches.deck_return(diapo, retour) == expected

@@ -90,3 +90,22 @@ def test_sidebar_filter_applies(plan):
     expected = sorted(int(i) for i in plan.actions.loc[plan.actions["axe"] == 3, "action_id"])
     assert list(_table(at)["N°"]) == expected
     assert set(_table(at)["Axe"]) == {3}
+
+
+@pytest.mark.parametrize(("params", "href"), [
+    ({"diapo": "6", "retour": "projecteur"}, "comite?diapo=6&mode=projecteur"),
+    ({"diapo": "4"}, "comite?diapo=4"),
+])
+def test_fiche_opened_from_the_deck_links_back_to_the_slide(params, href):
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.query_params["action"] = "19"
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception
+    assert f'<a href="{href}" target="_self"' in _markdown(at)
+    assert "Retour à la présentation" in _markdown(at)
+
+
+def test_fiche_not_opened_from_the_deck_has_no_back_link():
+    assert "Retour à la présentation" not in _markdown(_run("19"))

@@ -25,6 +25,13 @@ shown_plan = metrics.filter_plan(plan, filters)
 all_ids = [int(i) for i in plan.actions.sort_values("action_id")["action_id"]]
 titles = {int(r.action_id): r.titre for r in plan.actions.itertuples()}
 
+# Opened from the comité's deck (…&diapo=N, and &retour=projecteur from the projector mode): a way back
+back = fiches.deck_return(st.query_params.get("diapo"), st.query_params.get("retour"))
+if back is not None:  # a relative link: it works under any base path, in AppTest as in the app
+    href = "comite?" + "&".join(f"{k}={v}" for k, v in back.items())
+    st.markdown(f'<a href="{href}" target="_self" class="retour-presentation">← Retour à la présentation '
+                f"(diapositive {back['diapo']})</a>", unsafe_allow_html=True)
+
 st.title("Fiches actions")
 st.caption(
     "Chaque action du plan : ce qu'elle prévoit, qui la porte, ce qu'elle coûte. Les textes de la "

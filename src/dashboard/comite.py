@@ -34,8 +34,18 @@ class Chiffre:
 
 
 @dataclass(frozen=True)
+class Item:
+    """One action a slide summarizes (drill-down): its number, what the slide calls it, and why it is there."""
+
+    action_id: int
+    label: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class Slide:
-    """One screen: `nom` for the selector, `titre` the message, a chart or big figures, a caption."""
+    """One screen: `nom` for the selector, `titre` the message, a chart or big figures, a caption;
+    `items`: the actions behind the message, each opened from the slide."""
 
     key: str
     nom: str
@@ -43,6 +53,7 @@ class Slide:
     chiffres: tuple[Chiffre, ...] = ()
     figure: go.Figure | None = None
     legende: str = ""
+    items: tuple[Item, ...] = ()
 
 
 # --- Formats courts (titres) -----------------------------------------------------------------
@@ -84,6 +95,31 @@ def _axe_text(axe: int, libelle: str, width: int = 30) -> str:
     return f"{charts.axe_label(axe)}<br>{short}" if short else charts.axe_label(axe)
 
 
+def short_text(text, width: int = 60) -> str:
+    """A title cut at a word boundary with an ellipsis, so a list row stays on one or two lines."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut[width // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:'’-–") + "…"
+
+
+def action_name(action_id: int, titre, width: int = 60) -> str:
+    """`n° 19 Titre court…` (the plan's action 21 has no title: `n° 21`)."""
+    short = short_text(titre, width)
+    return f"n°\u00a0{int(action_id)} {short}" if short else f"n°\u00a0{int(action_id)}"
+
+
+def late_items(late: pd.DataFrame) -> tuple[Item, ...]:
+    """The late actions (metrics.late_actions) as drill-down items: name, axe, months late."""
+    return tuple(
+        Item(int(r.action_id), action_name(r.action_id, r.titre),
+             f"{charts.axe_label(r.axe)} · {fmt.mois(r.retard_mois)} de retard")
+        for r in late.itertuples())
+
+
 # --- Mise en forme projecteur ----------------------------------------------------------------
 
 def _has_legend(fig: go.Figure) -> bool:
@@ -100,13 +136,49 @@ def projector(fig: go.Figure, height: int = FIG_HEIGHT) -> go.Figure:
         hoverlabel={"font_size": TICK_SIZE},
         uniformtext={"minsize": TICK_SIZE, "mode": "show"},  # no label shrunk inside a thin bar
     )
-    fig.update_xaxes(tickfont={"size": TICK_SIZE, "color": INK}, title_font_size=TICK_SIZE)
-    fig.update_yaxes(tickfont={"size": TICK_SIZE, "color": INK}, title_font_size=TICK_SIZE)
+    # automargin: the margins grow to hold the tick labels, which a fixed 10-pixel margin clipped
+    fig.update_xaxes(tickfont={"size": TICK_SIZE, "color": INK}, title_font_size=TICK_SIZE, automargin=True)
+    fig.update_yaxes(tickfont={"size": TICK_SIZE, "color": INK}, title_font_size=TICK_SIZE, automargin=True)
     fig.update_annotations(font_size=TICK_SIZE)
     for trace in fig.data:
         if "textfont" in trace:
             trace.textfont.size = FONT_SIZE
     return fig
+
+
+def fill_height(fig: go.Figure) -> go.Figure:
+    """A copy without a fixed height: it takes its container's height (the projector's screen, the HTML
+    deck's slide), the fonts and margins unchanged."""
+    out = go.Figure(fig)
+    out.update_layout(height=None, autosize=True)
+    return out
+
+
+def scaled(fig: go.Figure, factor: float) -> go.Figure:
+    """A copy with every text size and margin multiplied by `factor` (a chart for a 4K screen, whose
+    pixels are half as big as a 1080p screen's)."""
+    out = go.Figure(fig)
+    lay = out.layout
+
+    def grow(font) -> None:
+        if font is not None and font.size:
+            font.size = font.size * factor
+
+    for font in (lay.font, lay.legend.font, lay.hoverlabel.font):
+        grow(font)
+    if lay.uniformtext.minsize:
+        lay.uniformtext.minsize = lay.uniformtext.minsize * factor
+    for axis in (lay.xaxis, lay.yaxis):
+        grow(axis.tickfont)
+        grow(axis.title.font)
+    for ann in lay.annotations:
+        grow(ann.font)
+    for trace in out.data:
+        if "textfont" in trace:
+            grow(trace.textfont)
+    m = lay.margin
+    out.update_layout(margin={k: (getattr(m, k) or 0) * factor for k in ("l", "r", "t", "b")})
+    return out
 
 
 def rows_height(rows: int) -> int:
@@ -230,8 +302,10 @@ def slide_non_comptes(plan: Plan) -> Slide:
     legende = ("Catégorie budget de chaque action, d'après le texte « Budget prévisionnel » du plan. "
                "Seules les actions « chiffré » entrent dans les totaux")
     legende += (" ; s'y ajoutent : " + ", ".join(extra) + ".") if extra else "."
+    lines = nc[~nc["motif"].str.startswith("budget «")]
+    items = tuple(Item(int(r.action_id), action_name(r.action_id, r.titre), str(r.motif)) for r in lines.itertuples())
     return Slide(key="non_comptes", nom="Non comptés", titre=titre + ".",
-                 figure=projector(fig, rows_height(len(cats))), legende=legende)
+                 figure=projector(fig, rows_height(len(cats))), legende=legende, items=items)
 
 
 def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Slide:
@@ -277,7 +351,28 @@ def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Sl
                "« Sans suivi » : pas de statut importé ; une action sans date de fin dans le plan n'est jamais en retard.")
     return Slide(key="calendrier", nom="Retards", titre=titre + ".",
                  figure=projector(fig, rows_height(len(counts)) + 40),
-                 legende=legende)
+                 legende=legende, items=late_items(late))
+
+
+def slide_retards(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Slide | None:
+    """The late actions by name (the most overdue first), or None when no action is late."""
+    if statuts is None or len(statuts) == 0:
+        return None
+    at = metrics.as_timestamp(as_of)
+    late = metrics.late_actions(plan, statuts, at)
+    if late.empty:
+        return None
+    oldest = late.iloc[0]
+    titre = (f"{'L’action en retard' if len(late) == 1 else f'Les {fmt.nombre(len(late))} actions en retard'} "
+             f"au {fmt.jour(at)} : la plus ancienne, n°\u00a0{int(oldest['action_id'])}, "
+             f"a {fmt.mois(oldest['retard_mois'])} de retard")
+    if len(late) == 1:
+        titre = (f"L’action en retard au {fmt.jour(at)}, n°\u00a0{int(oldest['action_id'])}, "
+                 f"a {fmt.mois(oldest['retard_mois'])} de retard")
+    legende = ("Retard : mois écoulés depuis la fin prévue par le plan (ou la fin révisée quand le plan n'en "
+               "donne pas), pour une action ni réalisée ni abandonnée. Chaque action ouvre sa fiche.")
+    return Slide(key="retards", nom="Actions en retard", titre=titre + ".", legende=legende,
+                 items=late_items(late))
 
 
 def _completude_bars(par_porteur: pd.DataFrame) -> go.Figure:
@@ -334,18 +429,93 @@ def slide_indicateurs(plan: Plan, ind: pd.DataFrame | None) -> Slide:
     legende = (f"Par porteur (maîtrise d'ouvrage) : indicateurs renseignés pour {year} et restant à collecter. "
                "Progrès / recul : résultat comparé à celui de l'année précédente, selon le sens attendu "
                "(hausse ou baisse) ; les jalons et les indicateurs sans valeur l'an passé n'y entrent pas.")
+    recul = tab[tab["appreciation"] == metrics.DEFAVORABLE].sort_values(["action_id", "indicateur_id"])
+    items = tuple(Item(int(r.action_id), f"{r.indicateur_id} {short_text(r.indicateur, 50)}",
+                       f"action n°\u00a0{int(r.action_id)} · en recul sur un an") for r in recul.itertuples())
     return Slide(key="indicateurs", nom="Indicateurs", titre=titre + ".",
-                 figure=projector(fig, rows_height(len(c.par_porteur))), legende=legende)
+                 figure=projector(fig, rows_height(len(c.par_porteur))), legende=legende, items=items)
 
 
 def slides(plan: Plan, suivi=None, as_of=None) -> list[Slide]:
     """Every slide of the deck, in order, for the (hypotheses-applied) plan and the follow-up."""
     statuts = getattr(suivi, "statuts", None)
     ind = getattr(suivi, "indicateurs", None)
-    follow_up = [slide_calendrier(plan, statuts, as_of), slide_indicateurs(plan, ind)]
+    follow_up = [slide_calendrier(plan, statuts, as_of), slide_retards(plan, statuts, as_of),
+                 slide_indicateurs(plan, ind)]
+    follow_up = [s for s in follow_up if s is not None]
     if getattr(suivi, "demo", False):  # the comité must know the follow-up figures are not real
         follow_up = [replace(s, legende=s.legende + DEMO_NOTE) for s in follow_up]
     return [slide_chiffres(plan), slide_budget_axes(plan), slide_etp_axes(plan), slide_non_comptes(plan), *follow_up]
+
+
+# --- Une action en grand (projecteur) ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActionDiapo:
+    """One action on a projector screen: its name, where it sits, three big figures, its calendar
+    and indicators as short lines, and an alert when it is late."""
+
+    action_id: int
+    titre: str
+    cadre: str
+    chiffres: tuple[Chiffre, ...]
+    calendrier: tuple[str, ...]
+    indicateurs: tuple[str, ...]
+    alerte: str = ""
+
+
+def _latest_result(row: pd.Series) -> str:
+    """`9 750 en 2025 (objectif 10 100)` from a fiches.indicator_values row, or `aucun résultat importé`."""
+    years = sorted((int(c.split()[-1]) for c in row.index if c.startswith("Résultat ")), reverse=True)
+    for y in years:
+        value = row.get(f"Résultat {y}")
+        if isinstance(value, str) and value != "—":
+            target = row.get(f"Objectif {y}")
+            extra = f" (objectif {target})" if isinstance(target, str) and target != "—" else ""
+            return f"{value} en {y}{extra}"
+    return "aucun résultat importé"
+
+
+def _period_text(row: pd.Series) -> str:
+    """`2023 – 2028 (annuelle)`, `novembre 2022`, or `sans date dans le plan` from a fiche's calendar row."""
+    start, end = row["Début prévu"], row["Fin prévue"]
+    if start == "—" and end == "—":
+        text = "sans date dans le plan"
+    elif start == end or end == "—":
+        text = start
+    elif start == "—":
+        text = f"jusqu'à {end}"
+    else:
+        text = f"{start} {fmt.DASH} {end}"
+    return text if row["Récurrence"] == "aucune" else f"{text} ({row['Récurrence']})"
+
+
+def action_diapo(plan: Plan, action_id: int, suivi=None, as_of=None) -> ActionDiapo | None:
+    """The projector view of one action, from the fiche's own detail (fiches.action_detail); None when
+    the plan has no such action."""
+    from dashboard import fiches  # noqa: PLC0415  (fiches does not import comite)
+
+    d = fiches.action_detail(plan, action_id, suivi, as_of)
+    if d is None:
+        return None
+    cadre = f"{charts.axe_label(d.axe)} {fmt.DASH} {d.axe_libelle}"
+    if d.enjeu:
+        cadre += f" · Enjeu {d.enjeu} {fmt.DASH} {d.enjeu_libelle}"
+    budget = d.budget_text if not d.budget.empty else d.categorie_budget
+    statut = d.statut["Statut"] if d.statut else "pas de suivi importé"
+    chiffres = (
+        Chiffre(budget, "budget prévu" if not d.budget.empty else "budget dans le plan"),
+        Chiffre(fmt.etp(d.etp_total) if d.etp_total else "aucun ETP", "temps de travail par an"),
+        Chiffre(statut, f"statut {d.statut['Année du suivi']}" if d.statut else "avancement"),
+    )
+    cal = tuple(f"{short_text(r['Jalon'], 50)} : {_period_text(r)}" for _, r in d.calendrier.iterrows())
+    ind = tuple(f"{short_text(r['Indicateur'], 50)} : {_latest_result(r)}" for _, r in d.indicateurs.iterrows())
+    alerte = ""
+    if d.situation == "en retard":
+        alerte = (f"En retard de {fmt.mois(d.retard_mois)} au {fmt.jour(metrics.as_timestamp(as_of))}"
+                  + (f" (fin révisée : {d.statut['Fin révisée']})" if d.statut and d.statut["Fin révisée"] != "—" else ""))
+    return ActionDiapo(action_id=d.action_id, titre=action_name(d.action_id, d.titre, 90), cadre=cadre,
+                       chiffres=chiffres, calendrier=cal, indicateurs=ind, alerte=alerte)
 
 
 def parse_slide_param(value, count: int) -> tuple[int, str | None]:
@@ -366,23 +536,52 @@ def parse_slide_param(value, count: int) -> tuple[int, str | None]:
 # --- Le diaporama à diffuser (HTML autonome) ---------------------------------------------------
 
 DECK_CSS = """
+html { scroll-snap-type: y mandatory; }
 body { font-family: "Source Sans Pro", Arial, sans-serif; color: #1B1F24; margin: 0; background: #fff; }
-section { min-height: 96vh; padding: 3vh 4vw; box-sizing: border-box; page-break-after: always; }
-h1 { font-size: 3.2rem; margin: 20vh 0 1rem; }
-h2 { font-size: 2.6rem; line-height: 1.2; margin: 0 0 2rem; }
-.num { color: #5A6169; font-weight: 400; margin-right: .5rem; }
-.chiffres { display: flex; gap: 3vw; margin: 6vh 0; }
-.chiffre { flex: 1; border-left: 8px solid #0072B2; padding-left: 1.5rem; }
-.chiffre .v { font-size: 3.4rem; font-weight: 700; line-height: 1.1; }
-.chiffre .l { font-size: 1.6rem; color: #3B4350; }
-.legende { font-size: 1.3rem; color: #3B4350; max-width: 70em; margin-top: 1.5rem; }
-.sous-titre { font-size: 1.6rem; color: #3B4350; }
-@media print { section { min-height: auto; } }
+section { height: 100vh; padding: 3vh 4vw; box-sizing: border-box; scroll-snap-align: start; overflow: hidden;
+  display: flex; flex-direction: column; page-break-after: always; break-after: page; }
+h1 { font-size: max(32px, 6vh); margin: 20vh 0 1rem; }
+h2 { font-size: max(28px, min(4.6vh, 3.4vw)); line-height: 1.15; margin: 0 0 2vh; hyphens: none; }
+.num { color: #5A6169; font-weight: 400; margin-right: .5em; white-space: nowrap; }
+.chiffres { display: flex; flex-direction: column; gap: 4vh; margin: 3vh 0; }
+.chiffre { border-left: 8px solid #0072B2; padding-left: 2vw; display: flex; align-items: baseline; gap: 2.5vw; }
+.chiffre .v { font-size: max(34px, min(8vh, 5.5vw)); font-weight: 700; line-height: 1.1; white-space: nowrap; }
+.chiffre .l { font-size: max(22px, min(3.6vh, 2.6vw)); color: #3B4350; }
+.fig { flex: 1 1 0; min-height: 0; }
+.fig > div, .fig .plotly-graph-div { height: 100% !important; width: 100% !important; }
+.items { list-style: none; padding: 0; margin: 1vh 0; font-size: max(18px, min(2.6vh, 2vw)); }
+.items li { margin: 0 0 1vh 0; padding-left: 1vw; border-left: 6px solid #D55E00; }
+.items .d { color: #3B4350; margin-left: .6em; }
+.legende { font-size: max(15px, min(1.9vh, 1.4vw)); color: #3B4350; margin: 1vh 0 0; }
+.sous-titre { font-size: max(20px, 3vh); color: #3B4350; }
+@media print { html { scroll-snap-type: none; } section { height: 100vh; } }
+"""
+
+# Clicker keys, as in the app's projector mode: one slide per key press.
+DECK_JS = """
+document.addEventListener('keydown', function (e) {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  var s = Array.prototype.slice.call(document.querySelectorAll('section'));
+  var i = Math.round(window.scrollY / window.innerHeight), j = null;
+  if (['PageDown', 'ArrowRight', ' ', 'Enter', 'ArrowDown'].indexOf(e.key) >= 0) j = i + 1;
+  else if (['PageUp', 'ArrowLeft', 'Backspace', 'ArrowUp'].indexOf(e.key) >= 0) j = i - 1;
+  else if (e.key === 'Home') j = 0; else if (e.key === 'End') j = s.length - 1;
+  if (j === null) return;
+  e.preventDefault();
+  j = Math.max(0, Math.min(s.length - 1, j));
+  s[j].scrollIntoView();
+  history.replaceState(null, '', '#diapo-' + j);
+});
+// each chart was drawn before its caption existed: size it again to the space the caption leaves
+window.addEventListener('load', function () {
+  document.querySelectorAll('.plotly-graph-div').forEach(function (d) { Plotly.Plots.resize(d); });
+});
 """
 
 
 def deck_html(deck: list[Slide], titre: str, sous_titre: str = "") -> str:
-    """The slides as one self-contained HTML page (plotly.js inline: opens offline, prints one slide per page)."""
+    """The slides as one self-contained HTML page: one screen per slide (scroll snap, the clicker's keys),
+    plotly.js inline once (minified bundle: opens offline), one slide per printed page."""
     from plotly.offline import get_plotlyjs  # noqa: PLC0415
 
     e = html.escape
@@ -390,7 +589,8 @@ def deck_html(deck: list[Slide], titre: str, sous_titre: str = "") -> str:
         "<!DOCTYPE html>", '<html lang="fr"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(titre)}</title>", f"<style>{DECK_CSS}</style>",
-        f'<script type="text/javascript">{get_plotlyjs()}</script>', "</head><body>",
+        f'<script type="text/javascript">{get_plotlyjs()}</script>', f"<script>{DECK_JS}</script>",
+        "</head><body>",
         f'<section><h1>{e(titre)}</h1><p class="sous-titre">{e(sous_titre)}</p></section>',
     ]
     for i, s in enumerate(deck, start=1):
@@ -399,9 +599,13 @@ def deck_html(deck: list[Slide], titre: str, sous_titre: str = "") -> str:
             parts.append('<div class="chiffres">' + "".join(
                 f'<div class="chiffre"><div class="v">{e(c.valeur)}</div><div class="l">{e(c.libelle)}</div></div>'
                 for c in s.chiffres) + "</div>")
-        if s.figure is not None:
-            parts.append(s.figure.to_html(full_html=False, include_plotlyjs=False,
-                                          config={"displayModeBar": False, "responsive": True}))
+        if s.figure is not None:  # the chart fills what the title and caption leave of the screen
+            parts.append('<div class="fig">' + fill_height(s.figure).to_html(
+                full_html=False, include_plotlyjs=False, default_height="100%",
+                config={"displayModeBar": False, "responsive": True}) + "</div>")
+        if s.items:
+            parts.append('<ul class="items">' + "".join(
+                f'<li>{e(it.label)}<span class="d">{e(it.detail)}</span></li>' for it in s.items) + "</ul>")
         if s.legende:
             parts.append(f'<p class="legende">{e(s.legende)}</p>')
         parts.append("</section>")

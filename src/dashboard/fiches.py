@@ -509,3 +509,17 @@ def md_escape(text) -> str:
     if not isinstance(text, str):
         return ""
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def deck_return(diapo, retour=None) -> dict[str, str] | None:
+    """The comité page's query parameters back to the slide a fiche was opened from (`?diapo=3`,
+    plus `mode=projecteur` when it came from the projector mode); None when not opened from the deck."""
+    if isinstance(diapo, list | tuple):
+        diapo = diapo[-1] if diapo else None
+    text = str(diapo or "").strip()
+    if not text.isdigit() or int(text) < 1:
+        return None
+    back = {"diapo": str(int(text))}
+    if str(retour or "").strip() == "projecteur":
+        back["mode"] = "projecteur"
+    return back
