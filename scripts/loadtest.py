@@ -87,7 +87,10 @@ class StreamlitSession:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.cookie = ""
+        self.xsrf = ""
         self.page_hash = ""
+        self.session_id = ""
+        self.widgets: dict = {}  # widget id -> WidgetState: what the user set on the current page
         self.ws = None
         self._last: PageLoad | None = None  # the latest finished run (for click)
 
@@ -104,12 +107,17 @@ class StreamlitSession:
             await self.ws.close()
 
     def _first_get(self) -> str:
-        """GET / as a browser does: keeps the cookies nginx (replica affinity) and Streamlit set."""
-        with urllib.request.urlopen(self.base_url + "/", timeout=self.timeout) as resp:
-            resp.read()
-            jar = http.cookies.SimpleCookie()
-            for header in resp.headers.get_all("Set-Cookie") or []:
-                jar.load(header)
+        """GET / then the health check, as a browser does: keeps the cookies nginx sets (replica
+        affinity) and Streamlit's XSRF cookie (needed to upload a file)."""
+        jar = http.cookies.SimpleCookie()
+        for path in ("/", "/_stcore/health"):
+            headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items())} if jar else {}
+            req = urllib.request.Request(self.base_url + path, headers=headers)
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                resp.read()
+                for header in resp.headers.get_all("Set-Cookie") or []:
+                    jar.load(header)
+        self.xsrf = jar["_streamlit_xsrf"].value if "_streamlit_xsrf" in jar else ""
         return "; ".join(f"{k}={m.value}" for k, m in jar.items())
 
     async def load(self, page: str = "", query: str = "", widget_states=None) -> PageLoad:
@@ -118,7 +126,9 @@ class StreamlitSession:
         msg.rerun_script.query_string = query
         msg.rerun_script.page_name = page
         msg.rerun_script.page_script_hash = "" if widget_states is None else self.page_hash
-        if widget_states:
+        if widget_states is None:
+            self.widgets = {}  # another page: its widgets start from their defaults
+        else:
             msg.rerun_script.widget_states.widgets.extend(widget_states)
         start = time.perf_counter()
         try:
@@ -137,7 +147,49 @@ class StreamlitSession:
         if button is None:
             return PageLoad(page, 0.0, f"bouton « {label} » absent de la page")
         state = WidgetState(id=button, trigger_value=True)
-        return await self.load(page, widget_states=[state])
+        return await self.load(page, widget_states=[*self.widgets.values(), state])
+
+    async def upload(self, name: str, data: bytes, page: str = "") -> PageLoad:
+        """Drop a file on the page's (first) file uploader, as the browser does: ask the server for an
+        upload URL over the websocket, PUT the file there, then rerun with the uploader's new state."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg as Back
+        from streamlit.proto.Common_pb2 import FileUploaderState, UploadedFileInfo
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        shown = self._last if self._last is not None else await self.load(page)
+        uploader = next((e.file_uploader.id for e in shown.elements if e.WhichOneof("type") == "file_uploader"),
+                        None)
+        if uploader is None:
+            return PageLoad(page, 0.0, "pas de dépôt de fichier sur la page")
+        ask = Back()
+        ask.file_urls_request.request_id = "depot"
+        ask.file_urls_request.file_names.append(name)
+        ask.file_urls_request.session_id = self.session_id
+        await self.ws.send(ask.SerializeToString())
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await asyncio.wait_for(self.ws.recv(), self.timeout))
+            if fwd.WhichOneof("type") == "file_urls_response":
+                break
+        if fwd.file_urls_response.error_msg:
+            return PageLoad(page, 0.0, f"dépôt refusé : {fwd.file_urls_response.error_msg}")
+        urls = fwd.file_urls_response.file_urls[0]
+        await asyncio.to_thread(self._put, urls.upload_url, name, data)
+        info = UploadedFileInfo(name=name, size=len(data), file_id=urls.file_id, file_urls=urls)
+        state = WidgetState(id=uploader, file_uploader_state_value=FileUploaderState(uploaded_file_info=[info]))
+        self.widgets[uploader] = state
+        return await self.load(page, widget_states=list(self.widgets.values()))
+
+    def _put(self, upload_url: str, name: str, data: bytes) -> None:
+        boundary = "----tableau-de-bord-" + str(time.time_ns())
+        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        url = upload_url if upload_url.startswith("http") else self.base_url + "/" + upload_url.lstrip("/")
+        req = urllib.request.Request(url, data=body, method="PUT", headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": self.cookie,
+            "X-Xsrftoken": self.xsrf})
+        with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+            resp.read()
 
     async def _until_finished(self) -> tuple[list[Element], str | None]:
         elements: list[Element] = []
@@ -149,6 +201,7 @@ class StreamlitSession:
             if kind == "new_session":
                 elements, error = [], None  # a new run of the script (st.rerun starts another one)
                 self.page_hash = fwd.new_session.page_script_hash
+                self.session_id = fwd.new_session.initialize.session_id or self.session_id
             elif kind == "navigation":  # st.navigation: the page actually run (widgets belong to it)
                 self.page_hash = fwd.navigation.page_script_hash
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
