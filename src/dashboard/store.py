@@ -196,11 +196,13 @@ def ensure_schema(engine: Engine, *more: sa.MetaData) -> Engine:
     tables = sum(len(md.tables) for md in (metadata, *more))
     for attempt in range(tables + 1):
         try:
-            with engine.begin() as conn:
-                if engine.dialect.name == "postgresql":
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK_KEY})
-                for md in (metadata, *more):
-                    md.create_all(conn)
+            with engine.connect() as conn:
+                conn.execution_options(store_write=True)  # a writer's transaction where the engine has one
+                with conn.begin():
+                    if engine.dialect.name == "postgresql":
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK_KEY})
+                    for md in (metadata, *more):
+                        md.create_all(conn)
             return engine
         except sa.exc.OperationalError as err:
             if attempt == tables or "already exists" not in str(err):
