@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test lint bench demo plan clean
+.PHONY: run test lint bench demo plan clean run-cluster loadtest loadtest-compare
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,6 +17,20 @@ $(VENV)/.installed: $(BIN)/python requirements.txt pyproject.toml
 ## make run : installe puis sert l'application sur http://localhost:$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+## make run-cluster REPLICAS=2 PORT=8501 : REPLICAS processus derrière nginx (base PostgreSQL : DASHBOARD_DB)
+REPLICAS ?= 2
+run-cluster: $(VENV)/.installed
+	$(BIN)/python scripts/run_cluster.py --replicas $(REPLICAS) --port $(PORT)
+
+## make loadtest N=20 PORT=8501 : N sessions simultanées sur le serveur (ou nginx) du port PORT
+N ?= 20
+loadtest: $(VENV)/.installed
+	$(BIN)/python scripts/loadtest.py --url http://127.0.0.1:$(PORT) -n $(N)
+
+## make loadtest-compare N=20 REPLICAS=2 : un processus puis la grappe, mesurés dans la même exécution
+loadtest-compare: $(VENV)/.installed
+	$(BIN)/python scripts/loadtest.py --compare -n $(N) --replicas $(REPLICAS) --port $(PORT)
 
 ## make test : installe puis lance ruff et toute la suite pytest
 test: $(VENV)/.installed

@@ -54,8 +54,9 @@ def good_file(tmp_path, plan, template_2025):
 
 
 @pytest.fixture
-def db(tmp_path):
-    return f"sqlite:///{tmp_path / 'cli.sqlite'}"
+def db(store_url):
+    """The store's URL, on SQLite then on PostgreSQL (see conftest.store_url)."""
+    return store_url
 
 
 def run(capsys, *argv) -> tuple[int, str]:

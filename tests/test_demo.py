@@ -30,8 +30,10 @@ def reports(plan):
     return {f.name: followup.read_followup(f, plan) for f in DEMO_FILES}
 
 
-def _engine(tmp_path, name="suivi.sqlite"):
-    return store.open_engine(f"sqlite:///{tmp_path / name}")
+@pytest.fixture
+def engine(store_url):
+    """A fresh store, on SQLite then on PostgreSQL (see conftest.store_url)."""
+    return store.open_engine(store_url)
 
 
 def test_three_demo_years_from_the_plan_start(plan):
@@ -99,8 +101,7 @@ def test_generator_is_deterministic_and_fills_the_template(plan):
     assert f"Rappel {years[0]}" in [c.value for c in rappel[1]]             # last year's values recalled
 
 
-def test_first_start_imports_demo_once(tmp_path, plan):
-    engine = _engine(tmp_path)
+def test_first_start_imports_demo_once(engine, plan):
     ids = demo.load_if_first_start(engine, plan, environ={"DASHBOARD_DEMO": "1"})
     assert len(ids) == len(DEMO_FILES)
     h = store.history(engine)
@@ -112,21 +113,19 @@ def test_first_start_imports_demo_once(tmp_path, plan):
 
 
 @pytest.mark.parametrize("environ", [{"DASHBOARD_DEMO": "0"}, {"DASHBOARD_DEMO": " 0 "}])
-def test_demo_off_with_dashboard_demo_0(tmp_path, plan, environ):
-    engine = _engine(tmp_path)
+def test_demo_off_with_dashboard_demo_0(engine, plan, environ):
     assert demo.load_if_first_start(engine, plan, environ=environ) == []
     assert store.history(engine).empty
 
 
-def test_store_with_real_imports_gets_no_demo(tmp_path, plan, reports):
-    engine = _engine(tmp_path)
+def test_store_with_real_imports_gets_no_demo(engine, plan, reports):
     store.apply(engine, reports[DEMO_FILES[0].name], user="agent")                   # a real (non-demo) import
     assert demo.load_if_first_start(engine, plan, environ={}) == []
     assert not store.history(engine)["demo"].any()
 
 
-def test_remove_deletes_demo_and_is_remembered(tmp_path, plan):
-    url = f"sqlite:///{tmp_path / 'suivi.sqlite'}"
+def test_remove_deletes_demo_and_is_remembered(store_url, plan):
+    url = store_url
     engine = store.open_engine(url)
     demo.load(engine, plan)
     assert demo.remove(engine) == len(DEMO_FILES)
@@ -139,8 +138,7 @@ def test_remove_deletes_demo_and_is_remembered(tmp_path, plan):
     assert store.history(fresh).empty
 
 
-def test_remove_keeps_real_imports(tmp_path, plan):
-    engine = _engine(tmp_path)
+def test_remove_keeps_real_imports(engine, plan):
     demo.load(engine, plan)
     r = followup.read_followup(followup.write_template(plan, plan.annees[3]), plan, file_name="vrai.xlsx")
     r = dataclasses.replace(r, indicateurs=pd.DataFrame(
@@ -155,13 +153,12 @@ def test_remove_keeps_real_imports(tmp_path, plan):
         ("A11-1", plan.annees[3], 4321.0)]
 
 
-def test_a_broken_demo_file_imports_nothing(tmp_path, plan):
+def test_a_broken_demo_file_imports_nothing(tmp_path, engine, plan):
     folder = tmp_path / "demo"
     folder.mkdir()
     for f in DEMO_FILES:
         (folder / f.name).write_bytes(f.read_bytes())
     (folder / DEMO_FILES[-1].name).write_bytes(b"pas un classeur")
-    engine = _engine(tmp_path)
     with pytest.raises(demo.DemoError, match="suivi_"):
         demo.load(engine, plan, folder)
     assert store.history(engine).empty                       # checked first: nothing written

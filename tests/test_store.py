@@ -48,8 +48,9 @@ def read(data: bytes, name="suivi.xlsx"):
 
 
 @pytest.fixture
-def engine(tmp_path):
-    return store.open_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def engine(store_url):
+    """A fresh store, on SQLite then on PostgreSQL (see conftest.store_url)."""
+    return store.open_engine(store_url)
 
 
 FILE_2024 = dict(ind={("A1-1", "2024 Résultat"): 120, ("A1-2", "2024 Résultat"): "45 %",
@@ -194,7 +195,8 @@ def test_process_killed_mid_import_leaves_store_unchanged(engine, tmp_path):
     engine.dispose()
     path = tmp_path / "suivi.xlsx"
     path.write_bytes(filled(2024, **FILE_2024))
-    child = subprocess.Popen([sys.executable, "-c", KILLED_CHILD, str(engine.url), str(path),
+    url = engine.url.render_as_string(hide_password=False)
+    child = subprocess.Popen([sys.executable, "-c", KILLED_CHILD, url, str(path),
                               str(Path(__file__).parent)], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "WRITING"
@@ -203,7 +205,7 @@ def test_process_killed_mid_import_leaves_store_unchanged(engine, tmp_path):
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
     time.sleep(0.1)
-    after = store.open_engine(str(engine.url))
+    after = store.open_engine(url)
     assert snapshot(after) == before
     counts = store.diff(after, read(path.read_bytes()))  # nothing of it reached the store
     assert (counts.new, counts.changed) == (11, 1)
@@ -224,3 +226,40 @@ def test_open_engine_creates_sqlite_file_and_folder(tmp_path):
     engine = store.open_engine(url)
     assert (tmp_path / "sous" / "dossier" / "suivi.sqlite").exists()
     assert store.load_suivi(engine).empty and store.history(engine).empty
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgres://u:pw@h:5433/db", "postgresql+psycopg://u:pw@h:5433/db"),
+    ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("sqlite:///data/suivi.sqlite", "sqlite:///data/suivi.sqlite"),
+])
+def test_postgresql_urls_use_psycopg3(url, expected):
+    assert store.with_driver(url) == expected
+
+
+def test_processes_starting_together_create_the_schema_once(store_url):
+    """Several app processes opening a new store at the same moment: no error, one set of tables."""
+    import threading
+
+    barrier, errors = threading.Barrier(6), []
+
+    def start():
+        engine = sa.create_engine(store.prepare_url(store_url))
+        barrier.wait()
+        try:
+            store.ensure_schema(engine)
+        except Exception as err:  # collected: an assertion in a thread would go unnoticed
+            errors.append(err)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    engine = store.open_engine(store_url)
+    assert set(sa.inspect(engine).get_table_names()) >= {t.name for t in store.metadata.sorted_tables}
+    assert store.load_suivi(engine).empty

@@ -53,8 +53,7 @@ def demo_years(folder: Path = DEMO_DIR) -> list[int]:
 
 
 def _ensure(engine: Engine) -> None:
-    store.ensure_schema(engine)
-    _meta.create_all(engine)
+    store.ensure_schema(engine, _meta)
 
 
 def removed(engine: Engine) -> bool:

@@ -191,8 +191,16 @@ def sqlite_file(url: str) -> Path | None:
     return Path(db)
 
 
+def with_driver(url: str) -> str:
+    """`postgresql://…` means psycopg 3 (the driver we install), not SQLAlchemy's default psycopg2."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
 def prepare_url(url: str) -> str:
-    """For a SQLite file, create its folder (the store is created on first start)."""
+    """For a SQLite file, create its folder (the store is created on first start); PostgreSQL: psycopg 3."""
+    url = with_driver(url)
     path = sqlite_file(url)
     if path is not None and "mode=ro" not in url:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -329,11 +337,31 @@ def writing(engine: Engine) -> Iterator[sa.Connection]:
             yield conn
 
 
-def ensure_schema(engine: Engine) -> Engine:
-    """Create the store's tables when missing (idempotent)."""
+SCHEMA_LOCK_KEY = 0x5D7A_0001  # PostgreSQL advisory lock held while creating tables (any constant)
+
+
+def ensure_schema(engine: Engine, *more: sa.MetaData) -> Engine:
+    """Create the store's tables (and those of `more`) when missing (idempotent).
+
+    Several app processes may start at once on a new store and race to create the same tables:
+    on PostgreSQL they take turns (an advisory lock for the transaction); on SQLite, whose DDL
+    takes no lock before it writes, a process that lost the race to another one's CREATE TABLE
+    checks again (each lost race means one more table exists: a bounded number of passes)."""
     configure(engine)
-    metadata.create_all(engine)
-    return engine
+    tables = sum(len(md.tables) for md in (metadata, *more))
+    for attempt in range(tables + 1):
+        try:
+            with engine.connect() as conn:
+                conn.execution_options(store_write=True)  # a writer's transaction where the engine has one
+                with conn.begin():
+                    if engine.dialect.name == "postgresql":
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK_KEY})
+                    for md in (metadata, *more):
+                        md.create_all(conn)
+            return engine
+        except sa.exc.OperationalError as err:
+            if attempt == tables or "already exists" not in str(err):
+                raise
 
 
 def open_engine(url: str | None = None) -> Engine:
