@@ -54,3 +54,41 @@ def test_overview_filtered(plan):
     # enjeu 1.3 = actions 11 to 15: 20 000 + 20 000 + 5 000 + 5 000 a year, nothing one-off
     v = views.overview.build(plan, metrics.Filters(enjeux=("1.3",)))
     assert (v.actions, v.ponctuel, v.annuel) == (5, (0, 0), (50_000, 50_000))
+
+
+# --- Budget -----------------------------------------------------------------------------------
+
+def test_budget_whole_plan(plan):
+    v = views.budget.build(plan, ALL, {}, None)
+    assert v.ponctuel == (421_500, 441_500)
+    # 421 500 + 6 × 230 000 = 1 801 500 ; 441 500 + 6 × 235 000 = 1 851 500
+    assert v.total == (1_801_500, 1_851_500)
+    assert v.par_unite == (0, 0)            # A4's parcours: their number is not set
+    assert row(v.table_axe, "Axe", "5")["Annuel (€ par an)"] == fmt.euros(50_000)   # A55
+    # 2024: the annual 230 000-235 000 + one 200 000 one-off; 2025 to 2028: the annual lines only
+    years = v.table_projection.shown.set_index("Année")["Prévu (€)"]
+    assert years["2024"] == fmt.fourchette(430_000, 435_000)
+    assert years["2028"] == fmt.fourchette(230_000, 235_000)
+    assert ("montant par parcours, quantité non fixée (hors totaux)", 1) in v.non_comptes
+    assert v.fig_prevu_realise is None and v.table_prevu_realise is None
+
+
+def test_budget_follows_the_hypotheses(plan):
+    inputs = {h.key: h for h in views.budget.hypothesis_inputs(plan)}
+    parcours = inputs[(4, "Quantité : parcours")]
+    assert (parcours.widget_key, parcours.is_part, parcours.default) == ("hyp_4_Quantité : parcours", False, None)
+    assert inputs[(9, "Part : Office de tourisme")].label == "Action 9 – Part : Office de tourisme (%)"
+    # 3 parcours × 50 000 €, placed in the period: 1 801 500 + 150 000
+    v = views.budget.build(plan, ALL, {(4, "Quantité : parcours"): 3}, None)
+    assert v.par_unite == (150_000, 150_000)
+    assert v.total == (1_951_500, 2_001_500)
+
+
+def test_budget_planned_vs_realised(plan):
+    realise = pd.DataFrame({"action_id": [11], "annee": [2023], "depenses": [18_500.0], "etp": [0.3]})
+    v = views.budget.build(plan, metrics.Filters(axes=(3,)), {}, realise)
+    # axe 3: A34 5 000 + A35 5 000-10 000 a year, nothing one-off
+    assert (v.ponctuel, v.annuel) == ((0, 0), (10_000, 15_000))
+    assert v.fig_prevu_realise is not None
+    v = views.budget.build(plan, ALL, {}, realise)
+    assert fmt.euros(18_500) in v.table_prevu_realise.shown["Réalisé (€)"].tolist()
