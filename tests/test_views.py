@@ -92,3 +92,40 @@ def test_budget_planned_vs_realised(plan):
     assert v.fig_prevu_realise is not None
     v = views.budget.build(plan, ALL, {}, realise)
     assert fmt.euros(18_500) in v.table_prevu_realise.shown["Réalisé (€)"].tolist()
+
+
+# --- Effectifs (ETP) --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("filters", "total"), [
+    # axe 2 1,1 + axe 3 0,1 + axe 4 1 + axe 5 1,4
+    (ALL, 3.6),
+    # axe 5: A49 0,1 + 0,4 ; A50 0,2 ; A53 0,2 ; A55 0,5
+    (metrics.Filters(axes=(5,)), 1.4),
+    # axe 2: A30 0,5 ; A31 0,5 ; A32 0,1
+    (metrics.Filters(axes=(2,)), 1.1),
+])
+def test_etp_totals(plan, filters, total):
+    assert views.etp.build(plan, filters, None).total == pytest.approx(total)
+
+
+def test_etp_whole_plan(plan):
+    v = views.etp.build(plan, ALL, None)
+    assert v.annees == (2023, 2024, 2025, 2026, 2027, 2028)
+    # A1, A34, A38, A47, A48 name staff time without a figure
+    assert v.n_sans_chiffre == 5
+    assert sorted(v.table_sans_chiffre.data["action_id"]) == [1, 34, 38, 47, 48]
+    assert row(v.table_axe, "Axe", "4")["ETP"] == "1"        # A37 « 1 ETP »
+    assert v.surallocations == 0                             # no capacity is known yet
+    assert v.fig_prevu_realise is None
+
+
+def test_etp_capacity_unknown(plan):
+    cap = views.etp.capacity(plan, ALL, 2025)
+    assert not cap.known
+    assert cap.fig.layout.title.text == "Aucune surallocation connue en 2025 (capacités inconnues)"
+
+
+def test_etp_planned_vs_realised(plan):
+    realise = pd.DataFrame({"action_id": [11], "annee": [2023], "depenses": [18_500.0], "etp": [0.3]})
+    v = views.etp.build(plan, ALL, realise)
+    assert "0,3" in v.table_prevu_realise.shown["Réalisé (ETP)"].tolist()
