@@ -129,3 +129,52 @@ def test_etp_planned_vs_realised(plan):
     realise = pd.DataFrame({"action_id": [11], "annee": [2023], "depenses": [18_500.0], "etp": [0.3]})
     v = views.etp.build(plan, ALL, realise)
     assert "0,3" in v.table_prevu_realise.shown["Réalisé (ETP)"].tolist()
+
+
+# --- Calendrier & retards ---------------------------------------------------------------------
+
+AS_OF = pd.Timestamp("2025-01-15")
+STATUTS = pd.DataFrame({
+    "action_id": [5, 52, 22, 42, 10],
+    "annee": [2024] * 5,
+    "statut": ["En cours", "Réalisée", "Reportée", "En cours", "Abandonnée"],
+    "debut_reel": pd.to_datetime(["2023-03-01", "2023-05-02", None, None, None]),
+    "fin_reelle": pd.to_datetime([None, "2023-05-20", None, None, None]),
+    "fin_revisee": pd.to_datetime([None, None, "2024-06-30", None, None]),
+    "commentaire": ["travaux de mise aux normes", "", "avenant en attente de la Région", "", "projet abandonné"],
+})
+
+
+def test_calendar_whole_plan(plan):
+    v = views.calendar.build(plan, ALL, AS_OF)
+    assert not v.empty and v.n_actions == 53
+    # an action is dated when one of its jalons has a planned start
+    assert v.n_dated == plan.calendrier.dropna(subset=["debut_prevu"])["action_id"].nunique()
+    assert v.n_undated == 53 - v.n_dated
+    assert len(v.fig_gantt.layout.yaxis.categoryarray) == 53
+    # A10's calendar « 2016-2018 » lies outside 2023-2028; A4's « A définir » has no date
+    assert "2016-2018" in set(v.anomalies["Mots du plan"])
+    assert "A définir" in set(v.undated.loc[v.undated["N°"] == 4, "Mots du plan"])
+    assert v.n_anomalies == len(v.anomalies)
+
+
+def test_calendar_filtered(plan):
+    v = views.calendar.build(plan, metrics.Filters(axes=(2,)), AS_OF)
+    assert (v.n_dated, v.n_actions) == (8, 12)          # axe 2: actions 21 to 32
+    assert {int(r.split(" · ")[0]) for r in v.fig_gantt.layout.yaxis.categoryarray} == set(range(21, 33))
+    # Ville d'Auch carries action 17 only, on axe 1: nothing left on axe 3
+    assert views.calendar.build(plan, metrics.Filters(axes=(3,), porteurs=("Ville d'Auch",)), AS_OF).empty
+
+
+def test_calendar_progress(plan):
+    p = views.calendar.progress(plan, ALL, STATUTS, AS_OF)
+    # action 5 planned end 30/06/2023 → 565 days to 15/01/2025 ; action 22: 31/12/2023 → 381 days
+    assert list(p.late["N°"]) == [5, 22]
+    assert list(p.late["Retard sur le plan"]) == [fmt.mois(565 / metrics.DAYS_PER_MONTH),
+                                                  fmt.mois(381 / metrics.DAYS_PER_MONTH)]
+    assert list(p.late["Fin révisée"]) == ["—", "30/06/2024 (dépassée)"]
+    assert p.fig_counts.layout.title.text == "2 action(s) en retard au 15/01/2025, dont 1 sur l'axe 1"
+    side = p.followed.set_index("N°")
+    assert side.loc[52, "Glissement"] == fmt.mois(-11 / metrics.DAYS_PER_MONTH)   # done 11 days early
+    assert side.loc[10, "Situation"] == "abandonnée"
+    assert p.fig_slippage is not None
