@@ -16,8 +16,10 @@ ALL = metrics.Filters()
 
 
 def row(table, column: str, value) -> pd.Series:
-    """The one shown row of an export.Table whose `column` (French header) reads `value`."""
-    found = table.shown[table.shown[column] == value]
+    """The one shown row of a table (an export.Table's text, or a shown DataFrame) whose `column`
+    (French header) reads `value`."""
+    shown = getattr(table, "shown", table)
+    found = shown[shown[column] == value]
     assert len(found) == 1, f"{len(found)} row(s) with {column} = {value!r}"
     return found.iloc[0]
 
@@ -178,3 +180,41 @@ def test_calendar_progress(plan):
     assert side.loc[52, "Glissement"] == fmt.mois(-11 / metrics.DAYS_PER_MONTH)   # done 11 days early
     assert side.loc[10, "Situation"] == "abandonnée"
     assert p.fig_slippage is not None
+
+
+# --- Indicateurs ------------------------------------------------------------------------------
+
+# enjeu 1.3 = actions 11 to 15, all carried by the office: A11 3 indicators (nuitées, taux d'occupation,
+# chiffre d'affaires), A12 2, A13 3, A14 3, A15 2 -> 13, none a milestone
+ENJEU_13 = metrics.Filters(enjeux=("1.3",))
+IND = pd.DataFrame({"indicateur_id": ["A11-1", "A11-1", "A11-2", "A12-1"], "annee": [2023, 2024, 2024, 2030],
+                    "resultat": [1_000.0, 1_200.0, 60.0, 5.0], "objectif": [None, 1_100.0, None, None]})
+
+
+def test_indicators_catalogue(plan):
+    cat = views.indicators.catalogue(plan, ENJEU_13, IND)
+    assert cat.n_indicateurs == 13 and len(cat.table) == 13
+    assert cat.default_year == 2024                     # 2030 lies outside 2023-2028
+    assert views.indicators.catalogue(plan, ENJEU_13, IND.iloc[:0]).default_year == 2023
+
+
+def test_indicators_year(plan):
+    v = views.indicators.build(plan, ENJEU_13, IND, 2024)
+    # 2024: A11-1 and A11-2 have a result, 11 of 13 are left to collect (2 / 13 = 15 %)
+    assert (v.n_indicateurs, v.n_renseignes, v.n_manquants) == (13, 2, 11)
+    assert v.par_porteur.iloc[0].to_dict() == {"Porteur": "Office de tourisme", "Indicateurs": 13, "Renseignés": 2,
+                                               "À collecter": 11, "Complétude": fmt.pct(2 / 13 * 100)}
+    assert len(v.to_collect_for("Office de tourisme")) == 11 and v.to_collect_for("Ville d'Auch").empty
+    # A11-1 nuitées 1 000 -> 1 200: +200, +20 %, a rise is wanted; the only change known on a year
+    assert (v.n_favorables, v.n_comparables, v.n_jalons) == (1, 1, 0)
+    nuitees = row(v.table, "Identifiant", "A11-1")
+    assert (nuitees["Dernière valeur"], nuitees["Objectif (même année)"]) == (fmt.nombre(1_200), fmt.nombre(1_100))
+    assert nuitees["Évolution sur un an"] == f"▲ +200 (+{fmt.pct(20, 1)})"
+    # the indicators of action 11, the one with the most results first
+    assert v.indicator_options(11) == ["A11-1", "A11-2", "A11-3"]
+    trend = v.trend("A11-1")
+    assert list(trend.table["Résultat"]) == [fmt.nombre(1_000), fmt.nombre(1_200)]
+    assert trend.caption.startswith("Action n° 11 – ")
+    # in 2023, A11-1 alone is known, with no year before it to compare with
+    v = views.indicators.build(plan, ENJEU_13, IND, 2023)
+    assert (v.n_renseignes, v.n_comparables) == (1, 0)
