@@ -218,3 +218,42 @@ def test_indicators_year(plan):
     # in 2023, A11-1 alone is known, with no year before it to compare with
     v = views.indicators.build(plan, ENJEU_13, IND, 2023)
     assert (v.n_renseignes, v.n_comparables) == (1, 0)
+
+
+# --- Fiches actions ---------------------------------------------------------------------------
+
+def test_fiches_table_search_and_facets(plan):
+    v = views.fiches.build(plan, ALL, pd.DataFrame())
+    # 53 actions numbered 1 to 55: the plan skips the numbers 18 and 33
+    assert v.n_total == 53 and list(v.ids) == sorted(set(range(1, 56)) - {18, 33})
+    assert v.facet_keys == ("porteur", "public", "partenaire", "categorie")   # no status imported
+    assert v.select("camping-caristes", {}).ids == [11]
+    assert v.select("11", {}).ids == [11]
+    # budget « à budget constant »: 8 actions of the plan
+    assert len(v.select("", {"categorie": ["à budget constant"]}).ids) == 8
+    assert v.select("zzz introuvable", {}).table.empty
+
+
+def test_fiches_filtered_and_exported(plan):
+    import io
+
+    import openpyxl
+
+    # axe 3 « Assurer la promotion de la destination »: actions 34, 35, 36
+    v = views.fiches.build(plan, metrics.Filters(axes=(3,)), pd.DataFrame())
+    assert v.select("", {}).ids == [34, 35, 36]
+    assert v.n_total == 53                                  # « 3 action(s) sur 53 »
+    # A11's Excel row: « 20 000 € par an » stays a number
+    ws = openpyxl.load_workbook(io.BytesIO(views.fiches.build(plan, ALL, pd.DataFrame())
+                                           .select("camping-caristes", {}).excel())).active
+    header = [c.value for c in ws[1]]
+    line = dict(zip(header, [c.value for c in ws[2]], strict=True))
+    assert ws.max_row == 2 and line["N°"] == 11
+    assert (line["Budget annuel min (€/an)"], line["Budget annuel max (€/an)"]) == (20_000, 20_000)
+
+
+def test_fiches_offer_the_status_once_imported(plan):
+    statuts = pd.DataFrame({"action_id": [5], "annee": [2024], "statut": ["En cours"]})
+    v = views.fiches.build(plan, ALL, statuts)
+    assert "statut" in v.facet_keys
+    assert v.select("", {"statut": ["En cours"]}).ids == [5]
