@@ -16,8 +16,7 @@ import pandas as pd
 import pytest
 
 from dashboard.__main__ import main
-from dashboard.plan import SHEETS, PlanError, load_plan, read_sheets
-from dashboard.plan import validate_sheets
+from dashboard.plan import SHEETS, PlanError, load_plan, read_sheets, validate_sheets
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ def style(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     return fig
 
 
-# === Budget, ETP et vue d'ensemble (issue 3) ================================================
+# === Budget, ETP et vue d'ensemble ==========================================================
 # Ranges are drawn as ranges: a solid bar to the minimum, a lighter segment up to the maximum.
 
 LIGHT = 0.35  # opacity of the min → max segment
