@@ -5,25 +5,17 @@ import logging
 import streamlit as st
 
 from dashboard import export, fiches, fmt, metrics, ui
+from dashboard.present import views
 
 log = logging.getLogger("dashboard")
 
-
-
-@ui.cache_view
-def table_view(plan, filters, statuts):
-    """The page's facets (whole plan) and table (filtered plan): pure, cached on their arguments."""
-    return fiches.facets(plan, statuts), fiches.action_table(metrics.filter_plan(plan, filters), statuts)
-
+fiches_view = ui.cache_view(views.fiches.build)
 
 plan = ui.get_plan()
 suivi = ui.get_suivi()
 ui.demo_banner()
 filters = ui.sidebar_filters(plan)
-shown_plan = metrics.filter_plan(plan, filters)
-
-all_ids = [int(i) for i in plan.actions.sort_values("action_id")["action_id"]]
-titles = {int(r.action_id): r.titre for r in plan.actions.itertuples()}
+v = fiches_view(plan, filters, suivi.statuts)
 
 # Opened from the comité's deck (…&diapo=N, and &retour=projecteur from the projector mode): a way back
 back = fiches.deck_return(st.query_params.get("diapo"), st.query_params.get("retour"))
@@ -61,7 +53,7 @@ def _on_row() -> None:
         _open(ids[rows[0]])
 
 
-chosen, problem = fiches.parse_action_param(st.query_params.get("action"), all_ids)
+chosen, problem = fiches.parse_action_param(st.query_params.get("action"), list(v.ids))
 if problem:
     log.info("lien vers une action inconnue : %r", st.query_params.get("action"))
     st.warning(problem)
@@ -69,8 +61,8 @@ if st.session_state.get("fiche_choisie") != chosen:
     st.session_state["fiche_choisie"] = chosen
 
 st.selectbox(
-    "Ouvrir la fiche d'une action", all_ids, index=None, key="fiche_choisie", on_change=_on_pick,
-    format_func=lambda i: fiches.action_label(i, titles.get(i, "")),
+    "Ouvrir la fiche d'une action", list(v.ids), index=None, key="fiche_choisie", on_change=_on_pick,
+    format_func=lambda i: fiches.action_label(i, v.titles.get(i, "")),
     placeholder="Choisissez une action (tapez un numéro ou un mot du titre)…",
 )
 
@@ -142,32 +134,27 @@ if detail is not None:
 # --- Tableau de toutes les actions ---------------------------------------------------------
 
 st.header("Toutes les actions")
-facets, full_table = table_view(plan, filters, suivi.statuts)
 query = st.text_input(
     "Rechercher", key="fiches_recherche",
     placeholder="Un numéro (11) ou des mots : titre, présentation, objectifs, publics, partenaires…",
     help="Les majuscules et les accents sont ignorés ; tous les mots doivent figurer dans la fiche.",
 )
-facet_keys = [k for k in fiches.FACETS if k != "statut" or not suivi.statuts.empty]
-cols = st.columns(len(facet_keys))
+cols = st.columns(len(v.facet_keys))
 chosen_facets = {}
-for col, key in zip(cols, facet_keys, strict=True):
+for col, key in zip(cols, v.facet_keys, strict=True):
     chosen_facets[key] = col.multiselect(
-        fiches.FACETS[key], fiches.facet_options(facets, key), key=f"fiches_{key}", placeholder="Tous",
+        fiches.FACETS[key], v.facet_options[key], key=f"fiches_{key}", placeholder="Tous",
     )
 
-table = full_table
-found = fiches.search_actions(shown_plan.actions, query)
-kept = fiches.filter_by_facets(found["action_id"], facets, chosen_facets)
-table = table[table["action_id"].isin(kept)].reset_index(drop=True)
-st.session_state["_ids_affiches"] = [int(i) for i in table["action_id"]]
+sel = v.select(query, chosen_facets)
+st.session_state["_ids_affiches"] = sel.ids
 
-st.markdown(f"**{fmt.nombre(len(table))} action(s)** sur {fmt.nombre(len(plan.actions))}")
-if table.empty:
+st.markdown(f"**{fmt.nombre(len(sel.table))} action(s)** sur {fmt.nombre(v.n_total)}")
+if sel.table.empty:
     st.info("Aucune action ne correspond à la recherche et aux filtres : élargissez-les.")
 else:
     st.dataframe(
-        fiches.display_table(table), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 560),
+        sel.shown, hide_index=True, width="stretch", height=min(38 + 35 * len(sel.table), 560),
         on_select=_on_row, selection_mode="single-row", key="tableau_actions",
         column_config={"N°": st.column_config.NumberColumn(width=45, pinned=True),
                        "Axe": st.column_config.NumberColumn(width=45),
@@ -180,9 +167,7 @@ else:
     )
     st.download_button(
         "Télécharger le tableau (Excel)",
-        data=lambda: export.to_excel(fiches.export_table(table), sheet="Fiches actions",
-                                     overrides=fiches.EXCEL_SPEC, title="Fiches actions du plan"),
-        file_name="fiches_actions.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
+        data=sel.excel, file_name="fiches_actions.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
         on_click="ignore", key="dl_fiches",
     )
     st.caption("Budget : la somme des lignes chiffrées de l'action (ponctuel, « /an » chaque année, "

@@ -45,8 +45,7 @@ def style(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     return fig
 
 
-# === Budget, ETP et vue d'ensemble ========================================================
-# Ranges are drawn as ranges: a solid bar to the minimum, a lighter segment up to the maximum.
+# === Budget, ETP et vue d'ensemble =================================================# Ranges are drawn as ranges: a solid bar to the minimum, a lighter segment up to the maximum.
 
 LIGHT = 0.35  # opacity of the min → max segment
 NEUTRAL = "#4C566A"  # bars that are not an axe (porteurs, services)
@@ -412,7 +411,8 @@ def gantt_figure(periods: pd.DataFrame, segments: pd.DataFrame, undated: pd.Data
     for axe in sorted(rows["axe"].dropna().unique()):
         fig.add_trace(go.Bar(x=[None], y=[None], name=axe_label(axe), marker_color=axe_color(axe),
                              orientation="h", showlegend=True))
-    for opacity, shape, legend in {(o, s, lg) for o, s, lg in _FORMES.values() if s}:
+    # dict, not set: the legend keeps _FORMES' order whatever the process's string hashing
+    for opacity, shape, legend in dict.fromkeys((o, s, lg) for o, s, lg in _FORMES.values() if s):
         fig.add_trace(go.Bar(x=[None], y=[None], name=legend, orientation="h", showlegend=True,
                              marker={"color": GREY, "opacity": opacity,
                                      "pattern": {"shape": shape, "fgcolor": "#4C566A", "solidity": 0.3}}))

@@ -1,0 +1,137 @@
+"""Calendrier & retards: what the plan planned when, what it leaves undated, what is late and by how much.
+
+Builds the page's `CalendarView` (the plan's calendar, seen on a date) and `Progress` (the
+follow-up's statuses on that date): figures, and tables already shaped for the screen (French
+headers, dates and months as French text, « — » for an unknown date). Every figure comes from
+`metrics`; this module only picks, formats and draws them. It never imports streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import charts, fmt, metrics
+from dashboard.plan import Plan
+
+
+def _dates(s: pd.Series) -> list[str]:
+    return [fmt.jour(x) if pd.notna(x) else "—" for x in s]
+
+
+def _months(s: pd.Series) -> list[str]:
+    return [fmt.mois(x) if pd.notna(x) else "—" for x in s]
+
+
+def _shown(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The columns the reader sees, in order, under their French headers."""
+    return df[list(columns)].rename(columns=columns)
+
+
+@dataclass(frozen=True)
+class CalendarView:
+    """What the Calendrier page shows of the plan itself (filters applied, seen on `as_of`)."""
+
+    periode: tuple[int, int]
+    empty: bool                 # the filters keep no action: nothing else is filled in
+    n_actions: int = 0
+    n_dated: int = 0            # actions with at least one date
+    n_recurring: int = 0        # annual, summer or continuous actions
+    n_anomalies: int = 0
+    fig_gantt: go.Figure | None = None
+    undated: pd.DataFrame | None = None     # undated milestones, one row each (N°, Action, Axe, Jalon, …)
+    n_undated_actions: int = 0              # actions without any date at all
+    anomalies: pd.DataFrame | None = None   # the plan's calendar anomalies (N°, Action, Anomalie, …)
+
+    @property
+    def n_undated(self) -> int:
+        """Actions without a date on the timeline."""
+        return self.n_actions - self.n_dated
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the Calendrier page shows of the follow-up's statuses on `as_of`."""
+
+    fig_counts: go.Figure           # statuses per axe; its title says how many are late
+    late: pd.DataFrame              # late actions, latest first (N°, Action, Porteur, …, Retard sur le plan)
+    fig_slippage: go.Figure | None  # None when no action is late or has a revised or real end
+    followed: pd.DataFrame          # every followed action: planned, revised, real dates and slippage
+
+
+def build(plan: Plan, filters: metrics.Filters, as_of: pd.Timestamp) -> CalendarView:
+    """The plan's timeline, undated items and anomalies for the filtered actions (pure)."""
+    view = metrics.filter_plan(plan, filters)
+    if view.actions.empty:
+        return CalendarView(periode=plan.periode, empty=True)
+    periods = metrics.planned_periods(view)
+    segments = metrics.calendar_segments(view)
+    undated = metrics.undated_items(view)
+    anomalies = metrics.calendar_anomalies(view)
+    n_actions, n_dated = len(periods), int(periods["datee"].sum())
+    n_recurring = int((periods["recurrence"] != "aucune").sum())
+    title = (f"{fmt.nombre(n_dated)} actions sur {fmt.nombre(n_actions)} ont des dates ; "
+             f"{fmt.nombre(n_recurring)} reviennent chaque année")
+    undated_shown = undated.assign(
+        axe_txt=[charts.axe_label(a) for a in undated["axe"]],
+        datee=["oui (autres jalons datés)" if x else "non" for x in undated["action_datee"]],
+        extrait=[x or "(vide)" for x in undated["extrait"]],
+    )
+    anomalies_shown = anomalies.assign(extrait=[x or "(vide)" for x in anomalies["extrait"]])
+    return CalendarView(
+        periode=plan.periode, empty=False, n_actions=n_actions, n_dated=n_dated, n_recurring=n_recurring,
+        n_anomalies=len(anomalies),
+        fig_gantt=charts.gantt_figure(periods, segments, undated, as_of, plan.periode, title),
+        undated=_shown(undated_shown, {"action_id": "N°", "titre": "Action", "axe_txt": "Axe", "jalon": "Jalon",
+                                       "extrait": "Mots du plan", "motif": "Motif", "datee": "Sur le calendrier"}),
+        n_undated_actions=int((~undated["action_datee"]).sum()),
+        anomalies=_shown(anomalies_shown, {"action_id": "N°", "titre": "Action", "type": "Anomalie",
+                                           "detail": "Détail", "extrait": "Mots du plan"}),
+    )
+
+
+def progress(plan: Plan, filters: metrics.Filters, statuts: pd.DataFrame, as_of: pd.Timestamp) -> Progress:
+    """Late actions and slippage of the filtered actions on `as_of`, from the imported statuses (pure)."""
+    view = metrics.filter_plan(plan, filters)
+    sched = metrics.schedule(view, statuts, as_of)
+    counts = metrics.status_counts_by_axe(view, statuts, as_of)
+    late = metrics.late_actions(view, statuts, as_of)
+    if len(late):
+        worst = counts.sort_values(["en retard", "axe"], ascending=[False, True]).iloc[0]
+        counts_title = (f"{fmt.nombre(len(late))} action(s) en retard au {fmt.jour(as_of)}, dont "
+                        f"{fmt.nombre(int(worst['en retard']))} sur l'{charts.axe_label(worst['axe']).lower()}")
+    else:
+        counts_title = f"Aucune action en retard au {fmt.jour(as_of)}"
+    revised = [f"{d} (dépassée)" if past else d
+               for d, past in zip(_dates(late["fin_revisee"]), late["fin_revisee_depassee"], strict=True)]
+    late_shown = late.assign(fin_prevue_txt=_dates(late["fin_prevue"]), fin_revisee_txt=revised,
+                             retard_txt=_months(late["retard_mois"]))
+
+    followed = sched[sched["statut"] != ""]
+    with_ends = followed[followed[["fin_revisee", "fin_reelle"]].notna().any(axis=1) | followed["en_retard"]]
+    fig_slippage = None
+    if len(with_ends):
+        slipped = with_ends["glissement_mois"].dropna()
+        slip_title = ("Glissement des fins : " + (f"{fmt.nombre(int((slipped > 0).sum()))} action(s) finissent "
+                      f"ou finiront plus tard que prévu, {fmt.nombre(int((slipped < 0).sum()))} plus tôt"
+                      if len(slipped) else "aucune fin révisée ni réelle n'est encore déclarée"))
+        fig_slippage = charts.slippage_figure(with_ends, as_of, slip_title)
+    followed_shown = followed.assign(
+        debut_prevu_txt=_dates(followed["debut_prevu"]), debut_reel_txt=_dates(followed["debut_reel"]),
+        fin_prevue_txt=_dates(followed["fin_prevue"]), fin_revisee_txt=_dates(followed["fin_revisee"]),
+        fin_reelle_txt=_dates(followed["fin_reelle"]), glissement_txt=_months(followed["glissement_mois"]),
+    )
+    return Progress(
+        fig_counts=charts.status_counts_figure(counts, metrics.SITUATIONS, counts_title),
+        late=_shown(late_shown, {"action_id": "N°", "titre": "Action", "porteur": "Porteur", "statut": "Statut",
+                                 "fin_prevue_txt": "Fin prévue", "fin_revisee_txt": "Fin révisée",
+                                 "retard_txt": "Retard sur le plan", "commentaire": "Dernier commentaire"}),
+        fig_slippage=fig_slippage,
+        followed=_shown(followed_shown, {
+            "action_id": "N°", "titre": "Action", "statut": "Statut", "situation": "Situation",
+            "debut_prevu_txt": "Début prévu", "debut_reel_txt": "Début réel", "fin_prevue_txt": "Fin prévue",
+            "fin_revisee_txt": "Fin révisée", "fin_reelle_txt": "Fin réelle", "glissement_txt": "Glissement",
+            "commentaire": "Commentaire"}),
+    )
