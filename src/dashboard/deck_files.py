@@ -411,10 +411,10 @@ def deck_pptx(deck: list, info: DeckInfo) -> bytes:
     """The deck as a 16:9 PowerPoint file: title slide, one slide per message, closing slide."""
     from pptx import Presentation  # noqa: PLC0415
     from pptx.enum.text import PP_ALIGN  # noqa: PLC0415
-    from pptx.util import Inches  # noqa: PLC0415
+    from pptx.util import Emu, Inches  # noqa: PLC0415
 
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(SLIDE_W_IN), Inches(SLIDE_H_IN)
+    prs.slide_width, prs.slide_height = Emu(12_192_000), Emu(6_858_000)  # PowerPoint's own 16:9 size
     title_layout, title_only = prs.slide_layouts[0], prs.slide_layouts[5]
     m, W, H = MARGIN_IN, SLIDE_W_IN, SLIDE_H_IN
     inner = W - 2 * m
