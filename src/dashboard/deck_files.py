@@ -185,7 +185,7 @@ def text_lines(text: str, width: float, size: float, char_em: float = 0.52) -> i
     lines = 0
     for para in str(text).split("\n"):
         n, cur = 1, 0
-        for word in para.split():
+        for word in [w for w in para.split(" ") if w]:  # a number's non-breaking spaces keep it whole
             w = len(word)
             if cur and cur + 1 + w > per_line:
                 n += 1 + (w - 1) // per_line
@@ -202,9 +202,11 @@ def text_lines(text: str, width: float, size: float, char_em: float = 0.52) -> i
 def fit_size(text: str, width: float, height: float, largest: float, smallest: float,
              char_em: float = 0.52, spacing: float = 1.2) -> float:
     """The largest font size (from `largest` down to `smallest`) at which `text` fits the box."""
+    longest = max((len(w) for w in str(text).replace("\n", " ").split(" ")), default=0)
     size = largest
     while size > smallest:
-        if text_lines(text, width, size, char_em) * size * spacing <= height:
+        whole_words = longest <= width / (size * char_em)  # never a word (or a number) cut in two
+        if whole_words and text_lines(text, width, size, char_em) * size * spacing <= height:
             return size
         size -= 1
     return smallest
@@ -298,6 +300,8 @@ def _chart(slide, data: ChartData, x, y, w, h) -> None:
         XL_LABEL_POSITION,
         XL_LEGEND_POSITION,
     )
+    from pptx.oxml.ns import qn  # noqa: PLC0415
+    from pptx.oxml.xmlchemy import OxmlElement  # noqa: PLC0415
     from pptx.util import Inches, Pt  # noqa: PLC0415
 
     number_format = _euro_format() if data.euros else COUNT_FORMAT if data.integers else "0.0"
@@ -320,11 +324,21 @@ def _chart(slide, data: ChartData, x, y, w, h) -> None:
     chart.font.size = Pt(16)
     chart.font.color.rgb = RGBColor.from_string(INK)
     plot = chart.plots[0]
-    plot.gap_width = 45
+    plot.gap_width = 45 if len(data.categories) >= 4 else 180  # a lone bar stays a bar, not a block
     if data.stacked:
         plot.overlap = 100
     cat, val = chart.category_axis, chart.value_axis
-    cat.tick_labels.font.size = Pt(16)
+    band_pt = h * 72 * 0.8 / max(len(data.categories), 1)
+    # a label much longer than the others is wrapped on two lines by the office software
+    lines = max(max(c.count("\n") + 1, 2 if max(len(x) for x in c.split("\n")) > 30 else 1) for c in data.categories)
+    cat.tick_labels.font.size = Pt(max(10, min(16, int(band_pt / (lines * 1.25)))))
+    skip = OxmlElement("c:tickLblSkip")  # every category named, none skipped to save room
+    skip.set("val", "1")
+    anchor = cat._element.find(qn("c:noMultiLvlLbl"))
+    if anchor is not None:
+        anchor.addprevious(skip)
+    else:
+        cat._element.append(skip)
     cat.format.line.color.rgb = RGBColor.from_string("9AA1A9")
     val.has_major_gridlines = True
     val.major_gridlines.format.line.color.rgb = RGBColor.from_string("D9DDE1")
@@ -381,15 +395,21 @@ def _chiffres(slide, chiffres, x, y, w, h) -> None:
     n = len(chiffres)
     gap = 0.4
     col_w = (w - gap * (n - 1)) / n
-    value_size = min(fit_size(c.valeur, col_w * 72 - 40, 110, 44, 24, char_em=0.56) for c in chiffres)
+    text_w = (col_w - 0.25) * 72 - 15
+    value_size = min(fit_size(c.valeur, text_w, 110, 44, 14, char_em=0.56) for c in chiffres)
+    value_h = max(text_lines(c.valeur, text_w, value_size, 0.56) for c in chiffres) * value_size * 1.2 / 72 + 0.2
+    label_h = h - 0.6 - value_h - 0.1
+    label_size = min(fit_size(c.libelle, text_w, label_h * 72 - 8, 24, 12) for c in chiffres)
     for i, c in enumerate(chiffres):
         cx = x + i * (col_w + gap)
         bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(cx), Inches(y + 0.3), Inches(0.12), Inches(h - 0.6))
         bar.fill.solid()
         bar.fill.fore_color.rgb = RGBColor.from_string(ACCENT)
         bar.line.fill.background()
-        _box(slide, cx + 0.25, y + 0.3, col_w - 0.25, 1.6, c.valeur, value_size, value_size, bold=True, char_em=0.56)
-        _box(slide, cx + 0.25, y + 1.95, col_w - 0.25, h - 2.3, c.libelle, 24, 16, color=MUTED)
+        _box(slide, cx + 0.25, y + 0.3, col_w - 0.25, value_h, c.valeur, value_size, value_size, bold=True,
+             char_em=0.56)
+        _box(slide, cx + 0.25, y + 0.3 + value_h + 0.1, col_w - 0.25, label_h, c.libelle, label_size, label_size,
+             color=MUTED)
 
 
 def _items(slide, items: list[str], x, y, w, h) -> None:
@@ -578,7 +598,7 @@ def deck_pages(deck: list, info: DeckInfo) -> tuple[str, list[dict]]:
                     figures.append(_fig_json(figure, f"fig-{n}"))
             parts.append("</div>")
         if items:
-            size = _px("\n".join(items), int((PAGE_W - 96) * (0.4 if has_main else 1)) - 40, 420, 28, 14)
+            size = _px("\n".join(items), int((PAGE_W - 96) * (0.4 if has_main else 1)) - 40, int(free_h) - 10, 28, 13)
             parts.append(f'<ul class="items{"" if has_main else " seul"}" style="font-size:{size}px">'
                          + "".join(f"<li>{e(t)}</li>" for t in items) + "</ul>")
         parts.append("</div>")
@@ -634,8 +654,10 @@ def chart_svg(data: ChartData, w: int, h: int, size: int = 20) -> str:
     end_w = max([_text_w(t, size, True) for t in ends] + [0.0]) + 14
     x0, x1 = label_w + 10, w - max(end_w, 20)
     y0, y1 = top_y + 4, h - axis_h
-    step = _nice_step(max(totals + [1e-9]))
-    vmax = step * math.ceil(max(totals + [1e-9]) / step)
+    top = max(totals + [0.0]) or 1.0
+    widest = _text_w(_tick_text(top, data), size - 2) + 24
+    step = _nice_step(top, ticks=max(1, min(5, int((x1 - x0) // widest))))
+    vmax = step * math.ceil(top / step)
     scale = (x1 - x0) / vmax
     for k in range(int(round(vmax / step)) + 1):
         v = k * step
@@ -645,7 +667,7 @@ def chart_svg(data: ChartData, w: int, h: int, size: int = 20) -> str:
                    f'fill="#{MUTED}">{e(_tick_text(v, data))}</text>')
     n = max(len(data.categories), 1)
     band = (y1 - y0) / n
-    thick = band * 0.66
+    thick = min(band * 0.66, 64)
     for i, cat in enumerate(lines):
         cy = y0 + band * (i + 0.5)
         first = cy - (len(cat) - 1) * size * 0.6
