@@ -98,13 +98,13 @@ st.download_button(
 )
 # The same slides as files to circulate: built only when a button is clicked (the page stays fast).
 deck_info = deck_files.deck_info(plan, metrics.as_timestamp(), suivi.demo)
-pptx_col, pdf_col = st.columns(2)
-pptx_col.download_button(
+files_row = st.container(horizontal=True)
+files_row.download_button(
     "Télécharger en PowerPoint (.pptx, graphiques modifiables)", data=lambda: deck_files.deck_pptx(deck, deck_info),
     file_name=f"comite_schema_{first}_{last}.pptx", on_click="ignore", icon=":material/slideshow:", key="dl_pptx",
     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
 )
-pdf_col.download_button(
+files_row.download_button(
     "Télécharger en PDF (une page par diapositive)", data=lambda: deck_files.deck_pdf(deck, deck_info),
     file_name=f"comite_schema_{first}_{last}.pdf", mime="application/pdf", on_click="ignore",
     icon=":material/picture_as_pdf:", key="dl_pdf", disabled=deck_files.chromium_path() is None,
