@@ -31,7 +31,8 @@ log = logging.getLogger("dashboard")
 FORMATS = {".pptx": "PowerPoint", ".pdf": "PDF", ".html": "HTML"}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-crash-reporter", "--disable-breakpad"]  # no crash handler left running after us
 
 # A 16:9 slide: 13,333 × 7,5 inches (PowerPoint's widescreen), i.e. 1280 × 720 CSS pixels in the PDF.
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
