@@ -417,8 +417,8 @@ def _items(slide, items: list[str], x, y, w, h) -> None:
     """The slide's list as bullets, in a size at which every line fits."""
     from pptx.util import Pt  # noqa: PLC0415
 
-    text = "\n".join(items)
-    size = fit_size(text, w * 72 - 30, h * 72 - 10, 24, 12)
+    text = "\n".join("• " + i for i in items)
+    size = fit_size(text, w * 72 - 30, h * 72 - 10 - 4 * len(items), 24, 12)  # 4 pt between items
     box = _box(slide, x, y, w, h, "", size, size)
     tf = box.text_frame
     tf.paragraphs[0].runs[0].text = "• " + items[0]
@@ -461,7 +461,7 @@ def deck_pptx(deck: list, info: DeckInfo) -> bytes:
         drop_placeholders(s)
         _box(s, W - m - 1.2, H - 0.45, 1.2, 0.35, f"{n}/{total}", 12, 10, color=MUTED, align=PP_ALIGN.RIGHT)
         _title(s, slide.titre, m, 0.3, inner, 1.35, 32, 22)
-        legende = slide.legende or ""
+        legende = getattr(slide, "legende", "") or ""
         leg_h = 0.0
         if legende:
             leg_size = fit_size(legende, (inner - 1.3) * 72 - 15, 1.1 * 72 - 8, 16, 11)
@@ -493,7 +493,7 @@ def deck_pptx(deck: list, info: DeckInfo) -> bytes:
             else:
                 png = _figure_png(figure, main_w, body_h)
                 s.shapes.add_picture(io.BytesIO(png), Inches(m), Inches(body_y), Inches(main_w), Inches(body_h))
-        s.notes_slide.notes_text_frame.text = slide.notes or ""
+        s.notes_slide.notes_text_frame.text = getattr(slide, "notes", "") or ""
 
     s = prs.slides.add_slide(title_only)
     drop_placeholders(s)
