@@ -337,6 +337,10 @@ def deck(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         print(f"Impossible d'écrire « {out} » : le dossier « {out.parent} » n'existe pas.")
         return PROBLEMS
+    from dashboard import comite, deck_files, metrics, store  # noqa: PLC0415
+
+    if suffix == ".pdf":
+        deck_files.PRINTER.warm()  # chromium starts while the plan is read and the slides computed
     p = _suivi_plan(args)
     if p is None:
         return PROBLEMS
@@ -347,8 +351,6 @@ def deck(args: argparse.Namespace) -> int:
     engine, code = _suivi_engine(args)
     if engine is None:
         return code
-    from dashboard import comite, deck_files, metrics, store  # noqa: PLC0415
-
     try:
         suivi = store.load_suivi(engine)
     except Exception as exc:  # noqa: BLE001  (never a traceback for the user)

@@ -735,11 +735,21 @@ class Printer:
             raise DeckError(NO_CHROMIUM)
         done: Future = Future()
         with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, args=(path,), name="deck-printer", daemon=True)
-                self._thread.start()
+            self._start(path)
             self._jobs.put((body, figures, png_box, done))
         return done.result(timeout=timeout)
+
+    def warm(self) -> None:
+        """Start chromium now, while the slides are computed (the command line's PDF)."""
+        path = chromium_path()
+        if path is not None:
+            with self._lock:
+                self._start(path)
+
+    def _start(self, path: str) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, args=(path,), name="deck-printer", daemon=True)
+            self._thread.start()
 
     def close(self) -> None:
         """Stop the browser (at exit: no chromium left behind)."""
