@@ -40,10 +40,11 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-## make bench : mesure les temps (médianes) des pages et de l'import
+## make bench : mesure les temps (médianes) des pages, de l'import et des fichiers du diaporama
 bench: $(VENV)/.installed
 	$(BIN)/python scripts/benchmark.py
 	$(BIN)/python scripts/bench_import.py
+	$(BIN)/python scripts/bench_deck.py
 
 ## make demo : régénère les classeurs de démonstration data/demo/
 demo: $(VENV)/.installed

@@ -190,7 +190,7 @@ def with_cached_formula(data: bytes, sheet_xml: str, formula: str, cached: str) 
             content = src.read(item.filename)
             if item.filename == sheet_xml:
                 text = content.decode()
-                text, n = re.subn(rf"<f>{re.escape(formula)}</f><v\s*/>", f"<f>{formula}</f><v>{cached}</v>", text)
+                text, n = re.subn(rf"<f>{re.escape(formula)}</f><v\s*(?:/>|></v>)", f"<f>{formula}</f><v>{cached}</v>", text)
                 assert n == 1
                 content = text.encode()
             dst.writestr(item, content)

@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import comite, fmt, metrics, ui
+from dashboard import comite, deck_files, fmt, metrics, ui
 from dashboard.store import Suivi
 
 log = logging.getLogger("dashboard")
@@ -317,6 +317,20 @@ st.download_button(
     data=lambda: comite.deck_html(deck, titre, f"Présenté au comité de direction le {fmt.jour(metrics.as_timestamp())}"),
     file_name=f"comite_schema_{first}_{last}.html", mime="text/html", on_click="ignore",
     icon=":material/download:", key="dl_diaporama",
+)
+# The same slides as files to circulate: built only when a button is clicked (the page stays fast).
+deck_info = deck_files.deck_info(plan, metrics.as_timestamp(), suivi.demo)
+files_row = st.container(horizontal=True)
+files_row.download_button(
+    "Télécharger en PowerPoint (.pptx, graphiques modifiables)", data=lambda: deck_files.deck_pptx(deck, deck_info),
+    file_name=f"comite_schema_{first}_{last}.pptx", on_click="ignore", icon=":material/slideshow:", key="dl_pptx",
+    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+)
+files_row.download_button(
+    "Télécharger en PDF (une page par diapositive)", data=lambda: deck_files.deck_pdf(deck, deck_info),
+    file_name=f"comite_schema_{first}_{last}.pdf", mime="application/pdf", on_click="ignore",
+    icon=":material/picture_as_pdf:", key="dl_pdf", disabled=deck_files.chromium_path() is None,
+    help=None if deck_files.chromium_path() else deck_files.NO_CHROMIUM,
 )
 st.caption("Le plan entier, hypothèses du classeur appliquées ; les filtres de la barre latérale ne s'appliquent pas "
            "à la présentation. Adresse d'une diapositive : …/comite?diapo=2 ; en mode projecteur : "

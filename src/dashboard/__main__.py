@@ -54,6 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("batch", type=int, help="numéro de l'import")
     p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
     p.set_defaults(func=cli.rollback)
+
+    p = sub.add_parser("deck", help="la présentation au comité en fichier (.pptx, .pdf ou .html)")
+    p.add_argument("-o", "--output", required=True, help="fichier à écrire : .pptx (PowerPoint), .pdf ou .html")
+    p.add_argument("--as-of", default=None, help="date de situation AAAA-MM-JJ (défaut : aujourd'hui)")
+    p.add_argument("--axe", action="append", default=None, help="ne garder que cet axe (répétable : --axe 1 --axe 3)")
+    p.add_argument("--plan", default=None, help="classeur du plan")
+    p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
+    p.set_defaults(func=cli.deck)
     return parser
 
 

@@ -328,3 +328,81 @@ def rollback(args: argparse.Namespace) -> int:
         return PROBLEMS
     print(f"Import n° {args.batch} annulé : les valeurs d'avant sont rétablies.")
     return OK
+
+
+def _deck_axes(values, plan) -> tuple[tuple[int, ...], str | None]:
+    """The --axe values as the plan's axe numbers, or a French message naming the wrong one."""
+    known = sorted(int(a) for a in plan.axes["axe"])
+    axes = []
+    for value in values or ():
+        text = str(value).strip()
+        if not text.isdigit() or int(text) not in known:
+            return (), (f"Axe inconnu « {text} » : le plan a les axes {', '.join(map(str, known))} "
+                        "(exemple : --axe 1 --axe 3).")
+        axes.append(int(text))
+    return tuple(sorted(set(axes))), None
+
+
+def deck(args: argparse.Namespace) -> int:
+    """The comité's slides as a file: PowerPoint (.pptx), PDF (.pdf) or HTML (.html), from the page's slides."""
+    import logging  # noqa: PLC0415
+    from datetime import date  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    out = Path(args.output)
+    suffix = out.suffix.lower()
+    if suffix not in (".pptx", ".pdf", ".html"):
+        print(f"Format de fichier non pris en charge « {out.name} » : le nom doit finir par .pptx (PowerPoint), "
+              ".pdf ou .html.")
+        return USAGE
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            print(f"Date de situation invalide « {args.as_of} » : écrivez-la AAAA-MM-JJ (par exemple 2025-06-30).")
+            return USAGE
+    if not out.parent.is_dir():
+        print(f"Impossible d'écrire « {out} » : le dossier « {out.parent} » n'existe pas.")
+        return PROBLEMS
+    from dashboard import comite, deck_files, metrics, store  # noqa: PLC0415
+
+    if suffix == ".pdf":
+        deck_files.PRINTER.warm()  # chromium starts while the plan is read and the slides computed
+    p = _suivi_plan(args)
+    if p is None:
+        return PROBLEMS
+    axes, problem = _deck_axes(args.axe, p)
+    if problem:
+        print(problem)
+        return USAGE
+    engine, code = _suivi_engine(args)
+    if engine is None:
+        return code
+    try:
+        suivi = store.load_suivi(engine)
+    except Exception as exc:  # noqa: BLE001  (never a traceback for the user)
+        logging.getLogger(__name__).exception("deck: lecture du suivi")
+        print(f"Le suivi n'a pas pu être lu ({exc.__class__.__name__}) : vérifiez l'adresse --db.")
+        return PROBLEMS
+    plan_h = metrics.apply_hypotheses(p)
+    try:
+        slides = comite.slides(plan_h, suivi, as_of=as_of, axes=axes)
+        info = deck_files.deck_info(plan_h, as_of=as_of, demo=suivi.demo, axes=axes)
+        data = deck_files.deck_file(slides, info, suffix)
+    except deck_files.DeckError as err:
+        print(str(err))
+        return PROBLEMS
+    except Exception as exc:  # noqa: BLE001
+        logging.getLogger(__name__).exception("deck %s", out)
+        print(f"La présentation n'a pas pu être construite ({exc.__class__.__name__}) : vérifiez le classeur "
+              "du plan (validate-plan) et le dernier import du suivi.")
+        return PROBLEMS
+    try:
+        out.write_bytes(data)
+    except OSError as err:
+        print(f"Impossible d'écrire « {out} » ({err.strerror}) : choisissez un autre fichier avec -o.")
+        return PROBLEMS
+    print(f"Présentation écrite : {out} ({deck_files.FORMATS[suffix]}, {len(slides) + 2} diapositives, "
+          f"{info.situation.lower()}{', données de suivi de démonstration' if suivi.demo else ''}).")
+    return OK

@@ -45,7 +45,8 @@ class Item:
 @dataclass(frozen=True)
 class Slide:
     """One screen: `nom` for the selector, `titre` the message, a chart or big figures, a caption;
-    `items`: the actions behind the message, each opened from the slide."""
+    `items`: the actions behind the message, each opened from the slide; `notes` says where the figures
+    come from (the speaker notes of the PowerPoint deck)."""
 
     key: str
     nom: str
@@ -54,6 +55,7 @@ class Slide:
     figure: go.Figure | None = None
     legende: str = ""
     items: tuple[Item, ...] = ()
+    notes: str = ""
 
 
 # --- Formats courts (titres) -----------------------------------------------------------------
@@ -87,6 +89,26 @@ def pct_range(lo: float, hi: float) -> str:
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{fmt.nombre(n)} {one if n == 1 else (many or one + 's')}"
+
+
+def _ids(ids) -> str:
+    """`1, 4 et 11`: action numbers as read aloud, in order, or « aucune »."""
+    n = sorted({int(i) for i in ids})
+    if not n:
+        return "aucune"
+    return ", ".join(map(str, n[:-1])) + (" et " if len(n) > 1 else "") + str(n[-1])
+
+
+def _actions(ids) -> str:
+    """`actions 1, 4 et 11` / `action 7` / `aucune action`."""
+    n = {int(i) for i in ids}
+    return "aucune action" if not n else f"{'action' if len(n) == 1 else 'actions'} {_ids(n)}"
+
+
+def _by_axe(plan: Plan, ids) -> str:
+    """`axe 1 : actions 1 et 4 ; axe 2 : action 11`: the given actions grouped by axe."""
+    a = plan.actions[plan.actions["action_id"].isin(list(ids))]
+    return " ; ".join(f"axe {int(axe)} : {_actions(g['action_id'])}" for axe, g in a.groupby("axe")) or "aucune"
 
 
 def _axe_text(axe: int, libelle: str, width: int = 30) -> str:
@@ -228,6 +250,10 @@ def slide_chiffres(plan: Plan) -> Slide:
         legende=(f"Seules {_plural(chiffrees, 'action')} sur {fmt.nombre(n_actions)} ont un montant dans le plan ; "
                  "les autres (à définir, à budget constant, ressources internes, non renseigné) ne sont pas "
                  f"comptées. Total sur {first}-{last} = ponctuel + récurrent × années prévues."),
+        notes=(f"Sources : classeur du plan, feuille Actions ({_plural(n_actions, 'fiche')}, colonne « Catégorie "
+               f"budget ») et feuille Budget ({_plural(len(plan.budget), 'ligne')}), hypothèses de la feuille "
+               "Hypothèses appliquées. Ponctuel : lignes « unique » ; récurrent : lignes « annuel ». "
+               f"Actions chiffrées : {_ids(plan.actions.loc[plan.actions['categorie_budget'] == 'chiffré', 'action_id'])}."),
     )
 
 
@@ -238,7 +264,7 @@ def slide_budget_axes(plan: Plan) -> Slide:
     t = metrics.budget_totals(plan)
     first, last = plan.periode
     titre = f"{fourchette_courte(t['periode_min'], t['periode_max'])} prévus sur {first}-{last}"
-    if t["periode_max"] > 0:
+    if t["periode_max"] > 0 and len(by) > 1:
         lead = by.loc[by["periode_max"].idxmax()]
         share_lo = 100 * lead["periode_min"] / t["periode_min"] if t["periode_min"] else 0.0
         share_hi = 100 * lead["periode_max"] / t["periode_max"]
@@ -253,8 +279,14 @@ def slide_budget_axes(plan: Plan) -> Slide:
                f"{_plural(sans, 'action')} sans montant dans le plan")
     if par_unite:
         legende += f", {_plural(par_unite, 'ligne')} « par unité » sans quantité fixée"
+    chiffrees = plan.actions.loc[plan.actions["categorie_budget"] == "chiffré", "action_id"]
+    notes = (f"Sources : feuille Budget du classeur du plan ({_plural(len(plan.budget), 'ligne')}), "
+             f"hypothèses appliquées ; par axe, {_by_axe(plan, chiffrees)}.")
+    if par_unite:
+        sans_qte = nc.loc[nc["motif"].str.contains("quantité non fixée", regex=False), "action_id"]
+        notes += f" Ligne « par unité » sans quantité (feuille Hypothèses) : {_actions(sans_qte)}."
     return Slide(key="budget", nom="Budget par axe", titre=titre + ".", figure=projector(fig, rows_height(len(by))),
-                 legende=legende + ".")
+                 legende=legende + ".", notes=notes)
 
 
 def slide_etp_axes(plan: Plan) -> Slide:
@@ -264,7 +296,9 @@ def slide_etp_axes(plan: Plan) -> Slide:
     total = float(by["etp"].sum())
     if total > 0:
         lead = by.loc[by["etp"].idxmax()]
-        titre = (f"{fmt.etp(total)} prévus, dont {fmt.pct(lead['part'])} sur l'axe {int(lead['axe'])}")
+        titre = f"{fmt.etp(total)} prévus"
+        if len(by) > 1:
+            titre += f", dont {fmt.pct(lead['part'])} sur l'axe {int(lead['axe'])}"
     else:
         titre = "Le plan ne chiffre aucun temps de travail (ETP)"
     fig = _bars([_axe_text(r.axe, r.libelle) for r in by.itertuples()], by["etp"],
@@ -277,8 +311,12 @@ def slide_etp_axes(plan: Plan) -> Slide:
     if len(non_chiffres):
         legende += (f", {_plural(len(non_chiffres), 'ligne')} où le plan cite un service sans "
                     "donner de nombre d'ETP")
+    notes = (f"Sources : feuille ETP du classeur du plan ({_plural(len(plan.etp), 'ligne')}) ; "
+             f"par axe, {_by_axe(plan, with_etp)}.")
+    if len(non_chiffres):
+        notes += f" Service cité sans nombre d'ETP : {_actions(non_chiffres['action_id'])}."
     return Slide(key="etp", nom="ETP par axe", titre=titre + ".", figure=projector(fig, rows_height(len(by))),
-                 legende=legende + ".")
+                 legende=legende + ".", notes=notes)
 
 
 def slide_non_comptes(plan: Plan) -> Slide:
@@ -304,8 +342,11 @@ def slide_non_comptes(plan: Plan) -> Slide:
     legende += (" ; s'y ajoutent : " + ", ".join(extra) + ".") if extra else "."
     lines = nc[~nc["motif"].str.startswith("budget «")]
     items = tuple(Item(int(r.action_id), action_name(r.action_id, r.titre), str(r.motif)) for r in lines.itertuples())
+    a = plan.actions
+    notes = "Sources : feuille Actions du classeur du plan, colonne « Catégorie budget ». " + " ; ".join(
+        f"{c} : {_actions(a.loc[a['categorie_budget'] == c, 'action_id'])}" for c in cats["categorie_budget"]) + "."
     return Slide(key="non_comptes", nom="Non comptés", titre=titre + ".",
-                 figure=projector(fig, rows_height(len(cats))), legende=legende, items=items)
+                 figure=projector(fig, rows_height(len(cats))), legende=legende, items=items, notes=notes)
 
 
 def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Slide:
@@ -324,6 +365,8 @@ def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Sl
                       Chiffre(fmt.nombre(recurrentes), "actions récurrentes (chaque année, chaque été…)"),
                       Chiffre(fmt.nombre(n - datees), "actions sans date dans le plan")),
             legende="Les retards s'affichent ici dès que le suivi annuel (statuts des actions) est importé.",
+            notes=("Sources : feuille Calendrier du classeur du plan (dates prévues, récurrence). "
+                   f"Actions sans date : {_ids(pp.loc[~pp['datee'], 'action_id'])}."),
         )
     counts = metrics.status_counts_by_axe(plan, statuts, at)
     late = metrics.late_actions(plan, statuts, at)
@@ -349,9 +392,18 @@ def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Sl
     fig.update_xaxes(title="Actions", rangemode="tozero")
     legende = ("En retard : fin prévue (ou révisée) passée, action ni réalisée ni abandonnée. "
                "« Sans suivi » : pas de statut importé ; une action sans date de fin dans le plan n'est jamais en retard.")
+    notes = _late_notes(late, at)
     return Slide(key="calendrier", nom="Retards", titre=titre + ".",
                  figure=projector(fig, rows_height(len(counts)) + 40),
-                 legende=legende, items=late_items(late))
+                 legende=legende, items=late_items(late), notes=notes)
+
+
+def _late_notes(late: pd.DataFrame, at) -> str:
+    """Speaker notes of a slide about late actions: where the dates come from, each late action named."""
+    return (f"Sources : feuille Calendrier du classeur du plan (fins prévues) et feuille Avancement du suivi "
+            f"importé (statut, fin révisée), situation au {fmt.jour(at)}. En retard : "
+            + (" ; ".join(f"action {int(r.action_id)} « {r.titre} » ({fmt.mois(r.retard_mois)} de retard)"
+                         for r in late.itertuples()) if len(late) else "aucune action") + ".")
 
 
 def slide_retards(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Slide | None:
@@ -372,7 +424,7 @@ def slide_retards(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Slide
     legende = ("Retard : mois écoulés depuis la fin prévue par le plan (ou la fin révisée quand le plan n'en "
                "donne pas), pour une action ni réalisée ni abandonnée. Chaque action ouvre sa fiche.")
     return Slide(key="retards", nom="Actions en retard", titre=titre + ".", legende=legende,
-                 items=late_items(late))
+                 items=late_items(late), notes=_late_notes(late, at))
 
 
 def _completude_bars(par_porteur: pd.DataFrame) -> go.Figure:
@@ -415,6 +467,9 @@ def slide_indicateurs(plan: Plan, ind: pd.DataFrame | None) -> Slide:
                       Chiffre(fmt.nombre(int(types.get("jalon", 0))), "jalons (label obtenu, arrêté…)"),
                       Chiffre(fmt.nombre(sans), "actions sans indicateur dans le plan")),
             legende="Les résultats s'affichent ici dès que le suivi annuel (feuille Indicateurs) est importé.",
+            notes=(f"Sources : feuille Indicateurs du classeur du plan ({_plural(n, 'indicateur')}, colonne Type). "
+                   "Actions sans indicateur : "
+                   f"{_ids(plan.actions.loc[~plan.actions['action_id'].isin(plan.indicateurs['action_id']), 'action_id'])}."),
         )
     c = metrics.completude(plan, ind, year)
     tab = metrics.tableau_indicateurs(plan, ind, year)
@@ -432,12 +487,19 @@ def slide_indicateurs(plan: Plan, ind: pd.DataFrame | None) -> Slide:
     recul = tab[tab["appreciation"] == metrics.DEFAVORABLE].sort_values(["action_id", "indicateur_id"])
     items = tuple(Item(int(r.action_id), f"{r.indicateur_id} {short_text(r.indicateur, 50)}",
                        f"action n°\u00a0{int(r.action_id)} · en recul sur un an") for r in recul.itertuples())
+    manquants = c.detail.loc[c.detail["statut"] == metrics.A_COLLECTER, "action_id"]
+    notes = (f"Sources : feuille Indicateurs du classeur du plan ({_plural(c.total, 'indicateur')}) et feuille "
+             f"Indicateurs du suivi importé, colonnes « {year} Résultat » ; porteur : colonne « Maîtrise "
+             f"d'ouvrage » de la feuille Actions. Indicateurs à collecter : {_actions(manquants)}.")
     return Slide(key="indicateurs", nom="Indicateurs", titre=titre + ".",
-                 figure=projector(fig, rows_height(len(c.par_porteur))), legende=legende, items=items)
+                 figure=projector(fig, rows_height(len(c.par_porteur))), legende=legende, items=items, notes=notes)
 
 
-def slides(plan: Plan, suivi=None, as_of=None) -> list[Slide]:
-    """Every slide of the deck, in order, for the (hypotheses-applied) plan and the follow-up."""
+def slides(plan: Plan, suivi=None, as_of=None, axes=None) -> list[Slide]:
+    """Every slide of the deck, in order, for the (hypotheses-applied) plan and the follow-up;
+    `axes` (e.g. [1, 3]) restricts every figure to those axes' actions."""
+    if axes:
+        plan = metrics.filter_plan(plan, metrics.Filters(axes=tuple(int(a) for a in axes)))
     statuts = getattr(suivi, "statuts", None)
     ind = getattr(suivi, "indicateurs", None)
     follow_up = [slide_calendrier(plan, statuts, as_of), slide_retards(plan, statuts, as_of),
