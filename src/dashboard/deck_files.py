@@ -627,24 +627,38 @@ def _text_w(text: str, size: float, bold: bool = False) -> float:
     return len(text) * size * (0.56 if bold else 0.52)
 
 
+def _fit_line(text: str, width: float, size: float) -> str:
+    """`text`, shortened with an ellipsis until its estimated width fits `width`."""
+    if _text_w(text, size) <= width:
+        return text
+    keep = max(1, int(width / (size * 0.52)) - 1)
+    return text[:keep].rstrip(" ,;:–-") + "…"
+
+
 def chart_svg(data: ChartData, w: int, h: int, size: int = 20) -> str:
     """The bar chart as an SVG drawing (vector in the PDF; no JavaScript to load)."""
     e = html.escape
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
            f'font-family="Source Sans Pro, Carlito, Arial, sans-serif" font-size="{size}" fill="#{INK}">']
     top_y = 0.0
-    if data.legend:
-        x = 0.0
+    if data.legend:  # one row of swatches, wrapped onto more rows when it is wider than the chart
+        x, row = 0.0, 0
         for s in data.series:
             if not s.name:
                 continue
-            out.append(f'<rect x="{x:.1f}" y="4" width="{size * 0.8:.1f}" height="{size * 0.8:.1f}" fill="#{s.colors[0]}"/>')
-            out.append(f'<text x="{x + size:.1f}" y="{size * 0.8:.1f}">{e(s.name)}</text>')
-            x += size * 1.6 + _text_w(s.name, size)
-        top_y = size * 1.8
+            item_w = size * 1.6 + _text_w(s.name, size)
+            if x > 0 and x + item_w > w:
+                x, row = 0.0, row + 1
+            y = row * size * 1.4
+            out.append(f'<rect x="{x:.1f}" y="{y + 4:.1f}" width="{size * 0.8:.1f}" height="{size * 0.8:.1f}" '
+                       f'fill="#{s.colors[0]}"/>')
+            out.append(f'<text x="{x + size:.1f}" y="{y + size * 0.8:.1f}">{e(s.name)}</text>')
+            x += item_w
+        top_y = (row + 1) * size * 1.4 + size * 0.4
     axis_h = size * 1.6
-    lines = [c.split("\n") for c in data.categories]
-    label_w = min(w * 0.42, max(_text_w(line, size) for c in lines for line in c) + 12)
+    label_w = min(w * 0.42, max(_text_w(line, size) for c in data.categories for line in c.split("\n")) + 12)
+    # a category line wider than its column is shortened with an ellipsis, never cut at the left edge
+    lines = [[_fit_line(line, label_w - 4, size) for line in c.split("\n")] for c in data.categories]
     totals = [sum(s.values[i] for s in data.series) if data.stacked else max(s.values[i] for s in data.series)
               for i in range(len(data.categories))]
     ends = list(data.end_labels) or ([""] * len(totals))
@@ -653,10 +667,10 @@ def chart_svg(data: ChartData, w: int, h: int, size: int = 20) -> str:
             for i, t in enumerate(s.labels):
                 ends[i] = ends[i] or t
     end_w = max([_text_w(t, size, True) for t in ends] + [0.0]) + 14
-    x0, x1 = label_w + 10, w - max(end_w, 20)
-    y0, y1 = top_y + 4, h - axis_h
     top = max(totals + [0.0]) or 1.0
     widest = _text_w(_tick_text(top, data), size - 2) + 24
+    x0, x1 = label_w + 10, w - max(end_w, widest / 2, 20)  # the last tick's label stays inside
+    y0, y1 = top_y + 4, h - axis_h
     step = _nice_step(top, ticks=max(1, min(5, int((x1 - x0) // widest))))
     vmax = step * math.ceil(top / step)
     scale = (x1 - x0) / vmax
