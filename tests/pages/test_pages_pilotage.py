@@ -10,7 +10,7 @@ from dashboard import fmt
 
 
 def run(page: str, **state) -> AppTest:
-    at = AppTest.from_file(f"../vues/{page}.py", default_timeout=30)
+    at = AppTest.from_file(f"../../vues/{page}.py", default_timeout=30)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
