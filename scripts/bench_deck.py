@@ -46,8 +46,10 @@ def main() -> int:
 
     # the demo follow-up, so the late and indicator slides have their charts
     sys.path.insert(0, str(ROOT / "src"))
-    from dashboard import comite, deck_files, demo, metrics, store  # noqa: PLC0415
+    from dashboard import metrics  # noqa: PLC0415
     from dashboard.plan import load_plan  # noqa: PLC0415
+    from dashboard.present import comite, deck_files  # noqa: PLC0415
+    from dashboard.suivi import demo, store  # noqa: PLC0415
 
     plan = load_plan(env["DASHBOARD_PLAN"])
     engine = store.open_engine(env["DASHBOARD_DB"])

@@ -37,8 +37,8 @@ from openpyxl.styles import NamedStyle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from dashboard import followup, store, xlsx_scan  # noqa: E402
 from dashboard.plan import Plan  # noqa: E402
+from dashboard.suivi import followup, store, xlsx_scan  # noqa: E402
 
 UNITS = ["nombre", "nombre", "€", "%", "oui/non", "date"]
 

@@ -24,9 +24,10 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 
-from dashboard import followup, metrics, xlsx
+from dashboard import metrics, xlsx
 from dashboard.plan import DEFAULT_PLAN_PATH, Plan, load_plan
-from dashboard.store import Suivi
+from dashboard.suivi import followup
+from dashboard.suivi.store import Suivi
 
 SEED = 20230214  # the plan's vote, February 2023
 DEMO_SOURCE = "Démonstration (données fictives)"

@@ -39,7 +39,7 @@ class ClusterError(Exception):
 
 
 def store_url() -> str:
-    from dashboard import store
+    from dashboard.suivi import store
 
     return store.with_driver(store.default_url())
 
@@ -62,8 +62,8 @@ def check_store(url: str, replicas: int) -> str | None:
 
 def prepare_store(url: str) -> None:
     """Tables and first-start demo, once, before the replicas start together."""
-    from dashboard import demo, store
     from dashboard.plan import load_plan
+    from dashboard.suivi import demo, store
 
     engine = store.open_engine(url)
     try:

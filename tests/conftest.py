@@ -44,7 +44,7 @@ def plan():
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 
-def _in_ci() -> bool:
+def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
@@ -73,7 +73,7 @@ def require_pg(pg_admin) -> object:
     """The admin engine; skip (fail in CI) when there is no PostgreSQL server."""
     engine, reason = pg_admin
     if engine is None:
-        if _in_ci():
+        if in_ci():
             pytest.fail(f"PostgreSQL absent en CI : {reason}", pytrace=False)
         pytest.skip(f"PostgreSQL absent : {reason}")
     return engine

@@ -4,8 +4,8 @@ import logging
 
 import streamlit as st
 
-from dashboard import export, fiches, fmt, metrics, ui
-from dashboard.present import views
+from dashboard import fmt, metrics, ui
+from dashboard.present import export, fiches, views
 
 log = logging.getLogger("dashboard")
 

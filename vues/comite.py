@@ -9,8 +9,9 @@ import logging
 
 import streamlit as st
 
-from dashboard import comite, deck_files, fmt, metrics, ui
-from dashboard.store import Suivi
+from dashboard import fmt, metrics, ui
+from dashboard.present import comite, deck_files
+from dashboard.suivi.store import Suivi
 
 log = logging.getLogger("dashboard")
 

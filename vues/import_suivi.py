@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import fmt, followup, store, ui, xlsx_scan
+from dashboard import fmt, ui
+from dashboard.suivi import followup, store, xlsx_scan
 
 log = logging.getLogger("dashboard")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

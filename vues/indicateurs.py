@@ -3,8 +3,8 @@
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from dashboard import export, fmt, ui
-from dashboard.present import views
+from dashboard import fmt, ui
+from dashboard.present import export, views
 
 catalogue_view = ui.cache_view(views.indicators.catalogue)
 indicateurs_view = ui.cache_view(views.indicators.build)

@@ -49,7 +49,7 @@ def _summary_suivi(db: str | None):
     url = db or os.environ.get("DASHBOARD_DB")
     if not url:
         return None
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     if not hasattr(store, "load_suivi") or not hasattr(store, "open_engine"):
         return None
@@ -140,7 +140,7 @@ def summary(args: argparse.Namespace) -> int:
     try:
         suivi = _summary_suivi(args.db)
     except Exception as exc:  # a broken store must not hide the plan's figures
-        from dashboard import store  # noqa: PLC0415
+        from dashboard.suivi import store  # noqa: PLC0415
 
         if isinstance(exc, store.StoreUnavailable):
             print(exc)
@@ -174,7 +174,7 @@ def _suivi_engine(args: argparse.Namespace):
     """(engine, None) on the --db URL (default: the app's store), or (None, exit code) after a French message."""
     import logging  # noqa: PLC0415
 
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     url = getattr(args, "db", None) or store.default_url()
     try:
@@ -190,7 +190,7 @@ def _suivi_engine(args: argparse.Namespace):
 
 def _write_refused(engine) -> bool:
     """True after printing why, when the store cannot be written (read-only file, folder or server)."""
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     problem = store.write_problem(engine)
     if problem is not None:
@@ -202,7 +202,7 @@ def template(args: argparse.Namespace) -> int:
     """Write the follow-up template of a year (Rappel column from the store at --db)."""
     from pathlib import Path  # noqa: PLC0415
 
-    from dashboard import followup, store  # noqa: PLC0415
+    from dashboard.suivi import followup, store  # noqa: PLC0415
 
     p = _suivi_plan(args)
     if p is None:
@@ -231,7 +231,7 @@ def import_file(args: argparse.Namespace) -> int:
     import logging  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     path = Path(args.file)
     if not path.is_file():
@@ -283,7 +283,7 @@ def history(args: argparse.Namespace) -> int:
 
     import pandas as pd  # noqa: PLC0415
 
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     engine, code = _suivi_engine(args)
     if engine is None:
@@ -311,7 +311,7 @@ def history(args: argparse.Namespace) -> int:
 
 def rollback(args: argparse.Namespace) -> int:
     """Undo one import (what was there before comes back)."""
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     engine, code = _suivi_engine(args)
     if engine is None:
@@ -365,7 +365,9 @@ def deck(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         print(f"Impossible d'écrire « {out} » : le dossier « {out.parent} » n'existe pas.")
         return PROBLEMS
-    from dashboard import comite, deck_files, metrics, store  # noqa: PLC0415
+    from dashboard import metrics  # noqa: PLC0415
+    from dashboard.present import comite, deck_files  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     if suffix == ".pdf":
         deck_files.PRINTER.warm()  # chromium starts while the plan is read and the slides computed

@@ -75,11 +75,11 @@ def sidebar_filters(plan: Plan) -> metrics.Filters:
     return filters
 
 
-# --- Suivi annuel (issue 5): the store through st.connection --------------------------------
+# --- Suivi annuel : the store through st.connection ---------------------------------------
 
 @st.cache_resource(show_spinner=False)
 def _schema_ready(url: str, _engine) -> bool:  # once per store URL: tables created on first start
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     store.ensure_schema(_engine)
     return True
@@ -90,7 +90,7 @@ def get_engine():
     [connections.suivi] of .streamlit/secrets.toml, else data/suivi.sqlite (created on first start).
 
     Raises store.StoreUnavailable (a plain French message) when the store cannot be opened."""
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     url = store.default_url()
     try:
@@ -105,7 +105,7 @@ def get_engine():
 
 @st.cache_resource(ttl=60, show_spinner=False)
 def _store_problem_cached(url: str):  # url is the cache key; checked again every minute
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     try:
         return store.write_problem(get_engine())
@@ -117,7 +117,7 @@ def store_problem():
     """Why the store cannot be opened or written (store.StoreUnavailable, French message), or None.
 
     `.readable`: the store can still be read (the pages show its data; imports are impossible)."""
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     return _store_problem_cached(store.default_url())
 
@@ -135,7 +135,7 @@ def store_notice() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _load_suivi_cached(url: str, state: tuple):  # (url, store.state_key) is the cache key
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     return store.load_suivi(get_engine())
 
@@ -143,7 +143,7 @@ def _load_suivi_cached(url: str, state: tuple):  # (url, store.state_key) is the
 def get_suivi():
     """The current follow-up values (store.Suivi); one cheap query per rerun, reloaded after each
     import or rollback (the cache key is the store's latest batch id and number of active batches)."""
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     try:
         ensure_demo()  # first start: the demonstration data (see demo_banner)
@@ -163,7 +163,7 @@ def clear_suivi_cache() -> None:
     _load_suivi_cached.clear()
 
 
-# --- Tableaux téléchargeables (pages Pilotage, issue 3) ----------------------------------------
+# --- Tableaux téléchargeables (pages Pilotage) --------------------------------------------------
 
 def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=None, height="auto",
                         caption: str | None = None, highlight: tuple[str, str] | None = None) -> None:
@@ -171,7 +171,7 @@ def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=Non
 
     df: a DataFrame, or an export.Table already formatted (e.g. inside a cached view).
     """
-    from dashboard import export
+    from dashboard.present import export
 
     t = df if isinstance(df, export.Table) else export.table(df, overrides=overrides, ranges=ranges)
     # long texts (libellés, extraits du plan) get a bounded width so the figures stay in view
@@ -216,7 +216,7 @@ def cache_view(fn):
     })(fn)
 
 
-# --- Données de démonstration (issue 5) ------------------------------------------------------
+# --- Données de démonstration ---------------------------------------------------------------
 # On first start (store never imported into, demo never removed, DASHBOARD_DEMO != "0") the
 # workbooks of data/demo/ are imported through the upload's code path, flagged `demo`.
 # Every page calls demo_banner() (right after get_plan()): the banner, and its removal button.
@@ -224,7 +224,7 @@ def cache_view(fn):
 @st.cache_resource(show_spinner="Chargement des données de démonstration…")
 def _first_start_demo(url: str, demo_flag: str) -> str | None:  # url, flag: the cache keys
     """Import the demo once per store; a French message if it could not be done (logged)."""
-    from dashboard import demo  # noqa: PLC0415
+    from dashboard.suivi import demo  # noqa: PLC0415
 
     try:
         ids = demo.load_if_first_start(get_engine(), get_plan())
@@ -240,7 +240,7 @@ def _first_start_demo(url: str, demo_flag: str) -> str | None:  # url, flag: the
 
 def ensure_demo() -> str | None:
     """The first-start demo import (once per process and store); a French message on failure."""
-    from dashboard import store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
 
     if store_problem() is not None:  # a store that cannot be written gets no demo (and no false alarm)
         return None
@@ -250,7 +250,7 @@ def ensure_demo() -> str | None:
 def demo_banner() -> None:
     """The store's state on every page: the message of a store that cannot be opened or written, and
     the « Données de démonstration » banner while the store holds demo data, with a button to remove it."""
-    from dashboard import demo  # noqa: PLC0415
+    from dashboard.suivi import demo  # noqa: PLC0415
 
     store_notice()
     blocked = store_problem()

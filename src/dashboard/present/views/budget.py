@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, export, fmt, metrics
+from dashboard import fmt, metrics
 from dashboard.plan import HYPOTHESE_RE, Plan
+from dashboard.present import charts, export
 
 AMOUNT = {"Montant (€)": ("montant_min", "montant_max")}
 

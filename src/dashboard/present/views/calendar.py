@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, fmt, metrics
+from dashboard import fmt, metrics
 from dashboard.plan import Plan
+from dashboard.present import charts
 
 
 def _dates(s: pd.Series) -> list[str]:

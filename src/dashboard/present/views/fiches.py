@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import export, fiches, metrics
+from dashboard import metrics
 from dashboard.plan import Plan
+from dashboard.present import export, fiches
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
-from dashboard import charts, export, fmt, metrics
+from dashboard import fmt, metrics
 from dashboard.plan import Plan
+from dashboard.present import charts, export
 
 COLORS = {metrics.FAVORABLE: charts.FAVORABLE_COLOR, metrics.DEFAVORABLE: charts.DEFAVORABLE_COLOR}
 SENS = {"hausse": "une hausse est favorable", "baisse": "une baisse est favorable"}

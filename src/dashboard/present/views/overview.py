@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard import charts, export, fmt, metrics
+from dashboard import fmt, metrics
 from dashboard.plan import Plan
+from dashboard.present import charts, export
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,121 @@
+"""AppTest of the Pilotage pages (Vue d'ensemble, Budget, Effectifs), filters applied through the
+shared session_state keys; the figures asserted are hand computations from the plan's text."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import fmt
+
+
+def run(page: str, **state) -> AppTest:
+    at = AppTest.from_file(f"../../vues/{page}.py", default_timeout=30)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    values = [m.value for m in at.metric if m.label == label]
+    assert values, f"no metric « {label} » in {[m.label for m in at.metric]}"
+    return values[0]
+
+
+@pytest.mark.parametrize(("state", "label", "expected"), [
+    # whole plan: one-off A2 200 000 + A3 1 500 + A9 20 000-40 000 + A10 200 000
+    ({}, "Budget ponctuel chiffré", fmt.fourchette(421_500, 441_500)),
+    # annual: A11 20 000 + A12 20 000 + A13 5 000 + A14 5 000 + A17 70 000 + A30 50 000 + A34 5 000
+    #         + A35 5 000-10 000 + A55 50 000
+    ({}, "Budget récurrent chiffré, par an", fmt.fourchette(230_000, 235_000)),
+    ({}, "ETP chiffrés", fmt.etp(3.6)),
+    ({}, "Fiches action", "53"),
+    # enjeu 1.3 = actions 11 to 15: 20 000 + 20 000 + 5 000 + 5 000 a year
+    ({"filtre_enjeux": ["1.3"]}, "Budget récurrent chiffré, par an", fmt.fourchette(50_000, 50_000)),
+    ({"filtre_enjeux": ["1.3"]}, "Fiches action", "5"),
+    # Ville d'Auch carries action 17 only: Garçon La Note 20 000 + Mardi de l'été 50 000
+    ({"filtre_porteurs": ["Ville d'Auch"]}, "Budget récurrent chiffré, par an", fmt.fourchette(70_000, 70_000)),
+])
+def test_vue_ensemble(state, label, expected):
+    assert metric(run("vue_ensemble", **state), label) == expected
+
+
+@pytest.mark.parametrize(("state", "label", "expected"), [
+    ({}, "Ponctuel chiffré", fmt.fourchette(421_500, 441_500)),
+    # 421 500 + 6 × 230 000 = 1 801 500 ; 441 500 + 6 × 235 000 = 1 851 500
+    ({}, "Total 2023-2028", fmt.fourchette(1_801_500, 1_851_500)),
+    ({}, "Par unité (quantité fixée)", fmt.euros(0)),
+    # axe 3: A34 5 000 + A35 5 000-10 000 a year, nothing one-off
+    ({"filtre_axes": [3]}, "Récurrent chiffré, par an", fmt.fourchette(10_000, 15_000)),
+    ({"filtre_axes": [3]}, "Ponctuel chiffré", fmt.euros(0)),
+    # enjeu 1.2: A9 20 000-40 000 + A10 200 000
+    ({"filtre_enjeux": ["1.2"]}, "Ponctuel chiffré", fmt.fourchette(220_000, 240_000)),
+])
+def test_budget(state, label, expected):
+    assert metric(run("budget", **state), label) == expected
+
+
+def test_budget_hypothesis_flows_into_the_totals():
+    at = run("budget")
+    at.number_input(key="hyp_4_Quantité : parcours").set_value(3).run()
+    assert not at.exception
+    # 3 parcours × 50 000 €
+    assert metric(at, "Par unité (quantité fixée)") == fmt.euros(150_000)
+    assert metric(at, "Total 2023-2028") == fmt.fourchette(1_951_500, 2_001_500)
+    # the one-off and annual totals do not depend on it
+    assert metric(at, "Ponctuel chiffré") == fmt.fourchette(421_500, 441_500)
+    assert metric(at, "Récurrent chiffré, par an") == fmt.fourchette(230_000, 235_000)
+
+
+def test_budget_lists_what_the_total_leaves_out():
+    at = run("budget")
+    text = " ".join(m.value for m in at.markdown)
+    assert "quantité non fixée" in text and "budget « à définir »" in text
+
+
+@pytest.mark.parametrize(("state", "label", "expected"), [
+    ({}, "ETP chiffrés par le plan", fmt.etp(3.6)),
+    # axe 5: A49 0,1 + 0,4 ; A50 0,2 ; A53 0,2 ; A55 0,5
+    ({"filtre_axes": [5]}, "ETP chiffrés par le plan", fmt.etp(1.4)),
+    # axe 2: A30 0,5 ; A31 0,5 ; A32 0,1
+    ({"filtre_axes": [2]}, "ETP chiffrés par le plan", fmt.etp(1.1)),
+    ({}, "Surallocations", "0"),
+])
+def test_effectifs(state, label, expected):
+    assert metric(run("effectifs", **state), label) == expected
+
+
+def test_effectifs_says_capacity_is_unknown():
+    at = run("effectifs")
+    assert any("Capacité" in i.value and "inconnue" in i.value for i in at.info)
+
+
+@pytest.fixture
+def with_realise(monkeypatch):
+    """The store holds spending and ETP for action 11 (axe 1) in 2023."""
+    import pandas as pd
+
+    from dashboard import ui
+    from dashboard.suivi.store import Suivi
+
+    realise = pd.DataFrame({"action_id": [11], "annee": [2023], "depenses": [18_500.0], "etp": [0.3]})
+    monkeypatch.setattr(ui, "get_suivi", lambda: Suivi(realise=realise))
+
+
+@pytest.mark.parametrize(("page", "header", "value"), [
+    ("budget", "Réalisé (€)", fmt.euros(18_500)),
+    ("effectifs", "Réalisé (ETP)", "0,3"),
+])
+def test_planned_vs_realised_once_imported(with_realise, page, header, value):
+    at = run(page)
+    assert not any("Aucune donnée de suivi" in i.value for i in at.info)
+    tables = [df.value for df in at.dataframe if header in df.value.columns]
+    assert tables and value in tables[0][header].tolist()
+
+
+@pytest.mark.parametrize("page", ["budget", "effectifs"])
+def test_nothing_imported_is_said_plainly(page):
+    at = run(page)
+    assert any("Aucune donnée de suivi n'a encore été importée" in i.value for i in at.info)

@@ -1,0 +1,176 @@
+"""`make run-cluster REPLICAS=2` on PostgreSQL: what one replica writes, the other shows at its next page load.
+
+The pages are read and driven as a browser does, over Streamlit's websocket (scripts/loadtest.py's
+client): a file dropped on replica 1's import page and confirmed there, then replica 2's pages.
+Needs PostgreSQL (DASHBOARD_TEST_PG, see conftest) and Debian's nginx; skipped without them, except
+in CI (CI=true), where they must be there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import in_ci
+from test_cli_import import fill, first_of
+
+from dashboard.suivi import followup
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+DEMO_BANNER = "Données de démonstration"
+
+
+def _client():
+    spec = importlib.util.spec_from_file_location("loadtest", ROOT / "scripts" / "loadtest.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["loadtest"] = mod  # its dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def loadtest():
+    return _client()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _lines(proc) -> queue.Queue:
+    """The cluster's stdout, line by line, read in a thread (never blocks the test)."""
+    q: queue.Queue = queue.Queue()
+
+    def pump():
+        for line in proc.stdout:
+            q.put(line.rstrip("\n"))
+        q.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return q
+
+
+def _up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def cluster(pg_url):
+    """`make run-cluster REPLICAS=2 PORT=…` on a fresh PostgreSQL schema, demo loaded on first start."""
+    if NGINX is None:
+        if in_ci():
+            pytest.fail("nginx absent en CI (apt-get install nginx)", pytrace=False)
+        pytest.skip("nginx absent (apt-get install nginx)")
+    port = _free_port()
+    env = {**os.environ, "DASHBOARD_DB": pg_url, "DASHBOARD_DEMO": "1"}
+    proc = subprocess.Popen(
+        ["make", "-s", "-o", ".venv/.installed", "run-cluster", "REPLICAS=2", f"PORT={port}",
+         f"BIN={Path(sys.executable).parent}"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    lines, replicas, front = _lines(proc), [], None
+    deadline = time.monotonic() + 300
+    try:
+        while front is None and time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=5)
+            except queue.Empty:
+                continue
+            assert line is not None, f"la grappe s'est arrêtée : {proc.stderr.read()}"
+            if line.startswith("processus n° "):
+                replicas.append(line.split(" : ", 1)[1])
+            elif line.startswith("Tableau de bord : "):
+                front = line.split(" : ", 1)[1].split()[0]
+        assert front == f"http://127.0.0.1:{port}" and len(replicas) == 2
+        yield {"front": front, "replicas": replicas, "proc": proc, "lines": lines}
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in the terminal: the whole foreground group
+        proc.wait(timeout=60)
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+async def _page(loadtest, url, page):
+    async with loadtest.StreamlitSession(url) as s:
+        return await s.load(page)
+
+
+def test_an_import_through_one_replica_shows_on_the_other(cluster, loadtest, plan):
+    r1, r2 = cluster["replicas"]
+    ident = first_of(plan, "nombre")
+    data = fill(followup.write_template(plan, 2025), plan, {ident: 4242})
+
+    # replica 2 first: the demonstration data, prepared once before the replicas started (its caches
+    # now hold that state)
+    before = _run(_page(loadtest, r2, "import"))
+    assert before.error is None and any(DEMO_BANNER in t for t in before.texts())
+    history = before.tables()[0]
+    assert len(history) == 3 and (history["Fichier"].str.startswith("suivi_")).all()
+
+    async def through_replica_1():
+        async with loadtest.StreamlitSession(r1) as s:
+            await s.load("import")
+            removed = await s.click("Retirer les données de démonstration", "import")
+            assert removed.error is None
+            assert "Données de démonstration retirées" in " ".join(removed.texts())
+            await s.load("import")
+            checked = await s.upload("suivi_grappe.xlsx", data, "import")
+            assert checked.error is None and "Nouvelles valeurs 1" in checked.texts()
+            return await s.click("Confirmer l'import", "import")
+
+    done = _run(through_replica_1())
+    assert done.error is None
+    assert any(t.startswith("Import n° 4 enregistré (suivi_grappe.xlsx, 2025) : 1 valeur(s) nouvelle(s)")
+               for t in done.texts())
+
+    # replica 2, next page load: no more demo, the new import and its value
+    after = _run(_page(loadtest, r2, "import"))
+    assert after.error is None and not any(DEMO_BANNER in t for t in after.texts())
+    history, detail = after.tables()[:2]
+    assert history[["N°", "Fichier", "Nouvelles"]].values.tolist() == [[4, "suivi_grappe.xlsx", "1"]]
+    assert detail.astype(str).apply(lambda col: col.str.contains("4242|4 242|4\u202f242")).any().any()
+    home = _run(_page(loadtest, r2, ""))
+    assert home.error is None and not any(DEMO_BANNER in t for t in home.texts())
+
+    # and through nginx, as people reach it
+    front = _run(_page(loadtest, cluster["front"], "import"))
+    assert front.error is None and front.tables()[0]["Fichier"].tolist() == ["suivi_grappe.xlsx"]
+
+    # Ctrl-C stops nginx and both replicas
+    proc = cluster["proc"]
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.wait(timeout=60)
+    assert not any(_up(u) for u in [*cluster["replicas"], cluster["front"]])
+
+
+def test_more_than_one_replica_refuses_sqlite(tmp_path):
+    env = {**os.environ, "DASHBOARD_DB": f"sqlite:///{tmp_path / 'suivi.sqlite'}"}
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "run_cluster.py"), "--replicas", "2",
+                           "--port", str(_free_port())], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2
+    assert "Avec 2 processus, la base du suivi doit être partagée : SQLite" in done.stderr
+    assert "postgresql+psycopg://" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "suivi.sqlite").exists()  # refused before anything was created
