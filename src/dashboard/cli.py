@@ -7,6 +7,16 @@ import argparse
 OK, PROBLEMS, USAGE = 0, 1, 2
 
 
+def _write(out, data: bytes) -> bool:
+    """Write a produced file (a pathlib.Path); False, with a French message, when it cannot be written."""
+    try:
+        out.write_bytes(data)
+    except OSError as err:
+        print(f"Impossible d'écrire « {out} » ({err.strerror}) : choisissez un autre fichier avec -o.")
+        return False
+    return True
+
+
 def validate_plan(args: argparse.Namespace) -> int:
     """Load and validate the plan: a one-screen summary (exit 0) or every problem (exit 1)."""
     import logging  # noqa: PLC0415
@@ -216,10 +226,7 @@ def template(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"Modèle non écrit : {err}")
         return PROBLEMS
-    try:
-        out.write_bytes(data)
-    except OSError as err:
-        print(f"Impossible d'écrire « {out} » ({err.strerror}) : choisissez un autre fichier avec -o.")
+    if not _write(out, data):
         return PROBLEMS
     print(f"Modèle {args.year} écrit : {out} ({len(p.indicateurs)} indicateurs, {len(p.actions)} actions).")
     return OK
@@ -400,10 +407,7 @@ def deck(args: argparse.Namespace) -> int:
         print(f"La présentation n'a pas pu être construite ({exc.__class__.__name__}) : vérifiez le classeur "
               "du plan (validate-plan) et le dernier import du suivi.")
         return PROBLEMS
-    try:
-        out.write_bytes(data)
-    except OSError as err:
-        print(f"Impossible d'écrire « {out} » ({err.strerror}) : choisissez un autre fichier avec -o.")
+    if not _write(out, data):
         return PROBLEMS
     print(f"Présentation écrite : {out} ({deck_files.FORMATS[suffix]}, {len(slides) + 2} diapositives, "
           f"{info.situation.lower()}{', données de suivi de démonstration' if suivi.demo else ''}).")

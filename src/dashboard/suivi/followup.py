@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 from babel.numbers import format_decimal
+from openpyxl.utils import get_column_letter
 
 from dashboard.plan import Plan, Problem
 from dashboard.suivi import xlsx_scan
@@ -275,11 +276,7 @@ def _header(v) -> str:
 
 def _col_letter(i: int) -> str:
     """0-based column index -> Excel letters."""
-    s, i = "", i + 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    return get_column_letter(i + 1)
 
 
 @dataclass

@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
+from openpyxl.utils import get_column_letter
+
 from dashboard import fmt
 
 # What no real follow-up workbook needs (the template of the plan is ~30 KB, 10 parts; a
@@ -71,12 +73,6 @@ def _mo(n: int) -> str:
     return f"{fmt.nombre(n / 1024 / 1024, 1)} Mo" if n < 1024 ** 3 else f"{fmt.nombre(n / 1024 ** 3, 1)} Go"
 
 
-def _col_letters(i: int) -> str:
-    s, i = "", i + 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 # ---------------------------------------------------------------------------------------------
@@ -475,7 +471,7 @@ def _scan_sheet(data: bytes, info: zipfile.ZipInfo, sheet: str, percent_xfs: set
     out.n_rows, out.n_cols = max_row + 1, max_col + 1
     if out.n_rows > MAX_ROWS or out.n_cols > MAX_COLS:
         raise Unreadable(f"la feuille « {sheet} » a des valeurs jusqu'à la ligne {fmt.nombre(out.n_rows)} et la "
-                         f"colonne {_col_letters(out.n_cols - 1)} : un classeur de suivi n'en a pas besoin (au plus "
+                         f"colonne {get_column_letter(out.n_cols)} : un classeur de suivi n'en a pas besoin (au plus "
                          f"{fmt.nombre(MAX_ROWS)} lignes et {MAX_COLS} colonnes) ; supprimez les lignes et colonnes "
                          "en trop, ou repartez du modèle de l'année")
     if chars > MAX_TEXT_CHARS:
