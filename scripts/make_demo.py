@@ -4,7 +4,7 @@ The values are FICTITIOUS but plausible (fixed seed): counts for `nombre` indica
 for `€`, 0-100 for `%`, oui/non milestones reached one year or another, dates within the year;
 statuses and real dates for every action (some done, some late, one postponed, one abandoned);
 spending and staff time near the plan's own figures. Each file is the app's own template
-(followup.write_template) filled in, so it follows the follow-up contract exactly, and it is
+(template.write_template) filled in, so it follows the follow-up contract exactly, and it is
 labelled « démonstration » in its properties, its instructions sheet, and the Source and
 Commentaire columns.
 
@@ -26,7 +26,7 @@ from openpyxl.styles import Font, PatternFill
 
 from dashboard import metrics, xlsx
 from dashboard.plan import DEFAULT_PLAN_PATH, Plan, load_plan
-from dashboard.suivi import followup
+from dashboard.suivi import followup, template
 from dashboard.suivi.store import Suivi
 
 SEED = 20230214  # the plan's vote, February 2023
@@ -226,7 +226,7 @@ def _py(v):
 
 def fill_template(plan: Plan, demo: Demo, year: int) -> bytes:
     """The app's template for `year` (Rappel from the earlier demo years), filled with the demo values."""
-    wb = load_workbook(io.BytesIO(followup.write_template(plan, year, demo.suivi_until(year))))
+    wb = load_workbook(io.BytesIO(template.write_template(plan, year, demo.suivi_until(year))))
     units = dict(zip(plan.indicateurs["indicateur_id"].astype(str), plan.indicateurs["unite"], strict=True))
 
     ws = wb[followup.SHEET_IND]
@@ -293,7 +293,7 @@ def main(argv=None) -> None:
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     for year in years:
-        path = out / followup.template_file_name(year)
+        path = out / template.template_file_name(year)
         path.write_bytes(fill_template(plan, demo, year))
         n = int(demo.indicateurs[demo.indicateurs["annee"] == year]["resultat"].notna().sum()
                 + demo.indicateurs[demo.indicateurs["annee"] == year]["date_resultat"].notna().sum())

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import fmt, ui
-from dashboard.suivi import followup, store, xlsx_scan
+from dashboard.suivi import store, template, xlsx_scan
 
 log = logging.getLogger("dashboard")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,10 +35,10 @@ year = left.selectbox("Année du suivi", plan.annees, index=plan.annees.index(de
 
 
 def _template() -> bytes:
-    return followup.write_template(plan, year, ui.get_suivi())
+    return template.write_template(plan, year, ui.get_suivi())
 
 
-right.download_button(f"Télécharger le modèle {year}", data=_template, file_name=followup.template_file_name(year),
+right.download_button(f"Télécharger le modèle {year}", data=_template, file_name=template.template_file_name(year),
                       mime=XLSX_MIME, on_click="ignore", icon=":material/download:", key="dl_modele")
 if ui.get_suivi().demo:
     st.caption(f"Le modèle liste les {fmt.nombre(len(plan.indicateurs))} indicateurs et les "

@@ -212,7 +212,8 @@ def template(args: argparse.Namespace) -> int:
     """Write the follow-up template of a year (Rappel column from the store at --db)."""
     from pathlib import Path  # noqa: PLC0415
 
-    from dashboard.suivi import followup, store  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
+    from dashboard.suivi.template import template_file_name, write_template  # noqa: PLC0415
 
     p = _suivi_plan(args)
     if p is None:
@@ -220,9 +221,9 @@ def template(args: argparse.Namespace) -> int:
     engine, code = _suivi_engine(args)
     if engine is None:
         return code
-    out = Path(args.output or followup.template_file_name(args.year))
+    out = Path(args.output or template_file_name(args.year))
     try:
-        data = followup.write_template(p, args.year, store.load_suivi(engine))
+        data = write_template(p, args.year, store.load_suivi(engine))
     except ValueError as err:
         print(f"Modèle non écrit : {err}")
         return PROBLEMS

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from dashboard.__main__ import main
-from dashboard.suivi import followup, store
+from dashboard.suivi import store, template
 
 PAGE = str(Path(__file__).resolve().parents[2] / "vues" / "import_suivi.py")
 
@@ -41,7 +41,7 @@ def fill(template: bytes, plan, values: dict[str, object], statut: dict[int, str
 
 @pytest.fixture(scope="module")
 def template_2025(tmp_path_factory, plan):
-    return followup.write_template(plan, 2025)
+    return template.write_template(plan, 2025)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ import pytest
 from conftest import in_ci
 from test_cli_import import fill, first_of
 
-from dashboard.suivi import followup
+from dashboard.suivi import template
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -120,7 +120,7 @@ async def _page(loadtest, url, page):
 def test_an_import_through_one_replica_shows_on_the_other(cluster, loadtest, plan):
     r1, r2 = cluster["replicas"]
     ident = first_of(plan, "nombre")
-    data = fill(followup.write_template(plan, 2025), plan, {ident: 4242})
+    data = fill(template.write_template(plan, 2025), plan, {ident: 4242})
 
     # replica 2 first: the demonstration data, prepared once before the replicas started (its caches
     # now hold that state)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboard.suivi import demo, followup, store
+from dashboard.suivi import demo, followup, store, template
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_FILES = sorted((ROOT / "data" / "demo").glob("suivi_*.xlsx"))
@@ -140,7 +140,7 @@ def test_remove_deletes_demo_and_is_remembered(store_url, plan):
 
 def test_remove_keeps_real_imports(engine, plan):
     demo.load(engine, plan)
-    r = followup.read_followup(followup.write_template(plan, plan.annees[3]), plan, file_name="vrai.xlsx")
+    r = followup.read_followup(template.write_template(plan, plan.annees[3]), plan, file_name="vrai.xlsx")
     r = dataclasses.replace(r, indicateurs=pd.DataFrame(
         [("A11-1", plan.annees[3], 4321.0, None, None, None, "saisie réelle", "agent")], columns=followup.IND_COLUMNS))
     real = store.apply(engine, r, user="agent")

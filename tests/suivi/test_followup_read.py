@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from test_store import PLAN, filled, snapshot
 
-from dashboard.suivi import followup, store, xlsx_scan
+from dashboard.suivi import followup, store, template, xlsx_scan
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def engine(tmp_path):
 
 def edited(edit) -> bytes:
     """The 2025 template with `edit(workbook)` applied."""
-    wb = load_workbook(io.BytesIO(followup.write_template(PLAN, 2025)))
+    wb = load_workbook(io.BytesIO(template.write_template(PLAN, 2025)))
     edit(wb)
     buf = io.BytesIO()
     wb.save(buf)

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard.plan import Plan
-from dashboard.suivi import followup
+from dashboard.suivi import followup, template
 from dashboard.suivi.store import Suivi
 
 
@@ -36,7 +36,7 @@ def small_plan(periode=(2023, 2028)) -> Plan:
 
 @pytest.fixture(scope="module")
 def template_2025():
-    return load_workbook(io.BytesIO(followup.write_template(small_plan(), 2025)))
+    return load_workbook(io.BytesIO(template.write_template(small_plan(), 2025)))
 
 
 def test_sheets_and_headers_follow_design(template_2025):
@@ -97,7 +97,7 @@ def test_rappel_shows_last_year_and_current_values_prefilled():
                               "debut_reel": [pd.Timestamp("2024-03-01")], "fin_reelle": [pd.NaT],
                               "fin_revisee": [pd.NaT], "commentaire": ["vieux"]}),
     )
-    wb = load_workbook(io.BytesIO(followup.write_template(small_plan(), 2025, previous)))
+    wb = load_workbook(io.BytesIO(template.write_template(small_plan(), 2025, previous)))
     ind = wb["Indicateurs"]
     assert ind.cell(2, 6).value == 120 and ind.cell(5, 6).value == "oui"  # Rappel 2024
     assert ind.cell(2, 7).value == 150 and ind.cell(2, 8).value == 200 and ind.cell(2, 9).value == "ok"
@@ -108,9 +108,9 @@ def test_rappel_shows_last_year_and_current_values_prefilled():
 
 def test_year_outside_period_refused():
     with pytest.raises(ValueError, match="hors de la période du plan"):
-        followup.write_template(small_plan(), 2031)
+        template.write_template(small_plan(), 2031)
 
 
 def test_blank_template_imports_nothing():
-    report = followup.read_followup(followup.write_template(small_plan(), 2025), small_plan())
+    report = followup.read_followup(template.write_template(small_plan(), 2025), small_plan())
     assert report.ok and report.n_values == 0 and report.annees == (2025,)

@@ -21,7 +21,7 @@ from test_followup_read import edited, put
 from test_store import PLAN, filled, snapshot
 
 from dashboard.__main__ import main
-from dashboard.suivi import followup, store, xlsx_scan
+from dashboard.suivi import followup, store, template, xlsx_scan
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "vues" / "import_suivi.py")
@@ -78,7 +78,7 @@ def demo_store(tmp_path):
 
 def test_template_is_blank_while_the_demo_is_active(tmp_path):
     e = demo_store(tmp_path)
-    wb = load_workbook(io.BytesIO(followup.write_template(PLAN, 2025, store.load_suivi(e))))
+    wb = load_workbook(io.BytesIO(template.write_template(PLAN, 2025, store.load_suivi(e))))
     for sheet in ("Indicateurs", "Avancement"):
         ws = wb[sheet]
         heads = [c.value for c in ws[1]]
@@ -381,7 +381,7 @@ def test_page_warnings_need_the_checkbox_then_uploader_cleared_and_outcome_by_th
 
 
 def test_template_validation_accepts_what_the_instructions_say():
-    wb = load_workbook(io.BytesIO(followup.write_template(PLAN, 2025)))
+    wb = load_workbook(io.BytesIO(template.write_template(PLAN, 2025)))
     help_text = " ".join(str(c.value) for c in wb["Mode d'emploi"]["A"] if c.value)
     assert "x pour oui" in help_text
     [dv] = [d for d in wb["Indicateurs"].data_validations.dataValidation if d.type == "list"]

@@ -16,14 +16,14 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from test_followup_template import small_plan
 
-from dashboard.suivi import followup, store
+from dashboard.suivi import followup, store, template
 
 PLAN = small_plan()
 
 
 def filled(year: int, ind: dict | None = None, av: dict | None = None, previous=None) -> bytes:
     """The template of `year` with cells set: ind {(ident, header): value}, av {(action, header): value}."""
-    wb = load_workbook(io.BytesIO(followup.write_template(PLAN, year, previous)))
+    wb = load_workbook(io.BytesIO(template.write_template(PLAN, year, previous)))
     for sheet, cells in ((wb["Indicateurs"], ind or {}), (wb["Avancement"], av or {})):
         heads = {c.value: c.column for c in sheet[1]}
         rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}

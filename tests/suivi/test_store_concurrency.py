@@ -9,14 +9,14 @@ import multiprocessing
 import pytest
 from openpyxl import load_workbook
 
-from dashboard.suivi import followup, store
+from dashboard.suivi import store, template
 
 ROUNDS = 10
 
 
 def _filled(plan, values: dict[str, float], statut: dict[int, str]) -> bytes:
     """The 2025 template with `2025 Résultat` of some indicators and the Statut of some actions."""
-    wb = load_workbook(io.BytesIO(followup.write_template(plan, 2025)))
+    wb = load_workbook(io.BytesIO(template.write_template(plan, 2025)))
     ws = wb["Indicateurs"]
     col = [c.value for c in ws[1]].index("2025 Résultat") + 1
     for r in range(2, ws.max_row + 1):

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from test_cli_import import fill, first_of
 from test_store import snapshot
 
-from dashboard.suivi import followup, store
+from dashboard.suivi import store, template
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.name for p in (ROOT / "vues").glob("*.py"))
@@ -29,7 +29,7 @@ def cli(*argv, env=None) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory, plan) -> Path:
     path = tmp_path_factory.mktemp("wb") / "suivi_2025.xlsx"
-    path.write_bytes(fill(followup.write_template(plan, 2025), plan, {first_of(plan, "nombre"): "1 234"}))
+    path.write_bytes(fill(template.write_template(plan, 2025), plan, {first_of(plan, "nombre"): "1 234"}))
     return path
 
 
@@ -60,7 +60,7 @@ def test_cli_read_only_store_refuses_writes_and_keeps_reading(read_only, workboo
     url, path = read_only
     before = snapshot(store.open_engine(f"sqlite:///{path}"))
     other = tmp_path / "autre.xlsx"
-    other.write_bytes(fill(followup.write_template(plan, 2025), plan, {first_of(plan, "nombre"): "99"}))
+    other.write_bytes(fill(template.write_template(plan, 2025), plan, {first_of(plan, "nombre"): "99"}))
     for argv in (("import", other, "--db", url), ("rollback", "1", "--db", url)):
         done = cli(*argv)
         out = _plain(done)
@@ -105,7 +105,7 @@ def test_cli_read_only_file_and_folder_by_rights(tmp_path, workbook, plan):
     path = folder / "suivi.sqlite"
     assert cli("import", workbook, "--db", f"sqlite:///{path}").returncode == 0
     other = tmp_path / "autre.xlsx"
-    other.write_bytes(fill(followup.write_template(plan, 2025), plan, {first_of(plan, "nombre"): "99"}))
+    other.write_bytes(fill(template.write_template(plan, 2025), plan, {first_of(plan, "nombre"): "99"}))
     path.chmod(0o444)
     folder.chmod(0o555)
     try:

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import xlsx
 from dashboard.present import export
-from dashboard.suivi import followup, store
+from dashboard.suivi import store, template
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ['=HYPERLINK("http://example.invalid";"cliquez")', "=1+1", "+1+1", "-1+1", "@SUM(1)",
@@ -95,7 +95,7 @@ def test_template_keeps_imported_text(plan):
         statuts=pd.DataFrame({"action_id": plan.actions["action_id"].head(6).astype(int).tolist(), "annee": 2025,
                               "statut": "En cours", "debut_reel": pd.NaT, "fin_reelle": pd.NaT,
                               "fin_revisee": pd.NaT, "commentaire": HOSTILE}))
-    data = followup.write_template(plan, 2025, previous)
+    data = template.write_template(plan, 2025, previous)
     _assert_text(data, "Indicateurs")
     _assert_text(data, "Avancement")
 
@@ -117,7 +117,7 @@ def test_imported_comment_downloads_as_text(tmp_path, monkeypatch, plan):
     url = f"sqlite:///{tmp_path / 'suivi.sqlite'}"
     monkeypatch.setenv("DASHBOARD_DB", url)
     ids = plan.indicateurs.loc[plan.indicateurs["unite"] == "nombre", "indicateur_id"].astype(str).head(6).tolist()
-    wb = load_workbook(io.BytesIO(followup.write_template(plan, 2025)))
+    wb = load_workbook(io.BytesIO(template.write_template(plan, 2025)))
     ws = wb["Indicateurs"]
     head = {c.value: c.column for c in ws[1]}
     rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
