@@ -9,6 +9,5 @@ Streamlit. This package never computes a figure itself (that is
 `metrics`) and never imports streamlit (that is `ui` and the pages).
 """
 
-from dashboard.present import views
-
-__all__ = ["views"]
+# Submodules are imported by name (`from dashboard.present import views`, `… import comite`): the
+# command line builds a deck without loading the pages' views.
