@@ -81,11 +81,6 @@ with tabs[4]:
     st.markdown("\n".join(f"- {fmt.nombre(n)} × {m}" for m, n in v.non_comptes) or "Rien : tout est chiffré.")
     ui.table_with_download(v.table_non_comptes, "ce_que_le_total_ne_compte_pas", "b_nc")
 with tabs[5]:
-    if v.fig_prevu_realise is None:
-        st.info("Aucune donnée de suivi n'a encore été importée : les dépenses réalisées apparaîtront ici après "
-                "l'import du suivi annuel (page « Import du suivi annuel »).")
-    else:
-        st.plotly_chart(v.fig_prevu_realise, config=NO_BAR)
-        st.caption("Fourchette prévue : projection année par année ; réalisé : dépenses déclarées dans le suivi. "
-                   "Une année sans valeur importée n'est pas un zéro.")
-        ui.table_with_download(v.table_prevu_realise, "prevu_realise_budget", "b_pr")
+    ui.prevu_realise(v.fig_prevu_realise, v.table_prevu_realise, "prevu_realise_budget", "b_pr",
+                     "Fourchette prévue : projection année par année ; réalisé : dépenses déclarées dans le suivi.",
+                     "les dépenses réalisées")

@@ -61,11 +61,6 @@ with tabs[5]:
                 "aucun chiffre dans la feuille « Capacité ».")
     ui.table_with_download(v.table_sans_capacite, "etp_sans_capacite", "e_apart")
 with tabs[6]:
-    if v.fig_prevu_realise is None:
-        st.info("Aucune donnée de suivi n'a encore été importée : les ETP réellement consacrés apparaîtront ici "
-                "après l'import du suivi annuel (page « Import du suivi annuel »).")
-    else:
-        st.plotly_chart(v.fig_prevu_realise, config=NO_BAR)
-        st.caption("Prévu : ETP chiffrés du plan pour l'année ; réalisé : ETP déclarés dans le suivi. "
-                   "Une année sans valeur importée n'est pas un zéro.")
-        ui.table_with_download(v.table_prevu_realise, "prevu_realise_etp", "e_pr")
+    ui.prevu_realise(v.fig_prevu_realise, v.table_prevu_realise, "prevu_realise_etp", "e_pr",
+                     "Prévu : ETP chiffrés du plan pour l'année ; réalisé : ETP déclarés dans le suivi.",
+                     "les ETP réellement consacrés")

@@ -193,6 +193,18 @@ def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=Non
     )
 
 
+def prevu_realise(fig, table, file_stem: str, key: str, caption: str, missing: str) -> None:
+    """The « Prévu / réalisé » tab of Budget and Effectifs: the chart, its caption and its table, or
+    a notice naming what appears once the follow-up is imported (`fig` None)."""
+    if fig is None:
+        st.info(f"Aucune donnée de suivi n'a encore été importée : {missing} apparaîtront ici après "
+                "l'import du suivi annuel (page « Import du suivi annuel »).")
+        return
+    st.plotly_chart(fig, config={"displayModeBar": False})
+    st.caption(caption + " Une année sans valeur importée n'est pas un zéro.")
+    table_with_download(table, file_stem, key)
+
+
 def compact_metrics(size_rem: float = 1.6) -> None:
     """Smaller st.metric values, so a euro range (`1 801 500 – 1 851 500 €`) fits its column at 1440 px."""
     st.html(f"<style>[data-testid='stMetricValue'], [data-testid='stMetricValue'] > div "

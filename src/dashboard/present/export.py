@@ -185,16 +185,12 @@ INDICATEURS_SPEC = {
 }
 
 
-def indicateurs_excel(table: pd.DataFrame) -> bytes:
-    """The « Tous les indicateurs » table (metrics.tableau_indicateurs) as an Excel file.
-
-    Values keep their unit as on screen (`45 %`, `12 000 €`, `oui`, `31/12/2025`): the indicators
-    have different units and are never summed. Comments and sources are the imported text, as typed.
-    """
+def indicateurs_texte(t: pd.DataFrame) -> pd.DataFrame:
+    """metrics.tableau_indicateurs as read: each value, change and objective written in its unit
+    (`45 %`, `12 000 €`, `oui`, `31/12/2025`, `▲ +18 (+4,9 %)`); the page and the Excel file share it."""
     from dashboard import metrics  # noqa: PLC0415  (metrics does not import export)
 
-    t = table
-    df = pd.DataFrame({
+    return pd.DataFrame({
         "action_id": t["action_id"].astype(int),
         "indicateur_id": t["indicateur_id"],
         "indicateur": t["indicateur"],
@@ -206,7 +202,16 @@ def indicateurs_excel(table: pd.DataFrame) -> bytes:
                       zip(t["variation"], t["variation_pct"], t["unite"], strict=True)],
         "appreciation": t["appreciation"],
         "objectif": [metrics.indicateur_texte(v, u) for v, u in zip(t["objectif"], t["unite"], strict=True)],
-        "commentaire": t["commentaire"] if "commentaire" in t else None,
-        "source": t["source"] if "source" in t else None,
     })
+
+
+def indicateurs_excel(table: pd.DataFrame) -> bytes:
+    """The « Tous les indicateurs » table (metrics.tableau_indicateurs) as an Excel file.
+
+    Values keep their unit as on screen (`45 %`, `12 000 €`, `oui`, `31/12/2025`): the indicators
+    have different units and are never summed. Comments and sources are the imported text, as typed.
+    """
+    df = indicateurs_texte(table)
+    df["commentaire"] = table["commentaire"] if "commentaire" in table else None
+    df["source"] = table["source"] if "source" in table else None
     return to_excel(df, sheet="Indicateurs", overrides=INDICATEURS_SPEC, title="Indicateurs de suivi")

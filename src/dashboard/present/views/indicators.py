@@ -143,19 +143,17 @@ def build(plan: Plan, filters: metrics.Filters, ind: pd.DataFrame, annee: int) -
     evo_year = evo[evo["annee"] == annee]
     quant = plan.indicateurs[plan.indicateurs["type"] == "quantitatif"]
 
+    texts = export.indicateurs_texte(table)
     shown = pd.DataFrame({
-        "N° action": table["action_id"].astype(int),
-        "Identifiant": table["indicateur_id"],
-        "Indicateur": table["indicateur"],
-        "Unité": table["unite"],
-        "Dernière valeur": [metrics.indicateur_texte(v, u, d) for v, u, d in
-                            zip(table["derniere_valeur"], table["unite"], table["date_valeur"], strict=True)],
-        "Année": table["annee_valeur"].map(_year),
-        "Évolution sur un an": [metrics.variation_texte(v, p, u) for v, p, u in
-                                zip(table["variation"], table["variation_pct"], table["unite"], strict=True)],
-        "Appréciation": table["appreciation"].fillna("—"),
-        "Objectif (même année)": [metrics.indicateur_texte(v, u) for v, u in
-                                  zip(table["objectif"], table["unite"], strict=True)],
+        "N° action": texts["action_id"],
+        "Identifiant": texts["indicateur_id"],
+        "Indicateur": texts["indicateur"],
+        "Unité": texts["unite"],
+        "Dernière valeur": texts["valeur"],
+        "Année": texts["annee_valeur"].map(_year),
+        "Évolution sur un an": texts["evolution"],
+        "Appréciation": texts["appreciation"].fillna("—"),
+        "Objectif (même année)": texts["objectif"],
     })
     jalons = pd.DataFrame({
         "N° action": jal["action_id"].astype(int),
