@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dashboard import cli
+from dashboard import cli, cli_plan
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", default=None, help="classeur du plan")
     p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
     p.set_defaults(func=cli.deck)
+
+    cli_plan.add_parser(sub)
     return parser
 
 

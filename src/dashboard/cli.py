@@ -128,10 +128,9 @@ def summary(args: argparse.Namespace) -> int:
     """The overview's figures (metrics.summary): French text, or JSON with --json."""
     import json  # noqa: PLC0415
     import logging  # noqa: PLC0415
-    import os  # noqa: PLC0415
     from datetime import date  # noqa: PLC0415
 
-    from dashboard import metrics, plan  # noqa: PLC0415
+    from dashboard import metrics  # noqa: PLC0415
 
     as_of = None
     if getattr(args, "as_of", None):
@@ -140,12 +139,8 @@ def summary(args: argparse.Namespace) -> int:
         except ValueError:
             print(f"Date de situation invalide « {args.as_of} » : écrivez-la AAAA-MM-JJ (par exemple 2025-06-30).")
             return USAGE
-    path = args.plan or os.environ.get("DASHBOARD_PLAN") or str(plan.DEFAULT_PLAN_PATH)
-    try:
-        p = plan.load_plan(path)
-    except plan.PlanError as err:
-        print(f"Le classeur du plan « {path} » a {len(err.problems)} problème(s) : lancez "
-              "« python -m dashboard validate-plan » pour la liste.")
+    p = _suivi_plan(args)  # --plan, DASHBOARD_PLAN, else the current version in the store
+    if p is None:
         return PROBLEMS
     try:
         suivi = _summary_suivi(args.db)
@@ -164,20 +159,11 @@ def summary(args: argparse.Namespace) -> int:
 
 
 def _suivi_plan(args: argparse.Namespace):
-    """The plan for the follow-up commands, or None after printing its problems (French)."""
-    import os  # noqa: PLC0415
+    """The plan for the follow-up commands, or None after printing its problems (French): --plan,
+    else DASHBOARD_PLAN, else the current version of the plan in the store (--db)."""
+    from dashboard.cli_plan import plan_for  # noqa: PLC0415
 
-    from dashboard import plan  # noqa: PLC0415
-
-    path = getattr(args, "plan", None) or os.environ.get("DASHBOARD_PLAN") or str(plan.DEFAULT_PLAN_PATH)
-    try:
-        return plan.load_plan(path)
-    except plan.PlanError as err:
-        print(f"Le classeur du plan « {path} » a {len(err.problems)} problème(s) : lancez "
-              "`python -m dashboard validate-plan` pour les voir.")
-    except Exception as exc:  # noqa: BLE001  (never a traceback for the user)
-        print(f"Le classeur du plan « {path} » n'a pas pu être lu ({exc.__class__.__name__}).")
-    return None
+    return plan_for(args)
 
 
 def _suivi_engine(args: argparse.Namespace):

@@ -4,7 +4,7 @@ First stage of the data's way (plan → metrics → present → pages). Nothing 
 figure or imports streamlit.
 """
 
-from dashboard.plan.load import DEFAULT_PLAN_PATH, load_plan, read_sheets
+from dashboard.plan.load import DEFAULT_PLAN_PATH, load_plan, load_plan_bytes, read_sheets
 from dashboard.plan.schema import (
     ATTRS,
     CATEGORIES,
@@ -28,5 +28,5 @@ from dashboard.plan.validate import validate_sheets
 __all__ = [
     "ATTRS", "CATEGORIES", "DEFAULT_PLAN_PATH", "HYPOTHESE_RE", "PERIODICITES", "PRECISIONS", "README_SHEET",
     "RECURRENCES", "SENS", "SHEETS", "TYPES_INDICATEUR", "UNITES_INDICATEUR", "Plan", "PlanError", "Problem",
-    "excel_row", "load_plan", "porteurs_of", "read_sheets", "validate_sheets",
+    "excel_row", "load_plan", "load_plan_bytes", "porteurs_of", "read_sheets", "validate_sheets",
 ]

@@ -175,6 +175,7 @@ class Plan:
     periode: tuple[int, int]
     source: str = ""
     lisez_moi: pd.DataFrame = field(default_factory=pd.DataFrame)
+    version: str = ""  # a version kept in the store ("version 3 · sha256"); empty for a file read from disk
 
     @property
     def annees(self) -> list[int]:

@@ -1,0 +1,299 @@
+"""Versions of the plan kept in the store (the same database as the follow-up).
+
+Each version keeps its workbook (bytes and sha256), a label ("Plan voté le 16/02/2023",
+"Révision mi-parcours 2025"…), who uploaded it and when; exactly one is current. On first start the
+shipped workbook becomes version 1. A revision is validated exactly like `validate-plan` (nothing is
+stored when it has a problem), compared with the current version, then stored and made current.
+Any earlier version can be made current again.
+
+The only writes are `import_version` and `use_version` (both take the `auteur`); they run under the
+store's write lock (`store.writing`), so two processes never make two versions current.
+Every process reads the current version's id (one cheap query) and loads the workbook once per id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from dashboard.plan.load import DEFAULT_PLAN_PATH, load_plan_bytes
+from dashboard.plan.schema import Plan, PlanError, Problem
+from dashboard.suivi import store
+
+log = logging.getLogger("dashboard")
+
+# The shipped workbook is the plan voted by the conseil communautaire: délibération D2023_28 of
+# 16 February 2023 (act 032-200066926-20230216-D2023_28-DE, sent to the préfecture on 21/02/2023).
+SHIPPED_LABEL = "Plan voté le 16/02/2023"
+SHIPPED_AUTHOR = "installation"
+
+metadata = sa.MetaData()
+
+plan_versions = sa.Table(
+    "plan_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False, default=""),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("size", sa.Integer, nullable=False, default=0),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("user_name", sa.String(100), nullable=False, default=""),
+    sa.Column("is_current", sa.Boolean, nullable=False, default=False),
+    sa.Column("made_current_at", sa.DateTime, nullable=True),  # UTC, the last time it became current
+    sa.Column("made_current_by", sa.String(100), nullable=False, default=""),
+)
+
+
+class VersionError(Exception):
+    """A refused operation on the plan's versions: a French message; `problems` for an invalid workbook."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class Version:
+    """One stored version (without its workbook). Dates in Europe/Paris time."""
+
+    id: int
+    label: str
+    file_name: str
+    sha256: str
+    size: int
+    created_at: pd.Timestamp
+    user_name: str
+    current: bool
+    made_current_at: pd.Timestamp | None
+    made_current_by: str
+
+    def as_dict(self) -> dict:
+        """JSON-ready (plan history --json)."""
+        return {"version": self.id, "libelle": self.label, "fichier": self.file_name, "sha256": self.sha256,
+                "taille": self.size, "date": self.created_at.isoformat(), "auteur": self.user_name,
+                "courante": self.current,
+                "courante_depuis": self.made_current_at.isoformat() if self.made_current_at is not None else None,
+                "rendue_courante_par": self.made_current_by}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _local(ts) -> pd.Timestamp | None:
+    if ts is None or pd.isna(ts):
+        return None
+    return pd.Timestamp(ts).tz_localize("UTC").tz_convert("Europe/Paris")
+
+
+def _version(r) -> Version:
+    return Version(int(r.id), r.label, r.file_name, r.sha256, int(r.size), _local(r.created_at), r.user_name or "",
+                   bool(r.is_current), _local(r.made_current_at), r.made_current_by or "")
+
+
+_INFO = [c for c in plan_versions.c if c.name != "content"]
+
+
+# --- schema and first start ------------------------------------------------------------------
+
+def ensure_schema(engine: Engine) -> Engine:
+    """The store's tables and the versions' table (idempotent)."""
+    return store.ensure_schema(engine, metadata)
+
+
+def open_engine(url: str | None = None) -> Engine:
+    """store.open_engine, with the versions' table (raises store.StoreUnavailable, in French)."""
+    engine = store.open_engine(url)
+    url = url or store.default_url()
+    try:
+        return ensure_schema(engine)
+    except Exception as exc:
+        log.info("table des versions du plan impossible à créer : %s", store.shown_url(url), exc_info=True)
+        raise store.open_problem(url, exc) from exc
+
+
+def ensure_first_version(engine: Engine, path: str | Path = DEFAULT_PLAN_PATH, label: str = SHIPPED_LABEL,
+                         auteur: str = SHIPPED_AUTHOR) -> int | None:
+    """On first start (no version stored), the shipped workbook becomes version 1, current; its id.
+
+    None when versions already exist. Raises PlanError if the shipped workbook is missing or invalid."""
+    with engine.connect() as conn:
+        if conn.execute(sa.select(sa.func.count()).select_from(plan_versions)).scalar():
+            return None
+    path = Path(path)
+    if not path.is_file():
+        raise PlanError([Problem(str(path), None, None, "le classeur du plan livré est introuvable : il devait "
+                                 "devenir la première version du plan.")])
+    data = path.read_bytes()
+    load_plan_bytes(data, path.name)  # never store a plan that does not load
+    with store.writing(engine) as conn:  # another process may have done it meanwhile
+        if conn.execute(sa.select(sa.func.count()).select_from(plan_versions)).scalar():
+            return None
+        return _insert(conn, data, path.name, label, auteur, current=True)
+
+
+def _insert(conn, data: bytes, file_name: str, label: str, auteur: str, *, current: bool) -> int:
+    now = _now()
+    if current:
+        conn.execute(plan_versions.update().where(plan_versions.c.is_current.is_(True)).values(is_current=False))
+    return int(conn.execute(plan_versions.insert().values(
+        label=label, file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), content=data,
+        created_at=now, user_name=auteur or "", is_current=current, made_current_at=now if current else None,
+        made_current_by=(auteur or "") if current else "",
+    )).inserted_primary_key[0])
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def current_id(engine: Engine) -> int | None:
+    """The id of the current version (one cheap query; what caches key on), None when none is stored."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.max(plan_versions.c.id)).where(
+            plan_versions.c.is_current.is_(True))).scalar()
+
+
+def history(engine: Engine) -> list[Version]:
+    """Every version, the latest first."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(*_INFO).order_by(plan_versions.c.id.desc())).all()
+    return [_version(r) for r in rows]
+
+
+def get(engine: Engine, version_id: int) -> Version:
+    """One version; VersionError (French) when there is no such version."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(*_INFO).where(plan_versions.c.id == int(version_id))).first()
+    if row is None:
+        raise VersionError(f"la version n° {version_id} du plan n'existe pas : consultez l'historique "
+                           "(python -m dashboard plan history).")
+    return _version(row)
+
+
+def workbook(engine: Engine, version_id: int) -> bytes:
+    """The workbook of a version, as uploaded."""
+    get(engine, version_id)
+    with engine.connect() as conn:
+        return bytes(conn.execute(sa.select(plan_versions.c.content).where(
+            plan_versions.c.id == int(version_id))).scalar_one())
+
+
+def version_key(version: Version) -> str:
+    """A plan version's identity for caches and for Plan.version."""
+    return f"version {version.id} · {version.sha256}"
+
+
+def load_version(engine: Engine, version_id: int) -> Plan:
+    """The Plan of a stored version (validated when it was stored; read again the same way)."""
+    v = get(engine, version_id)
+    return load_plan_bytes(workbook(engine, version_id), v.file_name, version=version_key(v))
+
+
+@lru_cache(maxsize=8)
+def _cached_plan(url: str, version_id: int, _engine) -> Plan:  # (url, id): a version never changes
+    return load_version(_engine, version_id)
+
+
+def current_plan(engine: Engine) -> Plan:
+    """The current version's Plan (the shipped workbook stored first if the store has none yet), loaded
+    once per process and version: a version imported by another process is seen at the next call."""
+    ensure_first_version(engine)
+    vid = current_id(engine)
+    if vid is None:
+        raise VersionError("aucune version du plan n'est courante : rendez-en une courante "
+                           "(python -m dashboard plan use N).")
+    return _cached_plan(engine.url.render_as_string(hide_password=False), int(vid), engine)
+
+
+def reference_id(engine: Engine) -> int | None:
+    """The voted plan: the first version stored (None when none)."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.min(plan_versions.c.id))).scalar()
+
+
+# --- import of a revision and rollback ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Preview:
+    """An uploaded workbook checked against the current version, before anything is stored.
+
+    problems: every problem of the workbook (then plan and diff are None); diff: metrics.plan_diff
+    from the current version; same_as: an existing version with the very same workbook."""
+
+    file_name: str
+    sha256: str
+    problems: tuple[Problem, ...] = ()
+    plan: Plan | None = None
+    current: Version | None = None
+    diff: object | None = None  # metrics.plan_diff.PlanDiff
+    same_as: Version | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_workbook(data: bytes, file_name: str) -> tuple[Plan | None, list[Problem]]:
+    """The validation of `validate-plan` on an uploaded workbook: (plan, []) or (None, every problem)."""
+    try:
+        return load_plan_bytes(data, file_name), []
+    except PlanError as err:
+        return None, list(err.problems)
+
+
+def preview_import(engine: Engine, data: bytes, file_name: str) -> Preview:
+    """Check a revised workbook and compare it with the current version; writes nothing."""
+    from dashboard.metrics.plan_diff import plan_diff  # noqa: PLC0415  (plan does not import metrics at load)
+
+    sha = hashlib.sha256(data).hexdigest()
+    plan, problems = check_workbook(data, file_name)
+    if problems:
+        return Preview(file_name, sha, tuple(problems))
+    ensure_first_version(engine)
+    vid = current_id(engine)
+    current = get(engine, vid) if vid is not None else None
+    diff = plan_diff(current_plan(engine), plan) if current is not None else None
+    same = next((v for v in history(engine) if v.sha256 == sha), None)
+    return Preview(file_name, sha, (), plan, current, diff, same)
+
+
+def import_version(engine: Engine, data: bytes, *, file_name: str, label: str, auteur: str) -> int:
+    """Store a revised workbook as a new version and make it current; its id.
+
+    Validated again here (VersionError with every problem: nothing stored); the label is required."""
+    label = " ".join(str(label or "").split())
+    if not label:
+        raise VersionError("donnez un libellé à cette version (par exemple « Révision mi-parcours 2025 ») : "
+                           "rien n'a été enregistré.")
+    if len(label) > 200:
+        raise VersionError("le libellé dépasse 200 caractères : raccourcissez-le. Rien n'a été enregistré.")
+    _, problems = check_workbook(data, file_name)
+    if problems:
+        raise VersionError(f"le classeur « {file_name} » a {len(problems)} problème(s) : rien n'a été enregistré.",
+                           problems)
+    ensure_first_version(engine)
+    with store.writing(engine) as conn:
+        return _insert(conn, data, file_name, label, auteur, current=True)
+
+
+def use_version(engine: Engine, version_id: int, *, auteur: str) -> Version:
+    """Make an earlier (or later) version current again; the version. VersionError if it does not exist."""
+    with store.writing(engine) as conn:
+        row = conn.execute(sa.select(plan_versions.c.id, plan_versions.c.is_current).where(
+            plan_versions.c.id == int(version_id))).first()
+        if row is None:
+            raise VersionError(f"la version n° {version_id} du plan n'existe pas : consultez l'historique "
+                               "(python -m dashboard plan history).")
+        if not row.is_current:
+            conn.execute(plan_versions.update().where(plan_versions.c.is_current.is_(True)).values(is_current=False))
+            conn.execute(plan_versions.update().where(plan_versions.c.id == int(version_id)).values(
+                is_current=True, made_current_at=_now(), made_current_by=auteur or ""))
+    return get(engine, version_id)
