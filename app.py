@@ -21,6 +21,7 @@ pages = {
     ],
     "Données": [
         st.Page("vues/import_suivi.py", title="Import du suivi annuel", icon=":material/upload_file:", url_path="import"),
+        st.Page("vues/plan.py", title="Plan", icon=":material/description:", url_path="plan"),
     ],
     "Comité": [
         st.Page("vues/comite.py", title="Présentation au comité", icon=":material/slideshow:", url_path="comite"),

@@ -3,13 +3,14 @@
 import streamlit as st
 
 from dashboard import fmt, ui
-from dashboard.present import views
+from dashboard.present import plan_changes, views
 
 NO_BAR = {"displayModeBar": False}
 LEFT_OUT = "Ne compte pas les actions sans chiffrage ni les lignes « par unité » dont la quantité n'est pas fixée."
 
 budget_view = ui.cache_view(views.budget.build)
 hypothesis_inputs = ui.cache_view(views.budget.hypothesis_inputs)
+compare_view = ui.cache_view(plan_changes.budget_axes_table)
 
 plan = ui.get_plan()
 ui.demo_banner()
@@ -45,6 +46,15 @@ c[3].metric(f"Total {first}-{last}", fmt.fourchette(*v.total),
             help="Ponctuel + récurrent × années où il court + par unité × quantité.")
 st.caption(f"{fmt.nombre(v.n_non_comptes)} élément(s) ne sont pas comptés ou pas placés dans le temps : "
            "voir l'onglet « Ce que le total ne compte pas ».")
+
+with st.columns([2, 3])[0]:
+    reference = ui.compare_selector("budget_reference")
+if reference is not None:
+    ref_plan, ref_label, cur_label = reference
+    st.markdown(f"**Budget par axe : « {ref_label} » / « {cur_label} » (en vigueur)**")
+    ui.table_with_download(compare_view(ref_plan, plan, ref_label, cur_label, filters), "budget_compare_par_axe",
+                           "b_compare", caption="Chaque version avec les hypothèses de son propre classeur (les "
+                           "réglages ci-dessus ne s'appliquent qu'aux chiffres de la page). " + LEFT_OUT)
 
 tabs = st.tabs(["Par axe et enjeu", "Par action", "Par porteur", "Année par année", "Ce que le total ne compte pas",
                 "Prévu / réalisé"])

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import fmt, ui
-from dashboard.present import views
+from dashboard.present import plan_changes, views
 
 NO_BAR = {"displayModeBar": False}
 log = logging.getLogger("dashboard")
@@ -15,6 +15,7 @@ WIDTHS = {"Action": "large", "N°": "small", "Axe": "small"}  # the others fit t
 
 calendar_view = ui.cache_view(views.calendar.build)
 progress_view = ui.cache_view(views.calendar.progress)
+ends_view = ui.cache_view(plan_changes.ends_table)
 
 
 def _table(shown: pd.DataFrame) -> None:
@@ -32,6 +33,8 @@ ui.demo_banner()
 left, _ = st.columns([1, 3])
 as_of = left.date_input("Situation au", value=date.today(), format="DD/MM/YYYY", key="calendrier_situation",
                         help="Date à laquelle on regarde l'avancement : les retards sont comptés à cette date.")
+with st.columns([2, 3])[0]:
+    reference = ui.compare_selector("calendrier_reference")
 as_of = pd.Timestamp(as_of)
 
 v = calendar_view(plan, filters, as_of)
@@ -54,6 +57,21 @@ c[1].metric("Actions récurrentes", fmt.nombre(v.n_recurring), help="Annuelles, 
 c[2].metric("Actions sans date", fmt.nombre(v.n_undated),
             help="Calendrier « à définir », sans date ou vide dans le plan : voir la liste plus bas.")
 c[3].metric("Anomalies du calendrier", fmt.nombre(v.n_anomalies))
+
+# --- Plan voté / révision / réalisé ------------------------------------------------------------
+if reference is not None:
+    ref_plan, ref_label, cur_label = reference
+    st.header("Fins prévues : version de référence, version en vigueur, fin réelle")
+    every = st.toggle("Toutes les actions (sinon, seulement celles dont la fin prévue a changé)",
+                      key="calendrier_toutes_fins")
+    ends = ends_view(ref_plan, plan, statuts, ref_label, cur_label, not every, filters)
+    if ends.empty:
+        st.success(f"Aucune fin prévue n'a changé entre « {ref_label} » et « {cur_label} ».")
+    else:
+        _table(ends)
+    st.caption(f"Fin prévue (« {ref_label} ») → fin prévue (« {cur_label} », en vigueur) → fin réelle (suivi "
+               "importé). Fin prévue d'une action : la dernière fin de ses jalons. Écart : de combien la version "
+               "en vigueur a déplacé la fin prévue. Les retards ci-dessous se mesurent à la version en vigueur.")
 
 # --- Gantt -----------------------------------------------------------------------------------
 st.plotly_chart(v.fig_gantt, config=NO_BAR)

@@ -10,7 +10,7 @@ import logging
 import streamlit as st
 
 from dashboard import fmt, metrics, ui
-from dashboard.present import comite, deck_files
+from dashboard.present import comite, deck_files, plan_changes
 from dashboard.suivi.store import Suivi
 
 log = logging.getLogger("dashboard")
@@ -26,11 +26,13 @@ KEYS = {
 
 
 @ui.cache_view
-def deck_view(plan, statuts, indicateurs, demo: bool, today: str):
+def deck_view(plan, statuts, indicateurs, demo: bool, today: str, reference=None, ref_label="", cur_label=""):
     """The slides and their charts sized by the screen (pure; cached on the plan, the follow-up
-    values and the day)."""
+    values, the day and the voted plan when another version is in force)."""
     suivi = Suivi(indicateurs=indicateurs, statuts=statuts, demo=demo)
-    deck = comite.slides(metrics.apply_hypotheses(plan), suivi, as_of=today)
+    changes = (plan_changes.slide_changes(reference, plan, ref_label, cur_label)
+               if reference is not None else None)
+    deck = comite.slides(metrics.apply_hypotheses(plan), suivi, as_of=today, changes=changes)
     figures = {s.key: comite.fill_height(s.figure) for s in deck if s.figure is not None}
     return deck, figures, {k: comite.scaled(f, 2) for k, f in figures.items()}
 
@@ -50,7 +52,8 @@ if not projector:
 plan = metrics.apply_hypotheses(raw_plan)
 today = metrics.as_timestamp().date().isoformat()
 try:
-    deck, screen_figures, big_figures = deck_view(raw_plan, suivi.statuts, suivi.indicateurs, suivi.demo, today)
+    deck, screen_figures, big_figures = deck_view(raw_plan, suivi.statuts, suivi.indicateurs, suivi.demo, today,
+                                                  *(ui.voted_reference() or ()))
 except Exception:  # never a traceback on screen; the log has it
     log.exception("présentation au comité impossible")
     st.error("La présentation n'a pas pu être construite à partir du plan et du suivi. "

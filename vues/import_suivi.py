@@ -65,7 +65,7 @@ def _dry_run(data: bytes, name: str) -> store.ImportOutcome | None:
     """The dry run, once per file and store state (kept in the session across reruns)."""
     bar = None
     try:
-        cache_key = (hashlib.sha256(data).hexdigest(), name, store.state_key(engine))
+        cache_key = (hashlib.sha256(data).hexdigest(), name, store.state_key(engine), ui.plan_version())
         kept = st.session_state.get("_dry_run")
         if kept and kept[0] == cache_key:
             return kept[1]

@@ -4,9 +4,10 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from dashboard import fmt, ui
-from dashboard.present import export, views
+from dashboard.present import export, plan_changes, views
 
 catalogue_view = ui.cache_view(views.indicators.catalogue)
+retired_view = ui.cache_view(plan_changes.retired_table)
 indicateurs_view = ui.cache_view(views.indicators.build)
 
 full_plan = ui.get_plan()
@@ -17,6 +18,21 @@ cat = catalogue_view(full_plan, filters, suivi.indicateurs)
 first, last = cat.periode
 
 st.title("Indicateurs de suivi")
+
+
+def _retired() -> None:
+    """Values of indicators a revision of the plan removed: kept, listed as such (back when a version
+    that has them is current again)."""
+    retired = retired_view(full_plan, suivi.indicateurs, ui.known_indicators() if len(suivi.indicateurs) else None)
+    if len(retired):
+        with st.expander(f"Valeurs d'indicateurs retirés du plan ({fmt.nombre(len(retired))})", expanded=True):
+            st.dataframe(retired, hide_index=True)
+            st.caption("Ces indicateurs ne figurent plus dans la version en vigueur du plan : leurs valeurs "
+                       "importées restent gardées et réapparaissent parmi les indicateurs si une version qui les "
+                       "contient redevient courante (page « Plan »).")
+
+
+_retired()
 
 if suivi.indicateurs.empty:
     st.info(f"**Aucune valeur d'indicateur n'a encore été importée.** Le plan compte "

@@ -383,7 +383,9 @@ def deck(args: argparse.Namespace) -> int:
         return PROBLEMS
     plan_h = metrics.apply_hypotheses(p)
     try:
-        slides = comite.slides(plan_h, suivi, as_of=as_of, axes=axes)
+        from dashboard.cli_plan import voted_changes  # noqa: PLC0415
+
+        slides = comite.slides(plan_h, suivi, as_of=as_of, axes=axes, changes=voted_changes(engine, p, axes))
         info = deck_files.deck_info(plan_h, as_of=as_of, demo=suivi.demo, axes=axes)
         data = deck_files.deck_file(slides, info, suffix)
     except deck_files.DeckError as err:

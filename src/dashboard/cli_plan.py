@@ -80,6 +80,24 @@ def plan_for(args: argparse.Namespace):
     return None
 
 
+def voted_changes(engine, plan, axes=()):
+    """The deck's « ce qui a changé depuis le plan voté » slide when `plan` is a stored version other
+    than the voted one (the first stored); None otherwise (a file given by --plan or DASHBOARD_PLAN)."""
+    from dashboard.plan import versions  # noqa: PLC0415
+    from dashboard.present import plan_changes  # noqa: PLC0415
+
+    if not plan.version:
+        return None
+    versions.ensure_schema(engine)
+    vs = versions.history(engine)
+    current = next((v for v in vs if v.current), None)
+    if current is None or len(vs) < 2 or current.id == vs[-1].id:
+        return None
+    voted = vs[-1]
+    return plan_changes.slide_changes(versions.load_version(engine, voted.id), plan, voted.label, current.label,
+                                      axes)
+
+
 def _write_refused(engine) -> bool:
     from dashboard.suivi import store  # noqa: PLC0415
 

@@ -18,7 +18,7 @@ log = logging.getLogger("dashboard")
 
 
 def plan_path() -> Path:
-    """The plan workbook: DASHBOARD_PLAN, or the shipped one."""
+    """The plan workbook read from disk: DASHBOARD_PLAN (development), or the shipped one (store unavailable)."""
     return Path(os.environ.get("DASHBOARD_PLAN", str(DEFAULT_PLAN_PATH)))
 
 
@@ -27,26 +27,145 @@ def _load_plan_cached(path: str, mtime: float) -> Plan:  # mtime is the cache ke
     return load_plan(path)
 
 
-def get_plan() -> Plan:
-    """The plan, cached on the workbook's path and modification time; stops the page on errors."""
+@st.cache_resource(show_spinner=False)
+def _versions_ready(url: str, _engine) -> bool:
+    """Once per process and store: the shipped workbook becomes version 1 on first start."""
+    from dashboard.plan import versions  # noqa: PLC0415
+
+    versions.ensure_first_version(_engine)
+    return True
+
+
+@st.cache_data(show_spinner="Lecture du plan…", max_entries=8)
+def _load_version_cached(url: str, version_id: int) -> Plan:  # a stored version never changes
+    from dashboard.plan import versions  # noqa: PLC0415
+
+    return versions.load_version(get_engine(), version_id)
+
+
+def _plan_source() -> tuple:
+    """Where the plan in force comes from: ("version", store URL, id) — the current version in the
+    store, one cheap query per rerun — or ("fichier", path, mtime) when DASHBOARD_PLAN names a file
+    (development) or when the store cannot be read (the shipped workbook, said by store_notice)."""
+    if not os.environ.get("DASHBOARD_PLAN"):
+        from dashboard.plan import versions  # noqa: PLC0415
+
+        try:
+            engine = get_engine()
+            _versions_ready(str(engine.url), engine)
+            vid = versions.current_id(engine)
+            if vid is not None:
+                return ("version", str(engine.url), int(vid))
+        except Exception:  # the store's own message is on the page (store_notice); the shipped plan shows
+            log.warning("version courante du plan illisible : classeur livré affiché", exc_info=True)
     path = plan_path()
     try:
         mtime = path.stat().st_mtime
     except OSError:
         mtime = 0.0
+    return ("fichier", str(path), mtime)
+
+
+def plan_version() -> str:
+    """The identity of the plan in force, a plain string that changes when another version becomes
+    current (in any process): what caches of the plan's views key on."""
+    kind, where, which = _plan_source()
+    return f"version {which}" if kind == "version" else f"fichier {where} @ {which}"
+
+
+def get_plan() -> Plan:
+    """The plan in force (the current version in the store, see _plan_source), cached on its identity;
+    stops the page with every problem when it cannot be read."""
+    kind, where, which = _plan_source()
+    name = f"version {which} du plan" if kind == "version" else f"classeur du plan « {Path(where).name} »"
     try:
-        return _load_plan_cached(str(path), mtime)
+        if kind == "version":
+            return _load_version_cached(where, which)
+        return _load_plan_cached(where, which)
     except PlanError as err:
         log.warning("plan invalide : %s", err)
-        st.error(f"Le classeur du plan « {path.name} » contient {len(err.problems)} problème(s). "
+        st.error(f"Le {name} contient {len(err.problems)} problème(s). "
                  "Corrigez-les dans Excel puis rechargez la page.")
         st.markdown("\n".join(f"- {p.message()}" for p in err.problems))
         st.stop()
     except Exception:  # never a traceback on screen; the log has it
         log.exception("lecture du plan impossible")
-        st.error(f"Le classeur du plan « {path.name} » n'a pas pu être lu. Vérifiez qu'il s'agit "
-                 "d'un fichier .xlsx non ouvert dans un autre programme.")
+        st.error(f"Le {name} n'a pas pu être lu. Vérifiez qu'il s'agit d'un fichier .xlsx non ouvert dans un "
+                 "autre programme.")
         st.stop()
+
+
+def get_plan_version(version_id: int) -> Plan | None:
+    """A stored version of the plan (the reference of a comparison), None when it cannot be read."""
+    try:
+        return _load_version_cached(str(get_engine().url), int(version_id))
+    except Exception:
+        log.exception("lecture de la version %s du plan impossible", version_id)
+        return None
+
+
+def plan_versions() -> list:
+    """The stored versions (plan.versions.Version), latest first; [] when the store cannot be read."""
+    from dashboard.plan import versions  # noqa: PLC0415
+
+    try:
+        engine = get_engine()
+        _versions_ready(str(engine.url), engine)
+        return versions.history(engine)
+    except Exception:
+        log.info("versions du plan illisibles", exc_info=True)
+        return []
+
+
+def known_indicators():
+    """The indicators of every stored version (identifier, action, wording, unit), the latest version's
+    wording last: what names the follow-up values of an indicator a revision removed."""
+    import pandas as pd  # noqa: PLC0415
+
+    frames = []
+    for v in reversed(plan_versions()):
+        p = get_plan_version(v.id)
+        if p is not None:
+            frames.append(p.indicateurs[["indicateur_id", "action_id", "indicateur", "unite"]])
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def voted_reference() -> tuple[Plan, str, str] | None:
+    """(the voted plan — the first stored version —, its label, the current version's label) when another
+    version is in force; None otherwise (one version, the voted plan in force, or DASHBOARD_PLAN)."""
+    if os.environ.get("DASHBOARD_PLAN"):
+        return None
+    vs = plan_versions()
+    current = next((v for v in vs if v.current), None)
+    if current is None or len(vs) < 2 or current.id == vs[-1].id:
+        return None
+    ref = get_plan_version(vs[-1].id)
+    return None if ref is None else (ref, vs[-1].label, current.label)
+
+
+def compare_selector(key: str) -> tuple[Plan, str, str] | None:
+    """« Comparer au plan voté » for the pages Calendrier and Budget when the store holds more than one
+    version: (reference plan, its label, the current version's label), or None (no comparison)."""
+    if os.environ.get("DASHBOARD_PLAN"):
+        return None
+    vs = plan_versions()
+    current = next((v for v in vs if v.current), None)
+    others = [v for v in reversed(vs) if not v.current]  # the voted plan (version 1) first
+    if current is None or not others:
+        return None
+    labels = {v.id: f"Version {v.id} – {v.label}" for v in others}
+    choice = st.selectbox("Comparer la version en vigueur avec", [None, *labels], key=key,
+                          format_func=lambda i: "Pas de comparaison" if i is None else labels[i],
+                          index=1,
+                          help=f"Version en vigueur : {current.id} – {current.label}. Par défaut, le plan voté.")
+    if choice is None:
+        return None
+    ref = get_plan_version(choice)
+    if ref is None:
+        st.warning("Cette version du plan n'a pas pu être lue (voir le journal) : pas de comparaison.")
+        return None
+    chosen = next(v for v in others if v.id == choice)
+    return ref, chosen.label, current.label
 
 
 def sidebar_filters(plan: Plan) -> metrics.Filters:
@@ -79,9 +198,9 @@ def sidebar_filters(plan: Plan) -> metrics.Filters:
 
 @st.cache_resource(show_spinner=False)
 def _schema_ready(url: str, _engine) -> bool:  # once per store URL: tables created on first start
-    from dashboard.suivi import store  # noqa: PLC0415
+    from dashboard.plan import versions  # noqa: PLC0415
 
-    store.ensure_schema(_engine)
+    versions.ensure_schema(_engine)  # the follow-up's tables and the plan's versions
     return True
 
 
@@ -212,7 +331,10 @@ def compact_metrics(size_rem: float = 1.6) -> None:
 
 
 def _plan_cache_key(plan: Plan):
-    """A plan is its workbook: path and modification time (hand-made plans: their identity)."""
+    """A plan is its workbook: a stored version's identity, or path and modification time (hand-made
+    plans: their identity)."""
+    if plan.version:
+        return ("version", plan.version)
     try:
         return (plan.source, Path(plan.source).stat().st_mtime)
     except OSError:

@@ -198,3 +198,25 @@ def compare_ends(reference: Plan, plan: Plan, statuts: pd.DataFrame | None = Non
     a["change"] = [not _same(r, c) for r, c in zip(a["fin_reference"], a["fin_prevue"], strict=True)]
     a.loc[~a["dans_reference"], "change"] = True
     return a.reset_index(drop=True)
+
+
+def retired_values(plan: Plan, ind: pd.DataFrame | None, known: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Follow-up values of indicators the plan no longer has (removed by a revision): never dropped.
+
+    `known`: indicators of every stored version (indicateur_id, action_id, indicateur, unite), for
+    their wording; columns indicateur_id, action_id, indicateur, unite, annee, resultat, objectif,
+    date_resultat, commentaire (blank wording when no version knows the identifier)."""
+    cols = ["indicateur_id", "action_id", "indicateur", "unite", "annee", "resultat", "objectif", "date_resultat",
+            "commentaire"]
+    if ind is None or ind.empty:
+        return pd.DataFrame(columns=cols)
+    in_plan = set(plan.indicateurs["indicateur_id"].astype(str).str.upper())
+    out = ind[~ind["indicateur_id"].astype(str).str.upper().isin(in_plan)].copy()
+    if known is not None and len(known):
+        k = known.assign(_id=known["indicateur_id"].astype(str).str.upper()).drop_duplicates("_id", keep="last")
+        k = k.set_index("_id")
+        ids = out["indicateur_id"].astype(str).str.upper()
+        for c in ("action_id", "indicateur", "unite"):
+            out[c] = ids.map(k[c])
+    out = out.reindex(columns=cols)
+    return out.sort_values(["indicateur_id", "annee"], kind="stable").reset_index(drop=True)

@@ -170,14 +170,34 @@ def diff_lines(diff: PlanDiff) -> list[tuple[str, list[str]]]:
     return sections
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{fmt.nombre(n)} {one if n == 1 else many}"
+
+
+def _signed(x: float) -> str:
+    x = round(float(x))
+    return "0 €" if x == 0 else ("+" if x > 0 else "−") + fmt.euros(abs(x))
+
+
+def _signed_range(lo: float, hi: float) -> str:
+    """A change of a euro range: `+50 000 €`, or `+20 000 à +50 000 €` when its two ends moved differently."""
+    a, b = _signed(lo), _signed(hi)
+    return a if a == b else f"{a.removesuffix(chr(160) + '€')} à {b}"
+
+
 def _change_word(change: str) -> str:
     return {AJOUT: "ajoutée,", RETRAIT: "retirée,", MODIF: ""}.get(change, "").strip() or "valeur"
 
 
 # --- référence contre courant (pages Calendrier et Budget) -------------------------------------
 
-def ends_table(reference, plan, statuts, ref_label: str, cur_label: str, only_changed: bool = True) -> pd.DataFrame:
+def ends_table(reference, plan, statuts, ref_label: str, cur_label: str, only_changed: bool = True,
+               filters=None) -> pd.DataFrame:
     """« fin prévue (plan voté) → fin prévue (révision) → fin réelle » per action, French text."""
+    if filters is not None:
+        from dashboard.metrics import filter_plan  # noqa: PLC0415
+
+        plan = filter_plan(plan, filters)
     e = compare_ends(reference, plan, statuts)
     if only_changed:
         e = e[e["change"]]
@@ -191,9 +211,15 @@ def ends_table(reference, plan, statuts, ref_label: str, cur_label: str, only_ch
     })
 
 
-def budget_axes_table(reference, plan, ref_label: str, cur_label: str) -> pd.DataFrame:
-    """Per axe: budget over the period and per year, reference vs current, French text."""
+def budget_axes_table(reference, plan, ref_label: str, cur_label: str, filters=None) -> pd.DataFrame:
+    """Per axe: budget over the period and per year, reference vs current, French text (the sidebar's
+    filters applied to both versions)."""
+    if filters is not None:
+        from dashboard.metrics import filter_plan  # noqa: PLC0415
+
+        reference, plan = filter_plan(reference, filters), filter_plan(plan, filters)
     c = compare_axes(reference, plan)
+    c = c[c["axe"].isin(plan.actions["axe"]) | c["axe"].isin(reference.actions["axe"])]
     return pd.DataFrame({
         "Axe": [f"{int(a)} – {lib}" for a, lib in zip(c["axe"], c["libelle"], strict=True)],
         f"Période ({ref_label})": [fmt.fourchette(a, b) for a, b in zip(c["periode_min_avant"], c["periode_max_avant"], strict=True)],
@@ -208,12 +234,18 @@ def budget_axes_table(reference, plan, ref_label: str, cur_label: str) -> pd.Dat
 
 # --- diapositive du comité ----------------------------------------------------------------------
 
-def slide_changes(reference, plan, ref_label: str, cur_label: str):
+def slide_changes(reference, plan, ref_label: str, cur_label: str, axes=None):
     """« Ce qui a changé depuis le plan voté »: three big figures (actions, budget over the period,
-    ends moved) in the deck's figures slide; the detail of every change in the speaker notes."""
+    ends moved) in the deck's figures slide; the detail of every change in the speaker notes.
+    Both plans as read from their workbooks (hypotheses not applied); `axes` as comite.slides."""
     from dashboard.metrics.plan_diff import plan_diff  # noqa: PLC0415
     from dashboard.present.comite import Chiffre, Item, Slide, fourchette_courte  # noqa: PLC0415
 
+    if axes:
+        from dashboard.metrics import Filters, filter_plan  # noqa: PLC0415
+
+        f = Filters(axes=tuple(int(x) for x in axes))
+        reference, plan = filter_plan(reference, f), filter_plan(plan, f)
     diff = plan_diff(reference, plan)
     a = diff.actions
     added, removed = int((a["changement"] == AJOUT).sum()), int((a["changement"] == RETRAIT).sum())
@@ -222,19 +254,22 @@ def slide_changes(reference, plan, ref_label: str, cur_label: str):
                                                         strict=True)]]
     n_moved = int(moved["action_id"].nunique())
     ta, tb = diff.total_avant, diff.total_apres
-    budget = (f"{fourchette_courte(ta['periode_min'], ta['periode_max'])} → "
-              f"{fourchette_courte(tb['periode_min'], tb['periode_max'])}")
+    delta = _signed_range(tb["periode_min"] - ta["periode_min"], tb["periode_max"] - ta["periode_max"])
+    first, last = plan.periode
     if diff.empty:
-        titre = f"Le plan en vigueur ({cur_label}) est identique au {ref_label[:1].lower() + ref_label[1:]}."
+        titre = f"La version en vigueur ({cur_label}) dit la même chose que le plan voté."
     else:
         bits = []
-        if added or removed:
-            bits.append(f"{fmt.nombre(added)} action(s) ajoutée(s), {fmt.nombre(removed)} retirée(s)")
-        if fourchette_courte(ta["periode_min"], ta["periode_max"]) != fourchette_courte(tb["periode_min"], tb["periode_max"]):
-            bits.append(f"budget {budget}")
+        if added:
+            bits.append(_count(added, "action ajoutée", "actions ajoutées"))
+        if removed:
+            bits.append(_count(removed, "action retirée", "actions retirées"))
+        if delta != "0 €":
+            bits.append(f"budget {delta}")
         if n_moved:
-            bits.append(f"{fmt.nombre(n_moved)} fin(s) déplacée(s)")
-        titre = "Depuis le plan voté : " + ("; ".join(bits) if bits else f"{fmt.nombre(diff.n_changes)} changement(s)") + "."
+            bits.append(_count(n_moved, "fin déplacée", "fins déplacées"))
+        titre = "Depuis le plan voté : " + (", ".join(bits) if bits else _count(diff.n_changes, "changement",
+                                                                                 "changements")) + "."
     items = tuple(Item(int(r["action_id"]), action_label(r["action_id"], r["titre_apres"], 60), "action ajoutée")
                   for r in a[a["changement"] == AJOUT].to_dict("records"))
     items += tuple(Item(int(r["action_id"]), f"Action {int(r['action_id'])} · {r['jalon']}",
@@ -245,11 +280,34 @@ def slide_changes(reference, plan, ref_label: str, cur_label: str):
         key="changements", nom="Ce qui a changé", titre=titre,
         chiffres=(
             Chiffre(f"+{fmt.nombre(added)} / −{fmt.nombre(removed)}", "actions ajoutées / retirées"),
-            Chiffre(budget, "budget chiffré sur la période"),
-            Chiffre(fmt.nombre(n_moved), "action(s) dont la fin prévue a bougé"),
+            Chiffre(delta, f"budget chiffré {first}-{last} : {fourchette_courte(ta['periode_min'], ta['periode_max'])}"
+                           f" → {fourchette_courte(tb['periode_min'], tb['periode_max'])}"),
+            Chiffre(fmt.nombre(n_moved), "action dont la fin prévue a bougé" if n_moved == 1
+                    else "actions dont la fin prévue a bougé"),
         ),
         legende=(f"Comparaison du {ref_label[:1].lower() + ref_label[1:]} avec la version en vigueur ({cur_label}) : "
                  f"{fmt.nombre(diff.n_changes)} ligne(s) du classeur modifiée(s). Le détail est sur la page "
                  "« Données → Plan »."),
         items=items, notes=notes or "Aucun changement.",
     )
+
+
+RETIRED = "indicateur retiré du plan"
+
+
+def retired_table(plan, ind, known=None) -> pd.DataFrame:
+    """The follow-up values of indicators removed from the plan, French text (« indicateur retiré du plan »)."""
+    from dashboard.metrics import indicateur_texte  # noqa: PLC0415
+    from dashboard.metrics.plan_diff import retired_values  # noqa: PLC0415
+
+    r = retired_values(plan, ind, known)
+    return pd.DataFrame({
+        "Identifiant": r["indicateur_id"].astype(str),
+        "Indicateur": [f"{t} ({RETIRED})" if not _blank(t) else RETIRED for t in r["indicateur"]],
+        "Année": [str(int(y)) for y in r["annee"]],
+        "Résultat": [indicateur_texte(v, u if not _blank(u) else "nombre", d)
+                     for v, u, d in zip(r["resultat"], r["unite"], r["date_resultat"], strict=True)],
+        "Objectif": [indicateur_texte(v, u if not _blank(u) else "nombre")
+                     for v, u in zip(r["objectif"], r["unite"], strict=True)],
+        "Commentaire": r["commentaire"].fillna("").astype(str),
+    })
