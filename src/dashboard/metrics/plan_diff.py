@@ -190,10 +190,11 @@ def compare_ends(reference: Plan, plan: Plan, statuts: pd.DataFrame | None = Non
     a["fin_reference"] = a["action_id"].map(ref)
     a["fin_prevue"] = a["action_id"].map(cur)
     a["dans_reference"] = a["action_id"].isin(reference.actions["action_id"])
-    real = pd.Series(dtype="datetime64[ns]")
+    real = {}
     if statuts is not None and len(statuts) and "fin_reelle" in statuts:
-        real = statuts.drop_duplicates("action_id", keep="last").set_index("action_id")["fin_reelle"]
-    a["fin_reelle"] = pd.to_datetime(a["action_id"].map(real), errors="coerce")
+        last = statuts.drop_duplicates("action_id", keep="last")
+        real = {int(k): v for k, v in zip(last["action_id"], last["fin_reelle"], strict=True)}
+    a["fin_reelle"] = pd.to_datetime([real.get(int(k)) for k in a["action_id"]], errors="coerce")
     a["mois"] = [months_between(r, c) for r, c in zip(a["fin_reference"], a["fin_prevue"], strict=True)]
     a["change"] = [not _same(r, c) for r, c in zip(a["fin_reference"], a["fin_prevue"], strict=True)]
     a.loc[~a["dans_reference"], "change"] = True

@@ -1,0 +1,144 @@
+"""AppTest with the plan read from the store: a revision in force changes every page's figures, the
+voted plan is compared with it (Calendrier, Budget, comité), the page « Plan » makes the voted plan
+current again, and every page is back to the voted plan's figures. Follow-up values of an indicator
+the revision removed are listed as « indicateur retiré du plan » and come back with the voted plan."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from _plan_revisions import (
+    BUDGET_NEW,
+    BUDGET_OLD,
+    NEW_ACTION,
+    SHIPPED,
+    filled_followup,
+    revise,
+)
+from streamlit.testing.v1 import AppTest
+
+from dashboard import fmt
+from dashboard.plan import load_plan, versions
+from dashboard.suivi import store
+
+VUES = Path(__file__).resolve().parents[2] / "vues"
+VOTED = "Plan voté le 16/02/2023"
+DELTA = BUDGET_NEW - BUDGET_OLD
+# the shipped plan, by hand (see test_pages_pilotage): one-off 421 500-441 500, total 1 801 500-1 851 500
+PONCTUEL = (421_500, 441_500)
+TOTAL = (1_801_500, 1_851_500)
+
+
+def run(page: str, diapo: str | None = None, **state) -> AppTest:
+    at = AppTest.from_file(str(VUES / f"{page}.py"), default_timeout=60)
+    if diapo is not None:
+        at.query_params["diapo"] = diapo
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    (value,) = [m.value for m in at.metric if m.label == label]
+    return value
+
+
+def frame_with(at: AppTest, column: str):
+    frames = [d.value for d in at.dataframe if column in getattr(d.value, "columns", ())]
+    assert frames, f"no table with « {column} »"
+    return frames[0]
+
+
+def text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+@pytest.fixture
+def engine(store_url, monkeypatch):
+    monkeypatch.delenv("DASHBOARD_PLAN")
+    e = versions.open_engine(store_url)
+    versions.ensure_first_version(e)
+    return e
+
+
+def _figures(expect_revision: bool) -> None:
+    """Vue d'ensemble and Budget show the plan in force."""
+    delta = DELTA if expect_revision else 0
+    at = run("vue_ensemble")
+    assert metric(at, "Fiches action") == ("54" if expect_revision else "53")
+    assert metric(at, "Budget ponctuel chiffré") == fmt.fourchette(PONCTUEL[0] + delta, PONCTUEL[1] + delta)
+    at = run("budget")
+    assert metric(at, "Total 2023-2028") == fmt.fourchette(TOTAL[0] + delta, TOTAL[1] + delta)
+
+
+def test_revision_in_force_compared_with_the_voted_plan_then_rolled_back(engine):
+    _figures(expect_revision=False)
+    at = run("calendrier")
+    assert not [s for s in at.selectbox if s.key == "calendrier_reference"]  # one version: nothing to compare
+    n_slides = int(re.search(r'<span class="diapo-num">1/(\d+)</span>', text(run("comite"))).group(1))
+
+    versions.import_version(engine, revise(budget=True, add_action=True, move_end=True), file_name="revision.xlsx",
+                            label="Révision mi-parcours 2025", auteur="directrice")
+    _figures(expect_revision=True)
+
+    at = run("calendrier")
+    ends = frame_with(at, f"Fin prévue ({VOTED})")
+    row = ends[ends["Action"].str.startswith("11 · ")].iloc[0]
+    assert (row[f"Fin prévue ({VOTED})"], row["Fin prévue (Révision mi-parcours 2025)"]) == ("31/12/2028", "30/06/2027")
+    assert row["Écart"] == f"{fmt.mois(18.1)} plus tôt"
+    new = ends[ends["Action"].str.startswith(f"{NEW_ACTION} · ")].iloc[0]
+    assert new[f"Fin prévue ({VOTED})"] == "absente de cette version"
+
+    at = run("budget")
+    by_axe = frame_with(at, f"Ponctuel ({VOTED})")
+    axe1 = by_axe[by_axe["Axe"].str.startswith("1 – ")].iloc[0]
+    assert axe1[f"Ponctuel ({VOTED})"] == fmt.fourchette(*PONCTUEL)
+    assert axe1["Ponctuel (Révision mi-parcours 2025)"] == fmt.fourchette(PONCTUEL[0] + DELTA, PONCTUEL[1] + DELTA)
+
+    at = run("comite", diapo="2")  # second slide, after « le plan en chiffres »
+    assert (f'<span class="diapo-num">2/{n_slides + 1}</span>Depuis le plan voté : 1 action ajoutée, budget +{fmt.euros(DELTA)}, '
+            "1 fin déplacée.") in text(at)
+
+    # the page « Plan »: the voted plan current again
+    at = run("plan")
+    assert "Version en vigueur : Version 2" in text(at)
+    at.selectbox(key="plan_retour").set_value(1)
+    (button,) = [b for b in at.button if b.label == "Rendre cette version courante"]
+    button.click()
+    at.run()
+    assert not at.exception
+    assert versions.current_id(engine) == 1
+    assert any("Version 1 – Plan voté le 16/02/2023 : c'est de nouveau la version courante" in s.value
+               for s in at.success)
+    _figures(expect_revision=False)
+    at = run("comite", diapo="2")
+    assert f'<span class="diapo-num">2/{n_slides}</span>' in text(at) and "Depuis le plan voté" not in text(at)
+
+
+def test_values_of_a_removed_indicator_are_listed_and_come_back(engine):
+    voted = load_plan(SHIPPED)
+    outcome = store.import_workbook(engine, filled_followup(voted, {"A11-1": 1234}), voted, file_name="s.xlsx",
+                                    dry_run=False)
+    assert outcome.batch_id is not None
+    at = run("indicateurs")
+    assert not [e for e in at.expander if "retirés du plan" in e.label]
+
+    versions.import_version(engine, revise(drop_indicator="A11-1"), file_name="sans.xlsx", label="Sans A11-1",
+                            auteur="")
+    at = run("indicateurs")
+    (exp,) = [e for e in at.expander if "retirés du plan" in e.label]
+    assert exp.label == "Valeurs d'indicateurs retirés du plan (1)"
+    (retired,) = [d.value for d in exp.dataframe]
+    assert retired.to_dict("records") == [{"Identifiant": "A11-1", "Indicateur": "Nombre de nuitées (indicateur "
+                                           "retiré du plan)", "Année": "2025", "Résultat": fmt.nombre(1234),
+                                           "Objectif": "—", "Commentaire": ""}]
+
+    versions.use_version(engine, 1, auteur="")
+    at = run("indicateurs")
+    assert not [e for e in at.expander if "retirés du plan" in e.label]
+    values = [d.value for d in at.dataframe if "Identifiant" in getattr(d.value, "columns", ())]
+    assert any("A11-1" in df["Identifiant"].tolist() for df in values)  # among the plan's indicators again
