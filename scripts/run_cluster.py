@@ -3,11 +3,11 @@
 Ce que fait le script, dans l'ordre :
 1. refuse SQLite dès que N > 1 (chaque processus aurait sa propre vue du fichier, et SQLite n'est pas
    fait pour plusieurs serveurs) : base PostgreSQL dans DASHBOARD_DB ;
-2. prépare la base une fois (tables, données de démonstration du premier démarrage), avant que les
-   processus ne démarrent ensemble ;
-3. démarre N processus `streamlit run app.py` sur des ports locaux libres, même base, même classeur
-   du plan (DASHBOARD_PLAN, chemin absolu), même secret de cookies, et attend que chacun réponde sur
-   /_stcore/health ;
+2. prépare la base une fois (tables, classeur du plan livré comme version 1, données de démonstration
+   du premier démarrage), avant que les processus ne démarrent ensemble ;
+3. démarre N processus `streamlit run app.py` sur des ports locaux libres, même base (chacun y lit la
+   version du plan en vigueur ; DASHBOARD_PLAN, s'il est donné, reste un classeur sur le disque pour le
+   développement), même secret de cookies, et attend que chacun réponde sur /_stcore/health ;
 4. écrit la configuration de nginx (deploy/nginx-dashboard.conf, dans un dossier temporaire où vont
    aussi pid, journaux et fichiers temporaires : pas besoin d'être root) et lance nginx sur le port P ;
 5. Ctrl-C (ou l'arrêt d'un des processus) arrête tout et efface le dossier temporaire.
@@ -61,19 +61,22 @@ def check_store(url: str, replicas: int) -> str | None:
 
 
 def prepare_store(url: str) -> None:
-    """Tables and first-start demo, once, before the replicas start together."""
-    from dashboard.plan import load_plan
-    from dashboard.suivi import demo, store
+    """Tables, the plan's first version and the first-start demo, once, before the replicas start together."""
+    from dashboard.plan import load_plan, versions
+    from dashboard.suivi import demo
 
-    engine = store.open_engine(url)
+    engine = versions.open_engine(url)  # the follow-up's tables and the plan's versions
     try:
+        versions.ensure_first_version(engine, plan_path())
         if demo.enabled() and demo.should_load(engine):
-            demo.load_if_first_start(engine, load_plan(plan_path()))
+            plan = load_plan(plan_path()) if os.environ.get("DASHBOARD_PLAN") else versions.current_plan(engine)
+            demo.load_if_first_start(engine, plan)
     finally:
         engine.dispose()
 
 
 def plan_path() -> Path:
+    """DASHBOARD_PLAN (development), else the shipped workbook (the plan's first version in the store)."""
     from dashboard.plan import DEFAULT_PLAN_PATH
 
     return Path(os.environ.get("DASHBOARD_PLAN", str(ROOT / DEFAULT_PLAN_PATH))).resolve()
@@ -155,8 +158,10 @@ class Cluster:
 
     def start(self) -> None:
         os.chmod(self.workdir, 0o755)  # nginx's workers (nobody when started as root) use its temp folders
-        env = {**os.environ, "DASHBOARD_DB": self.store_url, "DASHBOARD_PLAN": str(plan_path()),
+        env = {**os.environ, "DASHBOARD_DB": self.store_url,
                "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}  # the same in every replica
+        if env.get("DASHBOARD_PLAN"):  # development: a file; otherwise every replica reads the store's version
+            env["DASHBOARD_PLAN"] = str(plan_path())
         for i in range(self.replicas):
             port = free_port()
             log = open(self.workdir / f"streamlit-{i + 1}.log", "wb")  # noqa: SIM115 (closed with the process)
