@@ -51,10 +51,10 @@ with st.columns([2, 3])[0]:
     reference = ui.compare_selector("budget_reference")
 if reference is not None:
     ref_plan, ref_label, cur_label = reference
-    st.markdown(f"**Budget par axe : « {ref_label} » / « {cur_label} » (en vigueur)**")
-    ui.table_with_download(compare_view(ref_plan, plan, ref_label, cur_label, filters), "budget_compare_par_axe",
-                           "b_compare", caption="Chaque version avec les hypothèses de son propre classeur (les "
-                           "réglages ci-dessus ne s'appliquent qu'aux chiffres de la page). " + LEFT_OUT)
+    st.markdown(f"**Budget par axe : référence « {ref_label} », en vigueur « {cur_label} »**")
+    ui.table_with_download(compare_view(ref_plan, plan, filters), "budget_compare_par_axe", "b_compare",
+                           caption="Chaque version avec les hypothèses de son propre classeur (les réglages "
+                           "ci-dessus ne s'appliquent qu'aux chiffres de la page). " + LEFT_OUT)
 
 tabs = st.tabs(["Par axe et enjeu", "Par action", "Par porteur", "Année par année", "Ce que le total ne compte pas",
                 "Prévu / réalisé"])

@@ -87,6 +87,13 @@ upload_key = f"fichier_plan_{st.session_state.get('_plan_upload_round', 0)}"
 uploaded = st.file_uploader("Classeur du plan révisé (.xlsx)", type=["xlsx"], key=upload_key,
                             max_upload_size=MAX_UPLOAD_MB,
                             help="Rien n'est enregistré avant votre confirmation.")
+st.caption(f"Format .xlsx, {MAX_UPLOAD_MB} Mo au plus. Partez de la version en vigueur (téléchargeable "
+           "ci-dessous) et gardez les noms des feuilles et des colonnes.")
+if current is not None:
+    st.download_button(f"Télécharger la version en vigueur ({current.file_name})",
+                       data=lambda: versions.workbook(engine, current.id), file_name=current.file_name,
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       on_click="ignore", icon=":material/download:", key="dl_plan_courant")
 
 
 def _preview(data: bytes, name: str) -> versions.Preview | None:
@@ -114,7 +121,8 @@ if uploaded is not None:
                  "Corrigez chaque ligne ci-dessous dans Excel, enregistrez, puis déposez à nouveau le fichier.",
                  icon=":material/error:")
         st.table([{"Où": (f"Feuille « {p.sheet} »" + (f", ligne {p.row}" if p.row is not None else "")
-                          + (f", colonne {p.where_column()}" if p.column else "")), "Problème": p.text}
+                          + (f", colonne {p.where_column() if p.letter else f'« {p.column} »'}" if p.column else "")),
+                   "Problème": p.text}
                   for p in preview.problems])
     elif preview is not None:
         st.success(f"« {name} » est un classeur du plan valide.", icon=":material/check:")
@@ -177,7 +185,8 @@ if len(vs) > 1:
     st.subheader("3. Comparer deux versions")
     ids = [v.id for v in reversed(vs)]
     left, right = st.columns(2)
-    a = left.selectbox("De", ids, index=0, key="plan_de", format_func=lambda i: _label(by_id[i]))
+    start = 0 if current is None or current.id != ids[0] else len(ids) - 1  # the voted plan, else the latest
+    a = left.selectbox("De", ids, index=start, key="plan_de", format_func=lambda i: _label(by_id[i]))
     b = right.selectbox("À", ids, index=ids.index(current.id) if current else len(ids) - 1, key="plan_a",
                         format_func=lambda i: _label(by_id[i]))
     pa, pb = ui.get_plan_version(a), ui.get_plan_version(b)

@@ -94,10 +94,12 @@ def test_revision_in_force_compared_with_the_voted_plan_then_rolled_back(engine)
     assert new[f"Fin prévue ({VOTED})"] == "absente de cette version"
 
     at = run("budget")
-    by_axe = frame_with(at, f"Ponctuel ({VOTED})")
-    axe1 = by_axe[by_axe["Axe"].str.startswith("1 – ")].iloc[0]
-    assert axe1[f"Ponctuel ({VOTED})"] == fmt.fourchette(*PONCTUEL)
-    assert axe1["Ponctuel (Révision mi-parcours 2025)"] == fmt.fourchette(PONCTUEL[0] + DELTA, PONCTUEL[1] + DELTA)
+    assert f"**Budget par axe : référence « {VOTED} », en vigueur « Révision mi-parcours 2025 »**" in text(at)
+    by_axe = frame_with(at, "Ponctuel, référence").set_index("Axe")
+    assert by_axe.loc["Axe 1", "Ponctuel, référence"] == fmt.fourchette(*PONCTUEL)
+    assert by_axe.loc["Axe 1", "Ponctuel, en vigueur"] == fmt.fourchette(PONCTUEL[0] + DELTA, PONCTUEL[1] + DELTA)
+    assert by_axe["Écart sur la période"].tolist() == [f"+{fmt.euros(DELTA)}", "0\u00a0€", "0\u00a0€", "0\u00a0€",
+                                                      "0\u00a0€"]
 
     at = run("comite", diapo="2")  # second slide, after « le plan en chiffres »
     assert (f'<span class="diapo-num">2/{n_slides + 1}</span>Depuis le plan voté : 1 action ajoutée, budget +{fmt.euros(DELTA)}, '

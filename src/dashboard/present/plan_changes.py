@@ -176,7 +176,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 def _signed(x: float) -> str:
     x = round(float(x))
-    return "0 €" if x == 0 else ("+" if x > 0 else "−") + fmt.euros(abs(x))
+    return fmt.euros(0) if x == 0 else ("+" if x > 0 else "−") + fmt.euros(abs(x))
 
 
 def _signed_range(lo: float, hi: float) -> str:
@@ -211,24 +211,30 @@ def ends_table(reference, plan, statuts, ref_label: str, cur_label: str, only_ch
     })
 
 
-def budget_axes_table(reference, plan, ref_label: str, cur_label: str, filters=None) -> pd.DataFrame:
-    """Per axe: budget over the period and per year, reference vs current, French text (the sidebar's
-    filters applied to both versions)."""
+def budget_axes_table(reference, plan, filters=None) -> pd.DataFrame:
+    """Per axe: budget over the period, one-off and per year, reference (« référence ») vs current
+    (« en vigueur »), and the change over the period; French text (the sidebar's filters applied to both)."""
     if filters is not None:
         from dashboard.metrics import filter_plan  # noqa: PLC0415
 
         reference, plan = filter_plan(reference, filters), filter_plan(plan, filters)
     c = compare_axes(reference, plan)
     c = c[c["axe"].isin(plan.actions["axe"]) | c["axe"].isin(reference.actions["axe"])]
+
+    def ranges(col: str, side: str) -> list[str]:
+        return [fmt.fourchette(a, b) for a, b in zip(c[f"{col}_min_{side}"], c[f"{col}_max_{side}"], strict=True)]
+
     return pd.DataFrame({
-        "Axe": [f"{int(a)} – {lib}" for a, lib in zip(c["axe"], c["libelle"], strict=True)],
-        f"Période ({ref_label})": [fmt.fourchette(a, b) for a, b in zip(c["periode_min_avant"], c["periode_max_avant"], strict=True)],
-        f"Période ({cur_label})": [fmt.fourchette(a, b) for a, b in zip(c["periode_min_apres"], c["periode_max_apres"], strict=True)],
-        f"Ponctuel ({ref_label})": [fmt.fourchette(a, b) for a, b in zip(c["unique_min_avant"], c["unique_max_avant"], strict=True)],
-        f"Ponctuel ({cur_label})": [fmt.fourchette(a, b) for a, b in zip(c["unique_min_apres"], c["unique_max_apres"], strict=True)],
-        f"Par an ({ref_label})": [fmt.fourchette(a, b) for a, b in zip(c["annuel_min_avant"], c["annuel_max_avant"], strict=True)],
-        f"Par an ({cur_label})": [fmt.fourchette(a, b) for a, b in zip(c["annuel_min_apres"], c["annuel_max_apres"], strict=True)],
-        "Changé": ["oui" if x else "" for x in c["change"]],
+        "Axe": [f"Axe {int(a)}" for a in c["axe"]],
+        "Période, référence": ranges("periode", "avant"),
+        "Période, en vigueur": ranges("periode", "apres"),
+        "Écart sur la période": [_signed_range(a2 - a1, b2 - b1) for a1, a2, b1, b2 in zip(
+            c["periode_min_avant"], c["periode_min_apres"], c["periode_max_avant"], c["periode_max_apres"],
+            strict=True)],
+        "Ponctuel, référence": ranges("unique", "avant"),
+        "Ponctuel, en vigueur": ranges("unique", "apres"),
+        "Par an, référence": ranges("annuel", "avant"),
+        "Par an, en vigueur": ranges("annuel", "apres"),
     })
 
 
@@ -264,7 +270,7 @@ def slide_changes(reference, plan, ref_label: str, cur_label: str, axes=None):
             bits.append(_count(added, "action ajoutée", "actions ajoutées"))
         if removed:
             bits.append(_count(removed, "action retirée", "actions retirées"))
-        if delta != "0 €":
+        if delta != fmt.euros(0):
             bits.append(f"budget {delta}")
         if n_moved:
             bits.append(_count(n_moved, "fin déplacée", "fins déplacées"))
