@@ -57,7 +57,7 @@ def _plan_source() -> tuple:
             if vid is not None:
                 return ("version", str(engine.url), int(vid))
         except Exception:  # the store's own message is on the page (store_notice); the shipped plan shows
-            log.warning("version courante du plan illisible : classeur livré affiché", exc_info=True)
+            log.info("version courante du plan illisible : classeur livré affiché", exc_info=True)
     path = plan_path()
     try:
         mtime = path.stat().st_mtime
