@@ -2,7 +2,7 @@
 
 Third stage of the data's way (plan → metrics → present → pages): `charts` (plotly figures),
 `export` (tables with French headers, and their Excel files), `fiches` (the fiches actions),
-`comite` (the comité's slides, one message each, and the HTML deck) and `deck_files` (the same
+`textes` (the texts an indicator value or change reads as), `comite` (the comité's slides, one message each, and the HTML deck) and `deck_files` (the same
 slides as PowerPoint and PDF). `views` holds one module per page: a frozen dataclass naming
 everything the page shows and the one pure function that builds it, callable from a test without
 Streamlit. This package never computes a figure itself (that is
