@@ -1,11 +1,11 @@
 """plan_diff on small hand-made plans: one change at a time, what the diff says and the totals it moves
-(the expected figures are hand computations from _pilotage_plans' BUDGET over 2023-2025)."""
+(the expected figures are hand computations from metrics_builders' BUDGET over 2023-2025)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-from _pilotage_plans import BUDGET, CAPACITE, ETP, HYPOTHESES, NA, NAN, make_plan, small_plan
+from metrics_builders import BUDGET, CAPACITE, ETP, HYPOTHESES, NA, NAN, make_plan, small_plan
 
 from dashboard.metrics.plan_diff import compare_ends, plan_diff, retired_values
 from dashboard.present import plan_changes

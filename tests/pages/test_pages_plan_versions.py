@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from _plan_revisions import (
+from streamlit.testing.v1 import AppTest
+from versions_builders import (
     BUDGET_NEW,
     BUDGET_OLD,
     NEW_ACTION,
@@ -17,7 +18,6 @@ from _plan_revisions import (
     filled_followup,
     revise,
 )
-from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
 from dashboard.plan import load_plan, versions

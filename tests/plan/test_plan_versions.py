@@ -9,7 +9,7 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from _plan_revisions import (
+from versions_builders import (
     BUDGET_ACTION,
     BUDGET_NEW,
     BUDGET_OLD,

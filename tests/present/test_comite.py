@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 import pytest
-from test_fiches import fr, small_plan
+from present_builders import fr, small_plan
 
 from dashboard import metrics
 from dashboard.present import comite

@@ -1,7 +1,8 @@
 """`make run-cluster REPLICAS=2` on PostgreSQL: what one replica writes, the other shows at its next page load.
 
 The pages are read and driven as a browser does, over Streamlit's websocket (scripts/loadtest.py's
-client): a file dropped on replica 1's import page and confirmed there, then replica 2's pages.
+client): a file dropped on replica 1's import page and confirmed there, then replica 2's pages; a
+revision of the plan imported through replica 1's page « Plan », then replica 2's pages.
 Needs PostgreSQL (DASHBOARD_TEST_PG, see conftest) and Debian's nginx; skipped without them, except
 in CI (CI=true), where they must be there.
 """
@@ -22,9 +23,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import in_ci
-from test_cli_import import fill, first_of
+from suivi_builders import fill, first_of
+from versions_builders import revise
 
+from dashboard import fmt
 from dashboard.suivi import template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,10 +77,10 @@ def _up(url: str) -> bool:
 
 
 @pytest.fixture
-def cluster(pg_url):
+def cluster(pg_url, ci):
     """`make run-cluster REPLICAS=2 PORT=…` on a fresh PostgreSQL schema, demo loaded on first start."""
     if NGINX is None:
-        if in_ci():
+        if ci:
             pytest.fail("nginx absent en CI (apt-get install nginx)", pytrace=False)
         pytest.skip("nginx absent (apt-get install nginx)")
     port = _free_port()
@@ -174,3 +176,71 @@ def test_more_than_one_replica_refuses_sqlite(tmp_path):
     assert "Avec 2 processus, la base du suivi doit être partagée : SQLite" in done.stderr
     assert "postgresql+psycopg://" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "suivi.sqlite").exists()  # refused before anything was created
+
+
+# --- the plan's versions: every replica reads the plan in force from the store ---------------------
+
+LABEL = "Révision mi-parcours 2025"
+
+
+@pytest.fixture
+def plan_from_store(monkeypatch):
+    """Before the cluster starts: no DASHBOARD_PLAN, every replica reads the plan in force from the store."""
+    monkeypatch.delenv("DASHBOARD_PLAN")
+
+
+def _texts(url: str, page: str, client) -> list[str]:
+    shown = _run(_page(client, url, page))
+    assert shown.error is None, shown.error
+    return shown.texts()
+
+
+def _widget(shown, kind: str, label: str) -> str:
+    (wid,) = [getattr(e, kind).id for e in shown.elements
+              if e.WhichOneof("type") == kind and getattr(e, kind).label == label]
+    return wid
+
+
+def test_a_plan_revision_imported_through_one_replica_shows_on_the_other(plan_from_store, cluster, loadtest):
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    r1, r2 = cluster["replicas"]
+    voted = "Fiches action 53"
+    assert voted in _texts(r2, "", loadtest)
+
+    async def through_replica_1(data: bytes):
+        async with loadtest.StreamlitSession(r1) as s:
+            await s.load("plan")
+            checked = await s.upload("revision_2025.xlsx", data, "plan")
+            assert checked.error is None
+            assert "« revision_2025.xlsx » est un classeur du plan valide." in checked.texts()
+            label = WidgetState(id=_widget(checked, "text_input", "Libellé de la version"), string_value=LABEL)
+            submit = WidgetState(id=_widget(checked, "button", "Enregistrer et rendre cette version courante"),
+                                 trigger_value=True)
+            done = await s.load("plan", widget_states=[*s.widgets.values(), label, submit])
+            assert done.error is None
+            return done.texts()
+
+    shown = _run(through_replica_1(revise(budget=True, add_action=True, move_end=True)))
+    assert f"Version 2 enregistrée (« {LABEL} ») : c'est désormais la version courante du plan." in shown
+
+    # replica 2, next page load: the revision (54 actions, 50 000 € more one-off)
+    home = _texts(r2, "", loadtest)
+    assert "Fiches action 54" in home
+    assert f"Budget ponctuel chiffré {fmt.fourchette(471_500, 491_500)}" in home
+    assert any(t.startswith(f"**Version en vigueur : Version 2 – {LABEL}**") for t in _texts(r2, "plan", loadtest))
+
+    # back to the voted plan through replica 2's page: replica 1 follows
+    async def back_through_replica_2():
+        async with loadtest.StreamlitSession(r2) as s:
+            await s.load("plan")
+            return await s.click("Rendre cette version courante", "plan")
+
+    back = _run(back_through_replica_2())
+    assert back.error is None
+    assert "Version 1 – Plan voté le 16/02/2023 : c'est de nouveau la version courante du plan." in back.texts()
+    assert voted in _texts(r1, "", loadtest)
+
+    proc = cluster["proc"]
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.wait(timeout=60)

@@ -30,12 +30,6 @@ def reports(plan):
     return {f.name: followup.read_followup(f, plan) for f in DEMO_FILES}
 
 
-@pytest.fixture
-def engine(store_url):
-    """A fresh store, on SQLite then on PostgreSQL (see conftest.store_url)."""
-    return store.open_engine(store_url)
-
-
 def test_three_demo_years_from_the_plan_start(plan):
     assert [f.name for f in DEMO_FILES] == [f"suivi_{y}.xlsx" for y in plan.annees[:3]]
     assert demo.demo_years(ROOT / "data" / "demo") == plan.annees[:3]

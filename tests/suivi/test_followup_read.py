@@ -12,9 +12,9 @@ import zipfile
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from test_store import PLAN, filled, snapshot
+from suivi_builders import PLAN, edited, filled, put, snapshot
 
-from dashboard.suivi import followup, store, template, xlsx_scan
+from dashboard.suivi import followup, store, xlsx_scan
 
 
 @pytest.fixture
@@ -25,22 +25,6 @@ def engine(tmp_path):
                                    PLAN)
     assert store.apply(e, first) == 1
     return e
-
-
-def edited(edit) -> bytes:
-    """The 2025 template with `edit(workbook)` applied."""
-    wb = load_workbook(io.BytesIO(template.write_template(PLAN, 2025)))
-    edit(wb)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def put(sheet: str, cells: dict):
-    def edit(wb):
-        for ref, value in cells.items():
-            wb[sheet][ref] = value
-    return edit
 
 
 # Indicateurs: A=Identifiant B=N° action C=Action D=Indicateur E=Unité F=Rappel 2024 G=2025 Résultat

@@ -17,8 +17,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
-from test_followup_read import edited, put
-from test_store import PLAN, filled, snapshot
+from suivi_builders import PLAN, edited, filled, put, snapshot
 
 from dashboard.__main__ import main
 from dashboard.suivi import followup, store, template, xlsx_scan

@@ -2,10 +2,11 @@
 
 Third stage of the data's way (plan → metrics → present → pages): `charts` (plotly figures),
 `export` (tables with French headers, and their Excel files), `fiches` (the fiches actions),
-`comite` (the comité's slides, one message each, and the HTML deck) and `deck_files` (the same
-slides as PowerPoint and PDF). `views` holds one module per page: a frozen dataclass naming
-everything the page shows and the one pure function that builds it, callable from a test without
-Streamlit. This package never computes a figure itself (that is
+`textes` (the texts an indicator's value or change reads as), `comite` (the comité's slides, one
+message each, and the HTML deck), `deck_files` (the same slides as files: `deck_model` shared by
+the `deck_pptx` PowerPoint writer and the `deck_pdf` PDF printer). `views` holds one module per
+page: a frozen dataclass naming everything the page shows and the one pure function that builds
+it, callable from a test without Streamlit. This package never computes a figure itself (that is
 `metrics`) and never imports streamlit (that is `ui` and the pages).
 """
 

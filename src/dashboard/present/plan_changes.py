@@ -303,8 +303,8 @@ RETIRED = "indicateur retiré du plan"
 
 def retired_table(plan, ind, known=None) -> pd.DataFrame:
     """The follow-up values of indicators removed from the plan, French text (« indicateur retiré du plan »)."""
-    from dashboard.metrics import indicateur_texte  # noqa: PLC0415
     from dashboard.metrics.plan_diff import retired_values  # noqa: PLC0415
+    from dashboard.present.textes import indicateur_texte  # noqa: PLC0415
 
     r = retired_values(plan, ind, known)
     return pd.DataFrame({

@@ -1,4 +1,5 @@
-"""Revised plan workbooks made in the tests from the shipped one (openpyxl, as the director would in Excel)."""
+"""Revised plan workbooks made in the tests from the shipped one (openpyxl, as the director would in Excel);
+shared by the plan, page and cluster tests of the plan's versions."""
 
 from __future__ import annotations
 
