@@ -66,13 +66,19 @@ def engine(store_url, monkeypatch):
 
 
 def _figures(expect_revision: bool) -> None:
-    """Vue d'ensemble and Budget show the plan in force."""
+    """Every Pilotage page and the fiches show the plan in force."""
     delta = DELTA if expect_revision else 0
     at = run("vue_ensemble")
     assert metric(at, "Fiches action") == ("54" if expect_revision else "53")
     assert metric(at, "Budget ponctuel chiffré") == fmt.fourchette(PONCTUEL[0] + delta, PONCTUEL[1] + delta)
     at = run("budget")
     assert metric(at, "Total 2023-2028") == fmt.fourchette(TOTAL[0] + delta, TOTAL[1] + delta)
+    n_actions = 54 if expect_revision else 53
+    options = run("actions").selectbox(key="fiche_choisie").options
+    assert len(options) == n_actions and any(o.startswith(f"{NEW_ACTION} ") for o in options) == expect_revision
+    # the new action has no date: the dated actions stay the same, out of one more
+    assert metric(run("calendrier"), "Actions avec des dates").endswith(f" sur {n_actions}")
+    assert metric(run("effectifs"), "ETP chiffrés par le plan") == fmt.etp(3.6)  # no ETP line changed
 
 
 def test_revision_in_force_compared_with_the_voted_plan_then_rolled_back(engine):
