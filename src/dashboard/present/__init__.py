@@ -1,7 +1,7 @@
 """The presentation stage: turns metrics into what a reader sees — formatted tables, figures, texts.
 
 Third stage of the data's way (plan → metrics → present → pages): `charts` (plotly figures),
-`export` (tables with French headers, and their Excel files), `fiches` (the fiches actions),
+`export` (tables with French headers, and their Excel files), `fiches` (the list of fiches actions: search, table, facets), `fiche` (one action in detail),
 `textes` (the texts an indicator's value or change reads as), `comite` (the comité's slides, one
 message each, and the HTML deck), `deck_files` (the same slides as files: `deck_model` shared by
 the `deck_pptx` PowerPoint writer and the `deck_pdf` PDF printer). `views` holds one module per

@@ -528,7 +528,7 @@ class ActionDiapo:
 
 
 def _latest_result(row: pd.Series) -> str:
-    """`9 750 en 2025 (objectif 10 100)` from a fiches.indicator_values row, or `aucun résultat importé`."""
+    """`9 750 en 2025 (objectif 10 100)` from a fiche.indicator_values row, or `aucun résultat importé`."""
     years = sorted((int(c.split()[-1]) for c in row.index if c.startswith("Résultat ")), reverse=True)
     for y in years:
         value = row.get(f"Résultat {y}")
@@ -554,11 +554,11 @@ def _period_text(row: pd.Series) -> str:
 
 
 def action_diapo(plan: Plan, action_id: int, suivi=None, as_of=None) -> ActionDiapo | None:
-    """The projector view of one action, from the fiche's own detail (fiches.action_detail); None when
+    """The projector view of one action, from the fiche's own detail (fiche.action_detail); None when
     the plan has no such action."""
-    from dashboard.present import fiches  # noqa: PLC0415  (fiches does not import comite)
+    from dashboard.present import fiche  # noqa: PLC0415  (fiche does not import comite)
 
-    d = fiches.action_detail(plan, action_id, suivi, as_of)
+    d = fiche.action_detail(plan, action_id, suivi, as_of)
     if d is None:
         return None
     cadre = f"{charts.axe_label(d.axe)} {fmt.DASH} {d.axe_libelle}"
