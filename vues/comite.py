@@ -10,7 +10,7 @@ import logging
 import streamlit as st
 
 from dashboard import metrics, ui
-from dashboard.present import comite, deck_files
+from dashboard.present import comite, deck_files, deck_html
 from dashboard.present.views import comite as views_comite
 
 log = logging.getLogger("dashboard")
@@ -300,7 +300,7 @@ if slide.legende:
 st.divider()
 st.download_button(
     "Télécharger le diaporama à diffuser (HTML, s'ouvre sans connexion)",
-    data=lambda: comite.deck_html(list(deck), view.titre, view.sous_titre),
+    data=lambda: deck_html.deck_html(list(deck), view.titre, view.sous_titre),
     file_name=f"{view.file_stem}.html", mime="text/html", on_click="ignore",
     icon=":material/download:", key="dl_diaporama",
 )

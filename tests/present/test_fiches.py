@@ -7,7 +7,7 @@ import pytest
 from present_builders import fr, small_plan
 
 from dashboard.plan import Plan
-from dashboard.present import fiches
+from dashboard.present import fiche, fiches
 from dashboard.suivi.store import Suivi
 
 NA = pd.NA
@@ -166,7 +166,7 @@ def test_parse_action_param(value, expected_id, message_has):
 # --- Détail ----------------------------------------------------------------------------------
 
 def test_action_detail(plan_s):
-    d = fiches.action_detail(plan_s, 11)
+    d = fiche.action_detail(plan_s, 11)
     assert d.titre == "Gérer de l'aire de camping-cars de l'île Saint-Martin"
     assert (d.axe, d.axe_libelle, d.enjeu, d.enjeu_libelle) == (1, "Médiation", "1.3", "Gérer les équipements")
     assert [label for label, _ in d.fields] == [label for _, label in fiches.FIELDS]
@@ -183,14 +183,14 @@ def test_action_detail(plan_s):
 
 
 def test_action_detail_other_lines(plan_s):
-    d = fiches.action_detail(plan_s, 4)
+    d = fiche.action_detail(plan_s, 4)
     b = d.budget.set_index("Poste")
     assert b.at["Parcours", "Périodicité"] == "par parcours" and b.at["Parcours", "Quantité"] == "inconnue"
     assert b.at["Étude", "Années"] == "2024" and b.at["Étude", "Périodicité"] == "ponctuel"
     assert list(d.calendrier["Début prévu"]) == ["mars 2024"]
     assert d.etp.empty and d.etp_total == 0
-    assert fiches.action_detail(plan_s, 30).enjeu_libelle == ""
-    assert fiches.action_detail(plan_s, 999) is None
+    assert fiche.action_detail(plan_s, 30).enjeu_libelle == ""
+    assert fiche.action_detail(plan_s, 999) is None
 
 
 def test_action_detail_with_follow_up(plan_s):
@@ -206,7 +206,7 @@ def test_action_detail_with_follow_up(plan_s):
                               "debut_reel": [pd.Timestamp("2023-01-15")], "fin_reelle": [pd.NaT],
                               "fin_revisee": [pd.NaT], "commentaire": ["RAS"]}),
     )
-    d = fiches.action_detail(plan_s, 11, suivi)
+    d = fiche.action_detail(plan_s, 11, suivi)
     ind = d.indicateurs.set_index("Identifiant")
     assert list(ind.columns[-3:]) == ["Résultat 2023", "Résultat 2024", "Objectif 2024"]
     assert ind.at["A11-1", "Résultat 2023"] == fr("1 234")
@@ -223,10 +223,10 @@ def test_action_detail_late(plan_s):
     suivi = Suivi(statuts=pd.DataFrame({"action_id": [4], "annee": [2024], "statut": ["En cours"],
                                         "debut_reel": [pd.NaT], "fin_reelle": [pd.NaT], "fin_revisee": [pd.NaT],
                                         "commentaire": [""]}))
-    d = fiches.action_detail(plan_s, 4, suivi, as_of="2025-01-01")
+    d = fiche.action_detail(plan_s, 4, suivi, as_of="2025-01-01")
     # planned end 30/06/2024 (Printemps 2024), still "En cours" on 01/01/2025: 185 days = 6,1 months late
     assert d.situation == "en retard" and d.retard_mois == pytest.approx(6.1)
-    assert fiches.action_detail(plan_s, 11, suivi).situation == ""   # no status for 11: no situation
+    assert fiche.action_detail(plan_s, 11, suivi).situation == ""   # no status for 11: no situation
 
 
 @pytest.mark.parametrize(("x", "unite", "expected"), [
@@ -234,7 +234,7 @@ def test_action_detail_late(plan_s):
     (1234567, "€", fr("1 234 567\u00a0€")),
 ])
 def test_format_value(x, unite, expected):
-    assert fiches.format_value(x, unite) == expected
+    assert fiche.format_value(x, unite) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -245,7 +245,7 @@ def test_format_value(x, unite, expected):
     (None, ""),
 ])
 def test_md_escape(text, expected):
-    assert fiches.md_escape(text) == expected
+    assert fiche.md_escape(text) == expected
 
 
 @pytest.mark.parametrize(("diapo", "retour", "expected"), [
@@ -255,4 +255,4 @@ def test_md_escape(text, expected):
     (None, "projecteur", None), ("abc", None, None), ("0", None, None),
 ])
 def test_deck_return(diapo, retour, expected):
-    assert fiches.deck_return(diapo, retour) == expected
+    assert fiche.deck_return(diapo, retour) == expected

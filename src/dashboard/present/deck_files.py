@@ -1,5 +1,5 @@
 """The comité's deck as files to circulate: PowerPoint (`deck_pptx`), PDF (`deck_pdf`) and HTML
-(`comite.deck_html`), chosen by the file name's extension.
+(`deck_html.deck_html`), chosen by the file name's extension.
 
 All three only render what `comite.slides` computed: a title slide, one slide per message, a closing
 slide, with the words of `deck_model.DeckInfo`. This module is the one the page and the command line
@@ -8,7 +8,7 @@ import; it names what they use from the three writers.
 
 from __future__ import annotations
 
-from dashboard.present import comite
+from dashboard.present import deck_html
 from dashboard.present.deck_model import (
     FORMATS,
     ChartData,
@@ -37,7 +37,7 @@ def deck_file(deck: list, info: DeckInfo, suffix: str) -> bytes:
     if suffix == ".pdf":
         return deck_pdf(deck, info)
     if suffix == ".html":
-        return comite.deck_html(deck, f"{info.titre} : point d'étape",
+        return deck_html.deck_html(deck, f"{info.titre} : point d'étape",
                                 f"{info.sous_titre} · {info.situation}").encode("utf-8")
     raise DeckError(f"Format « {suffix or '(sans extension)'} » non pris en charge : choisissez un fichier "
                     ".pptx (PowerPoint), .pdf ou .html.")

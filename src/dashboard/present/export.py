@@ -84,8 +84,8 @@ def _cell_text(value, kind: str) -> str:
     if kind == "pct":
         return fmt.pct(value, 1)
     if kind in ("int", "annee"):
-        return "—" if fmt._missing(value) else (str(int(value)) if kind == "annee" else fmt.nombre(value))
-    return "" if fmt._missing(value) else str(value)
+        return "—" if fmt.missing(value) else (str(int(value)) if kind == "annee" else fmt.nombre(value))
+    return "" if fmt.missing(value) else str(value)
 
 
 def for_display(df: pd.DataFrame, overrides: dict[str, tuple[str, str]] | None = None,
@@ -132,7 +132,7 @@ def to_excel(df: pd.DataFrame, sheet: str = "Tableau", overrides: dict[str, tupl
     for i, row in enumerate(df.itertuples(index=False), start=2):
         for j, (c, v) in enumerate(zip(df.columns, row, strict=True), start=1):
             kind = spec[c][1]
-            if fmt._missing(v):
+            if fmt.missing(v):
                 v = None
             elif kind in EXCEL_FORMATS:
                 v = float(v) if kind in ("euro", "etp", "pct") else int(v)

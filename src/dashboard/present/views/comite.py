@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard import fmt, metrics
 from dashboard.plan import Plan
-from dashboard.present import comite, deck_files, plan_changes
+from dashboard.present import comite, deck_files, deck_html, diapo_action, plan_changes
 from dashboard.suivi.store import Suivi
 
 
@@ -42,10 +42,10 @@ def build(plan: Plan, statuts: pd.DataFrame | None, indicateurs: pd.DataFrame | 
     suivi = Suivi(indicateurs=indicateurs, statuts=statuts, demo=demo)
     as_of = pd.Timestamp(today)
     deck = comite.slides(plan, suivi, as_of=as_of, changes=changes)
-    figures = {s.key: comite.fill_height(s.figure) for s in deck if s.figure is not None}
+    figures = {s.key: deck_html.fill_height(s.figure) for s in deck if s.figure is not None}
     first, last = plan.periode
     return DeckView(
-        slides=tuple(deck), figures=figures, big_figures={k: comite.scaled(f, 2) for k, f in figures.items()},
+        slides=tuple(deck), figures=figures, big_figures={k: deck_html.scaled(f, 2) for k, f in figures.items()},
         info=deck_files.deck_info(plan, as_of, demo),
         titre=f"Schéma de développement touristique {first}-{last} : point d'étape",
         sous_titre=f"Présenté au comité de direction le {fmt.jour(as_of)}",
@@ -54,7 +54,7 @@ def build(plan: Plan, statuts: pd.DataFrame | None, indicateurs: pd.DataFrame | 
 
 
 def action(plan: Plan, statuts: pd.DataFrame | None, indicateurs: pd.DataFrame | None, action_id: int,
-           today: str) -> comite.ActionDiapo | None:
+           today: str) -> diapo_action.ActionDiapo | None:
     """One action in projector format; None when the plan has no such action."""
     suivi = Suivi(indicateurs=indicateurs, statuts=statuts)
-    return comite.action_diapo(metrics.apply_hypotheses(plan), action_id, suivi, as_of=pd.Timestamp(today))
+    return diapo_action.action_diapo(metrics.apply_hypotheses(plan), action_id, suivi, as_of=pd.Timestamp(today))
