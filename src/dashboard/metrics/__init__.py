@@ -1,8 +1,9 @@
 """Every figure the dashboard shows, computed once: pure functions of the Plan and the follow-up.
 
 Second stage of the data's way (plan → metrics → present → pages): the pages, the command line,
-the Excel exports and the deck files all call these functions. Metrics never format a figure for
-display (that is `present`) and never import streamlit.
+the Excel exports and the deck files all call these functions. `plan_diff` compares two versions of
+the plan (what changed, the totals it moves, planned ends against the reference; imported by name).
+Metrics never format a figure for display (that is `present`) and never import streamlit.
 """
 
 from dashboard.metrics.budget import (

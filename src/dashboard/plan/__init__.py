@@ -2,8 +2,9 @@
 
 `schema` names the sheets, columns and constants; `load` reads the workbook; `validate` checks it
 (`normalise` types the cells and finds the period, `rules` applies the per-row and cross-sheet
-rules). First stage of the data's way (plan → metrics → present → pages). Nothing here computes a
-figure or imports streamlit.
+rules). `versions` keeps every version of the plan in the store (import of a revision, history,
+return to an earlier one; imported by name, it is not loaded with the package). First stage of the
+data's way (plan → metrics → present → pages). Nothing here computes a figure or imports streamlit.
 """
 
 from dashboard.plan.load import DEFAULT_PLAN_PATH, load_plan, load_plan_bytes, read_sheets
