@@ -130,7 +130,7 @@ class Compte:
                 "cree_le": self.cree_le.isoformat(timespec="seconds") + "Z",
                 "derniere_connexion": (self.derniere_connexion.isoformat(timespec="seconds") + "Z"
                                        if self.derniere_connexion else None),
-                "mot_de_passe": self.mot_de_passe}
+                "connexion": "mot de passe" if self.mot_de_passe else "annuaire (e-mail)"}
 
 
 def _compte(row) -> Compte:
