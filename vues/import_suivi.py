@@ -62,7 +62,7 @@ if may_write:
                                 help="Le modèle de l'année, complété. Rien n'est enregistré avant votre confirmation.")
     st.caption(f"Format .xlsx, {xlsx_scan.MAX_UPLOAD_MB} Mo au plus (un classeur de suivi pèse quelques dizaines de Ko).")
 else:
-    st.info(audit.connexion_requise("déposer un classeur de suivi"), icon=":material/lock:")
+    st.info(audit.connexion_requise("déposer un classeur de suivi", ui.identite()), icon=":material/lock:")
 done = st.session_state.pop("_import_message", None)
 if done:  # the outcome of the confirmed import, where the button was
     st.success(done, icon=":material/check_circle:")
@@ -261,7 +261,7 @@ if changes is not None:
 
 row = history.set_index("batch_id").loc[chosen]
 if row["actif"] and not may_write:
-    st.caption(audit.connexion_requise("annuler un import"))
+    st.caption(audit.connexion_requise("annuler un import", ui.identite()))
 elif row["actif"]:
     confirm = st.checkbox(f"Je confirme vouloir annuler l'import n° {chosen} ({row['fichier']})",
                           key=f"confirmer_annulation_{chosen}")

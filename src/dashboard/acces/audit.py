@@ -16,7 +16,10 @@ def annule_par(compte: str) -> str:
     return f" par {compte}" if compte else ""
 
 
-def connexion_requise(action: str) -> str:
-    """What a session without the role reads where the action would be."""
+def connexion_requise(action: str, identite=None) -> str:
+    """What a session without the role « saisie » reads where the action would be (signed in or not)."""
+    if identite is not None:
+        return (f"Votre rôle « {identite.role} » permet de consulter, pas de {action} : demandez le rôle "
+                "« saisie » à l'administrateur du tableau de bord.")
     return (f"Pour {action}, connectez-vous avec un compte « saisie » ou « admin » (barre latérale, « Se "
             "connecter »).")

@@ -68,12 +68,22 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def prepare(engine: Engine) -> Engine:
-    """The account tables, created when missing (once per engine and process)."""
-    if engine not in _prets:
+def prepare(engine: Engine) -> bool:
+    """True once the account tables exist (created when missing, once per engine and process).
+
+    False for a store that cannot be written and has no account table (created before accounts
+    existed): it has no account, and nothing can be written to it anyway."""
+    if engine in _prets:
+        return True
+    try:
         store.ensure_schema(engine, metadata)
-        _prets.add(engine)
-    return engine
+    except Exception:
+        if sa.inspect(engine).has_table(comptes.name):
+            raise
+        log.info("tables des comptes impossibles à créer : %s", store.shown_url(engine.url), exc_info=True)
+        return False
+    _prets.add(engine)
+    return True
 
 
 def normaliser_login(login: str) -> str:
@@ -82,7 +92,8 @@ def normaliser_login(login: str) -> str:
 
 def nombre_de_comptes(engine: Engine) -> int:
     """How many accounts the store holds (active or not). None: today's open behaviour."""
-    prepare(engine)
+    if not prepare(engine):
+        return 0
     with engine.connect() as conn:
         return int(conn.execute(sa.select(sa.func.count()).select_from(comptes)).scalar() or 0)
 
@@ -140,13 +151,15 @@ def _compte(row) -> Compte:
 
 def lister(engine: Engine) -> list[Compte]:
     """Every account, by login."""
-    prepare(engine)
+    if not prepare(engine):
+        return []
     with engine.connect() as conn:
         return [_compte(r) for r in conn.execute(sa.select(comptes).order_by(comptes.c.login))]
 
 
 def trouver(engine: Engine, login: str) -> Compte | None:
-    prepare(engine)
+    if not prepare(engine):
+        return None
     with engine.connect() as conn:
         row = conn.execute(sa.select(comptes).where(comptes.c.login == normaliser_login(login))).first()
     return _compte(row) if row else None
@@ -154,7 +167,8 @@ def trouver(engine: Engine, login: str) -> Compte | None:
 
 def par_email(engine: Engine, email: str) -> Compte | None:
     """The account of an e-mail (case-insensitive), or None."""
-    prepare(engine)
+    if not prepare(engine):
+        return None
     with engine.connect() as conn:
         row = conn.execute(sa.select(comptes).where(comptes.c.email == (email or "").strip().lower())).first()
     return _compte(row) if row else None
@@ -224,7 +238,8 @@ def _attente(conn, cle: str, maintenant: datetime) -> int:
 def authentifier(engine: Engine, login: str, mot_de_passe: str, maintenant: datetime | None = None) -> Connexion:
     """Check a login and password. The same message whether the login exists, is inactive or the
     password is wrong; after 5 failures on a login, no attempt is checked before the delay is over."""
-    prepare(engine)
+    if not prepare(engine):  # a read-only store without accounts: nobody to sign in
+        return Connexion(None, REFUS_CONNEXION)
     maintenant = maintenant or _now()
     cle = normaliser_login(login)
     with engine.connect() as conn:
@@ -295,7 +310,8 @@ def _admins_actifs(conn) -> list[str]:
 
 def _gerer(engine: Engine, par: Identite | None) -> Identite:
     """Managing accounts needs an admin account (or the operator), even while the store has none."""
-    prepare(engine)
+    if not prepare(engine):
+        raise CompteError(f"la base « {store.shown_url(engine.url)} » ne peut pas être modifiée (lecture seule).")
     if par is OPERATEUR:
         return par
     if mode_ouvert(engine):
