@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from acces_builders import suivi_file
 
 from dashboard.acces import comptes, ecritures, roles
 from dashboard.acces.roles import OPERATEUR, AccesRefuse, Identite
@@ -166,8 +167,6 @@ def test_admin_cannot_lock_everyone_out(engine):
 
 
 def test_writing_functions_refuse_lecture_and_record_the_account(engine, plan):
-    from test_comptes_pages import suivi_file  # the shipped plan's 2025 template, one value
-
     add(engine, "lise", "lecture")
     add(engine, "camille", "saisie")
     lise, camille = Identite("lise", "Lise", "lecture"), Identite("camille", "Camille", "saisie")

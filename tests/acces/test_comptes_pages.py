@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import io
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
 
-from openpyxl import load_workbook
+import pytest
+import sqlalchemy as sa
+from acces_builders import suivi_file
+from streamlit.testing.v1 import AppTest
 
-from dashboard.suivi import template
-
-
-def suivi_file(plan, value: object = 7) -> bytes:
-    """The shipped plan's 2025 template with the first `nombre` indicator's 2025 result filled in."""
-    wb = load_workbook(io.BytesIO(template.write_template(plan, 2025)))
-    ws = wb["Indicateurs"]
-    ident = str(plan.indicateurs.loc[plan.indicateurs["unite"] == "nombre", "indicateur_id"].iloc[0])
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == ident)
-    ws.cell(row, [c.value for c in ws[1]].index("2025 Résultat") + 1, value)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-# --- the app with accounts in the store ------------------------------------------------------------
-
-import shutil  # noqa: E402
-from datetime import datetime, timedelta  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from dashboard.acces import comptes  # noqa: E402
-from dashboard.acces.roles import OPERATEUR, Identite  # noqa: E402
-from dashboard.suivi import demo, store  # noqa: E402
+from dashboard.acces import comptes
+from dashboard.acces.roles import OPERATEUR, Identite
+from dashboard.suivi import demo, store
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")

@@ -5,22 +5,13 @@ Skipped where /usr/bin/chromium is absent (`apt-get install chromium`; CI instal
 
 from __future__ import annotations
 
-import io
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
-from test_browser import ARGS, CHROMIUM, _free_port, _open
+from browser_builders import ARGS, CHROMIUM, open_page, streamlit_server
 
 from dashboard.acces import comptes
 from dashboard.acces.roles import OPERATEUR
 from dashboard.suivi import store, template
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "motdepasse-saisie"
 
 pytestmark = [pytest.mark.browser,
@@ -29,6 +20,8 @@ pytestmark = [pytest.mark.browser,
 
 def suivi_file(plan) -> bytes:
     """The 2025 template with the first `nombre` indicator's result filled in (7)."""
+    import io
+
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(template.write_template(plan, 2025)))
@@ -43,31 +36,13 @@ def suivi_file(plan) -> bytes:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
     db = f"sqlite:///{tmp_path_factory.mktemp('comptes') / 'suivi.sqlite'}"
     engine = store.open_engine(db)
     comptes.creer(engine, OPERATEUR, "admin", "admin", "motdepasse-admin", nom="Alice Admin")
     comptes.creer(engine, OPERATEUR, "camille", "saisie", PASSWORD, nom="Camille Martin")
     engine.dispose()
-    env = {**os.environ, "DASHBOARD_DB": db, "DASHBOARD_DEMO": "0",
-           "DASHBOARD_PLAN": str(ROOT / "data" / "plan_2023_2028.xlsx")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("le serveur streamlit n'a pas démarré")
-    yield url, db
-    proc.terminate()
-    proc.wait(timeout=20)
+    with streamlit_server({"DASHBOARD_DB": db, "DASHBOARD_DEMO": "0"}) as url:
+        yield url, db
 
 
 def test_sign_in_import_sign_out(server, tmp_path, plan):
@@ -80,7 +55,7 @@ def test_sign_in_import_sign_out(server, tmp_path, plan):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         try:
-            _open(page, url + "/import")
+            open_page(page, url + "/import")
             page.get_by_text("Pour déposer un classeur de suivi, connectez-vous").wait_for(timeout=60000)
             assert page.locator("input[type='file']").count() == 0  # anonymous: no upload
 

@@ -50,6 +50,15 @@ class AccesRefuse(Exception):
     """An action refused to this identity (French message saying what is needed)."""
 
 
+def role_requis(action: str, identite: Identite | None = None) -> str:
+    """What a session without the role « saisie » reads where the action would be (signed in or not)."""
+    if identite is not None:
+        return (f"Votre rôle « {identite.role} » permet de consulter, pas de {action} : demandez le rôle "
+                "« saisie » à l'administrateur du tableau de bord.")
+    return (f"Pour {action}, connectez-vous avec un compte « saisie » ou « admin » (barre latérale, « Se "
+            "connecter »).")
+
+
 # --- settings ------------------------------------------------------------------------------------
 
 LECTURE_ENV = "DASHBOARD_LECTURE"            # "compte": reading needs an account too (default: open)
