@@ -6,6 +6,8 @@ its automatic navigation when the first request of a fresh server is a deep link
 
 import streamlit as st
 
+from dashboard import ui
+
 st.set_page_config(page_title="Schéma de développement touristique", page_icon=":material/dashboard:", layout="wide")
 
 pages = {
@@ -28,6 +30,13 @@ pages = {
     ],
 }
 
+# Accounts: the page « Comptes » for admins only (once accounts exist; see ui.barre_compte).
+if not ui.mode_ouvert() and ui.peut("admin"):
+    pages["Données"].append(st.Page("vues/comptes.py", title="Comptes", icon=":material/manage_accounts:",
+                                    url_path="comptes"))
+
 # Projector mode (/comite?mode=projecteur): the room sees the slide only, no menu.
 projector = st.query_params.get("mode") == "projecteur"
-st.navigation(pages, position="hidden" if projector else "sidebar").run()
+page = st.navigation(pages, position="hidden" if projector else "sidebar")
+ui.barre_compte(projecteur=projector)  # who is signed in, « Se connecter » / « Se déconnecter »
+page.run()

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import fmt, ui
+from dashboard.acces import AccesRefuse, ecritures, roles
 from dashboard.present.views import imports as views_imports
 from dashboard.suivi import store, template, xlsx_scan
 
@@ -25,11 +26,13 @@ except Exception:  # never a traceback on screen: demo_banner showed the store's
     log.info("ouverture du suivi impossible", exc_info=True)
     st.stop()
 read_only = ui.store_problem() is not None  # the store can be read, not written: no import, no rollback
+may_write = ui.peut("saisie")  # once accounts exist: a signed-in « saisie » or « admin » account
 first, last = plan.periode
 
 st.title("Import du suivi annuel")
 st.caption("Une fois par an : téléchargez le modèle de l'année, complétez-le dans Excel, déposez-le ici. "
            "Une vérification liste toutes les erreurs avant tout enregistrement ; chaque import peut être annulé.")
+ui.notice_mode_ouvert()
 
 # --- 1. Le modèle ---------------------------------------------------------------------------------
 st.subheader("1. Télécharger le modèle")
@@ -56,10 +59,14 @@ else:
 # --- 2. Déposer, vérifier, confirmer --------------------------------------------------------------
 st.subheader("2. Déposer le classeur rempli")
 upload_key = f"fichier_suivi_{st.session_state.get('_upload_round', 0)}"
-uploaded = st.file_uploader("Classeur de suivi (.xlsx)", type=["xlsx"], key=upload_key,
-                            max_upload_size=xlsx_scan.MAX_UPLOAD_MB,
-                            help="Le modèle de l'année, complété. Rien n'est enregistré avant votre confirmation.")
-st.caption(f"Format .xlsx, {xlsx_scan.MAX_UPLOAD_MB} Mo au plus (un classeur de suivi pèse quelques dizaines de Ko).")
+uploaded = None
+if may_write:
+    uploaded = st.file_uploader("Classeur de suivi (.xlsx)", type=["xlsx"], key=upload_key,
+                                max_upload_size=xlsx_scan.MAX_UPLOAD_MB,
+                                help="Le modèle de l'année, complété. Rien n'est enregistré avant votre confirmation.")
+    st.caption(f"Format .xlsx, {xlsx_scan.MAX_UPLOAD_MB} Mo au plus (un classeur de suivi pèse quelques dizaines de Ko).")
+else:
+    st.info(roles.role_requis("déposer un classeur de suivi", ui.identite()), icon=":material/lock:")
 done = st.session_state.pop("_import_message", None)
 if done:  # the outcome of the confirmed import, where the button was
     st.success(done, icon=":material/check_circle:")
@@ -144,7 +151,9 @@ if uploaded is not None:
                 st.success(f"Aucune erreur dans « {name} » (années : {', '.join(map(str, report.annees))}). "
                            "Rien n'est encore enregistré : confirmez l'import.", icon=":material/task_alt:")
                 name_col, _ = st.columns([1, 2])
-                who = name_col.text_input("Votre nom (pour l'historique)", key="import_user", max_chars=100)
+                who = ""
+                if ui.mode_ouvert():  # without accounts, a free-text name for the history, as before
+                    who = name_col.text_input("Votre nom (pour l'historique)", key="import_user", max_chars=100)
                 if read_only:
                     st.caption("Import impossible : la base du suivi est en lecture seule (message en haut "
                                "de la page).")
@@ -153,8 +162,10 @@ if uploaded is not None:
                              help=None if checked else "Cochez d'abord « J'ai vérifié ces avertissements »."):
                     try:
                         with st.spinner("Import en cours…"):
-                            final = store.import_workbook(engine, data, plan, file_name=name, user=who.strip(),
-                                                          dry_run=False, accept_warnings=checked)
+                            final = ecritures.importer(engine, ui.identite(), data, plan, file_name=name,
+                                                       nom_libre=who, accept_warnings=checked)
+                    except AccesRefuse as refus:  # the session's role was lowered meanwhile: nothing written
+                        st.error(str(refus), icon=":material/lock:")
                     except Exception:  # never a traceback on screen; the transaction left the store as before
                         log.exception("import du fichier de suivi %s impossible", name)
                         st.error(f"L'import de « {name} » a échoué (voir le journal). Rien n'a été modifié.")
@@ -201,12 +212,16 @@ if changes is not None:
         st.caption(f"{fmt.nombre(len(changes))} valeur(s) nouvelle(s) ou modifiée(s) par l'import n° {chosen} ; "
                    "« Avant » : la valeur en vigueur juste avant cet import.")
 
-if view.actifs[chosen]:
+if view.actifs[chosen] and not may_write:
+    st.caption(roles.role_requis("annuler un import", ui.identite()))
+elif view.actifs[chosen]:
     confirm = st.checkbox(f"Je confirme vouloir annuler l'import n° {chosen} ({view.fichiers[chosen]})",
                           key=f"confirmer_annulation_{chosen}")
     if st.button("Annuler cet import", disabled=not confirm or read_only, key="annuler_import"):
         try:
-            store.rollback(engine, chosen)
+            ecritures.annuler(engine, ui.identite(), chosen)
+        except AccesRefuse as refus:
+            st.error(str(refus), icon=":material/lock:")
         except store.StoreError as err:
             st.error(f"Annulation impossible : {err}")
         except Exception:

@@ -384,7 +384,7 @@ def ensure_demo() -> str | None:
 def demo_banner() -> None:
     """The store's state on every page: the message of a store that cannot be opened or written, and
     the « Données de démonstration » banner while the store holds demo data, with a button to remove it."""
-    from dashboard.suivi import demo  # noqa: PLC0415
+    from dashboard.acces import AccesRefuse, ecritures  # noqa: PLC0415
 
     store_notice()
     blocked = store_problem()
@@ -406,10 +406,15 @@ def demo_banner() -> None:
         text, button = st.columns([2, 1], vertical_alignment="center")
         text.warning("**Données de démonstration** — les valeurs de suivi affichées (indicateurs, avancement, "
                      "dépenses, ETP) sont fictives. Importer votre suivi réel les retire.", icon=":material/science:")
-        if button.button("Retirer les données de démonstration", key="retirer_demo", type="primary",
-                         disabled=blocked is not None):
+        if not peut("admin"):  # removing the demo is an admin's decision, once accounts exist
+            button.caption("Seul un compte « admin » peut retirer les données de démonstration.")
+        elif button.button("Retirer les données de démonstration", key="retirer_demo", type="primary",
+                           disabled=blocked is not None):
             try:
-                demo.remove(get_engine())
+                ecritures.retirer_demo(get_engine(), identite())
+            except AccesRefuse as refus:
+                st.error(str(refus))
+                return
             except Exception:
                 log.exception("retrait des données de démonstration impossible")
                 st.error("Les données de démonstration n'ont pas pu être retirées (voir le journal). "
@@ -418,3 +423,193 @@ def demo_banner() -> None:
             clear_suivi_cache()
             st.session_state["_demo_retiree"] = True
             st.rerun()
+
+
+# --- Comptes : who the session is, what it may do ----------------------------------------------
+# Without any account in the store, the app behaves as it always did (anyone may import). Once an
+# account exists, app.py draws the sign-in in the sidebar (barre_compte) and the writing actions
+# check the role themselves (dashboard.acces.ecritures); the pages only hide what cannot be done.
+
+_IDENTITE = "_compte_identite"
+_ACTIVITE = "_compte_activite"
+
+
+def _engine_or_none():
+    from dashboard.suivi import store  # noqa: PLC0415
+
+    try:
+        return get_engine()
+    except store.StoreUnavailable:
+        return None
+
+
+def mode_ouvert() -> bool:
+    """No account in the store (or no store at all): today's behaviour, anyone may import."""
+    from dashboard.acces import comptes  # noqa: PLC0415
+
+    engine = _engine_or_none()
+    if engine is None:
+        return True
+    try:
+        return comptes.mode_ouvert(engine)
+    except Exception:  # an unreadable account table: the pages still show; writing is refused by the store
+        log.exception("comptes illisibles")
+        return True
+
+
+def oidc_configure() -> bool:
+    """`.streamlit/secrets.toml` has an [auth] section: sign-in through the office's identity provider."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _fournisseur_oidc() -> str | None:
+    """st.login's provider: None when [auth] holds the client itself, else its first named provider."""
+    auth = st.secrets["auth"]
+    if "client_id" in auth:
+        return None
+    return next((name for name, value in auth.items() if hasattr(value, "get") and "client_id" in value), None)
+
+
+def identite():
+    """The session's identity (acces.Identite), or None (anonymous). The one way a page asks who is there."""
+    from dashboard.acces import comptes, roles  # noqa: PLC0415
+
+    if oidc_configure():
+        if not st.user.is_logged_in:
+            return None
+        email = str(st.user.get("email") or "")
+        kept = st.session_state.get(_IDENTITE)
+        if kept is not None and kept[0] == email:
+            return kept[1]
+        engine = _engine_or_none()
+        found = None if engine is None else comptes.identite_oidc(
+            engine, email, str(st.user.get("name") or ""), roles.role_oidc_inconnu())
+        st.session_state[_IDENTITE] = (email, found)
+        return found
+    kept = st.session_state.get(_IDENTITE)
+    return kept[1] if kept is not None else None
+
+
+def peut(role: str) -> bool:
+    """May the session do what `role` allows (to decide what a page shows; the action checks again)."""
+    from dashboard.acces import comptes  # noqa: PLC0415
+
+    engine = _engine_or_none()
+    if engine is None:
+        return False
+    return comptes.peut(engine, identite(), role)
+
+
+def _deconnecter(message: str | None = None) -> None:
+    st.session_state.pop(_IDENTITE, None)
+    st.session_state.pop(_ACTIVITE, None)
+    if message:
+        st.session_state["_compte_message"] = message
+    if oidc_configure() and st.user.is_logged_in:
+        st.logout()
+    st.rerun()
+
+
+def _formulaire_connexion(where) -> None:
+    """The sign-in: the office's identity provider (OIDC), else identifiant + mot de passe."""
+    from dashboard.acces import comptes  # noqa: PLC0415
+
+    if oidc_configure():
+        if st.user.is_logged_in:  # signed in at the provider, but no account for this e-mail
+            where.warning(f"L'adresse « {st.user.get('email', '')} » n'a pas de compte sur ce tableau de bord : "
+                          "demandez-en un à son administrateur.")
+            if where.button("Se déconnecter", key="compte_deconnexion"):
+                _deconnecter()
+            return
+        if where.button("Se connecter", key="compte_oidc", type="primary", icon=":material/login:",
+                        help="Connexion par le compte de l'office (annuaire de l'office)."):
+            st.login(_fournisseur_oidc())
+        return
+    with where.form("connexion", clear_on_submit=True, border=False):
+        st.markdown("**Se connecter**")
+        login = st.text_input("Identifiant", key="connexion_identifiant", max_chars=60)
+        mot_de_passe = st.text_input("Mot de passe", type="password", key="connexion_mot_de_passe", max_chars=256)
+        submitted = st.form_submit_button("Se connecter", type="primary")
+    if submitted:
+        result = comptes.authentifier(get_engine(), login, mot_de_passe)
+        if result.identite is None:
+            where.error(result.message, icon=":material/lock:")
+            return
+        st.session_state[_IDENTITE] = (result.identite.login, result.identite)
+        st.session_state[_ACTIVITE] = _maintenant()
+        st.rerun()
+
+
+def _maintenant():
+    from datetime import datetime  # noqa: PLC0415
+
+    return datetime.now()
+
+
+def barre_compte(projecteur: bool = False) -> None:
+    """Called by app.py before each page, once accounts exist: who is signed in (name, role) and
+    « Se déconnecter » in the sidebar, or the « Se connecter » form. Ends an idle session. With
+    DASHBOARD_LECTURE=compte, an anonymous session sees only the sign-in (the page is not run).
+    The projector mode (no sidebar) shows nothing, unless reading needs an account."""
+    from dashboard.acces import roles  # noqa: PLC0415
+
+    if mode_ouvert():
+        return
+    qui = identite()
+    now = _maintenant()
+    if qui is not None:
+        if roles.expiree(st.session_state.get(_ACTIVITE), now, roles.minutes_inactivite()):
+            _deconnecter(f"Session fermée après {roles.minutes_inactivite()} minutes sans activité : "
+                         "reconnectez-vous.")
+        st.session_state[_ACTIVITE] = now
+    message = st.session_state.pop("_compte_message", None)
+    if qui is None and roles.lecture_sur_compte():
+        st.title("Tableau de bord du schéma de développement touristique")
+        if message:
+            st.info(message, icon=":material/schedule:")
+        st.info("Ce tableau de bord est réservé aux comptes de l'office : connectez-vous pour le consulter.",
+                icon=":material/lock:")
+        left, _ = st.columns([1, 2])
+        _formulaire_connexion(left)
+        st.stop()
+    if projecteur:
+        return
+    with st.sidebar:
+        st.header("Compte")
+        if message:
+            st.info(message, icon=":material/schedule:")
+        if qui is None:
+            _formulaire_connexion(st.container())
+            st.caption("Sans connexion : consultation seulement.")
+            return
+        st.markdown(f"**{qui.affichage}**  \nRôle : {roles.ROLE_LABELS.get(qui.role, qui.role)}")
+        if st.button("Se déconnecter", key="compte_deconnexion", icon=":material/logout:"):
+            _deconnecter()
+
+
+def page_reservee(role: str, action: str) -> None:
+    """Stop a page the session may not use, e.g. page_reservee("admin", "remplacer le plan"). While the
+    store has no account, anyone may (today's behaviour); the writing function checks again."""
+    from dashboard.acces import comptes, roles  # noqa: PLC0415
+
+    engine = _engine_or_none()
+    if engine is not None and comptes.peut(engine, identite(), role):  # no account yet: anyone, as before
+        return
+    besoin = " ou ".join(f"« {r} »" for r in roles.ROLES[roles.ROLES.index(role):])
+    st.warning(f"Cette page est réservée aux comptes {besoin} : connectez-vous (barre latérale) pour {action}.",
+               icon=":material/lock:")
+    st.stop()
+
+
+def notice_mode_ouvert() -> None:
+    """Import page, while the store has no account: anyone may change the figures, and how to stop it."""
+    if not mode_ouvert():
+        return
+    st.info("Aucun compte n'est encore créé : toute personne qui ouvre ce tableau de bord peut importer un "
+            "classeur, annuler un import ou retirer les données de démonstration. Pour réserver ces actions, "
+            "créez le premier compte administrateur sur le serveur : "
+            "`python -m dashboard users add LOGIN --role admin` (voir le README, « Comptes »).",
+            icon=":material/lock_open:")

@@ -32,10 +32,24 @@ def test_value_text(v, objet, champ, unite, expected):
 
 def history_frame() -> pd.DataFrame:
     return pd.DataFrame([
-        [2, "suivi_2025.xlsx", "2025", pd.Timestamp("2026-03-12 10:04"), "", 3, 1, 40, 2, True, False, pd.NaT, "b"],
+        [2, "suivi_2025.xlsx", "2025", pd.Timestamp("2026-03-12 10:04"), "", 3, 1, 40, 2, True, False, pd.NaT, "b",
+         "", ""],
         [1, "demo_2024.xlsx", "2024", pd.Timestamp("2026-01-05 09:00"), "Claire", 1200, 0, 0, 0, False, True,
-         pd.Timestamp("2026-03-12 10:04"), "a"],
+         pd.Timestamp("2026-03-12 10:04"), "a", "", ""],
     ], columns=store.HISTORY_COLUMNS)
+
+
+@pytest.mark.parametrize(("utilisateur", "compte", "annule_par", "importe", "etat"), [
+    ("", "", "", "—", "annulé le 12/03/2026 10:04"),                         # no name given, no accounts
+    ("Claire", "", "", "Claire", "annulé le 12/03/2026 10:04"),              # free-text name, no accounts
+    ("Camille Martin", "cmartin", "admin", "Camille Martin (cmartin)", "annulé le 12/03/2026 10:04 par admin"),
+    ("cmartin", "cmartin", "", "cmartin", "annulé le 12/03/2026 10:04"),     # an account without a name
+])
+def test_history_names_the_accounts(utilisateur, compte, annule_par, importe, etat):
+    frame = history_frame().iloc[[1]].assign(utilisateur=utilisateur, compte=compte, annule_par=annule_par,
+                                              demo=False)
+    row = imports.history(frame).table.iloc[0]
+    assert (row["Importé par"], row["État"]) == (importe, etat)
 
 
 def test_history_reads_in_french():

@@ -26,6 +26,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from dashboard.suivi import migrations
+
 log = logging.getLogger("dashboard")
 
 INDICATEUR_COLUMNS = ["indicateur_id", "annee", "resultat", "objectif", "commentaire", "source",
@@ -87,6 +89,9 @@ batches = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("demo", sa.Boolean, nullable=False, default=False),
     sa.Column("rolled_back_at", sa.DateTime, nullable=True),  # UTC
+    # the signed-in account (login) that imported / rolled back; NULL without accounts (added to older stores)
+    sa.Column("compte", sa.String(60), nullable=True),
+    sa.Column("annule_par", sa.String(60), nullable=True),
 )
 
 
@@ -358,9 +363,10 @@ def ensure_schema(engine: Engine, *more: sa.MetaData) -> Engine:
                         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK_KEY})
                     for md in (metadata, *more):
                         md.create_all(conn)
+                        migrations.add_missing_columns(conn, md)  # columns added since the store was created
             return engine
         except sa.exc.OperationalError as err:
-            if attempt == tables or "already exists" not in str(err):
+            if attempt == tables or ("already exists" not in str(err) and "duplicate column" not in str(err)):
                 raise
 
 
@@ -531,7 +537,8 @@ def _now() -> datetime:
 
 
 def apply(engine: Engine, report, file_name: str | None = None, sha256: str | None = None,
-          user: str | None = None, *, demo: bool = False, replace_demo: bool = False) -> int | None:
+          user: str | None = None, *, demo: bool = False, replace_demo: bool = False,
+          compte: str | None = None) -> int | None:
     """Import a checked report as one batch, in ONE transaction (all or nothing).
 
     Returns the new batch id, or None when the file changes nothing (then no batch is created:
@@ -539,12 +546,13 @@ def apply(engine: Engine, report, file_name: str | None = None, sha256: str | No
     replace_demo: real data; the demonstration batches are deleted in the same transaction and
     the counts are those against the real data alone.
     """
-    return apply_counted(engine, report, file_name, sha256, user, demo=demo, replace_demo=replace_demo)[0]
+    return apply_counted(engine, report, file_name, sha256, user, demo=demo, replace_demo=replace_demo,
+                         compte=compte)[0]
 
 
 def apply_counted(engine: Engine, report, file_name: str | None = None, sha256: str | None = None,
                   user: str | None = None, *, demo: bool = False,
-                  replace_demo: bool = False) -> tuple[int | None, Counts]:
+                  replace_demo: bool = False, compte: str | None = None) -> tuple[int | None, Counts]:
     """`apply`, and the counts it recorded: diffed, counted and written under the store's write lock."""
     if report.problems:
         raise StoreError(f"le fichier contient {len(report.problems)} problème(s) : rien n'a été importé. "
@@ -559,7 +567,7 @@ def apply_counted(engine: Engine, report, file_name: str | None = None, sha256: 
             file_name=file_name or report.file_name, sha256=sha256 or report.sha256,
             annees=",".join(str(y) for y in report.annees), created_at=_now(), user_name=user or "",
             n_new=counts.new, n_changed=counts.changed, n_unchanged=counts.unchanged, n_ignored=counts.ignored,
-            active=True, demo=demo,
+            active=True, demo=demo, compte=compte or None,
         )).inserted_primary_key[0]
         for kind, (table, keys, fields, _) in KINDS.items():
             df = _report_frame(report, kind)
@@ -568,7 +576,7 @@ def apply_counted(engine: Engine, report, file_name: str | None = None, sha256: 
     return int(batch_id), counts
 
 
-def rollback(engine: Engine, batch_id: int) -> None:
+def rollback(engine: Engine, batch_id: int, par: str | None = None) -> None:
     """Undo one import: its values stop counting, what was there before comes back; later imports stay."""
     with writing(engine) as conn:
         row = conn.execute(sa.select(batches.c.active).where(batches.c.id == batch_id)).first()
@@ -576,7 +584,8 @@ def rollback(engine: Engine, batch_id: int) -> None:
             raise StoreError(f"l'import n° {batch_id} n'existe pas : consultez l'historique des imports.")
         if not row.active:
             raise StoreError(f"l'import n° {batch_id} est déjà annulé.")
-        conn.execute(batches.update().where(batches.c.id == batch_id).values(active=False, rolled_back_at=_now()))
+        conn.execute(batches.update().where(batches.c.id == batch_id).values(active=False, rolled_back_at=_now(),
+                                                                             annule_par=par or None))
 
 
 def remove_demo_batches(conn) -> int:
@@ -602,7 +611,7 @@ def deactivate_demo(engine: Engine) -> list[int]:
 
 
 HISTORY_COLUMNS = ["batch_id", "fichier", "annees", "date", "utilisateur", "nouveaux", "modifies", "inchanges",
-                   "ignores", "actif", "demo", "annule_le", "sha256"]
+                   "ignores", "actif", "demo", "annule_le", "sha256", "compte", "annule_par"]
 
 
 def _local(ts) -> pd.Timestamp:
@@ -617,7 +626,8 @@ def history(engine: Engine) -> pd.DataFrame:
         rows = conn.execute(sa.select(batches).order_by(batches.c.id.desc())).all()
     return pd.DataFrame(
         [(r.id, r.file_name, r.annees.replace(",", ", "), _local(r.created_at), r.user_name, r.n_new, r.n_changed,
-          r.n_unchanged, r.n_ignored, bool(r.active), bool(r.demo), _local(r.rolled_back_at), r.sha256)
+          r.n_unchanged, r.n_ignored, bool(r.active), bool(r.demo), _local(r.rolled_back_at), r.sha256,
+          r.compte or "", r.annule_par or "")
          for r in rows], columns=HISTORY_COLUMNS)
 
 
@@ -713,7 +723,8 @@ class ImportOutcome:
 
 
 def import_workbook(engine: Engine, data, plan, *, file_name: str | None = None, user: str | None = None,
-                    dry_run: bool = True, progress=None, accept_warnings: bool = False) -> ImportOutcome:
+                    dry_run: bool = True, progress=None, accept_warnings: bool = False,
+                    compte: str | None = None) -> ImportOutcome:
     """Read, check, count and (unless dry_run, any problem, or unacknowledged warnings) import a workbook.
 
     The one code path of the page and of `python -m dashboard import`. Real data never sits beside
@@ -733,5 +744,5 @@ def import_workbook(engine: Engine, data, plan, *, file_name: str | None = None,
     # counted again under the write lock: what another import did meanwhile is taken into account,
     # and the counts told are exactly those recorded in the history
     batch_id, counts = apply_counted(engine, report, file_name=report.file_name, sha256=report.sha256, user=user,
-                                     replace_demo=True)
+                                     replace_demo=True, compte=compte)
     return ImportOutcome(report, counts, batch_id, dry_run, current.demo, accept_warnings)

@@ -32,20 +32,32 @@ def when(ts) -> str:
     return "" if ts is None or pd.isna(ts) else ts.strftime("%d/%m/%Y %H:%M")
 
 
+def importe_par(utilisateur: str, compte: str) -> str:
+    """Who imported: « Camille Martin (cmartin) » for an account (its login, recorded by the store), the
+    free-text name of a store without accounts, else « — »."""
+    utilisateur, compte = (utilisateur or "").strip(), (compte or "").strip()
+    if compte:
+        return f"{utilisateur} ({compte})" if utilisateur and utilisateur != compte else compte
+    return utilisateur or "—"
+
+
 def history(frame: pd.DataFrame) -> HistoryView:
-    """The history table (`store.history`'s frame) as read on the page."""
+    """The history table (`store.history`'s frame) as read on the page; « État » names the account that
+    rolled an import back (« annulé le … par cmartin »)."""
     table = pd.DataFrame({
         "N°": frame["batch_id"],
         "Date": frame["date"].map(when),
         "Fichier": frame["fichier"],
         "Années": frame["annees"],
-        "Importé par": frame["utilisateur"].replace("", "—"),
+        "Importé par": [importe_par(u, c) for u, c in zip(frame["utilisateur"], frame["compte"], strict=True)],
         "Nouvelles": frame["nouveaux"].map(fmt.nombre),
         "Modifiées": frame["modifies"].map(fmt.nombre),
         "Inchangées": frame["inchanges"].map(fmt.nombre),
         "Ignorées": frame["ignores"].map(fmt.nombre),
-        "État": [("actif" if a else f"annulé le {when(t)}") + (" · démonstration" if d else "")
-                 for a, t, d in zip(frame["actif"], frame["annule_le"], frame["demo"], strict=True)],
+        "État": [("actif" if a else f"annulé le {when(t)}" + (f" par {p}" if p else ""))
+                 + (" · démonstration" if d else "")
+                 for a, t, d, p in zip(frame["actif"], frame["annule_le"], frame["demo"], frame["annule_par"],
+                                       strict=True)],
     })
     ids = [int(b) for b in frame["batch_id"]]
     return HistoryView(

@@ -1,0 +1,89 @@
+"""With accounts in the store, in Debian's chromium: sign in, import a follow-up workbook, sign out.
+
+Skipped where /usr/bin/chromium is absent (`apt-get install chromium`; CI installs it).
+"""
+
+from __future__ import annotations
+
+import pytest
+from browser_builders import ARGS, CHROMIUM, open_page, streamlit_server
+
+from dashboard.acces import comptes
+from dashboard.acces.roles import OPERATEUR
+from dashboard.suivi import store, template
+
+PASSWORD = "motdepasse-saisie"
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium absent (apt-get install chromium)")]
+
+
+def suivi_file(plan) -> bytes:
+    """The 2025 template with the first `nombre` indicator's result filled in (7)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(template.write_template(plan, 2025)))
+    ws = wb["Indicateurs"]
+    ident = str(plan.indicateurs.loc[plan.indicateurs["unite"] == "nombre", "indicateur_id"].iloc[0])
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == ident)
+    ws.cell(row, [c.value for c in ws[1]].index("2025 Résultat") + 1, 7)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = f"sqlite:///{tmp_path_factory.mktemp('comptes') / 'suivi.sqlite'}"
+    engine = store.open_engine(db)
+    comptes.creer(engine, OPERATEUR, "admin", "admin", "motdepasse-admin", nom="Alice Admin")
+    comptes.creer(engine, OPERATEUR, "camille", "saisie", PASSWORD, nom="Camille Martin")
+    engine.dispose()
+    with streamlit_server({"DASHBOARD_DB": db, "DASHBOARD_DEMO": "0"}) as url:
+        yield url, db
+
+
+def test_sign_in_import_sign_out(server, tmp_path, plan):
+    from playwright.sync_api import sync_playwright
+
+    url, db = server
+    workbook = tmp_path / "suivi_2025.xlsx"
+    workbook.write_bytes(suivi_file(plan))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        try:
+            open_page(page, url + "/import")
+            page.get_by_text("Pour déposer un classeur de suivi, connectez-vous").wait_for(timeout=60000)
+            assert page.locator("input[type='file']").count() == 0  # anonymous: no upload
+
+            sidebar = page.locator("[data-testid='stSidebar']")
+            sidebar.get_by_label("Identifiant").fill("camille")
+            sidebar.get_by_label("Mot de passe").fill(PASSWORD)
+            sidebar.get_by_role("button", name="Se connecter").click()
+            page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]').innerText"
+                                   ".includes('Camille Martin (camille)')", timeout=60000)
+            assert "Rôle : saisie" in sidebar.inner_text()
+
+            page.locator("input[type='file']").set_input_files(str(workbook))
+            confirm = page.get_by_role("button", name="Confirmer l'import")
+            confirm.wait_for(timeout=60000)
+            confirm.click()
+            page.get_by_text("Import n° 1 enregistré (suivi_2025.xlsx, 2025)").wait_for(timeout=60000)
+            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                   timeout=60000)
+            assert page.locator("[data-testid='stException']").count() == 0
+
+            sidebar.get_by_role("button", name="Se déconnecter").click()
+            sidebar.get_by_role("button", name="Se connecter").wait_for(timeout=60000)
+            page.get_by_text("Pour déposer un classeur de suivi, connectez-vous").wait_for(timeout=60000)
+            assert page.locator("input[type='file']").count() == 0
+            assert "Camille Martin (camille)" not in sidebar.inner_text()
+        finally:
+            page.close()
+            browser.close()
+    h = store.history(store.open_engine(db))  # the history names the account (its table is a canvas)
+    assert h[["batch_id", "utilisateur", "compte", "actif"]].values.tolist() == [[1, "Camille Martin", "camille",
+                                                                                 True]]
