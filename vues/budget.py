@@ -5,7 +5,6 @@ import streamlit as st
 from dashboard import fmt, ui
 from dashboard.present import views
 
-NO_BAR = {"displayModeBar": False}
 LEFT_OUT = "Ne compte pas les actions sans chiffrage ni les lignes « par unité » dont la quantité n'est pas fixée."
 
 budget_view = ui.cache_view(views.budget.build)
@@ -49,26 +48,26 @@ st.caption(f"{fmt.nombre(v.n_non_comptes)} élément(s) ne sont pas comptés ou 
 tabs = st.tabs(["Par axe et enjeu", "Par action", "Par porteur", "Année par année", "Ce que le total ne compte pas",
                 "Prévu / réalisé"])
 with tabs[0]:
-    st.plotly_chart(v.fig_axe, config=NO_BAR)
+    ui.chart(v.fig_axe)
     st.caption("Barre pleine : minimum ; partie claire : jusqu'au maximum. " + LEFT_OUT)
     ui.table_with_download(v.table_axe, "budget_par_axe", "b_axe")
-    st.plotly_chart(v.fig_enjeu, config=NO_BAR)
+    ui.chart(v.fig_enjeu)
     st.caption("Par enjeu, couleur de l'axe. " + LEFT_OUT)
     ui.table_with_download(v.table_enjeu, "budget_par_enjeu", "b_enjeu")
 with tabs[1]:
-    st.plotly_chart(v.fig_tree, config=NO_BAR)
+    ui.chart(v.fig_tree)
     st.caption("Surface proportionnelle au montant maximum sur la période ; le libellé donne la fourchette. " + LEFT_OUT)
     ui.table_with_download(v.table_action, "budget_par_action", "b_action",
                            caption="Actions ayant au moins une ligne de budget.")
     st.markdown("**Lignes de budget** (texte du plan dans « Extrait du plan »)")
     ui.table_with_download(v.table_lines, "lignes_de_budget", "b_lines")
 with tabs[2]:
-    st.plotly_chart(v.fig_porteur, config=NO_BAR)
+    ui.chart(v.fig_porteur)
     st.caption("Porteur de chaque ligne de budget (la part fixée dans les hypothèses est attribuée à son porteur). "
                + LEFT_OUT)
     ui.table_with_download(v.table_porteur, "budget_par_porteur", "b_porteur")
 with tabs[3]:
-    st.plotly_chart(v.fig_projection, config=NO_BAR)
+    ui.chart(v.fig_projection)
     st.caption("Barres : minimum par axe ; lignes : total minimum et maximum de l'année. Dépenses récurrentes "
                "chaque année où elles courent, ponctuelles dans leur année. Ne compte pas les lignes listées ci-dessous.")
     ui.table_with_download(v.table_projection, "projection_par_annee", "b_proj")

@@ -9,7 +9,6 @@ import streamlit as st
 from dashboard import fmt, ui
 from dashboard.present import views
 
-NO_BAR = {"displayModeBar": False}
 log = logging.getLogger("dashboard")
 WIDTHS = {"Action": "large", "N°": "small", "Axe": "small"}  # the others fit their content
 
@@ -20,8 +19,7 @@ progress_view = ui.cache_view(views.calendar.progress)
 def _table(shown: pd.DataFrame) -> None:
     """A table with French headers (already formatted values), tall enough to show every row."""
     config = {c: st.column_config.Column(width=w) for c, w in WIDTHS.items() if c in shown.columns}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
-                 height=min(35 * (len(shown) + 1) + 3, 1000))
+    ui.dataframe(shown, width="stretch", column_config=config, height=min(35 * (len(shown) + 1) + 3, 1000))
 
 
 plan = ui.get_plan()
@@ -56,7 +54,7 @@ c[2].metric("Actions sans date", fmt.nombre(v.n_undated),
 c[3].metric("Anomalies du calendrier", fmt.nombre(v.n_anomalies))
 
 # --- Gantt -----------------------------------------------------------------------------------
-st.plotly_chart(v.fig_gantt, config=NO_BAR)
+ui.chart(v.fig_gantt)
 st.caption(
     f"Une ligne par action, regroupées et colorées par axe ; période du plan : {first}-{last}. "
     "Barre pleine : jalon daté (à la précision du plan : mois, trimestre, saison ou année entière). "
@@ -76,7 +74,7 @@ else:
     if getattr(suivi, "demo", False):
         st.warning("Données de démonstration : l'avancement affiché n'est pas celui de l'office.")
     p = progress_view(plan, filters, statuts, as_of)
-    st.plotly_chart(p.fig_counts, config=NO_BAR)
+    ui.chart(p.fig_counts)
     st.caption("En retard : fin prévue (ou révisée) dépassée et statut ni « Réalisée » ni « Abandonnée ». "
                "« Sans suivi » : action absente du suivi importé (son avancement n'est pas connu). "
                "Une action sans date de fin dans le plan n'est jamais comptée en retard, sauf fin révisée dépassée.")
@@ -91,7 +89,7 @@ else:
 
     st.subheader("Prévu, révisé, réalisé")
     if p.fig_slippage is not None:
-        st.plotly_chart(p.fig_slippage, config=NO_BAR)
+        ui.chart(p.fig_slippage)
         st.caption("Cercle vide : fin prévue par le plan ; losange : fin révisée ; cercle plein : fin réelle. "
                    "Ne montre que les actions en retard ou dont le suivi donne une fin révisée ou réelle "
                    "(toutes les actions suivies sont dans le tableau).")

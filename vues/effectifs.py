@@ -5,8 +5,6 @@ import streamlit as st
 from dashboard import fmt, ui
 from dashboard.present import views
 
-NO_BAR = {"displayModeBar": False}
-
 etp_view = ui.cache_view(views.etp.build)
 capacity_view = ui.cache_view(views.etp.capacity)
 
@@ -26,9 +24,9 @@ c[2].metric("Temps cité sans chiffre", f"{fmt.nombre(v.n_sans_chiffre)} ligne(s
 c[3].metric("Surallocations", fmt.nombre(v.surallocations),
             help="Couples service × année où les ETP alloués dépassent les ETP disponibles.")
 
-st.plotly_chart(v.fig_axe, config=NO_BAR)
+ui.chart(v.fig_axe)
 st.caption("ETP par an chiffrés dans le plan, par axe. Ne compte pas le temps cité sans chiffre (onglet « Hors totaux »).")
-st.plotly_chart(v.fig_service, config=NO_BAR)
+ui.chart(v.fig_service)
 st.caption("ETP par service, couleur de l'axe servi. Ne compte pas le temps cité sans chiffre.")
 
 tabs = st.tabs(["Par axe", "Par enjeu", "Par action", "Par service", "Capacité des services", "Hors totaux",
@@ -50,7 +48,7 @@ with tabs[4]:
     if not cap.known:
         st.info("La feuille « Capacité » du classeur ne donne encore aucun ETP disponible : la capacité de chaque "
                 "service est inconnue. Renseignez la colonne « ETP disponibles » pour comparer.")
-    st.plotly_chart(cap.fig, config=NO_BAR)
+    ui.chart(cap.fig)
     st.caption("Barre : ETP alloués par le plan (rouge si au-delà de la capacité) ; trait noir : ETP disponibles "
                "(feuille « Capacité »). Une capacité vide est inconnue, jamais zéro.")
     ui.table_with_download(v.table_capacite, "capacite_et_allocation", "e_cap", highlight=("Situation", "surallocation"))

@@ -166,7 +166,7 @@ if uploaded is not None:
 # --- 3. Historique, détail, annulation -----------------------------------------------------------
 st.subheader("3. Imports réalisés")
 try:
-    history = store.history(engine)
+    history = ui.store_history()
 except Exception:
     log.exception("historique des imports illisible")
     st.error("L'historique des imports n'a pas pu être lu (voir le journal).")
@@ -226,7 +226,7 @@ def _display(v, objet: str, cle: str, champ: str) -> str:
 
 
 try:
-    changes = store.batch_changes(engine, chosen)
+    changes = ui.store_batch_changes(chosen)
 except Exception:
     log.exception("détail de l'import %s illisible", chosen)
     st.error("Le détail de cet import n'a pas pu être lu (voir le journal).")

@@ -28,7 +28,7 @@ if suivi.indicateurs.empty:
     except StreamlitPageNotFoundError:  # the page run on its own (tests): a plain link
         st.markdown("[Aller à la page « Import du suivi annuel »](import)")
     st.subheader("Les indicateurs du plan")
-    st.dataframe(cat.table, hide_index=True)
+    ui.dataframe(cat.table)
     st.stop()
 
 # --- the year --------------------------------------------------------------------------------
@@ -62,19 +62,19 @@ with tab_trend:
         action = left.selectbox("Action", list(v.trend_actions), index=None, placeholder="Toutes les actions",
                                 key="ind_action",
                                 format_func=lambda a: f"{a}. {v.titles.get(a, '') or '(sans titre)'}")
-        options = v.indicator_options(action)
+        options = ui.memo(v, ("options", action), lambda: v.indicator_options(action))
         if st.session_state.get("ind_choisi") not in options:
             st.session_state["ind_choisi"] = options[0]
         ident = right.selectbox("Indicateur", options, key="ind_choisi",
                                 format_func=lambda i: f"{i} – {v.labels.get(i, '')}")
-        trend = v.trend(ident)
-        st.plotly_chart(trend.fig, config={"displayModeBar": False})
+        trend = ui.memo(v, ("trend", ident), lambda: v.trend(ident))
+        ui.chart(trend.fig)
         st.caption(trend.caption)
-        st.dataframe(trend.table, hide_index=True)
+        ui.dataframe(trend.table)
 
 # --- every indicator -------------------------------------------------------------------------
 with tab_table:
-    st.dataframe(v.styled_table(), hide_index=True, height=min(38 + 35 * len(v.table), 640))
+    st.dataframe(ui.memo(v, "styled", v.styled_table), hide_index=True, height=min(38 + 35 * len(v.table), 640))
     note, button = st.columns([3, 1])
     note.caption(f"Dernière valeur connue jusqu'en {annee} et son évolution par rapport à l'année précédente "
                  "(non calculée si l'une des deux manque). En bleu une évolution dans le sens souhaité par le plan, "
@@ -91,7 +91,7 @@ with tab_jalons:
     else:
         st.markdown(f"**{fmt.nombre(v.n_jalons_atteints)} jalon(s) atteint(s) sur {fmt.nombre(v.n_jalons)}** "
                     f"à la fin de {annee}.")
-        st.dataframe(v.jalons, hide_index=True, height=min(38 + 35 * len(v.jalons), 640))
+        ui.dataframe(v.jalons, height=min(38 + 35 * len(v.jalons), 640))
         st.caption("Un jalon est atteint dès qu'une année du suivi le déclare « oui » (ou en donne la date). "
                    "La date n'est connue que pour les jalons datés ; sinon seule l'année l'est.")
 
@@ -101,15 +101,15 @@ with tab_comp:
                 f"{annee}** ({fmt.pct(v.pct_renseignes)} renseignés).")
     left, right = st.columns([1.2, 1])
     with left:
-        st.plotly_chart(v.fig_completude, config={"displayModeBar": False})
+        ui.chart(v.fig_completude)
         st.caption("Porteurs lus dans la maîtrise d'ouvrage de chaque action : un indicateur d'une action portée "
                    "à plusieurs est compté chez chacun (le total en haut le compte une fois).")
     with right:
-        st.dataframe(v.par_porteur, hide_index=True)
+        ui.dataframe(v.par_porteur)
     st.subheader(f"À collecter pour {annee}")
     if v.to_collect.empty:
         st.success(f"Rien à collecter : chaque indicateur a un résultat pour {annee}.")
     else:
-        porteur = st.selectbox("Porteur", v.porteurs_to_collect(), index=None,
+        porteur = st.selectbox("Porteur", ui.memo(v, "porteurs", v.porteurs_to_collect), index=None,
                                placeholder="Tous les porteurs", key="ind_porteur")
-        st.dataframe(v.to_collect_for(porteur), hide_index=True)
+        ui.dataframe(ui.memo(v, ("to_collect", porteur), lambda: v.to_collect_for(porteur)))
