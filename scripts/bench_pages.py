@@ -66,20 +66,23 @@ def ratio(x: float) -> str:
 
 # --- the 100× plan ---------------------------------------------------------------------------
 
-def big_plan_ready() -> bool:
-    """The generated plan and its demo exist and are newer than what they are made from."""
-    sources = [SHIPPED, SCRIPTS / "make_big_plan.py", SCRIPTS / "make_demo.py"]
-    made = [BIG_PLAN, *(BIG_DEMO / f"suivi_{y}.xlsx" for y in (2023, 2024, 2025))]
-    if not all(p.exists() for p in made):
-        return False
-    return min(p.stat().st_mtime for p in made) > max(p.stat().st_mtime for p in sources)
+def _newer(made: list[Path], sources: list[Path]) -> bool:
+    return all(p.exists() for p in made) and min(p.stat().st_mtime for p in made) > max(
+        p.stat().st_mtime for p in sources)
 
 
 def ensure_big_plan() -> None:
-    if not big_plan_ready():
-        print("Génération du plan 100× et de son suivi de démonstration (quelques minutes, une fois)…", flush=True)
-        subprocess.run([sys.executable, str(SCRIPTS / "make_big_plan.py"), "--demo", "-o", str(BIG_PLAN)],
+    """The generated plan (from the shipped one) and its demo (from the generated plan), made again
+    only when what they are made from changed."""
+    demo = [BIG_DEMO / f"suivi_{y}.xlsx" for y in (2023, 2024, 2025)]
+    if not _newer([BIG_PLAN], [SHIPPED, SCRIPTS / "make_big_plan.py"]):
+        print("Génération du plan 100× (une fois)…", flush=True)
+        subprocess.run([sys.executable, str(SCRIPTS / "make_big_plan.py"), "-o", str(BIG_PLAN)],
                        check=True, stdout=subprocess.DEVNULL)
+    if not _newer(demo, [BIG_PLAN, SCRIPTS / "make_demo.py"]):
+        print("Génération du suivi de démonstration du plan 100× (quelques minutes, une fois)…", flush=True)
+        subprocess.run([sys.executable, str(SCRIPTS / "make_demo.py"), "--plan", str(BIG_PLAN), "--out",
+                        str(BIG_DEMO)], check=True, stdout=subprocess.DEVNULL)
 
 
 def prepared_store(plan: Path, demo_dir: Path | None) -> str:
@@ -209,8 +212,10 @@ def scenario(name: str, plan: Path, demo_dir: Path | None, n: int, pages: list[s
     env = {**os.environ, "DASHBOARD_PLAN": str(plan), "DASHBOARD_DB": url, "DASHBOARD_DEMO": "0"}
     print(f"[{name}] relances à chaud (AppTest)…", flush=True)
     warm = warm_reruns(env, n, pages)
+    print("  " + " ; ".join(f"{k} {ms(v)}" for k, v in warm.items()), flush=True)
     print(f"[{name}] ouvertures en session neuve (serveurs)…", flush=True)
     opened = openings(env, n, pages)
+    print("  " + " ; ".join(f"{k} {ms(v['app'])} / {ms(v['triviale'])}" for k, v in opened.items()), flush=True)
     return {"warm": warm, "open": opened}
 
 

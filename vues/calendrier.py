@@ -13,6 +13,7 @@ log = logging.getLogger("dashboard")
 WIDTHS = {"Action": "large", "N°": "small", "Axe": "small"}  # the others fit their content
 
 calendar_view = ui.cache_view(views.calendar.build)
+gantt_view = ui.cache_view(views.calendar.gantt)
 progress_view = ui.cache_view(views.calendar.progress)
 
 
@@ -54,7 +55,17 @@ c[2].metric("Actions sans date", fmt.nombre(v.n_undated),
 c[3].metric("Anomalies du calendrier", fmt.nombre(v.n_anomalies))
 
 # --- Gantt -----------------------------------------------------------------------------------
-ui.chart(v.fig_gantt)
+if v.gantt_pages:  # a large selection: the timeline by pages, each action keeping its own legible row
+    n_pages = len(v.gantt_pages)
+    st.info(f"{fmt.nombre(v.n_actions)} actions retenues : le diagramme les montre par pages de "
+            f"{fmt.nombre(views.calendar.GANTT_PAGE)}, dans l'ordre des axes. Pour voir ensemble celles qui vous "
+            "intéressent, choisissez un axe, un enjeu ou une maîtrise d'ouvrage dans la barre latérale.",
+            icon=":material/view_timeline:")
+    page = st.selectbox(f"Page du diagramme ({fmt.nombre(n_pages)} pages)", range(n_pages), key="gantt_page",
+                        format_func=lambda i: f"{i + 1} / {n_pages} : {v.gantt_pages[i]}")
+    ui.chart(v.fig_gantt if page == 0 else gantt_view(plan, filters, as_of, page))
+else:
+    ui.chart(v.fig_gantt)
 st.caption(
     f"Une ligne par action, regroupées et colorées par axe ; période du plan : {first}-{last}. "
     "Barre pleine : jalon daté (à la précision du plan : mois, trimestre, saison ou année entière). "

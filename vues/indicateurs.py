@@ -74,7 +74,16 @@ with tab_trend:
 
 # --- every indicator -------------------------------------------------------------------------
 with tab_table:
-    st.dataframe(ui.memo(v, "styled", v.styled_table), hide_index=True, height=min(38 + 35 * len(v.table), 640))
+    rows = slice(None)
+    if len(v.table) > views.indicators.TABLE_PAGE:  # a large plan: the coloured table by pages (Excel: all of it)
+        starts = range(0, len(v.table), views.indicators.TABLE_PAGE)
+        start = st.selectbox(
+            f"Lignes du tableau ({fmt.nombre(len(v.table))} indicateurs ; restreignez-les par les filtres de la "
+            "barre latérale)", starts, key="ind_lignes",
+            format_func=lambda i: f"{fmt.nombre(i + 1)} à {fmt.nombre(min(i + views.indicators.TABLE_PAGE, len(v.table)))}")
+        rows = slice(start, start + views.indicators.TABLE_PAGE)
+    shown = v.styled_table(rows)
+    st.dataframe(shown, hide_index=True, height=min(38 + 35 * len(shown.data), 640))
     note, button = st.columns([3, 1])
     note.caption(f"Dernière valeur connue jusqu'en {annee} et son évolution par rapport à l'année précédente "
                  "(non calculée si l'une des deux manque). En bleu une évolution dans le sens souhaité par le plan, "

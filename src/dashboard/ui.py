@@ -327,6 +327,16 @@ def _long_text_config(shown) -> dict:
             if len(shown.columns) > 5 and len(shown) and shown[c].str.len().max() > 40}
 
 
+def _row_styles(shown, col: str, value: str):
+    """The CSS of each cell: rows whose `col` is `value` in red; None when no row is (no styling at all)."""
+    hit = (shown[col] == value).to_numpy()
+    if not hit.any():
+        return None
+    css = "background-color: #FBE3D6; color: #8A2B00; font-weight: 600"
+    return pd.DataFrame([[css if h else ""] * len(shown.columns) for h in hit], index=shown.index,
+                        columns=shown.columns)
+
+
 def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=None, height="auto",
                         caption: str | None = None, highlight: tuple[str, str] | None = None) -> None:
     """A French-formatted table on screen and its formatted Excel file (real numbers) to download.
@@ -340,11 +350,13 @@ def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=Non
     t = df if cached else export.table(df, overrides=overrides, ranges=ranges)
     shown = t.shown
     long_text = memo(t, "long_text", lambda: _long_text_config(shown)) if cached else _long_text_config(shown)
+    styles = None
     if highlight and highlight[0] in shown.columns:  # (column header, value): rows to flag in red
-        col, value = highlight
-        shown = shown.style.apply(lambda row: ["background-color: #FBE3D6; color: #8A2B00; font-weight: 600"
-                                               if row[col] == value else "" for _ in row], axis=1)
-    if cached and not highlight:
+        styles = memo(t, ("highlight", *highlight), lambda: _row_styles(shown, *highlight)) if cached \
+            else _row_styles(shown, *highlight)
+    if styles is not None:  # a new Styler each run: Streamlit computes its styles in place when drawing it
+        shown = shown.style.apply(lambda _: styles, axis=None)
+    if cached and styles is None:
         dataframe(shown, height=height, column_config=long_text)
     else:
         st.dataframe(shown, hide_index=True, height=height, column_config=long_text)

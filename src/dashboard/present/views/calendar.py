@@ -26,6 +26,22 @@ def _months(s: pd.Series) -> list[str]:
     return [fmt.mois(x) if pd.notna(x) else "—" for x in s]
 
 
+GANTT_PAGE = 100  # actions on one Gantt: one legible row each on a screen, drawn in well under a second
+
+
+def gantt_pages(periods: pd.DataFrame) -> list[pd.DataFrame]:
+    """The timeline's rows (axe, then action number) in pages of GANTT_PAGE actions."""
+    rows = periods.sort_values(["axe", "action_id"]).reset_index(drop=True)
+    return [rows.iloc[i:i + GANTT_PAGE] for i in range(0, max(len(rows), 1), GANTT_PAGE)]
+
+
+def _page_label(rows: pd.DataFrame) -> str:
+    """« Axe 1, n° 1 à Axe 2, n° 107 (100 actions) »: where a page of the Gantt starts and ends."""
+    first, last = rows.iloc[0], rows.iloc[-1]
+    return (f"axe {int(first['axe'])}, n° {int(first['action_id'])} à axe {int(last['axe'])}, "
+            f"n° {int(last['action_id'])} ({fmt.nombre(len(rows))} actions)")
+
+
 def _shown(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """The columns the reader sees, in order, under their French headers."""
     return df[list(columns)].rename(columns=columns)
@@ -41,7 +57,8 @@ class CalendarView:
     n_dated: int = 0            # actions with at least one date
     n_recurring: int = 0        # annual, summer or continuous actions
     n_anomalies: int = 0
-    fig_gantt: go.Figure | None = None
+    fig_gantt: go.Figure | None = None     # the first page of the timeline (the whole of it up to GANTT_PAGE)
+    gantt_pages: tuple[str, ...] = ()       # one label per page of GANTT_PAGE actions (gantt(…, page))
     undated: pd.DataFrame | None = None     # undated milestones, one row each (N°, Action, Axe, Jalon, …)
     n_undated_actions: int = 0              # actions without any date at all
     anomalies: pd.DataFrame | None = None   # the plan's calendar anomalies (N°, Action, Anomalie, …)
@@ -73,8 +90,8 @@ def build(plan: Plan, filters: metrics.Filters, as_of: pd.Timestamp) -> Calendar
     anomalies = metrics.calendar_anomalies(view)
     n_actions, n_dated = len(periods), int(periods["datee"].sum())
     n_recurring = int((periods["recurrence"] != "aucune").sum())
-    title = (f"{fmt.nombre(n_dated)} actions sur {fmt.nombre(n_actions)} ont des dates ; "
-             f"{fmt.nombre(n_recurring)} reviennent chaque année")
+    title = _gantt_title(n_dated, n_actions, n_recurring)
+    pages = gantt_pages(periods)
     undated_shown = undated.assign(
         axe_txt=[charts.axe_label(a) for a in undated["axe"]],
         datee=["oui (autres jalons datés)" if x else "non" for x in undated["action_datee"]],
@@ -84,13 +101,35 @@ def build(plan: Plan, filters: metrics.Filters, as_of: pd.Timestamp) -> Calendar
     return CalendarView(
         periode=plan.periode, empty=False, n_actions=n_actions, n_dated=n_dated, n_recurring=n_recurring,
         n_anomalies=len(anomalies),
-        fig_gantt=charts.gantt_figure(periods, segments, undated, as_of, plan.periode, title),
+        fig_gantt=_gantt_page(pages, 0, segments, undated, as_of, plan.periode, title),
+        gantt_pages=tuple(_page_label(p) for p in pages) if len(pages) > 1 else (),
         undated=_shown(undated_shown, {"action_id": "N°", "titre": "Action", "axe_txt": "Axe", "jalon": "Jalon",
                                        "extrait": "Mots du plan", "motif": "Motif", "datee": "Sur le calendrier"}),
         n_undated_actions=int((~undated["action_datee"]).sum()),
         anomalies=_shown(anomalies_shown, {"action_id": "N°", "titre": "Action", "type": "Anomalie",
                                            "detail": "Détail", "extrait": "Mots du plan"}),
     )
+
+
+def _gantt_title(n_dated: int, n_actions: int, n_recurring: int) -> str:
+    return (f"{fmt.nombre(n_dated)} actions sur {fmt.nombre(n_actions)} ont des dates ; "
+            f"{fmt.nombre(n_recurring)} reviennent chaque année")
+
+
+def gantt(plan: Plan, filters: metrics.Filters, as_of: pd.Timestamp, page: int) -> go.Figure:
+    """Page `page` (from 0) of the timeline of the filtered actions, GANTT_PAGE actions a page (pure)."""
+    view = metrics.filter_plan(plan, filters)
+    periods = metrics.planned_periods(view)
+    pages = gantt_pages(periods)
+    title = _gantt_title(int(periods["datee"].sum()), len(periods), int((periods["recurrence"] != "aucune").sum()))
+    return _gantt_page(pages, min(max(page, 0), len(pages) - 1), metrics.calendar_segments(view),
+                       metrics.undated_items(view), as_of, plan.periode, title)
+
+
+def _gantt_page(pages, page: int, segments, undated, as_of, periode, title: str) -> go.Figure:
+    if len(pages) > 1:
+        title += f"<br>page {page + 1} sur {len(pages)} : {_page_label(pages[page])}"
+    return charts.gantt_figure(pages[page], segments, undated, as_of, periode, title)
 
 
 def progress(plan: Plan, filters: metrics.Filters, statuts: pd.DataFrame, as_of: pd.Timestamp) -> Progress:
