@@ -47,7 +47,7 @@ raw_plan = ui.get_plan()
 suivi = ui.get_suivi()
 if not projector:
     ui.demo_banner()
-plan = metrics.apply_hypotheses(raw_plan)
+plan = ui.memo(raw_plan, "hypotheses", lambda: metrics.apply_hypotheses(raw_plan))  # once per plan
 today = metrics.as_timestamp().date().isoformat()
 try:
     deck, screen_figures, big_figures = deck_view(raw_plan, suivi.statuts, suivi.indicateurs, suivi.demo, today)

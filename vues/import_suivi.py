@@ -235,7 +235,8 @@ if changes is not None:
     if changes.empty:
         st.caption("Cet import n'a rien changé par rapport aux imports précédents.")
     else:
-        st.dataframe(pd.DataFrame({
+        # formatted once per import shown (the changes are cached on the store's state), not on every run
+        ui.dataframe(ui.memo(changes, "shown", lambda: pd.DataFrame({
             "Objet": changes["objet"], "Indicateur / action": changes["cle"], "Année": changes["annee"].astype(str),
             "Valeur": changes["champ"],
             "Avant": [_display(v, o, c, f) for v, o, c, f in zip(changes["avant"], changes["objet"], changes["cle"],
@@ -243,7 +244,7 @@ if changes is not None:
             "Après": [_display(v, o, c, f) for v, o, c, f in zip(changes["apres"], changes["objet"], changes["cle"],
                                                                  changes["champ"], strict=True)],
             "Changement": changes["etat"],
-        }), hide_index=True, width="stretch")
+        })), width="stretch")
         st.caption(f"{fmt.nombre(len(changes))} valeur(s) nouvelle(s) ou modifiée(s) par l'import n° {chosen} ; "
                    "« Avant » : la valeur en vigueur juste avant cet import.")
 
