@@ -382,6 +382,21 @@ def prevu_realise(fig, table, file_stem: str, key: str, caption: str, missing: s
     table_with_download(table, file_stem, key)
 
 
+def tabs(labels: list[str], key: str):
+    """st.tabs whose closed tabs are not drawn (`tab.open` is False for them): opening the page draws its
+    first tab only, and a click on another tab reruns the page (a warm rerun: everything is cached) to
+    draw that one. The open tab is kept in session_state[key] (its label)."""
+    return st.tabs(labels, key=key, on_change="rerun")
+
+
+def keep_widgets(*keys: str) -> None:
+    """Keep these widgets' values while they are not drawn (in a closed tab): Streamlit forgets the value
+    of a widget absent from a run, unless the page sets it again."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def compact_metrics(size_rem: float = 1.6) -> None:
     """Smaller st.metric values, so a euro range (`1 801 500 – 1 851 500 €`) fits its column at 1440 px."""
     st.html(f"<style>[data-testid='stMetricValue'], [data-testid='stMetricValue'] > div "
