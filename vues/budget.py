@@ -18,7 +18,8 @@ st.title("Budget du schéma")
 # --- Hypothèses: every total and chart below follows these values ---------------------------
 values = {}
 inputs = hypothesis_inputs(plan)
-with st.expander(f"Hypothèses ({len(inputs)}) : paramètres que le plan laisse ouverts", expanded=True):
+# open when the plan has a few (the shipped one: 2); a large plan's dozens stay folded above the figures
+with st.expander(f"Hypothèses ({len(inputs)}) : paramètres que le plan laisse ouverts", expanded=len(inputs) <= 12):
     if not inputs:
         st.caption("Le classeur n'a aucune hypothèse (feuille « Hypothèses » vide).")
     cols = st.columns(max(1, min(3, len(inputs))))

@@ -127,8 +127,7 @@ def gantt(plan: Plan, filters: metrics.Filters, as_of: pd.Timestamp, page: int) 
 
 
 def _gantt_page(pages, page: int, segments, undated, as_of, periode, title: str) -> go.Figure:
-    if len(pages) > 1:
-        title += f"<br>page {page + 1} sur {len(pages)} : {_page_label(pages[page])}"
+    """The figure of one page (its title stays the whole selection's: the page selector says which page)."""
     return charts.gantt_figure(pages[page], segments, undated, as_of, periode, title)
 
 
