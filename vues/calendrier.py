@@ -103,7 +103,10 @@ else:
         ui.chart(p.fig_slippage)
         st.caption("Cercle vide : fin prévue par le plan ; losange : fin révisée ; cercle plein : fin réelle. "
                    "Ne montre que les actions en retard ou dont le suivi donne une fin révisée ou réelle "
-                   "(toutes les actions suivies sont dans le tableau).")
+                   "(toutes les actions suivies sont dans le tableau)."
+                   + (f" Elles sont {fmt.nombre(p.n_slippage)} : le graphique montre les "
+                      f"{fmt.nombre(views.calendar.SLIPPAGE_MAX)} plus grands glissements (retards sans fin "
+                      "connue d'abord)." if p.n_slippage > views.calendar.SLIPPAGE_MAX else ""))
     _table(p.followed)
     st.caption("Glissement : fin réelle (ou, à défaut, révisée) moins fin prévue ; négatif = en avance. "
                "« — » : date inconnue.")

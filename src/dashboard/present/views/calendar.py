@@ -26,6 +26,7 @@ def _months(s: pd.Series) -> list[str]:
     return [fmt.mois(x) if pd.notna(x) else "—" for x in s]
 
 
+SLIPPAGE_MAX = 100  # actions drawn on the slippage chart (the largest slippages beyond)
 GANTT_PAGE = 100  # actions on one Gantt: one legible row each on a screen, drawn in well under a second
 
 
@@ -76,6 +77,7 @@ class Progress:
     fig_counts: go.Figure           # statuses per axe; its title says how many are late
     late: pd.DataFrame              # late actions, latest first (N°, Action, Porteur, …, Retard sur le plan)
     fig_slippage: go.Figure | None  # None when no action is late or has a revised or real end
+    n_slippage: int                 # actions late or with a revised or real end (the chart: SLIPPAGE_MAX at most)
     followed: pd.DataFrame          # every followed action: planned, revised, real dates and slippage
 
 
@@ -150,12 +152,15 @@ def progress(plan: Plan, filters: metrics.Filters, statuts: pd.DataFrame, as_of:
 
     followed = sched[sched["statut"] != ""]
     with_ends = followed[followed[["fin_revisee", "fin_reelle"]].notna().any(axis=1) | followed["en_retard"]]
-    fig_slippage = None
+    fig_slippage, n_slippage = None, len(with_ends)
     if len(with_ends):
         slipped = with_ends["glissement_mois"].dropna()
         slip_title = ("Glissement des fins : " + (f"{fmt.nombre(int((slipped > 0).sum()))} action(s) finissent "
                       f"ou finiront plus tard que prévu, {fmt.nombre(int((slipped < 0).sum()))} plus tôt"
                       if len(slipped) else "aucune fin révisée ni réelle n'est encore déclarée"))
+        if len(with_ends) > SLIPPAGE_MAX:  # a large plan: the largest slippages, one legible row each
+            with_ends = with_ends.assign(_ordre=with_ends["glissement_mois"].abs().fillna(float("inf"))).sort_values(
+                "_ordre", ascending=False).head(SLIPPAGE_MAX)
         fig_slippage = charts.slippage_figure(with_ends, as_of, slip_title)
     followed_shown = followed.assign(
         debut_prevu_txt=_dates(followed["debut_prevu"]), debut_reel_txt=_dates(followed["debut_reel"]),
@@ -167,7 +172,7 @@ def progress(plan: Plan, filters: metrics.Filters, statuts: pd.DataFrame, as_of:
         late=_shown(late_shown, {"action_id": "N°", "titre": "Action", "porteur": "Porteur", "statut": "Statut",
                                  "fin_prevue_txt": "Fin prévue", "fin_revisee_txt": "Fin révisée",
                                  "retard_txt": "Retard sur le plan", "commentaire": "Dernier commentaire"}),
-        fig_slippage=fig_slippage,
+        fig_slippage=fig_slippage, n_slippage=n_slippage,
         followed=_shown(followed_shown, {
             "action_id": "N°", "titre": "Action", "statut": "Statut", "situation": "Situation",
             "debut_prevu_txt": "Début prévu", "debut_reel_txt": "Début réel", "fin_prevue_txt": "Fin prévue",
