@@ -26,7 +26,7 @@ from openpyxl.styles import Font, PatternFill
 
 from dashboard import metrics, xlsx
 from dashboard.plan import DEFAULT_PLAN_PATH, Plan, load_plan
-from dashboard.suivi import followup, template
+from dashboard.suivi import contract, followup, template
 from dashboard.suivi.store import Suivi
 
 SEED = 20230214  # the plan's vote, February 2023
@@ -266,7 +266,7 @@ def fill_template(plan: Plan, demo: Demo, year: int) -> bytes:
         xlsx.put(ws, row, col[f"{year} Dépenses (€)"], None if r is None else _py(r["depenses"]))
         xlsx.put(ws, row, col[f"{year} ETP"], None if r is None else _py(r["etp"]))
 
-    help_ws = wb[followup.SHEET_HELP]
+    help_ws = wb[contract.SHEET_HELP]
     help_ws.insert_rows(1, 2)
     xlsx.put(help_ws, 1, 1, DEMO_TITLE).font = Font(bold=True, size=14, color="FFFFFF")
     help_ws.cell(1, 1).fill = PatternFill("solid", fgColor="D55E00")

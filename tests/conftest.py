@@ -49,6 +49,12 @@ def in_ci() -> bool:
 
 
 @pytest.fixture(scope="session")
+def ci() -> bool:
+    """Whether this run is CI's (CI=true), where a missing server or tool fails instead of skipping."""
+    return in_ci()
+
+
+@pytest.fixture(scope="session")
 def pg_admin():
     """An engine on the test server (DASHBOARD_TEST_PG), or the reason why there is none."""
     import sqlalchemy as sa

@@ -5,12 +5,12 @@ import logging
 import streamlit as st
 
 from dashboard import fmt, metrics, ui
-from dashboard.present import export, fiches, views
+from dashboard.present import export, fiche, fiches, views
 
 log = logging.getLogger("dashboard")
 
 fiches_view = ui.cache_view(views.fiches.build)
-detail_view = ui.cache_view(fiches.action_detail)
+detail_view = ui.cache_view(fiche.action_detail)
 
 plan = ui.get_plan()
 suivi = ui.get_suivi()
@@ -19,7 +19,7 @@ filters = ui.sidebar_filters(plan)
 v = fiches_view(plan, filters, suivi.statuts)
 
 # Opened from the comité's deck (…&diapo=N, and &retour=projecteur from the projector mode): a way back
-back = fiches.deck_return(st.query_params.get("diapo"), st.query_params.get("retour"))
+back = fiche.deck_return(st.query_params.get("diapo"), st.query_params.get("retour"))
 if back is not None:  # a relative link: it works under any base path, in AppTest as in the app
     href = "comite?" + "&".join(f"{k}={v}" for k, v in back.items())
     st.markdown(f'<a href="{href}" target="_self" class="retour-presentation">← Retour à la présentation '
@@ -63,23 +63,23 @@ if st.session_state.get("fiche_choisie") != chosen:
 
 st.selectbox(
     "Ouvrir la fiche d'une action", list(v.ids), index=None, key="fiche_choisie", on_change=_on_pick,
-    format_func=lambda i: fiches.action_label(i, v.titles.get(i, "")),
+    format_func=lambda i: fiche.action_label(i, v.titles.get(i, "")),
     placeholder="Choisissez une action (tapez un numéro ou un mot du titre)…",
 )
 
 
-def show_detail(d: fiches.ActionDetail) -> None:
+def show_detail(d: fiche.ActionDetail) -> None:
     """The whole fiche: the plan's words, then its budget, ETP, calendar, indicators, status."""
     st.header(f"Action n° {d.action_id} {fmt.DASH} {d.titre}")
-    where = f"**Axe {d.axe}** {fmt.DASH} {fiches.md_escape(d.axe_libelle)}"
+    where = f"**Axe {d.axe}** {fmt.DASH} {fiche.md_escape(d.axe_libelle)}"
     if d.enjeu:
-        where += f" · **Enjeu {d.enjeu}** {fmt.DASH} {fiches.md_escape(d.enjeu_libelle)}"
+        where += f" · **Enjeu {d.enjeu}** {fmt.DASH} {fiche.md_escape(d.enjeu_libelle)}"
     else:
         where += " · sans enjeu"
     st.markdown(where)
     c1, c2, c3, c4 = st.columns([3, 1.2, 1.2, 1.5])
     label = "**Budget**" if d.budget.empty else f"**Budget** ({d.categorie_budget})"  # no line: the text is the category
-    c1.markdown(f"{label}  \n{fiches.md_escape(d.budget_text)}")
+    c1.markdown(f"{label}  \n{fiche.md_escape(d.budget_text)}")
     c2.markdown(f"**ETP prévus**  \n{fmt.etp(d.etp_total) if d.etp_total else 'aucun chiffré'}")
     c3.markdown(f"**Indicateurs**  \n{fmt.nombre(len(d.indicateurs))}")
     c4.markdown(f"**Statut**  \n{d.statut['Statut'] if d.statut else 'pas encore de suivi importé'}")
@@ -93,7 +93,7 @@ def show_detail(d: fiches.ActionDetail) -> None:
     for col, part in ((left, d.fields[:half]), (right, d.fields[half:])):
         with col:
             for label, text in part:
-                body = fiches.md_escape(text) if text else "*non renseigné dans le plan*"
+                body = fiche.md_escape(text) if text else "*non renseigné dans le plan*"
                 st.markdown(f"**{label}**  \n{body}")
 
     st.subheader("Budget")

@@ -9,9 +9,9 @@ import logging
 
 import streamlit as st
 
-from dashboard import fmt, metrics, ui
-from dashboard.present import comite, deck_files
-from dashboard.suivi.store import Suivi
+from dashboard import metrics, ui
+from dashboard.present import comite, deck_files, deck_html
+from dashboard.present.views import comite as views_comite
 
 log = logging.getLogger("dashboard")
 
@@ -25,38 +25,24 @@ KEYS = {
 }
 
 
-@ui.cache_view
-def deck_view(plan, statuts, indicateurs, demo: bool, today: str):
-    """The slides and their charts sized by the screen (pure; cached on the plan, the follow-up
-    values and the day)."""
-    suivi = Suivi(indicateurs=indicateurs, statuts=statuts, demo=demo)
-    deck = comite.slides(metrics.apply_hypotheses(plan), suivi, as_of=today)
-    figures = {s.key: comite.fill_height(s.figure) for s in deck if s.figure is not None}
-    return deck, figures, {k: comite.scaled(f, 2) for k, f in figures.items()}
-
-
-@ui.cache_view
-def action_view(plan, statuts, indicateurs, action_id: int, today: str):
-    """One action in projector format (pure; cached like the slides)."""
-    suivi = Suivi(indicateurs=indicateurs, statuts=statuts)
-    return comite.action_diapo(metrics.apply_hypotheses(plan), action_id, suivi, as_of=today)
+deck_view = ui.cache_view(views_comite.build)
+action_view = ui.cache_view(views_comite.action)
 
 
 projector = st.query_params.get("mode") == "projecteur"
-raw_plan = ui.get_plan()
+plan = ui.get_plan()
 suivi = ui.get_suivi()
 if not projector:
     ui.demo_banner()
-plan = ui.memo(raw_plan, "hypotheses", lambda: metrics.apply_hypotheses(raw_plan))  # once per plan
 today = metrics.as_timestamp().date().isoformat()
 try:
-    deck, screen_figures, big_figures = deck_view(raw_plan, suivi.statuts, suivi.indicateurs, suivi.demo, today)
+    view = deck_view(plan, suivi.statuts, suivi.indicateurs, suivi.demo, today)
 except Exception:  # never a traceback on screen; the log has it
     log.exception("présentation au comité impossible")
     st.error("La présentation n'a pas pu être construite à partir du plan et du suivi. "
              "Vérifiez le classeur du plan (page Vue d'ensemble) et le dernier import du suivi.")
     st.stop()
-first, last = plan.periode
+deck, screen_figures, big_figures = view.slides, view.figures, view.big_figures
 index, problem = comite.parse_slide_param(st.query_params.get("diapo"), len(deck))
 slide = deck[index]
 
@@ -216,7 +202,7 @@ def show_projector_slide() -> None:
 
 
 def show_projector_action(action_id: int) -> None:
-    a = action_view(raw_plan, suivi.statuts, suivi.indicateurs, action_id, today)
+    a = action_view(plan, suivi.statuts, suivi.indicateurs, action_id, today)
     if a is None:
         _go(index)
         st.rerun()
@@ -312,24 +298,22 @@ if slide.legende:
     st.markdown(f'<p class="diapo-legende">{html.escape(slide.legende)}</p>', unsafe_allow_html=True)
 
 st.divider()
-titre = f"Schéma de développement touristique {first}-{last} : point d'étape"
 st.download_button(
     "Télécharger le diaporama à diffuser (HTML, s'ouvre sans connexion)",
-    data=lambda: comite.deck_html(deck, titre, f"Présenté au comité de direction le {fmt.jour(metrics.as_timestamp())}"),
-    file_name=f"comite_schema_{first}_{last}.html", mime="text/html", on_click="ignore",
+    data=lambda: deck_html.deck_html(list(deck), view.titre, view.sous_titre),
+    file_name=f"{view.file_stem}.html", mime="text/html", on_click="ignore",
     icon=":material/download:", key="dl_diaporama",
 )
 # The same slides as files to circulate: built only when a button is clicked (the page stays fast).
-deck_info = deck_files.deck_info(plan, metrics.as_timestamp(), suivi.demo)
 files_row = st.container(horizontal=True)
 files_row.download_button(
-    "Télécharger en PowerPoint (.pptx, graphiques modifiables)", data=lambda: deck_files.deck_pptx(deck, deck_info),
-    file_name=f"comite_schema_{first}_{last}.pptx", on_click="ignore", icon=":material/slideshow:", key="dl_pptx",
+    "Télécharger en PowerPoint (.pptx, graphiques modifiables)", data=lambda: deck_files.deck_pptx(list(deck), view.info),
+    file_name=f"{view.file_stem}.pptx", on_click="ignore", icon=":material/slideshow:", key="dl_pptx",
     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
 )
 files_row.download_button(
-    "Télécharger en PDF (une page par diapositive)", data=lambda: deck_files.deck_pdf(deck, deck_info),
-    file_name=f"comite_schema_{first}_{last}.pdf", mime="application/pdf", on_click="ignore",
+    "Télécharger en PDF (une page par diapositive)", data=lambda: deck_files.deck_pdf(list(deck), view.info),
+    file_name=f"{view.file_stem}.pdf", mime="application/pdf", on_click="ignore",
     icon=":material/picture_as_pdf:", key="dl_pdf", disabled=deck_files.chromium_path() is None,
     help=None if deck_files.chromium_path() else deck_files.NO_CHROMIUM,
 )

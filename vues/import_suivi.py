@@ -1,4 +1,7 @@
-"""Import du suivi annuel: the year's template, upload with a dry run, confirm, history, rollback."""
+"""Import du suivi annuel: the year's template, upload with a dry run, confirm, history, rollback.
+
+The tables (history, detail of an import) come from `present.views.imports`; the page holds the
+widgets and the actions (dry run, confirm, rollback), each a call of `suivi.store`."""
 
 import hashlib
 import logging
@@ -8,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import fmt, ui
+from dashboard.present.views import imports as views_imports
 from dashboard.suivi import store, template, xlsx_scan
 
 log = logging.getLogger("dashboard")
@@ -177,53 +181,11 @@ if history.empty:
     st.stop()
 
 
-def _when(ts) -> str:
-    return "" if pd.isna(ts) else ts.strftime("%d/%m/%Y %H:%M")
-
-
-shown = pd.DataFrame({
-    "N°": history["batch_id"],
-    "Date": history["date"].map(_when),
-    "Fichier": history["fichier"],
-    "Années": history["annees"],
-    "Importé par": history["utilisateur"].replace("", "—"),
-    "Nouvelles": history["nouveaux"].map(fmt.nombre),
-    "Modifiées": history["modifies"].map(fmt.nombre),
-    "Inchangées": history["inchanges"].map(fmt.nombre),
-    "Ignorées": history["ignores"].map(fmt.nombre),
-    "État": [("actif" if a else f"annulé le {_when(t)}") + (" · démonstration" if d else "")
-             for a, t, d in zip(history["actif"], history["annule_le"], history["demo"], strict=True)],
-})
-st.dataframe(shown, hide_index=True, width="stretch")
+view = views_imports.history(history)
+st.dataframe(view.table, hide_index=True, width="stretch")
 st.caption("Une valeur affichée dans le tableau de bord est celle de l'import actif le plus récent qui la "
            "renseigne ; annuler un import rétablit les valeurs d'avant, les imports suivants restent.")
-
-labels = {int(r.batch_id): f"n° {r.batch_id} — {r.fichier} ({_when(r.date)})" for r in history.itertuples()}
-chosen = st.selectbox("Détail d'un import", list(labels), format_func=labels.get, key="import_detail")
-
-
-UNITS = dict(zip(plan.indicateurs["indicateur_id"].astype(str), plan.indicateurs["unite"], strict=True))
-
-
-def _display(v, objet: str, cle: str, champ: str) -> str:
-    """A stored value as staff typed it: oui/non, 45 %, 12 000 €, 31/12/2025, 0,5 ETP."""
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return "—"
-    if isinstance(v, pd.Timestamp):
-        return fmt.jour(v)
-    if isinstance(v, int | float):
-        unite = UNITS.get(cle, "nombre") if objet == "Indicateur" and champ in ("Résultat", "Objectif") else ""
-        if unite == "oui/non":
-            return "oui" if v >= 0.5 else "non"
-        if unite == "%":
-            return fmt.pct(v, 1)
-        if unite == "€" or champ == "Dépenses (€)":
-            return fmt.euros(v)
-        if champ == "ETP":
-            return fmt.etp(v)
-        return fmt.nombre(v, 2)
-    return str(v)
-
+chosen = st.selectbox("Détail d'un import", list(view.labels), format_func=view.labels.get, key="import_detail")
 
 try:
     changes = ui.store_batch_changes(chosen)
@@ -235,22 +197,14 @@ if changes is not None:
     if changes.empty:
         st.caption("Cet import n'a rien changé par rapport aux imports précédents.")
     else:
-        # formatted once per import shown (the changes are cached on the store's state), not on every run
-        ui.dataframe(ui.memo(changes, "shown", lambda: pd.DataFrame({
-            "Objet": changes["objet"], "Indicateur / action": changes["cle"], "Année": changes["annee"].astype(str),
-            "Valeur": changes["champ"],
-            "Avant": [_display(v, o, c, f) for v, o, c, f in zip(changes["avant"], changes["objet"], changes["cle"],
-                                                                 changes["champ"], strict=True)],
-            "Après": [_display(v, o, c, f) for v, o, c, f in zip(changes["apres"], changes["objet"], changes["cle"],
-                                                                 changes["champ"], strict=True)],
-            "Changement": changes["etat"],
-        })), width="stretch")
+        # formatted once per import shown and plan (the changes are cached on the store's state)
+        ui.dataframe(ui.memo(changes, ("shown", ui.plan_version()), lambda: views_imports.changes(plan, changes)),
+                     width="stretch")
         st.caption(f"{fmt.nombre(len(changes))} valeur(s) nouvelle(s) ou modifiée(s) par l'import n° {chosen} ; "
                    "« Avant » : la valeur en vigueur juste avant cet import.")
 
-row = history.set_index("batch_id").loc[chosen]
-if row["actif"]:
-    confirm = st.checkbox(f"Je confirme vouloir annuler l'import n° {chosen} ({row['fichier']})",
+if view.actifs[chosen]:
+    confirm = st.checkbox(f"Je confirme vouloir annuler l'import n° {chosen} ({view.fichiers[chosen]})",
                           key=f"confirmer_annulation_{chosen}")
     if st.button("Annuler cet import", disabled=not confirm or read_only, key="annuler_import"):
         try:

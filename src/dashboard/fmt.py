@@ -12,13 +12,13 @@ LOCALE = "fr_FR"
 DASH = "–"
 
 
-def _missing(x) -> bool:
+def missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or (hasattr(x, "__class__") and str(x) in ("<NA>", "NaT"))
 
 
 def nombre(x, decimals: int = 0) -> str:
     """`1 234 567` or `0,5`; empty values as an em dash."""
-    if _missing(x):
+    if missing(x):
         return "—"
     fmt = "#,##0" + ("." + "#" * decimals if decimals else "")
     return format_decimal(x, format=fmt, locale=LOCALE)
@@ -26,36 +26,36 @@ def nombre(x, decimals: int = 0) -> str:
 
 def euros(x) -> str:
     """`1 234 567 €`."""
-    return "—" if _missing(x) else f"{nombre(round(float(x)))}\u00a0€"
+    return "—" if missing(x) else f"{nombre(round(float(x)))}\u00a0€"
 
 
 def fourchette(lo, hi) -> str:
     """A euro range as users read it: `5 000 – 10 000 €`, or one figure when min = max."""
-    if _missing(lo) and _missing(hi):
+    if missing(lo) and missing(hi):
         return "—"
-    if _missing(hi) or _missing(lo) or round(float(lo)) == round(float(hi)):
-        return euros(lo if not _missing(lo) else hi)
+    if missing(hi) or missing(lo) or round(float(lo)) == round(float(hi)):
+        return euros(lo if not missing(lo) else hi)
     return f"{nombre(round(float(lo)))} {DASH} {nombre(round(float(hi)))}\u00a0€"
 
 
 def etp(x) -> str:
     """`0,5 ETP`."""
-    return "—" if _missing(x) else f"{nombre(x, 2)}\u00a0ETP"
+    return "—" if missing(x) else f"{nombre(x, 2)}\u00a0ETP"
 
 
 def pct(x, decimals: int = 0) -> str:
     """`45 %` from 45 (a percentage, not a fraction)."""
-    return "—" if _missing(x) else f"{nombre(x, decimals)}\u00a0%"
+    return "—" if missing(x) else f"{nombre(x, decimals)}\u00a0%"
 
 
 def mois(x) -> str:
     """`3 mois`."""
-    return "—" if _missing(x) else f"{nombre(x, 1)}\u00a0mois"
+    return "—" if missing(x) else f"{nombre(x, 1)}\u00a0mois"
 
 
 def jour(d) -> str:
     """`31/12/2025`."""
-    if _missing(d):
+    if missing(d):
         return "—"
     if not isinstance(d, date):
         d = d.date()
@@ -64,7 +64,7 @@ def jour(d) -> str:
 
 def mois_annee(d) -> str:
     """`mars 2023`."""
-    if _missing(d):
+    if missing(d):
         return "—"
     if not isinstance(d, date):
         d = d.date()

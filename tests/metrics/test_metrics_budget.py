@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from _pilotage_plans import BUDGET, CAPACITE, ETP, NA, NAN, make_plan, small_plan
+from metrics_builders import BUDGET, CAPACITE, ETP, NA, NAN, make_plan
 
 from dashboard import fmt, metrics
 
@@ -13,11 +13,6 @@ from dashboard import fmt, metrics
 #   action 2 (axe 1, enjeu 1.2): Guide 20 000-40 000 unique 2023 (département) + Entretien 20 000 annuel (office)
 #   action 3 (axe 2, no enjeu):  Promotion 5 000-10 000 annuel from 2024 (office) + Parcours 50 000 par unité, quantity unknown
 #   action 4 (axe 2): "A définir", no line
-
-
-@pytest.fixture(scope="module")
-def small():
-    return small_plan()
 
 
 @pytest.mark.parametrize(("by", "key", "column", "expected"), [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from _pilotage_plans import NA, NAN, make_plan, small_plan
+from metrics_builders import NA, NAN, make_plan
 
 from dashboard import metrics
 
@@ -13,11 +13,6 @@ from dashboard import metrics
 #   action 2 (axe 1): Direction 0,1 ; Pôle administratif 0,4 from 2024
 #   action 3 (axe 2): Direction 0,2
 # Capacité: Direction 0,25 (2023), 0,5 (2024), unknown (2025); Pôle administratif 0,3 each year.
-
-
-@pytest.fixture(scope="module")
-def small():
-    return small_plan()
 
 
 @pytest.mark.parametrize(("by", "col", "value", "etp", "part"), [

@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import fmt, metrics
 from dashboard.plan import Plan
+from dashboard.present import textes
 
 NAN = float("nan")
 
@@ -191,38 +192,13 @@ def test_shipped_plan_completeness_counts_each_indicator_once(plan_path):
     assert set(c.detail["indicateur_id"]) == set(p.indicateurs["indicateur_id"].str.upper())
 
 
-@pytest.mark.parametrize(("valeur", "unite", "date", "expected"), [
-    (1234.5, "nombre", None, fmt.nombre(1234.5, 1)),
-    (12000, "€", None, fmt.euros(12000)),
-    (45, "%", None, fmt.pct(45, 1)),
-    (1.0, "oui/non", None, "oui"),
-    (0.0, "oui/non", None, "non"),
-    (1.0, "date", pd.Timestamp("2025-12-31"), "31/12/2025"),
-    (NAN, "nombre", None, "—"),
-])
-def test_indicateur_texte(valeur, unite, date, expected):
-    assert metrics.indicateur_texte(valeur, unite, date) == expected
-
-
-@pytest.mark.parametrize(("variation", "pct", "unite", "expected"), [
-    (20, 20, "nombre", f"▲ +20 (+{fmt.pct(20, 1)})"),
-    (-30000, -25, "€", f"▼ −{fmt.euros(30000)} (−{fmt.pct(25, 1)})"),
-    (0, 0, "nombre", f"= 0 ({fmt.pct(0, 1)})"),
-    (3.5, 10, "%", "▲ +3,5\u00a0pts"),          # a rate changes by points, not by percent
-    (12.5, NAN, "nombre", "▲ +12,5"),            # from zero: the absolute change
-    (NAN, NAN, "nombre", "—"),
-])
-def test_variation_texte(variation, pct, unite, expected):
-    assert metrics.variation_texte(variation, pct, unite) == expected
-
-
 def test_tendance_titre_states_the_message(plan, ind):
     evo = metrics.indicateur_evolution(plan, ind)
     one = evo[evo["indicateur_id"] == "A1-1"]
-    assert metrics.tendance_titre(one, "Nombre de visiteurs", "nombre") == (
+    assert textes.tendance_titre(one, "Nombre de visiteurs", "nombre") == (
         f"Nombre de visiteurs : 90 en 2025, ▼ −30 (−{fmt.pct(25, 1)}) sur un an (défavorable)")
     none = evo[(evo["indicateur_id"] == "A1-1") & (evo["annee"] > 2026)]
-    assert metrics.tendance_titre(none, "Nombre de visiteurs", "nombre") == "Nombre de visiteurs : aucune valeur collectée"
+    assert textes.tendance_titre(none, "Nombre de visiteurs", "nombre") == "Nombre de visiteurs : aucune valeur collectée"
 
 
 @pytest.mark.parametrize(("unite", "axis_title", "suffix", "top", "label"), [

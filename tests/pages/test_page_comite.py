@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -36,10 +37,10 @@ def test_every_slide_renders(deck, n):
     assert not at.exception
     assert not at.warning
     slide = deck[n - 1]
-    assert f'<span class="diapo-num">{n}/{len(deck)}</span>{comite.html.escape(slide.titre)}' in _html(at)
+    assert f'<span class="diapo-num">{n}/{len(deck)}</span>{html.escape(slide.titre)}' in _html(at)
     assert at.radio(key="diapo_choisie").value == n - 1
     for c in slide.chiffres:
-        assert comite.html.escape(c.valeur) in _html(at)
+        assert html.escape(c.valeur) in _html(at)
 
 
 def test_first_slide_states_the_plan_in_numbers(plan):
@@ -112,7 +113,7 @@ def test_mode_projecteur_button_goes_to_the_projector():
 def test_projector_slide_without_page_chrome(deck):
     at = _projector("2")
     assert not at.exception
-    assert f'<span class="diapo-num">2/{len(deck)}</span>{comite.html.escape(deck[1].titre)}' in _all_html(at)
+    assert f'<span class="diapo-num">2/{len(deck)}</span>{html.escape(deck[1].titre)}' in _all_html(at)
     assert not at.radio and not at.get("download_button")   # the slide only
     assert not at.warning                                   # no demo box (no demo here either)
 
@@ -159,7 +160,7 @@ def test_one_action_in_projector_format_and_back(plan):
     assert not at.exception
     body = _all_html(at)
     titre = plan.actions.loc[plan.actions["action_id"] == 11, "titre"].iloc[0]
-    assert comite.html.escape(f"n°\u00a011 {titre}") in body
+    assert html.escape(f"n°\u00a011 {titre}") in body
     assert "Calendrier" in body and "Indicateurs" in body
     assert 'href="actions?action=11&amp;diapo=2&amp;retour=projecteur"' in body     # the whole fiche
     at.button(key="touche_quitter_Esc").click().run()                                # Esc: back to the slide

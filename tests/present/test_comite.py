@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
 import pytest
-from test_fiches import fr, small_plan
+from present_builders import fr, small_plan
 
 from dashboard import metrics
-from dashboard.present import comite
+from dashboard.present import comite, deck_html, diapo_action
 from dashboard.suivi.store import Suivi
 
 NBSP = "\u00a0"
@@ -131,7 +132,7 @@ def test_slides_with_follow_up(plan_s):
 # --- Diaporama HTML --------------------------------------------------------------------------
 
 def test_deck_html_is_self_contained(deck):
-    page = comite.deck_html(deck, "Schéma 2023-2028 : point d'étape", "Comité du 01/01/2025")
+    page = deck_html.deck_html(deck, "Schéma 2023-2028 : point d'étape", "Comité du 01/01/2025")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="fr">' in page
     assert not re.search(r"<script[^>]+src=", page)            # no script fetched: opens offline
     assert "Plotly" in page and len(page) > 1_000_000          # plotly.js inline
@@ -139,8 +140,8 @@ def test_deck_html_is_self_contained(deck):
     assert "Schéma 2023-2028 : point d&#x27;étape" in page
     for i, s in enumerate(deck, start=1):
         assert f'id="diapo-{i}"' in page
-        assert comite.html.escape(s.titre) in page
-        assert comite.html.escape(s.legende) in page
+        assert html.escape(s.titre) in page
+        assert html.escape(s.legende) in page
     assert page.count('class="plotly-graph-div"') == sum(s.figure is not None for s in deck)
 
 
@@ -192,7 +193,7 @@ def test_late_list_is_flagged_demo(plan_s):
 
 
 def test_action_diapo_in_projector_format(plan_s):
-    a = comite.action_diapo(plan_s, 11, _suivi_action_4_late(), as_of="2025-01-01")
+    a = diapo_action.action_diapo(plan_s, 11, _suivi_action_4_late(), as_of="2025-01-01")
     assert a.titre == f"n°{NBSP}11 Gérer de l'aire de camping-cars de l'île Saint-Martin"
     assert a.cadre == "Axe 1 – Médiation · Enjeu 1.3 – Gérer les équipements"
     # 20 000 €/an + 1 000 à 3 000 €/an → 21 000 – 23 000 €/an; 0,5 + 0,1 ETP
@@ -201,10 +202,10 @@ def test_action_diapo_in_projector_format(plan_s):
     assert a.indicateurs[0] == fr("Nombre de nuitées : 1 234 en 2024 (objectif 1 600)")
     assert a.indicateurs[1] == "Taux d'occupation : aucun résultat importé"
     assert a.alerte == ""
-    late = comite.action_diapo(plan_s, 4, _suivi_action_4_late(), as_of="2025-01-01")
+    late = diapo_action.action_diapo(plan_s, 4, _suivi_action_4_late(), as_of="2025-01-01")
     assert late.alerte == f"En retard de 6,1{NBSP}mois au 01/01/2025"
     assert late.chiffres[0].valeur == fr(f"5 000 – 10 000{NBSP}€ + 50 000{NBSP}€ par parcours")
-    assert comite.action_diapo(plan_s, 99) is None
+    assert diapo_action.action_diapo(plan_s, 99) is None
 
 
 @pytest.mark.parametrize(("text", "width", "expected"), [
@@ -218,9 +219,9 @@ def test_short_text_cuts_at_a_word(text, width, expected):
 
 def test_screen_figures_fill_their_box_and_grow_for_4k(deck):
     fig = next(s.figure for s in deck if s.key == "budget")
-    filled = comite.fill_height(fig)
+    filled = deck_html.fill_height(fig)
     assert filled.layout.height is None and fig.layout.height is not None     # the slide's own figure untouched
-    big = comite.scaled(filled, 2)
+    big = deck_html.scaled(filled, 2)
     assert big.layout.font.size == 2 * fig.layout.font.size
     assert big.layout.xaxis.tickfont.size == 2 * comite.TICK_SIZE
     assert big.data[1].textfont.size == 2 * comite.FONT_SIZE

@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 import pytest
 from pptx import Presentation
 from pptx.util import Emu
+from present_builders import small_plan
 from pypdf import PdfReader
-from test_fiches import small_plan
 
 from dashboard import metrics
 from dashboard.__main__ import main

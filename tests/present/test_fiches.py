@@ -2,89 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import pytest
+from present_builders import fr, small_plan
 
 from dashboard.plan import Plan
-from dashboard.present import fiches
+from dashboard.present import fiche, fiches
 from dashboard.suivi.store import Suivi
 
 NA = pd.NA
-NNBSP = "\u202f"  # Babel's thousands separator in fr_FR
-
-
-def fr(text: str) -> str:
-    """A French-formatted figure written with plain spaces in the tests: thousands are narrow spaces."""
-    return re.sub(r"(?<=\d) (?=\d{3})", NNBSP, text)
-
-
-def _frame(rows, columns, ints=(), floats=(), dates=()):
-    df = pd.DataFrame(rows, columns=columns)
-    for c in ints:
-        df[c] = df[c].astype("Int64")
-    for c in floats:
-        df[c] = df[c].astype(float)
-    for c in dates:
-        df[c] = pd.to_datetime(df[c])
-    return df
-
-
-def small_plan() -> Plan:
-    """Three actions, two axes: a budget in every periodicity, ETP, a calendar, indicators."""
-    actions = _frame([
-        (4, 1, "1.1", "Créer des parcours numériques", "Des parcours en réalité augmentée", "Valoriser le patrimoine",
-         "", "Population locale, excursionnistes et touristes", "Communes de l'agglomération, CDT 32",
-         "Office de tourisme", "2024", "+ 50 000 € par parcours", "Nombre de parcours", "chiffré"),
-        (11, 1, "1.3", "Gérer de l'aire de camping-cars de l'île Saint-Martin",
-         "Assurer l'accueil de camping-caristes toute l'année", "Favoriser l'allongement des séjours", "",
-         "Touristes (camping-caristes)", "Service technique de l'agglomération pour l'entretien de l'aire",
-         "Office de tourisme", "Annuel", "20 000 € par an de frais de fonctionnement et d'entretien",
-         "Nombre de nuitées, taux d'occupation Chiffre d'affaire de l'aire", "chiffré"),
-        (30, 3, "", "Former les agents à l'écoute client", "Des formations Qualité", "Améliorer l'accueil",
-         "", "Agents de l'office de tourisme", "", "Office de tourisme / Agglomération", "à définir",
-         "A budget constant", "", "à budget constant"),
-    ], ["action_id", "axe", "enjeu", "titre", "presentation", "objectifs", "conditions", "publics", "partenaires",
-        "maitrise_ouvrage", "calendrier", "budget_previsionnel", "indicateurs", "categorie_budget"],
-        ints=("action_id", "axe"))
-    budget = _frame([
-        (4, "Parcours", 50000, 50000, "par unité", "parcours", float("nan"), NA, NA, "Office de tourisme",
-         "+ 50 000 € par parcours", ""),
-        (4, "Étude", 5000, 10000, "unique", "", float("nan"), 2024, NA, "Office de tourisme", "5 à 10 000 €", ""),
-        (11, "Fonctionnement", 20000, 20000, "annuel", "", float("nan"), NA, NA, "Office de tourisme",
-         "20 000 € par an de frais de fonctionnement et d'entretien", "Frais courants"),
-        (11, "Animation", 1000, 3000, "annuel", "", float("nan"), 2025, 2026, "Ville d'Auch", "1 à 3 000 €", ""),
-    ], ["action_id", "poste", "montant_min", "montant_max", "periodicite", "unite", "quantite", "annee_debut",
-        "annee_fin", "porteur", "extrait", "note"],
-        ints=("action_id", "annee_debut", "annee_fin"), floats=("montant_min", "montant_max", "quantite"))
-    etp = _frame([
-        (11, "Accueil", 0.5, NA, NA, "0,5 ETP accueil", ""),
-        (11, "Direction", 0.1, NA, NA, "0,1 ETP de direction", ""),
-        (30, "Direction", 0.25, 2024, 2025, "0,25 ETP", ""),
-    ], ["action_id", "service", "etp", "annee_debut", "annee_fin", "extrait", "note"],
-        ints=("action_id", "annee_debut", "annee_fin"), floats=("etp",))
-    calendrier = _frame([
-        (11, "Gestion de l'aire", "2023-01-01", "2028-12-31", "annuelle", "année", "Annuel"),
-        (4, "Premier parcours", "2024-03-01", "2024-06-30", "aucune", "saison", "Printemps 2024"),
-    ], ["action_id", "jalon", "debut_prevu", "fin_prevue", "recurrence", "precision", "extrait"],
-        ints=("action_id",), dates=("debut_prevu", "fin_prevue"))
-    indicateurs = _frame([
-        ("A11-1", 11, "Nombre de nuitées", "quantitatif", "nombre", "hausse", "Nombre de nuitées"),
-        ("A11-2", 11, "Taux d'occupation", "quantitatif", "%", "hausse", "taux d'occupation"),
-        ("A11-3", 11, "Chiffre d'affaires de l'aire", "quantitatif", "€", "hausse", "Chiffre d'affaire de l'aire"),
-        ("A4-1", 4, "Nombre de parcours", "quantitatif", "nombre", "hausse", "Nombre de parcours"),
-    ], ["indicateur_id", "action_id", "indicateur", "type", "unite", "sens", "extrait"], ints=("action_id",))
-    return Plan(
-        axes=_frame([(1, "Médiation"), (3, "Services aux visiteurs")], ["axe", "libelle"], ints=("axe",)),
-        enjeux=_frame([("1.1", 1, "Diversifier la médiation"), ("1.3", 1, "Gérer les équipements")],
-                      ["enjeu", "axe", "libelle"], ints=("axe",)),
-        actions=actions, budget=budget, etp=etp, calendrier=calendrier, indicateurs=indicateurs,
-        hypotheses=_frame([("Quantité : parcours", float("nan"), 4, "Nombre de parcours")],
-                          ["parametre", "valeur", "action_id", "explication"], ints=("action_id",)),
-        capacite=_frame([], ["service", "annee", "etp_disponibles"]),
-        periode=(2023, 2028),
-    )
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +166,7 @@ def test_parse_action_param(value, expected_id, message_has):
 # --- Détail ----------------------------------------------------------------------------------
 
 def test_action_detail(plan_s):
-    d = fiches.action_detail(plan_s, 11)
+    d = fiche.action_detail(plan_s, 11)
     assert d.titre == "Gérer de l'aire de camping-cars de l'île Saint-Martin"
     assert (d.axe, d.axe_libelle, d.enjeu, d.enjeu_libelle) == (1, "Médiation", "1.3", "Gérer les équipements")
     assert [label for label, _ in d.fields] == [label for _, label in fiches.FIELDS]
@@ -257,14 +183,14 @@ def test_action_detail(plan_s):
 
 
 def test_action_detail_other_lines(plan_s):
-    d = fiches.action_detail(plan_s, 4)
+    d = fiche.action_detail(plan_s, 4)
     b = d.budget.set_index("Poste")
     assert b.at["Parcours", "Périodicité"] == "par parcours" and b.at["Parcours", "Quantité"] == "inconnue"
     assert b.at["Étude", "Années"] == "2024" and b.at["Étude", "Périodicité"] == "ponctuel"
     assert list(d.calendrier["Début prévu"]) == ["mars 2024"]
     assert d.etp.empty and d.etp_total == 0
-    assert fiches.action_detail(plan_s, 30).enjeu_libelle == ""
-    assert fiches.action_detail(plan_s, 999) is None
+    assert fiche.action_detail(plan_s, 30).enjeu_libelle == ""
+    assert fiche.action_detail(plan_s, 999) is None
 
 
 def test_action_detail_with_follow_up(plan_s):
@@ -280,7 +206,7 @@ def test_action_detail_with_follow_up(plan_s):
                               "debut_reel": [pd.Timestamp("2023-01-15")], "fin_reelle": [pd.NaT],
                               "fin_revisee": [pd.NaT], "commentaire": ["RAS"]}),
     )
-    d = fiches.action_detail(plan_s, 11, suivi)
+    d = fiche.action_detail(plan_s, 11, suivi)
     ind = d.indicateurs.set_index("Identifiant")
     assert list(ind.columns[-3:]) == ["Résultat 2023", "Résultat 2024", "Objectif 2024"]
     assert ind.at["A11-1", "Résultat 2023"] == fr("1 234")
@@ -297,10 +223,10 @@ def test_action_detail_late(plan_s):
     suivi = Suivi(statuts=pd.DataFrame({"action_id": [4], "annee": [2024], "statut": ["En cours"],
                                         "debut_reel": [pd.NaT], "fin_reelle": [pd.NaT], "fin_revisee": [pd.NaT],
                                         "commentaire": [""]}))
-    d = fiches.action_detail(plan_s, 4, suivi, as_of="2025-01-01")
+    d = fiche.action_detail(plan_s, 4, suivi, as_of="2025-01-01")
     # planned end 30/06/2024 (Printemps 2024), still "En cours" on 01/01/2025: 185 days = 6,1 months late
     assert d.situation == "en retard" and d.retard_mois == pytest.approx(6.1)
-    assert fiches.action_detail(plan_s, 11, suivi).situation == ""   # no status for 11: no situation
+    assert fiche.action_detail(plan_s, 11, suivi).situation == ""   # no status for 11: no situation
 
 
 @pytest.mark.parametrize(("x", "unite", "expected"), [
@@ -308,7 +234,7 @@ def test_action_detail_late(plan_s):
     (1234567, "€", fr("1 234 567\u00a0€")),
 ])
 def test_format_value(x, unite, expected):
-    assert fiches.format_value(x, unite) == expected
+    assert fiche.format_value(x, unite) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -319,7 +245,7 @@ def test_format_value(x, unite, expected):
     (None, ""),
 ])
 def test_md_escape(text, expected):
-    assert fiches.md_escape(text) == expected
+    assert fiche.md_escape(text) == expected
 
 
 @pytest.mark.parametrize(("diapo", "retour", "expected"), [
@@ -329,4 +255,4 @@ def test_md_escape(text, expected):
     (None, "projecteur", None), ("abc", None, None), ("0", None, None),
 ])
 def test_deck_return(diapo, retour, expected):
-    assert fiches.deck_return(diapo, retour) == expected
+    assert fiche.deck_return(diapo, retour) == expected

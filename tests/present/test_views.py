@@ -25,7 +25,8 @@ def row(table, column: str, value) -> pd.Series:
 
 
 def test_presentation_stage_imports_no_streamlit():
-    code = ("import sys, dashboard.plan, dashboard.metrics, dashboard.present, dashboard.present.views; "
+    code = ("import sys, dashboard.plan, dashboard.suivi, dashboard.metrics, dashboard.present, "
+            "dashboard.present.views; "
             "print(sorted(m for m in sys.modules if m == 'streamlit' or m.startswith('streamlit.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
@@ -257,3 +258,24 @@ def test_fiches_offer_the_status_once_imported(plan):
     v = views.fiches.build(plan, ALL, statuts)
     assert "statut" in v.facet_keys
     assert v.select("", {"statut": ["En cours"]}).ids == [5]
+
+
+# --- Comité ----------------------------------------------------------------------------------
+
+def test_comite_deck_whole_plan(plan):
+    v = views.comite.build(plan, None, None, False, "2025-06-30")
+    assert v.file_stem == "comite_schema_2023_2028"
+    assert v.titre == "Schéma de développement touristique 2023-2028 : point d'étape"
+    assert v.sous_titre == "Présenté au comité de direction le 30/06/2025"
+    assert v.slides[0].chiffres[0].valeur == "53"   # the plan's 53 fiches action
+    charted = [s.key for s in v.slides if s.figure is not None]
+    assert charted and list(v.figures) == charted and list(v.big_figures) == charted
+    k = charted[0]
+    assert v.figures[k].layout.height is None       # the projector's screen gives the height
+    assert v.big_figures[k].layout.font.size == 2 * v.figures[k].layout.font.size
+
+
+def test_comite_action_in_projector_format(plan):
+    a = views.comite.action(plan, None, None, 11, "2025-06-30")
+    assert a is not None and a.action_id == 11
+    assert views.comite.action(plan, None, None, 999, "2025-06-30") is None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -11,32 +10,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
+from suivi_builders import fill, first_of
 
 from dashboard.__main__ import main
 from dashboard.suivi import store, template
 
 PAGE = str(Path(__file__).resolve().parents[2] / "vues" / "import_suivi.py")
-
-
-def first_of(plan, unite: str) -> str:
-    return str(plan.indicateurs.loc[plan.indicateurs["unite"] == unite, "indicateur_id"].iloc[0])
-
-
-def fill(template: bytes, plan, values: dict[str, object], statut: dict[int, str] | None = None) -> bytes:
-    """Set `2025 Résultat` of indicators (by id) and Statut of actions in a 2025 template."""
-    wb = load_workbook(io.BytesIO(template))
-    ws = wb["Indicateurs"]
-    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
-    col = [c.value for c in ws[1]].index("2025 Résultat") + 1
-    for ident, v in values.items():
-        ws.cell(rows[ident], col, v)
-    av = wb["Avancement"]
-    arows = {av.cell(r, 1).value: r for r in range(2, av.max_row + 1)}
-    for aid, s in (statut or {}).items():
-        av.cell(arows[aid], 3, s)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -22,8 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import in_ci
-from test_cli_import import fill, first_of
+from suivi_builders import fill, first_of
 
 from dashboard.suivi import template
 
@@ -75,10 +74,10 @@ def _up(url: str) -> bool:
 
 
 @pytest.fixture
-def cluster(pg_url):
+def cluster(pg_url, ci):
     """`make run-cluster REPLICAS=2 PORT=…` on a fresh PostgreSQL schema, demo loaded on first start."""
     if NGINX is None:
-        if in_ci():
+        if ci:
             pytest.fail("nginx absent en CI (apt-get install nginx)", pytrace=False)
         pytest.skip("nginx absent (apt-get install nginx)")
     port = _free_port()

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboard.suivi import demo, followup, store, template
+from dashboard.suivi import contract, demo, followup, store, template
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_FILES = sorted((ROOT / "data" / "demo").glob("suivi_*.xlsx"))
@@ -28,12 +28,6 @@ def _make_demo():
 @pytest.fixture(scope="module")
 def reports(plan):
     return {f.name: followup.read_followup(f, plan) for f in DEMO_FILES}
-
-
-@pytest.fixture
-def engine(store_url):
-    """A fresh store, on SQLite then on PostgreSQL (see conftest.store_url)."""
-    return store.open_engine(store_url)
 
 
 def test_three_demo_years_from_the_plan_start(plan):
@@ -52,7 +46,7 @@ def test_demo_file_imports_with_no_error(reports, plan, name):
     filled = ind["resultat"].notna() | ind["date_resultat"].notna()
     assert 0.5 * len(plan.indicateurs) <= filled.sum() < len(plan.indicateurs)   # plausible, not complete
     assert len(r.statuts) == len(plan.actions)                                   # every action has a status
-    assert set(r.statuts["statut"]) <= set(followup.STATUTS)
+    assert set(r.statuts["statut"]) <= set(contract.STATUTS)
     assert not r.realise.empty
 
 
@@ -60,7 +54,7 @@ def test_demo_file_imports_with_no_error(reports, plan, name):
 def test_demo_file_is_labelled_demonstration(reports, name):
     wb = load_workbook(ROOT / "data" / "demo" / name, read_only=True)
     assert "démonstration" in wb.properties.title.lower()
-    assert "DÉMONSTRATION" in str(wb[followup.SHEET_HELP]["A1"].value)
+    assert "DÉMONSTRATION" in str(wb[contract.SHEET_HELP]["A1"].value)
     ind = reports[name].indicateurs
     filled = ind[ind["resultat"].notna() | ind["date_resultat"].notna()]
     assert (filled["source"].str.contains("Démonstration")).all()

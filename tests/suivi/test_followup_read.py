@@ -12,9 +12,9 @@ import zipfile
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from test_store import PLAN, filled, snapshot
+from suivi_builders import PLAN, edited, filled, put, snapshot
 
-from dashboard.suivi import followup, store, template, xlsx_scan
+from dashboard.suivi import cells, contract, followup, store, xlsx_scan
 
 
 @pytest.fixture
@@ -25,22 +25,6 @@ def engine(tmp_path):
                                    PLAN)
     assert store.apply(e, first) == 1
     return e
-
-
-def edited(edit) -> bytes:
-    """The 2025 template with `edit(workbook)` applied."""
-    wb = load_workbook(io.BytesIO(template.write_template(PLAN, 2025)))
-    edit(wb)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def put(sheet: str, cells: dict):
-    def edit(wb):
-        for ref, value in cells.items():
-            wb[sheet][ref] = value
-    return edit
 
 
 # Indicateurs: A=Identifiant B=N° action C=Action D=Indicateur E=Unité F=Rappel 2024 G=2025 Résultat
@@ -149,17 +133,17 @@ def test_every_problem_listed_at_once_as_a_table(engine):
     ("1.234,5", (1234.5, "")), ("0,45", (0.45, "")), ("−3", (-3.0, "")), (7, (7.0, "")), (2.5, (2.5, "")),
 ])
 def test_parse_number_french(typed, expected):
-    assert followup.parse_number(typed) == expected
+    assert cells.parse_number(typed) == expected
 
 
 def test_parse_number_percent_formatted_cell():
-    assert followup.parse_number(0.45, percent_cell=True) == (45.0, "%")
+    assert cells.parse_number(0.45, percent_cell=True) == (45.0, "%")
 
 
 @pytest.mark.parametrize("typed", ["beaucoup", "1,2,3", "12 kg", "", "1 234,5 6", "12 34"])
 def test_parse_number_refuses_text(typed):
-    with pytest.raises(followup.BadValue, match="n'est pas un nombre"):
-        followup.parse_number(typed)
+    with pytest.raises(cells.BadValue, match="n'est pas un nombre"):
+        cells.parse_number(typed)
 
 
 @pytest.mark.parametrize("typed, expected", [
@@ -167,18 +151,18 @@ def test_parse_number_refuses_text(typed):
     (pd.Timestamp("2025-06-15 00:00").to_pydatetime(), "2025-06-15"), (46022, "2025-12-31"),
 ])
 def test_parse_date(typed, expected):
-    assert followup.parse_date(typed) == pd.Timestamp(expected)
+    assert cells.parse_date(typed) == pd.Timestamp(expected)
 
 
 @pytest.mark.parametrize("typed, expected", [("oui", 1.0), ("Non", 0.0), ("x", 1.0), ("X", 1.0), (True, 1.0),
                                              (0, 0.0)])
 def test_parse_oui_non(typed, expected):
-    assert followup.parse_oui_non(typed) == expected
+    assert cells.parse_oui_non(typed) == expected
 
 
 @pytest.mark.parametrize("typed", ["réalisée", "EN COURS", " non demarree ", "Abandonnée"])
 def test_parse_statut_tolerant(typed):
-    assert followup.parse_statut(typed) in followup.STATUTS
+    assert cells.parse_statut(typed) in contract.STATUTS
 
 
 def with_cached_formula(data: bytes, sheet_xml: str, formula: str, cached: str) -> bytes:

@@ -1,6 +1,4 @@
 """The follow-up template: headers of DESIGN.md, pre-filled rows, locked cells, validations.
-
-Also holds `small_plan()`, the tiny plan every follow-up test uses (importable by the others).
 """
 
 from __future__ import annotations
@@ -10,28 +8,10 @@ import io
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from suivi_builders import small_plan
 
-from dashboard.plan import Plan
 from dashboard.suivi import followup, template
 from dashboard.suivi.store import Suivi
-
-
-def small_plan(periode=(2023, 2028)) -> Plan:
-    """Three actions, one indicator of each unit (A1-1 nombre … A3-2 date)."""
-    actions = pd.DataFrame({"action_id": pd.array([1, 2, 3], dtype="Int64"), "axe": pd.array([1, 1, 2], dtype="Int64"),
-                            "enjeu": ["1.1", "1.1", "2.1"], "titre": ["Visites", "Signalétique", "Guide"]})
-    indicateurs = pd.DataFrame({
-        "indicateur_id": ["A1-1", "A1-2", "A2-1", "A3-1", "A3-2"],
-        "action_id": pd.array([1, 1, 2, 3, 3], dtype="Int64"),
-        "indicateur": ["Nombre de participants", "Taux d'occupation", "Recettes", "Guide réédité", "Mise en vente"],
-        "type": ["quantitatif", "quantitatif", "quantitatif", "jalon", "jalon"],
-        "unite": ["nombre", "%", "€", "oui/non", "date"],
-        "sens": ["hausse", "hausse", "hausse", "atteinte", "atteinte"],
-        "extrait": [""] * 5,
-    })
-    empty = pd.DataFrame()
-    return Plan(axes=empty, enjeux=empty, actions=actions, budget=empty, etp=empty, calendrier=empty,
-                indicateurs=indicateurs, hypotheses=empty, capacite=empty, periode=periode)
 
 
 @pytest.fixture(scope="module")

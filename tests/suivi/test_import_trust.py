@@ -17,11 +17,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
-from test_followup_read import edited, put
-from test_store import PLAN, filled, snapshot
+from suivi_builders import PLAN, edited, filled, put, snapshot
 
 from dashboard.__main__ import main
-from dashboard.suivi import followup, store, template, xlsx_scan
+from dashboard.suivi import cells, followup, store, template, xlsx_scan
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "vues" / "import_suivi.py")
@@ -386,5 +385,5 @@ def test_template_validation_accepts_what_the_instructions_say():
     assert "x pour oui" in help_text
     [dv] = [d for d in wb["Indicateurs"].data_validations.dataValidation if d.type == "list"]
     assert dv.formula1 == '"oui,non,x"'
-    assert followup.parse_oui_non("x") == 1.0
+    assert cells.parse_oui_non("x") == 1.0
     assert pd.notna(dv.error) and "« x » (pour oui)" in dv.error

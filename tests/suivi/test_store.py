@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess
@@ -13,44 +12,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from openpyxl import load_workbook
-from test_followup_template import small_plan
+from suivi_builders import PLAN, filled, snapshot
 
-from dashboard.suivi import followup, store, template
-
-PLAN = small_plan()
-
-
-def filled(year: int, ind: dict | None = None, av: dict | None = None, previous=None) -> bytes:
-    """The template of `year` with cells set: ind {(ident, header): value}, av {(action, header): value}."""
-    wb = load_workbook(io.BytesIO(template.write_template(PLAN, year, previous)))
-    for sheet, cells in ((wb["Indicateurs"], ind or {}), (wb["Avancement"], av or {})):
-        heads = {c.value: c.column for c in sheet[1]}
-        rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
-        for (key, head), value in cells.items():
-            sheet.cell(rows[key], heads[head], value)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def snapshot(engine) -> dict[str, list]:
-    """Every row of every store table (to prove a rejected or interrupted import changed nothing)."""
-    with engine.connect() as conn:
-        return {t.name: sorted(map(tuple, conn.execute(sa.select(t)).all()), key=repr)
-                for t in store.metadata.sorted_tables}
+from dashboard.suivi import followup, store
 
 
 def read(data: bytes, name="suivi.xlsx"):
     report = followup.read_followup(data, PLAN, file_name=name)
     assert report.ok, report.problems
     return report
-
-
-@pytest.fixture
-def engine(store_url):
-    """A fresh store, on SQLite then on PostgreSQL (see conftest.store_url)."""
-    return store.open_engine(store_url)
 
 
 FILE_2024 = dict(ind={("A1-1", "2024 Résultat"): 120, ("A1-2", "2024 Résultat"): "45 %",
@@ -172,7 +142,7 @@ KILLED_CHILD = r"""
 import sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
-from test_followup_template import small_plan
+from suivi_builders import small_plan
 from dashboard.suivi import followup, store
 engine = store.open_engine(sys.argv[1])
 report = followup.read_followup(Path(sys.argv[2]).read_bytes(), small_plan())

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_cli_import import fill, first_of
-from test_store import snapshot
+from suivi_builders import fill, first_of, snapshot
 
 from dashboard.suivi import store, template
 

@@ -2,8 +2,7 @@
 
 Second stage of the data's way (plan → metrics → present → pages): the pages, the command line,
 the Excel exports and the deck files all call these functions. Metrics never format a figure for
-display (that is `present`) and never import streamlit; `indicators` keeps the short texts of an
-indicator's value because the page, the deck and the exports must read them identically.
+display (that is `present`) and never import streamlit.
 """
 
 from dashboard.metrics.budget import (
@@ -67,12 +66,9 @@ from dashboard.metrics.indicators import (
     appreciation,
     completude,
     indicateur_evolution,
-    indicateur_texte,
     indicateur_valeurs,
     jalons,
     tableau_indicateurs,
-    tendance_titre,
-    variation_texte,
 )
 from dashboard.metrics.realise import (
     prevu_realise_budget,
@@ -126,7 +122,6 @@ __all__ = [
     "filtered_count",
     "hypothesis_defaults",
     "indicateur_evolution",
-    "indicateur_texte",
     "indicateur_valeurs",
     "jalons",
     "json_number",
@@ -144,7 +139,5 @@ __all__ = [
     "status_counts_by_axe",
     "summary",
     "tableau_indicateurs",
-    "tendance_titre",
     "undated_items",
-    "variation_texte",
 ]

@@ -1,6 +1,8 @@
 """The plan: the workbook's schema, its validation and its loading into a frozen `Plan`.
 
-First stage of the data's way (plan → metrics → present → pages). Nothing here computes a
+`schema` names the sheets, columns and constants; `load` reads the workbook; `validate` checks it
+(`normalise` types the cells and finds the period, `rules` applies the per-row and cross-sheet
+rules). First stage of the data's way (plan → metrics → present → pages). Nothing here computes a
 figure or imports streamlit.
 """
 

@@ -1,12 +1,18 @@
 """The presentation stage: turns metrics into what a reader sees — formatted tables, figures, texts.
 
-Third stage of the data's way (plan → metrics → present → pages): `charts` (plotly figures),
-`export` (tables with French headers, and their Excel files), `fiches` (the fiches actions),
-`comite` (the comité's slides, one message each, and the HTML deck) and `deck_files` (the same
-slides as PowerPoint and PDF). `views` holds one module per page: a frozen dataclass naming
-everything the page shows and the one pure function that builds it, callable from a test without
-Streamlit. This package never computes a figure itself (that is
-`metrics`) and never imports streamlit (that is `ui` and the pages).
+Third stage of the data's way (plan → metrics → present → pages):
+
+- `charts` (plotly figures), `textes` (the texts an indicator's value or change reads as),
+  `export` (tables with French headers, and their Excel files);
+- `fiches` (the list of fiches actions: search, table, facets), `fiche` (one action in detail);
+- `comite` (the comité's slides, one message each), `deck_html` (a slide's chart sized by the
+  screen, the HTML deck), `diapo_action` (one action in projector format), `deck_files` (the
+  slides as PowerPoint and PDF files: `deck_model` shared by `deck_pptx` and `deck_pdf`);
+- `views`: one module per page, a frozen dataclass naming everything the page shows and the one
+  pure function that builds it, callable from a test without Streamlit.
+
+This package never computes a figure itself (that is `metrics`) and never imports streamlit (that
+is `ui` and the pages).
 """
 
 # Submodules are imported by name (`from dashboard.present import views`, `… import comite`): the

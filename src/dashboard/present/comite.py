@@ -1,13 +1,13 @@
-"""The comité de direction's deck: one message per slide, computed from metrics, and its HTML export.
+"""The comité de direction's deck: one message per slide, computed from metrics.
 
 Pure functions: `slides(plan, suivi, as_of)` builds the slides (a title that states the message,
-one big chart or up to three big figures, a caption of what it leaves out); `deck_html(...)`
-writes them as one self-contained HTML file (plotly.js inline, works offline).
+one big chart or up to three big figures, a caption of what it leaves out, the actions behind it,
+speaker notes naming the sources). The slides are drawn on a screen or as an HTML file by
+`deck_html`, as PowerPoint and PDF by `deck_files`; one action in projector format is `diapo_action`.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, replace
 
@@ -167,41 +167,6 @@ def projector(fig: go.Figure, height: int = FIG_HEIGHT) -> go.Figure:
         if "textfont" in trace:
             trace.textfont.size = FONT_SIZE
     return fig
-
-
-def fill_height(fig: go.Figure) -> go.Figure:
-    """A copy without a fixed height: it takes its container's height (the projector's screen, the HTML
-    deck's slide), the fonts and margins unchanged."""
-    out = go.Figure(fig)
-    out.update_layout(height=None, autosize=True)
-    return out
-
-
-def scaled(fig: go.Figure, factor: float) -> go.Figure:
-    """A copy with every text size and margin multiplied by `factor` (a chart for a 4K screen, whose
-    pixels are half as big as a 1080p screen's)."""
-    out = go.Figure(fig)
-    lay = out.layout
-
-    def grow(font) -> None:
-        if font is not None and font.size:
-            font.size = font.size * factor
-
-    for font in (lay.font, lay.legend.font, lay.hoverlabel.font):
-        grow(font)
-    if lay.uniformtext.minsize:
-        lay.uniformtext.minsize = lay.uniformtext.minsize * factor
-    for axis in (lay.xaxis, lay.yaxis):
-        grow(axis.tickfont)
-        grow(axis.title.font)
-    for ann in lay.annotations:
-        grow(ann.font)
-    for trace in out.data:
-        if "textfont" in trace:
-            grow(trace.textfont)
-    m = lay.margin
-    out.update_layout(margin={k: (getattr(m, k) or 0) * factor for k in ("l", "r", "t", "b")})
-    return out
 
 
 def rows_height(rows: int) -> int:
@@ -513,73 +478,6 @@ def slides(plan: Plan, suivi=None, as_of=None, axes=None) -> list[Slide]:
 
 # --- Une action en grand (projecteur) ---------------------------------------------------------
 
-@dataclass(frozen=True)
-class ActionDiapo:
-    """One action on a projector screen: its name, where it sits, three big figures, its calendar
-    and indicators as short lines, and an alert when it is late."""
-
-    action_id: int
-    titre: str
-    cadre: str
-    chiffres: tuple[Chiffre, ...]
-    calendrier: tuple[str, ...]
-    indicateurs: tuple[str, ...]
-    alerte: str = ""
-
-
-def _latest_result(row: pd.Series) -> str:
-    """`9 750 en 2025 (objectif 10 100)` from a fiches.indicator_values row, or `aucun résultat importé`."""
-    years = sorted((int(c.split()[-1]) for c in row.index if c.startswith("Résultat ")), reverse=True)
-    for y in years:
-        value = row.get(f"Résultat {y}")
-        if isinstance(value, str) and value != "—":
-            target = row.get(f"Objectif {y}")
-            extra = f" (objectif {target})" if isinstance(target, str) and target != "—" else ""
-            return f"{value} en {y}{extra}"
-    return "aucun résultat importé"
-
-
-def _period_text(row: pd.Series) -> str:
-    """`2023 – 2028 (annuelle)`, `novembre 2022`, or `sans date dans le plan` from a fiche's calendar row."""
-    start, end = row["Début prévu"], row["Fin prévue"]
-    if start == "—" and end == "—":
-        text = "sans date dans le plan"
-    elif start == end or end == "—":
-        text = start
-    elif start == "—":
-        text = f"jusqu'à {end}"
-    else:
-        text = f"{start} {fmt.DASH} {end}"
-    return text if row["Récurrence"] == "aucune" else f"{text} ({row['Récurrence']})"
-
-
-def action_diapo(plan: Plan, action_id: int, suivi=None, as_of=None) -> ActionDiapo | None:
-    """The projector view of one action, from the fiche's own detail (fiches.action_detail); None when
-    the plan has no such action."""
-    from dashboard.present import fiches  # noqa: PLC0415  (fiches does not import comite)
-
-    d = fiches.action_detail(plan, action_id, suivi, as_of)
-    if d is None:
-        return None
-    cadre = f"{charts.axe_label(d.axe)} {fmt.DASH} {d.axe_libelle}"
-    if d.enjeu:
-        cadre += f" · Enjeu {d.enjeu} {fmt.DASH} {d.enjeu_libelle}"
-    budget = d.budget_text if not d.budget.empty else d.categorie_budget
-    statut = d.statut["Statut"] if d.statut else "pas de suivi importé"
-    chiffres = (
-        Chiffre(budget, "budget prévu" if not d.budget.empty else "budget dans le plan"),
-        Chiffre(fmt.etp(d.etp_total) if d.etp_total else "aucun ETP", "temps de travail par an"),
-        Chiffre(statut, f"statut {d.statut['Année du suivi']}" if d.statut else "avancement"),
-    )
-    cal = tuple(f"{short_text(r['Jalon'], 50)} : {_period_text(r)}" for _, r in d.calendrier.iterrows())
-    ind = tuple(f"{short_text(r['Indicateur'], 50)} : {_latest_result(r)}" for _, r in d.indicateurs.iterrows())
-    alerte = ""
-    if d.situation == "en retard":
-        alerte = (f"En retard de {fmt.mois(d.retard_mois)} au {fmt.jour(metrics.as_timestamp(as_of))}"
-                  + (f" (fin révisée : {d.statut['Fin révisée']})" if d.statut and d.statut["Fin révisée"] != "—" else ""))
-    return ActionDiapo(action_id=d.action_id, titre=action_name(d.action_id, d.titre, 90), cadre=cadre,
-                       chiffres=chiffres, calendrier=cal, indicateurs=ind, alerte=alerte)
-
 
 def parse_slide_param(value, count: int) -> tuple[int, str | None]:
     """The slide index (0-based) of `?diapo=N` (1-based), with a French message when N is not a slide."""
@@ -596,81 +494,6 @@ def parse_slide_param(value, count: int) -> tuple[int, str | None]:
     return n - 1, None
 
 
-# --- Le diaporama à diffuser (HTML autonome) ---------------------------------------------------
-
-DECK_CSS = """
-html { scroll-snap-type: y mandatory; }
-body { font-family: "Source Sans Pro", Arial, sans-serif; color: #1B1F24; margin: 0; background: #fff; }
-section { height: 100vh; padding: 3vh 4vw; box-sizing: border-box; scroll-snap-align: start; overflow: hidden;
-  display: flex; flex-direction: column; page-break-after: always; break-after: page; }
-h1 { font-size: max(32px, 6vh); margin: 20vh 0 1rem; }
-h2 { font-size: max(28px, min(4.6vh, 3.4vw)); line-height: 1.15; margin: 0 0 2vh; hyphens: none; }
-.num { color: #5A6169; font-weight: 400; margin-right: .5em; white-space: nowrap; }
-.chiffres { display: flex; flex-direction: column; gap: 4vh; margin: 3vh 0; }
-.chiffre { border-left: 8px solid #0072B2; padding-left: 2vw; display: flex; align-items: baseline; gap: 2.5vw; }
-.chiffre .v { font-size: max(34px, min(8vh, 5.5vw)); font-weight: 700; line-height: 1.1; white-space: nowrap; }
-.chiffre .l { font-size: max(22px, min(3.6vh, 2.6vw)); color: #3B4350; }
-.fig { flex: 1 1 0; min-height: 0; }
-.fig > div, .fig .plotly-graph-div { height: 100% !important; width: 100% !important; }
-.items { list-style: none; padding: 0; margin: 1vh 0; font-size: max(18px, min(2.6vh, 2vw)); }
-.items li { margin: 0 0 1vh 0; padding-left: 1vw; border-left: 6px solid #D55E00; }
-.items .d { color: #3B4350; margin-left: .6em; }
-.legende { font-size: max(15px, min(1.9vh, 1.4vw)); color: #3B4350; margin: 1vh 0 0; }
-.sous-titre { font-size: max(20px, 3vh); color: #3B4350; }
-@media print { html { scroll-snap-type: none; } section { height: 100vh; } }
-"""
-
 # Clicker keys, as in the app's projector mode: one slide per key press.
-DECK_JS = """
-document.addEventListener('keydown', function (e) {
-  if (e.ctrlKey || e.metaKey || e.altKey) return;
-  var s = Array.prototype.slice.call(document.querySelectorAll('section'));
-  var i = Math.round(window.scrollY / window.innerHeight), j = null;
-  if (['PageDown', 'ArrowRight', ' ', 'Enter', 'ArrowDown'].indexOf(e.key) >= 0) j = i + 1;
-  else if (['PageUp', 'ArrowLeft', 'Backspace', 'ArrowUp'].indexOf(e.key) >= 0) j = i - 1;
-  else if (e.key === 'Home') j = 0; else if (e.key === 'End') j = s.length - 1;
-  if (j === null) return;
-  e.preventDefault();
-  j = Math.max(0, Math.min(s.length - 1, j));
-  s[j].scrollIntoView();
-  history.replaceState(null, '', '#diapo-' + j);
-});
-// each chart was drawn before its caption existed: size it again to the space the caption leaves
-window.addEventListener('load', function () {
-  document.querySelectorAll('.plotly-graph-div').forEach(function (d) { Plotly.Plots.resize(d); });
-});
-"""
 
 
-def deck_html(deck: list[Slide], titre: str, sous_titre: str = "") -> str:
-    """The slides as one self-contained HTML page: one screen per slide (scroll snap, the clicker's keys),
-    plotly.js inline once (minified bundle: opens offline), one slide per printed page."""
-    from plotly.offline import get_plotlyjs  # noqa: PLC0415
-
-    e = html.escape
-    parts = [
-        "<!DOCTYPE html>", '<html lang="fr"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(titre)}</title>", f"<style>{DECK_CSS}</style>",
-        f'<script type="text/javascript">{get_plotlyjs()}</script>', f"<script>{DECK_JS}</script>",
-        "</head><body>",
-        f'<section><h1>{e(titre)}</h1><p class="sous-titre">{e(sous_titre)}</p></section>',
-    ]
-    for i, s in enumerate(deck, start=1):
-        parts.append(f'<section id="diapo-{i}"><h2><span class="num">{i}.</span>{e(s.titre)}</h2>')
-        if s.chiffres:
-            parts.append('<div class="chiffres">' + "".join(
-                f'<div class="chiffre"><div class="v">{e(c.valeur)}</div><div class="l">{e(c.libelle)}</div></div>'
-                for c in s.chiffres) + "</div>")
-        if s.figure is not None:  # the chart fills what the title and caption leave of the screen
-            parts.append('<div class="fig">' + fill_height(s.figure).to_html(
-                full_html=False, include_plotlyjs=False, default_height="100%",
-                config={"displayModeBar": False, "responsive": True}) + "</div>")
-        if s.items:
-            parts.append('<ul class="items">' + "".join(
-                f'<li>{e(it.label)}<span class="d">{e(it.detail)}</span></li>' for it in s.items) + "</ul>")
-        if s.legende:
-            parts.append(f'<p class="legende">{e(s.legende)}</p>')
-        parts.append("</section>")
-    parts.append("</body></html>")
-    return "\n".join(parts)

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dashboard import fmt, xlsx
+from dashboard.present import textes
 
 # key -> (French header, kind); kind: euro, etp, pct, int, annee, text
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -83,8 +84,8 @@ def _cell_text(value, kind: str) -> str:
     if kind == "pct":
         return fmt.pct(value, 1)
     if kind in ("int", "annee"):
-        return "—" if fmt._missing(value) else (str(int(value)) if kind == "annee" else fmt.nombre(value))
-    return "" if fmt._missing(value) else str(value)
+        return "—" if fmt.missing(value) else (str(int(value)) if kind == "annee" else fmt.nombre(value))
+    return "" if fmt.missing(value) else str(value)
 
 
 def for_display(df: pd.DataFrame, overrides: dict[str, tuple[str, str]] | None = None,
@@ -131,7 +132,7 @@ def to_excel(df: pd.DataFrame, sheet: str = "Tableau", overrides: dict[str, tupl
     for i, row in enumerate(df.itertuples(index=False), start=2):
         for j, (c, v) in enumerate(zip(df.columns, row, strict=True), start=1):
             kind = spec[c][1]
-            if fmt._missing(v):
+            if fmt.missing(v):
                 v = None
             elif kind in EXCEL_FORMATS:
                 v = float(v) if kind in ("euro", "etp", "pct") else int(v)
@@ -188,20 +189,18 @@ INDICATEURS_SPEC = {
 def indicateurs_texte(t: pd.DataFrame) -> pd.DataFrame:
     """metrics.tableau_indicateurs as read: each value, change and objective written in its unit
     (`45 %`, `12 000 €`, `oui`, `31/12/2025`, `▲ +18 (+4,9 %)`); the page and the Excel file share it."""
-    from dashboard import metrics  # noqa: PLC0415  (metrics does not import export)
-
     return pd.DataFrame({
         "action_id": t["action_id"].astype(int),
         "indicateur_id": t["indicateur_id"],
         "indicateur": t["indicateur"],
         "unite": t["unite"],
-        "valeur": [metrics.indicateur_texte(v, u, d) for v, u, d in
+        "valeur": [textes.indicateur_texte(v, u, d) for v, u, d in
                    zip(t["derniere_valeur"], t["unite"], t["date_valeur"], strict=True)],
         "annee_valeur": t["annee_valeur"],
-        "evolution": [metrics.variation_texte(v, p, u) for v, p, u in
+        "evolution": [textes.variation_texte(v, p, u) for v, p, u in
                       zip(t["variation"], t["variation_pct"], t["unite"], strict=True)],
         "appreciation": t["appreciation"],
-        "objectif": [metrics.indicateur_texte(v, u) for v, u in zip(t["objectif"], t["unite"], strict=True)],
+        "objectif": [textes.indicateur_texte(v, u) for v, u in zip(t["objectif"], t["unite"], strict=True)],
     })
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from dashboard.plan import Plan
-from dashboard.suivi.followup import SHEET_AV, SHEET_HELP, SHEET_IND, STATUTS
+from dashboard.suivi.contract import SHEET_AV, SHEET_HELP, SHEET_IND, STATUTS
 
 _FILL_RO = "E7EAEE"  # read-only cells (locked)
 _FILL_HEAD = "1F4E79"

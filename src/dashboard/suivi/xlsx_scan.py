@@ -14,6 +14,10 @@ first and refuses, in French, what no real follow-up workbook needs:
    defusedxml does); the two imported sheets are parsed whole, which gives what the cell
    reader (calamine) does not: Excel error cells, percent-formatted cells, formulas without a
    cached value, and the extent of the cells holding a value.
+
+One module (about 500 lines) on purpose: the three defences share the limits and the bounded
+chunk reader, and they are reviewed together as one boundary; split, the bounded reader would be
+one import away from code that could open the zip without it.
 """
 
 from __future__ import annotations

@@ -5,6 +5,6 @@ builders take the plan, the sidebar's filters and the follow-up values; they cal
 every figure and `charts`, `export`, `fmt` to draw and format them. They never import streamlit.
 """
 
-from dashboard.present.views import budget, calendar, etp, fiches, indicators, overview
+from dashboard.present.views import budget, calendar, comite, etp, fiches, imports, indicators, overview
 
-__all__ = ["budget", "calendar", "etp", "fiches", "indicators", "overview"]
+__all__ = ["budget", "calendar", "comite", "etp", "fiches", "imports", "indicators", "overview"]

@@ -2,7 +2,7 @@
 
 Builds the page's `FichesView` (the actions, their facets and their table, for the plan, the
 filters and the imported statuses) and, for the page's search box and facet selectors, the
-`Selection` of rows to show. The fiche of one action is `fiches.action_detail`. Every figure comes
+`Selection` of rows to show. The fiche of one action is `fiche.action_detail`. Every figure comes
 from `fiches` and `metrics`; this module only picks and shapes them. It never imports streamlit.
 """
 

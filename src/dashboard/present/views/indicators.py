@@ -17,7 +17,7 @@ from pandas.io.formats.style import Styler
 
 from dashboard import fmt, metrics
 from dashboard.plan import Plan
-from dashboard.present import charts, export
+from dashboard.present import charts, export, textes
 
 TABLE_PAGE = 500  # rows of the coloured « Tous les indicateurs » table drawn at once (a page is under 0,2 s)
 COLORS = {metrics.FAVORABLE: charts.FAVORABLE_COLOR, metrics.DEFAVORABLE: charts.DEFAVORABLE_COLOR}
@@ -112,7 +112,7 @@ class IndicatorsView:
         """The chart, caption and yearly values of one quantitative indicator (upper-case id)."""
         one = self.evolution[self.evolution["indicateur_id"] == ident]
         row = self.quant[self.quant["indicateur_id"].str.upper() == ident].iloc[0]
-        fig = charts.indicateur_tendance(one, metrics.tendance_titre(one, row["indicateur"], row["unite"]), row["unite"])
+        fig = charts.indicateur_tendance(one, textes.tendance_titre(one, row["indicateur"], row["unite"]), row["unite"])
         caption = (f"Action n° {int(row['action_id'])} – {self.titles.get(int(row['action_id']), '')}. Trait plein : "
                    "résultats collectés ; tirets : objectifs saisis dans le suivi. Une année sans valeur reste vide "
                    f"(jamais comptée zéro). Unité : {row['unite']} ; {SENS.get(row['sens'], '')}.")
@@ -120,9 +120,9 @@ class IndicatorsView:
             one[["annee", "variation", "variation_pct", "appreciation"]], on="annee", how="left")
         table = pd.DataFrame({
             "Année": detail["annee"].astype(str),
-            "Résultat": [metrics.indicateur_texte(v, row["unite"]) for v in detail["resultat"]],
-            "Objectif": [metrics.indicateur_texte(v, row["unite"]) for v in detail["objectif"]],
-            "Évolution sur un an": [metrics.variation_texte(v, p, row["unite"])
+            "Résultat": [textes.indicateur_texte(v, row["unite"]) for v in detail["resultat"]],
+            "Objectif": [textes.indicateur_texte(v, row["unite"]) for v in detail["objectif"]],
+            "Évolution sur un an": [textes.variation_texte(v, p, row["unite"])
                                     for v, p in zip(detail["variation"], detail["variation_pct"], strict=True)],
             "Commentaire": detail["commentaire"].fillna(""),
             "Source": detail["source"].fillna(""),

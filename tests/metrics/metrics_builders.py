@@ -1,4 +1,4 @@
-"""Small hand-made plans for the budget / ETP tests (imported by test_metrics_budget/etp)."""
+"""Small hand-made plans for the budget / ETP tests (the `small` fixture of conftest.py is one)."""
 
 from __future__ import annotations
 

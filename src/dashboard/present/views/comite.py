@@ -1,0 +1,57 @@
+"""Présentation au comité: the slides the page and the projector show, and the files' shared words.
+
+Builds the page's `DeckView` from the plan (its hypotheses applied here, as for the deck files) and
+the follow-up values: the slides (`present.comite.slides`), each chart twice — sized by the screen
+and with doubled text for a 4K projector — and what the title slide and the file names say. One
+action in projector format is `action`. It never imports streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import fmt, metrics
+from dashboard.plan import Plan
+from dashboard.present import comite, deck_files, deck_html, diapo_action
+from dashboard.suivi.store import Suivi
+
+
+@dataclass(frozen=True)
+class DeckView:
+    """What the Comité page and the projector mode show (the whole plan: no sidebar filter)."""
+
+    slides: tuple[comite.Slide, ...]
+    figures: dict[str, go.Figure]       # slide key → its chart at the screen's height
+    big_figures: dict[str, go.Figure]   # the same with every text twice as big (4K screens)
+    info: deck_files.DeckInfo           # the title slide's words, for the PowerPoint and PDF files
+    titre: str                          # the HTML deck's title
+    sous_titre: str
+    file_stem: str                      # comite_schema_2023_2028 (+ .html, .pptx, .pdf)
+
+
+def build(plan: Plan, statuts: pd.DataFrame | None, indicateurs: pd.DataFrame | None, demo: bool,
+          today: str) -> DeckView:
+    """Every slide and its charts, for the plan and the follow-up values at `today` (ISO date)."""
+    plan = metrics.apply_hypotheses(plan)
+    suivi = Suivi(indicateurs=indicateurs, statuts=statuts, demo=demo)
+    as_of = pd.Timestamp(today)
+    deck = comite.slides(plan, suivi, as_of=as_of)
+    figures = {s.key: deck_html.fill_height(s.figure) for s in deck if s.figure is not None}
+    first, last = plan.periode
+    return DeckView(
+        slides=tuple(deck), figures=figures, big_figures={k: deck_html.scaled(f, 2) for k, f in figures.items()},
+        info=deck_files.deck_info(plan, as_of, demo),
+        titre=f"Schéma de développement touristique {first}-{last} : point d'étape",
+        sous_titre=f"Présenté au comité de direction le {fmt.jour(as_of)}",
+        file_stem=f"comite_schema_{first}_{last}",
+    )
+
+
+def action(plan: Plan, statuts: pd.DataFrame | None, indicateurs: pd.DataFrame | None, action_id: int,
+           today: str) -> diapo_action.ActionDiapo | None:
+    """One action in projector format; None when the plan has no such action."""
+    suivi = Suivi(indicateurs=indicateurs, statuts=statuts)
+    return diapo_action.action_diapo(metrics.apply_hypotheses(plan), action_id, suivi, as_of=pd.Timestamp(today))
