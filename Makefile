@@ -41,7 +41,9 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 ## make bench : mesure les temps (médianes) des pages, de l'import et des fichiers du diaporama
+## (bench_pages : ouverture et relance de chaque page contre l'application triviale, plan livré et plan 100×)
 bench: $(VENV)/.installed
+	$(BIN)/python scripts/bench_pages.py
 	$(BIN)/python scripts/benchmark.py
 	$(BIN)/python scripts/bench_import.py
 	$(BIN)/python scripts/bench_deck.py

@@ -171,6 +171,7 @@ def generate_avancement(plan: Plan, years: list[int], rng: random.Random) -> tup
         revised = None
         if late and planned_end is not None:
             revised = planned_end.date() + timedelta(days=rng.randint(180, 540))
+            revised = max(revised, start + timedelta(days=30))  # never before the real start (import refuses it)
             end = None
         for year in years:
             comment = None

@@ -10,6 +10,7 @@ from dashboard.present import export, fiche, fiches, views
 log = logging.getLogger("dashboard")
 
 fiches_view = ui.cache_view(views.fiches.build)
+detail_view = ui.cache_view(fiche.action_detail)
 
 plan = ui.get_plan()
 suivi = ui.get_suivi()
@@ -99,7 +100,7 @@ def show_detail(d: fiche.ActionDetail) -> None:
     if d.budget.empty:
         st.caption(f"Aucune ligne de budget : le plan classe cette action « {d.categorie_budget} ».")
     else:
-        st.dataframe(d.budget, hide_index=True, width="stretch")
+        ui.dataframe(d.budget, width="stretch")
         st.caption("Montants du plan, en fourchette quand le plan en donne une ; « par an » : "
                    "chaque année des années indiquées. Les hypothèses (quantités, parts) se règlent "
                    "sur la page Budget.")
@@ -107,17 +108,17 @@ def show_detail(d: fiche.ActionDetail) -> None:
     if d.etp.empty:
         st.caption("Le plan ne chiffre pas de temps de travail pour cette action.")
     else:
-        st.dataframe(d.etp, hide_index=True, width="stretch")
+        ui.dataframe(d.etp, width="stretch")
     st.subheader("Calendrier")
     if d.calendrier.empty:
         st.caption("Aucune date dans le plan pour cette action.")
     else:
-        st.dataframe(d.calendrier, hide_index=True, width="stretch")
+        ui.dataframe(d.calendrier, width="stretch")
     st.subheader("Indicateurs")
     if d.indicateurs.empty:
         st.caption("Le plan ne donne pas d'indicateur pour cette action.")
     else:
-        st.dataframe(d.indicateurs, hide_index=True, width="stretch")
+        ui.dataframe(d.indicateurs, width="stretch")
         if not any(c.startswith("Résultat") for c in d.indicateurs.columns):
             st.caption("Aucune valeur importée pour ces indicateurs : importez le suivi annuel (page Import).")
     if d.statut:
@@ -125,7 +126,7 @@ def show_detail(d: fiche.ActionDetail) -> None:
         st.dataframe([d.statut], hide_index=True, width="stretch")
 
 
-detail = fiche.action_detail(plan, chosen, suivi) if chosen is not None else None
+detail = detail_view(plan, chosen, suivi, metrics.as_timestamp()) if chosen is not None else None
 if detail is not None:
     show_detail(detail)
     st.divider()
@@ -146,15 +147,16 @@ for col, key in zip(cols, v.facet_keys, strict=True):
         fiches.FACETS[key], v.facet_options[key], key=f"fiches_{key}", placeholder="Tous",
     )
 
-sel = v.select(query, chosen_facets)
+sel = ui.memo(v, ("select", query, tuple((k, tuple(x)) for k, x in chosen_facets.items())),
+              lambda: v.select(query, chosen_facets))
 st.session_state["_ids_affiches"] = sel.ids
 
 st.markdown(f"**{fmt.nombre(len(sel.table))} action(s)** sur {fmt.nombre(v.n_total)}")
 if sel.table.empty:
     st.info("Aucune action ne correspond à la recherche et aux filtres : élargissez-les.")
 else:
-    st.dataframe(
-        sel.shown, hide_index=True, width="stretch", height=min(38 + 35 * len(sel.table), 560),
+    ui.dataframe(
+        ui.memo(sel, "shown", lambda: sel.shown), width="stretch", height=min(38 + 35 * len(sel.table), 560),
         on_select=_on_row, selection_mode="single-row", key="tableau_actions",
         column_config={"N°": st.column_config.NumberColumn(width=45, pinned=True),
                        "Axe": st.column_config.NumberColumn(width=45),

@@ -9,11 +9,11 @@ import streamlit as st
 from dashboard import fmt, ui
 from dashboard.present import plan_changes, views
 
-NO_BAR = {"displayModeBar": False}
 log = logging.getLogger("dashboard")
 WIDTHS = {"Action": "large", "N°": "small", "Axe": "small"}  # the others fit their content
 
 calendar_view = ui.cache_view(views.calendar.build)
+gantt_view = ui.cache_view(views.calendar.gantt)
 progress_view = ui.cache_view(views.calendar.progress)
 ends_view = ui.cache_view(plan_changes.ends_table)
 
@@ -21,8 +21,7 @@ ends_view = ui.cache_view(plan_changes.ends_table)
 def _table(shown: pd.DataFrame) -> None:
     """A table with French headers (already formatted values), tall enough to show every row."""
     config = {c: st.column_config.Column(width=w) for c, w in WIDTHS.items() if c in shown.columns}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
-                 height=min(35 * (len(shown) + 1) + 3, 1000))
+    ui.dataframe(shown, width="stretch", column_config=config, height=min(35 * (len(shown) + 1) + 3, 1000))
 
 
 plan = ui.get_plan()
@@ -74,7 +73,17 @@ if reference is not None:
                "en vigueur a déplacé la fin prévue. Les retards ci-dessous se mesurent à la version en vigueur.")
 
 # --- Gantt -----------------------------------------------------------------------------------
-st.plotly_chart(v.fig_gantt, config=NO_BAR)
+if v.gantt_pages:  # a large selection: the timeline by pages, each action keeping its own legible row
+    n_pages = len(v.gantt_pages)
+    st.info(f"{fmt.nombre(v.n_actions)} actions retenues : le diagramme les montre par pages de "
+            f"{fmt.nombre(views.calendar.GANTT_PAGE)}, dans l'ordre des axes. Pour voir ensemble celles qui vous "
+            "intéressent, choisissez un axe, un enjeu ou une maîtrise d'ouvrage dans la barre latérale.",
+            icon=":material/view_timeline:")
+    page = st.selectbox(f"Page du diagramme ({fmt.nombre(n_pages)} pages)", range(n_pages), key="gantt_page",
+                        format_func=lambda i: f"{i + 1} / {n_pages} : {v.gantt_pages[i]}")
+    ui.chart(v.fig_gantt if page == 0 else gantt_view(plan, filters, as_of, page))
+else:
+    ui.chart(v.fig_gantt)
 st.caption(
     f"Une ligne par action, regroupées et colorées par axe ; période du plan : {first}-{last}. "
     "Barre pleine : jalon daté (à la précision du plan : mois, trimestre, saison ou année entière). "
@@ -94,7 +103,7 @@ else:
     if getattr(suivi, "demo", False):
         st.warning("Données de démonstration : l'avancement affiché n'est pas celui de l'office.")
     p = progress_view(plan, filters, statuts, as_of)
-    st.plotly_chart(p.fig_counts, config=NO_BAR)
+    ui.chart(p.fig_counts)
     st.caption("En retard : fin prévue (ou révisée) dépassée et statut ni « Réalisée » ni « Abandonnée ». "
                "« Sans suivi » : action absente du suivi importé (son avancement n'est pas connu). "
                "Une action sans date de fin dans le plan n'est jamais comptée en retard, sauf fin révisée dépassée.")
@@ -109,10 +118,13 @@ else:
 
     st.subheader("Prévu, révisé, réalisé")
     if p.fig_slippage is not None:
-        st.plotly_chart(p.fig_slippage, config=NO_BAR)
+        ui.chart(p.fig_slippage)
         st.caption("Cercle vide : fin prévue par le plan ; losange : fin révisée ; cercle plein : fin réelle. "
                    "Ne montre que les actions en retard ou dont le suivi donne une fin révisée ou réelle "
-                   "(toutes les actions suivies sont dans le tableau).")
+                   "(toutes les actions suivies sont dans le tableau)."
+                   + (f" Elles sont {fmt.nombre(p.n_slippage)} : le graphique montre les "
+                      f"{fmt.nombre(views.calendar.SLIPPAGE_MAX)} plus grands glissements (retards sans fin "
+                      "connue d'abord)." if p.n_slippage > views.calendar.SLIPPAGE_MAX else ""))
     _table(p.followed)
     st.caption("Glissement : fin réelle (ou, à défaut, révisée) moins fin prévue ; négatif = en avance. "
                "« — » : date inconnue.")

@@ -181,7 +181,7 @@ if uploaded is not None:
 # --- 3. Historique, détail, annulation -----------------------------------------------------------
 st.subheader("3. Imports réalisés")
 try:
-    history = store.history(engine)
+    history = ui.store_history()
 except Exception:
     log.exception("historique des imports illisible")
     st.error("L'historique des imports n'a pas pu être lu (voir le journal).")
@@ -199,7 +199,7 @@ st.caption("Une valeur affichée dans le tableau de bord est celle de l'import a
 chosen = st.selectbox("Détail d'un import", list(view.labels), format_func=view.labels.get, key="import_detail")
 
 try:
-    changes = store.batch_changes(engine, chosen)
+    changes = ui.store_batch_changes(chosen)
 except Exception:
     log.exception("détail de l'import %s illisible", chosen)
     st.error("Le détail de cet import n'a pas pu être lu (voir le journal).")
@@ -208,7 +208,9 @@ if changes is not None:
     if changes.empty:
         st.caption("Cet import n'a rien changé par rapport aux imports précédents.")
     else:
-        st.dataframe(views_imports.changes(plan, changes), hide_index=True, width="stretch")
+        # formatted once per import shown and plan (the changes are cached on the store's state)
+        ui.dataframe(ui.memo(changes, ("shown", ui.plan_version()), lambda: views_imports.changes(plan, changes)),
+                     width="stretch")
         st.caption(f"{fmt.nombre(len(changes))} valeur(s) nouvelle(s) ou modifiée(s) par l'import n° {chosen} ; "
                    "« Avant » : la valeur en vigueur juste avant cet import.")
 

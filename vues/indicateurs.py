@@ -44,7 +44,7 @@ if suivi.indicateurs.empty:
     except StreamlitPageNotFoundError:  # the page run on its own (tests): a plain link
         st.markdown("[Aller à la page « Import du suivi annuel »](import)")
     st.subheader("Les indicateurs du plan")
-    st.dataframe(cat.table, hide_index=True)
+    ui.dataframe(cat.table)
     st.stop()
 
 # --- the year --------------------------------------------------------------------------------
@@ -65,67 +65,81 @@ c[2].metric(f"Évolutions favorables en {annee}", f"{fmt.nombre(v.n_favorables)}
             help="Indicateurs chiffrés comparables à l'année précédente dont l'évolution va dans le sens souhaité.")
 c[3].metric(f"Jalons atteints fin {annee}", f"{fmt.nombre(v.n_jalons_atteints)} / {fmt.nombre(v.n_jalons)}")
 
-tab_trend, tab_table, tab_jalons, tab_comp = st.tabs(
+ui.keep_widgets("ind_action", "ind_choisi", "ind_lignes", "ind_porteur")  # their tabs may be closed
+tab_trend, tab_table, tab_jalons, tab_comp = ui.tabs(
     [":material/show_chart: Tendance d'un indicateur", ":material/table_view: Tous les indicateurs",
-     ":material/flag: Jalons", f":material/checklist: Reste à collecter ({annee})"])
+     ":material/flag: Jalons", ":material/checklist: Reste à collecter"], key="indicateurs_onglet")
 
 # --- trend of one indicator ------------------------------------------------------------------
 with tab_trend:
-    if v.quant.empty:
-        st.info("Aucun indicateur chiffré dans la sélection.")
-    else:
-        left, right = st.columns([1, 2])
-        action = left.selectbox("Action", list(v.trend_actions), index=None, placeholder="Toutes les actions",
-                                key="ind_action",
-                                format_func=lambda a: f"{a}. {v.titles.get(a, '') or '(sans titre)'}")
-        options = v.indicator_options(action)
-        if st.session_state.get("ind_choisi") not in options:
-            st.session_state["ind_choisi"] = options[0]
-        ident = right.selectbox("Indicateur", options, key="ind_choisi",
-                                format_func=lambda i: f"{i} – {v.labels.get(i, '')}")
-        trend = v.trend(ident)
-        st.plotly_chart(trend.fig, config={"displayModeBar": False})
-        st.caption(trend.caption)
-        st.dataframe(trend.table, hide_index=True)
+    if tab_trend.open:  # only the open tab is drawn (the others when clicked)
+        if v.quant.empty:
+            st.info("Aucun indicateur chiffré dans la sélection.")
+        else:
+            left, right = st.columns([1, 2])
+            action = left.selectbox("Action", list(v.trend_actions), index=None, placeholder="Toutes les actions",
+                                    key="ind_action",
+                                    format_func=lambda a: f"{a}. {v.titles.get(a, '') or '(sans titre)'}")
+            options = ui.memo(v, ("options", action), lambda: v.indicator_options(action))
+            if st.session_state.get("ind_choisi") not in options:
+                st.session_state["ind_choisi"] = options[0]
+            ident = right.selectbox("Indicateur", options, key="ind_choisi",
+                                    format_func=lambda i: f"{i} – {v.labels.get(i, '')}")
+            trend = ui.memo(v, ("trend", ident), lambda: v.trend(ident))
+            ui.chart(trend.fig)
+            st.caption(trend.caption)
+            ui.dataframe(trend.table)
 
 # --- every indicator -------------------------------------------------------------------------
 with tab_table:
-    st.dataframe(v.styled_table(), hide_index=True, height=min(38 + 35 * len(v.table), 640))
-    note, button = st.columns([3, 1])
-    note.caption(f"Dernière valeur connue jusqu'en {annee} et son évolution par rapport à l'année précédente "
-                 "(non calculée si l'une des deux manque). En bleu une évolution dans le sens souhaité par le plan, "
-                 "en orange une évolution contraire ; les jalons n'ont pas d'évolution (voir l'onglet « Jalons »).")
-    button.download_button("Télécharger (Excel)", data=v.excel, file_name=f"indicateurs_{annee}.xlsx",
-                           mime=export.XLSX_MIME,
-                           key="dl_indicateurs", on_click="ignore", icon=":material/download:",
-                           help="Le tableau avec le commentaire et la source de chaque valeur.")
+    if tab_table.open:
+        rows = slice(None)
+        if len(v.table) > views.indicators.TABLE_PAGE:  # a large plan: the coloured table by pages (Excel: all of it)
+            starts = range(0, len(v.table), views.indicators.TABLE_PAGE)
+            start = st.selectbox(
+                f"Lignes du tableau ({fmt.nombre(len(v.table))} indicateurs ; restreignez-les par les filtres de la "
+                "barre latérale)", starts, key="ind_lignes",
+                format_func=lambda i: f"{fmt.nombre(i + 1)} à {fmt.nombre(min(i + views.indicators.TABLE_PAGE, len(v.table)))}")
+            rows = slice(start, start + views.indicators.TABLE_PAGE)
+        shown = v.styled_table(rows)
+        st.dataframe(shown, hide_index=True, height=min(38 + 35 * len(shown.data), 640))
+        note, button = st.columns([3, 1])
+        note.caption(f"Dernière valeur connue jusqu'en {annee} et son évolution par rapport à l'année précédente "
+                     "(non calculée si l'une des deux manque). En bleu une évolution dans le sens souhaité par le plan, "
+                     "en orange une évolution contraire ; les jalons n'ont pas d'évolution (voir l'onglet « Jalons »).")
+        button.download_button("Télécharger (Excel)", data=v.excel, file_name=f"indicateurs_{annee}.xlsx",
+                               mime=export.XLSX_MIME,
+                               key="dl_indicateurs", on_click="ignore", icon=":material/download:",
+                               help="Le tableau avec le commentaire et la source de chaque valeur.")
 
 # --- milestones ------------------------------------------------------------------------------
 with tab_jalons:
-    if v.jalons.empty:
-        st.info("Aucun jalon dans la sélection.")
-    else:
-        st.markdown(f"**{fmt.nombre(v.n_jalons_atteints)} jalon(s) atteint(s) sur {fmt.nombre(v.n_jalons)}** "
-                    f"à la fin de {annee}.")
-        st.dataframe(v.jalons, hide_index=True, height=min(38 + 35 * len(v.jalons), 640))
-        st.caption("Un jalon est atteint dès qu'une année du suivi le déclare « oui » (ou en donne la date). "
-                   "La date n'est connue que pour les jalons datés ; sinon seule l'année l'est.")
+    if tab_jalons.open:
+        if v.jalons.empty:
+            st.info("Aucun jalon dans la sélection.")
+        else:
+            st.markdown(f"**{fmt.nombre(v.n_jalons_atteints)} jalon(s) atteint(s) sur {fmt.nombre(v.n_jalons)}** "
+                        f"à la fin de {annee}.")
+            ui.dataframe(v.jalons, height=min(38 + 35 * len(v.jalons), 640))
+            st.caption("Un jalon est atteint dès qu'une année du suivi le déclare « oui » (ou en donne la date). "
+                       "La date n'est connue que pour les jalons datés ; sinon seule l'année l'est.")
 
 # --- completeness ----------------------------------------------------------------------------
 with tab_comp:
-    st.markdown(f"**{fmt.nombre(v.n_manquants)} indicateur(s) sur {fmt.nombre(v.n_indicateurs)} sans résultat pour "
-                f"{annee}** ({fmt.pct(v.pct_renseignes)} renseignés).")
-    left, right = st.columns([1.2, 1])
-    with left:
-        st.plotly_chart(v.fig_completude, config={"displayModeBar": False})
-        st.caption("Porteurs lus dans la maîtrise d'ouvrage de chaque action : un indicateur d'une action portée "
-                   "à plusieurs est compté chez chacun (le total en haut le compte une fois).")
-    with right:
-        st.dataframe(v.par_porteur, hide_index=True)
-    st.subheader(f"À collecter pour {annee}")
-    if v.to_collect.empty:
-        st.success(f"Rien à collecter : chaque indicateur a un résultat pour {annee}.")
-    else:
-        porteur = st.selectbox("Porteur", v.porteurs_to_collect(), index=None,
-                               placeholder="Tous les porteurs", key="ind_porteur")
-        st.dataframe(v.to_collect_for(porteur), hide_index=True)
+    if tab_comp.open:
+        st.markdown(f"**{fmt.nombre(v.n_manquants)} indicateur(s) sur {fmt.nombre(v.n_indicateurs)} sans résultat pour "
+                    f"{annee}** ({fmt.pct(v.pct_renseignes)} renseignés).")
+        left, right = st.columns([1.2, 1])
+        with left:
+            ui.chart(v.fig_completude)
+            st.caption("Porteurs lus dans la maîtrise d'ouvrage de chaque action : un indicateur d'une action portée "
+                       "à plusieurs est compté chez chacun (le total en haut le compte une fois).")
+        with right:
+            ui.dataframe(v.par_porteur)
+        st.subheader(f"À collecter pour {annee}")
+        if v.to_collect.empty:
+            st.success(f"Rien à collecter : chaque indicateur a un résultat pour {annee}.")
+        else:
+            porteur = st.selectbox("Porteur", ui.memo(v, "porteurs", v.porteurs_to_collect), index=None,
+                                   placeholder="Tous les porteurs", key="ind_porteur")
+            ui.dataframe(ui.memo(v, ("to_collect", porteur), lambda: v.to_collect_for(porteur)))

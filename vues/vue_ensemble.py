@@ -5,8 +5,6 @@ import streamlit as st
 from dashboard import fmt, ui
 from dashboard.present import views
 
-NO_BAR = {"displayModeBar": False}
-
 overview = ui.cache_view(views.overview.build)
 
 plan = ui.get_plan()
@@ -30,17 +28,17 @@ c[2].metric("Budget récurrent chiffré, par an", fmt.fourchette(*v.annuel),
 c[3].metric("ETP chiffrés", fmt.etp(v.etp), help="Temps de travail chiffré par le plan, par an.")
 c[4].metric("Indicateurs", fmt.nombre(v.indicateurs))
 
-st.plotly_chart(v.fig_budget, config=NO_BAR)
+ui.chart(v.fig_budget)
 st.caption("Barre pleine : montant minimum ; partie claire : jusqu'au maximum. Ne compte pas les "
            f"{fmt.nombre(v.n_sans_chiffre)} action(s) sans chiffrage ni les lignes « par unité » sans "
            "quantité (détail : page Budget).")
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(v.fig_actions, config=NO_BAR)
+    ui.chart(v.fig_actions)
     st.caption("Nombre de fiches action par axe (toutes catégories de budget).")
 with right:
-    st.plotly_chart(v.fig_cats, config=NO_BAR)
+    ui.chart(v.fig_cats)
     st.caption("Catégorie de budget de chaque fiche action ; seules les actions « chiffré » entrent dans les "
                "totaux en euros. Les autres : temps de travail seul, budget constant, à définir, plan muet.")
 

@@ -9,7 +9,9 @@ import logging
 import os
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from dashboard import metrics
 from dashboard.plan import DEFAULT_PLAN_PATH, Plan, PlanError, load_plan
@@ -22,7 +24,7 @@ def plan_path() -> Path:
     return Path(os.environ.get("DASHBOARD_PLAN", str(DEFAULT_PLAN_PATH)))
 
 
-@st.cache_data(show_spinner="Lecture du plan…")
+@st.cache_resource(show_spinner="Lecture du plan…", max_entries=4)
 def _load_plan_cached(path: str, mtime: float) -> Plan:  # mtime is the cache key
     return load_plan(path)
 
@@ -36,7 +38,7 @@ def _versions_ready(url: str, _engine) -> bool:
     return True
 
 
-@st.cache_data(show_spinner="Lecture du plan…", max_entries=8)
+@st.cache_resource(show_spinner="Lecture du plan…", max_entries=8)
 def _load_version_cached(url: str, version_id: int) -> Plan:  # a stored version never changes
     from dashboard.plan import versions  # noqa: PLC0415
 
@@ -45,8 +47,13 @@ def _load_version_cached(url: str, version_id: int) -> Plan:  # a stored version
 
 def _plan_source() -> tuple:
     """Where the plan in force comes from: ("version", store URL, id) — the current version in the
-    store, one cheap query per rerun — or ("fichier", path, mtime) when DASHBOARD_PLAN names a file
-    (development) or when the store cannot be read (the shipped workbook, said by store_notice)."""
+    store, one cheap query per script run however many times a page asks — or ("fichier", path, mtime)
+    when DASHBOARD_PLAN names a file (development) or when the store cannot be read (the shipped
+    workbook, said by store_notice)."""
+    return _run_memo("plan_en_vigueur", _read_plan_source)
+
+
+def _read_plan_source() -> tuple:
     if not os.environ.get("DASHBOARD_PLAN"):
         from dashboard.plan import versions  # noqa: PLC0415
 
@@ -73,15 +80,30 @@ def plan_version() -> str:
     return f"version {which}" if kind == "version" else f"fichier {where} @ {which}"
 
 
+# Objects handed out by get_plan / get_suivi → the simple value they are cached on, so that a view
+# taking them as arguments is keyed on that value instead of hashing their tables on every rerun.
+# Each entry keeps its object: an id is only trusted while the very object is alive and the same.
+_VERSIONS: dict[int, tuple[object, tuple]] = {}
+
+
+def _remember(obj, version: tuple) -> None:
+    if len(_VERSIONS) > 256:  # old plans and store states: forget them (their keys fall back to hashing)
+        _VERSIONS.clear()
+    _VERSIONS[id(obj)] = (obj, version)
+
+
+def _version_of(obj):
+    hit = _VERSIONS.get(id(obj))
+    return hit[1] if hit is not None and hit[0] is obj else None
+
+
 def get_plan() -> Plan:
-    """The plan in force (the current version in the store, see _plan_source), cached on its identity;
-    stops the page with every problem when it cannot be read."""
-    kind, where, which = _plan_source()
+    """The plan in force (the current version in the store, see _plan_source), cached on its identity
+    and shared by every session, read-only; stops the page with every problem when it cannot be read."""
+    version = kind, where, which = _plan_source()
     name = f"version {which} du plan" if kind == "version" else f"classeur du plan « {Path(where).name} »"
     try:
-        if kind == "version":
-            return _load_version_cached(where, which)
-        return _load_plan_cached(where, which)
+        plan = _load_version_cached(where, which) if kind == "version" else _load_plan_cached(where, which)
     except PlanError as err:
         log.warning("plan invalide : %s", err)
         st.error(f"Le {name} contient {len(err.problems)} problème(s). "
@@ -93,6 +115,8 @@ def get_plan() -> Plan:
         st.error(f"Le {name} n'a pas pu être lu. Vérifiez qu'il s'agit d'un fichier .xlsx non ouvert dans un "
                  "autre programme.")
         st.stop()
+    _remember(plan, ("plan", *version))
+    return plan
 
 
 def get_plan_version(version_id: int) -> Plan | None:
@@ -104,11 +128,22 @@ def get_plan_version(version_id: int) -> Plan | None:
         return None
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _versions_cached(url: str, current: int) -> tuple:  # a new version or another current one: new key
+    from dashboard.plan import versions  # noqa: PLC0415
+
+    return tuple(versions.history(get_engine()))
+
+
 def plan_versions() -> list:
-    """The stored versions (plan.versions.Version), latest first; [] when the store cannot be read."""
+    """The stored versions (plan.versions.Version), latest first; [] when the store cannot be read.
+    Read again only when the version in force changes (an import or a return makes one current)."""
     from dashboard.plan import versions  # noqa: PLC0415
 
     try:
+        kind, where, which = _plan_source()
+        if kind == "version":
+            return list(_versions_cached(where, which))
         engine = get_engine()
         _versions_ready(str(engine.url), engine)
         return versions.history(engine)
@@ -171,26 +206,30 @@ def compare_selector(key: str) -> tuple[Plan, str, str] | None:
 def sidebar_filters(plan: Plan) -> metrics.Filters:
     """Axe / enjeu / maîtrise d'ouvrage filters, the same on every page (kept across pages)."""
     st.sidebar.header("Filtres")
-    axes = plan.axes.sort_values("axe")
-    axe_labels = {int(r.axe): f"Axe {int(r.axe)} – {r.libelle}" for r in axes.itertuples()}
+    axe_labels = memo(plan, "axe_labels", lambda: {int(r.axe): f"Axe {int(r.axe)} – {r.libelle}"
+                                                   for r in plan.axes.sort_values("axe").itertuples()})
     chosen_axes = st.sidebar.multiselect(
         "Axe", list(axe_labels), format_func=lambda a: axe_labels[a], key="filtre_axes",
         placeholder="Tous les axes",
     )
-    enjeux = plan.enjeux
-    if chosen_axes:
-        enjeux = enjeux[enjeux["axe"].isin(chosen_axes)]
-    enjeu_labels = {r.enjeu: f"{r.enjeu} – {r.libelle}" for r in enjeux.itertuples()}
+    def labels():
+        enjeux = plan.enjeux
+        if chosen_axes:
+            enjeux = enjeux[enjeux["axe"].isin(chosen_axes)]
+        return {r.enjeu: f"{r.enjeu} – {r.libelle}" for r in enjeux.itertuples()}
+
+    enjeu_labels = memo(plan, ("enjeu_labels", tuple(chosen_axes)), labels)
     chosen_enjeux = st.sidebar.multiselect(
         "Enjeu", list(enjeu_labels), format_func=lambda e: enjeu_labels.get(e, e), key="filtre_enjeux",
         placeholder="Tous les enjeux",
     )
     chosen_porteurs = st.sidebar.multiselect(
-        "Maîtrise d'ouvrage", metrics.porteurs(plan), key="filtre_porteurs", placeholder="Toutes",
+        "Maîtrise d'ouvrage", memo(plan, "porteurs", lambda: metrics.porteurs(plan)), key="filtre_porteurs", placeholder="Toutes",
     )
     filters = metrics.Filters(tuple(chosen_axes), tuple(chosen_enjeux), tuple(chosen_porteurs))
     if filters.active:
-        st.sidebar.caption(f"{metrics.filtered_count(plan, filters)} action(s) sur {len(plan.actions)} retenue(s).")
+        count = memo(plan, ("filtered_count", filters), lambda: metrics.filtered_count(plan, filters))
+        st.sidebar.caption(f"{count} action(s) sur {len(plan.actions)} retenue(s).")
     return filters
 
 
@@ -211,7 +250,13 @@ def get_engine():
     Raises store.StoreUnavailable (a plain French message) when the store cannot be opened."""
     from dashboard.suivi import store  # noqa: PLC0415
 
-    url = store.default_url()
+    return _open_engine(store.default_url())
+
+
+@st.cache_resource(show_spinner=False)
+def _open_engine(url: str):  # once per process and URL (a failure is not cached: tried again next run)
+    from dashboard.suivi import store  # noqa: PLC0415
+
     try:
         store.prepare_url(url)
         engine = st.connection("suivi", type="sql", url=url).engine
@@ -252,7 +297,7 @@ def store_notice() -> None:
         st.error(str(problem), icon=":material/database:")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _load_suivi_cached(url: str, state: tuple):  # (url, store.state_key) is the cache key
     from dashboard.suivi import store  # noqa: PLC0415
 
@@ -260,14 +305,15 @@ def _load_suivi_cached(url: str, state: tuple):  # (url, store.state_key) is the
 
 
 def get_suivi():
-    """The current follow-up values (store.Suivi); one cheap query per rerun, reloaded after each
-    import or rollback (the cache key is the store's latest batch id and number of active batches)."""
+    """The current follow-up values (store.Suivi), shared by every session, read-only; one cheap query
+    per rerun, reloaded after each import or rollback (the cache key is the store's latest batch id and
+    number of active batches). The state is read once per run, however many times a page asks."""
     from dashboard.suivi import store  # noqa: PLC0415
 
     try:
         ensure_demo()  # first start: the demonstration data (see demo_banner)
-        engine = get_engine()
-        return _load_suivi_cached(str(engine.url), store.state_key(engine))
+        key = store_state()
+        suivi = _load_suivi_cached(*key)
     except store.StoreUnavailable:  # said once on the page, by demo_banner (store_notice)
         return store.Suivi()
     except Exception:  # never a traceback on screen
@@ -275,33 +321,168 @@ def get_suivi():
         st.warning("Le suivi annuel n'a pas pu être lu (voir le journal) : les pages s'affichent sans "
                    "valeurs de suivi.")
         return store.Suivi()
+    version = ("suivi", *key)
+    _remember(suivi, version)
+    for name in ("indicateurs", "statuts", "realise"):  # views take these tables as arguments
+        _remember(getattr(suivi, name), (*version, name))
+    return suivi
+
+
+_RUN_MEMO: dict[int, tuple[object, dict]] = {}
+
+
+def _run_memo(name: str, compute):
+    """compute() once per script run of a session (a second call in the same run reuses its value)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: PLC0415
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return compute()
+    hit = _RUN_MEMO.get(id(ctx))
+    if hit is None or hit[0] is not ctx.cursors:  # Streamlit gives each run a new `cursors` dict
+        if len(_RUN_MEMO) > 512:
+            _RUN_MEMO.clear()
+        hit = _RUN_MEMO[id(ctx)] = (ctx.cursors, {})
+    if name not in hit[1]:
+        hit[1][name] = compute()
+    return hit[1][name]
+
+
+def store_state() -> tuple[str, tuple]:
+    """(store URL, store.state_key): what every cache of the store's contents is keyed on, read with one
+    cheap query once per script run however many times a page asks."""
+    from dashboard.suivi import store  # noqa: PLC0415
+
+    engine = get_engine()
+    return str(engine.url), _run_memo("etat_suivi", lambda: store.state_key(engine))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _history_cached(url: str, state: tuple):  # (url, state) is the cache key
+    from dashboard.suivi import store  # noqa: PLC0415
+
+    return store.history(get_engine())
+
+
+def store_history():
+    """store.history, read again only after an import, a rollback or the demo's removal (shared, read-only)."""
+    return _history_cached(*store_state())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _changes_cached(url: str, state: tuple, batch_id: int):  # (url, state, batch) is the cache key
+    from dashboard.suivi import store  # noqa: PLC0415
+
+    return store.batch_changes(get_engine(), batch_id)
+
+
+def store_batch_changes(batch_id: int):
+    """store.batch_changes of one import, cached like store_history."""
+    return _changes_cached(*store_state(), int(batch_id))
 
 
 def clear_suivi_cache() -> None:
-    """After an import or a rollback."""
+    """After an import or a rollback (the store's state is then read again, even in this run)."""
     _load_suivi_cached.clear()
+    for _, values in list(_RUN_MEMO.values()):
+        values.pop("etat_suivi", None)
 
 
 # --- Tableaux téléchargeables (pages Pilotage) --------------------------------------------------
+
+_MEMO: dict[int, tuple[object, dict]] = {}
+
+
+def memo(owner, key, compute):
+    """compute() once per (owner, key) while `owner` (a view from cache_view, shared by every session)
+    lives: what a page derives from a cached view with its own selectors (one indicator's trend, a
+    search, a page of rows, a figure's dict) is then built once for every session, not on each rerun."""
+    hit = _MEMO.get(id(owner))
+    if hit is None or hit[0] is not owner:
+        if len(_MEMO) > 512:  # views evicted from their cache: let them go
+            _MEMO.clear()
+        hit = _MEMO[id(owner)] = (owner, {})
+    values = hit[1]
+    if key not in values:
+        if len(values) > 256:
+            values.clear()
+        values[key] = compute()
+    return values[key]
+
+
+class _DrawnFigure(BaseFigure):
+    """A plotly figure already turned into its dict: st.plotly_chart takes any BaseFigure and asks it
+    for to_dict() (twice), which copies the whole figure on every run; this one hands out the dict made
+    once. Never built by plotly's constructor: it is only ever drawn, never changed."""
+
+    def __init__(self, figure_dict: dict):  # noqa: D107 — BaseFigure's own setup is deliberately skipped
+        object.__setattr__(self, "_drawn", figure_dict)
+
+    def to_dict(self) -> dict:
+        return self._drawn
+
+
+def chart(fig, **kwargs) -> None:
+    """st.plotly_chart of a figure from a cached view (no mode bar): its dict is made once per figure."""
+    kwargs.setdefault("config", {"displayModeBar": False})
+    st.plotly_chart(memo(fig, "dict", lambda: _DrawnFigure(fig.to_dict())), **kwargs)
+
+
+def _arrow(df):
+    """df as an Arrow table, as st.dataframe would convert it (the index left out: never shown)."""
+    import pyarrow as pa  # noqa: PLC0415
+
+    try:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in a column: Streamlit's own conversion
+        return df
+
+
+def dataframe(df, **kwargs):
+    """st.dataframe of a table from a cached view (index hidden): converted to Arrow once per table,
+    not on every run."""
+    return st.dataframe(memo(df, "arrow", lambda: _arrow(df)), hide_index=True, **kwargs)
+
+
+def _long_text_config(shown) -> dict:
+    """Long texts (libellés, extraits du plan) get a bounded width so the figures stay in view."""
+    return {c: st.column_config.TextColumn(width="medium") for c in shown.columns
+            if len(shown.columns) > 5 and len(shown) and shown[c].str.len().max() > 40}
+
+
+def _row_styles(shown, col: str, value: str):
+    """The CSS of each cell: rows whose `col` is `value` in red; None when no row is (no styling at all)."""
+    hit = (shown[col] == value).to_numpy()
+    if not hit.any():
+        return None
+    css = "background-color: #FBE3D6; color: #8A2B00; font-weight: 600"
+    return pd.DataFrame([[css if h else ""] * len(shown.columns) for h in hit], index=shown.index,
+                        columns=shown.columns)
+
 
 def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=None, height="auto",
                         caption: str | None = None, highlight: tuple[str, str] | None = None) -> None:
     """A French-formatted table on screen and its formatted Excel file (real numbers) to download.
 
-    df: a DataFrame, or an export.Table already formatted (e.g. inside a cached view).
+    df: a DataFrame, or an export.Table already formatted (e.g. inside a cached view: what is derived
+    from it for the screen is then made once, see memo).
     """
     from dashboard.present import export
 
-    t = df if isinstance(df, export.Table) else export.table(df, overrides=overrides, ranges=ranges)
-    # long texts (libellés, extraits du plan) get a bounded width so the figures stay in view
-    long_text = {c: st.column_config.TextColumn(width="medium") for c in t.shown.columns
-                 if len(t.shown.columns) > 5 and len(t.shown) and t.shown[c].str.len().max() > 40}
+    cached = isinstance(df, export.Table)
+    t = df if cached else export.table(df, overrides=overrides, ranges=ranges)
     shown = t.shown
+    long_text = memo(t, "long_text", lambda: _long_text_config(shown)) if cached else _long_text_config(shown)
+    styles = None
     if highlight and highlight[0] in shown.columns:  # (column header, value): rows to flag in red
-        col, value = highlight
-        shown = shown.style.apply(lambda row: ["background-color: #FBE3D6; color: #8A2B00; font-weight: 600"
-                                               if row[col] == value else "" for _ in row], axis=1)
-    st.dataframe(shown, hide_index=True, height=height, column_config=long_text)
+        styles = memo(t, ("highlight", *highlight), lambda: _row_styles(shown, *highlight)) if cached \
+            else _row_styles(shown, *highlight)
+    if styles is not None:  # a new Styler each run: Streamlit computes its styles in place when drawing it
+        shown = shown.style.apply(lambda _: styles, axis=None)
+    if cached and styles is None:
+        dataframe(shown, height=height, column_config=long_text)
+    else:
+        st.dataframe(shown, hide_index=True, height=height, column_config=long_text)
     left, right = st.columns([3, 1])
     if caption:
         left.caption(caption)
@@ -319,9 +500,24 @@ def prevu_realise(fig, table, file_stem: str, key: str, caption: str, missing: s
         st.info(f"Aucune donnée de suivi n'a encore été importée : {missing} apparaîtront ici après "
                 "l'import du suivi annuel (page « Import du suivi annuel »).")
         return
-    st.plotly_chart(fig, config={"displayModeBar": False})
+    chart(fig)
     st.caption(caption + " Une année sans valeur importée n'est pas un zéro.")
     table_with_download(table, file_stem, key)
+
+
+def tabs(labels: list[str], key: str):
+    """st.tabs whose closed tabs are not drawn (`tab.open` is False for them): opening the page draws its
+    first tab only, and a click on another tab reruns the page (a warm rerun: everything is cached) to
+    draw that one. The open tab is kept in session_state[key] (its label)."""
+    return st.tabs(labels, key=key, on_change="rerun")
+
+
+def keep_widgets(*keys: str) -> None:
+    """Keep these widgets' values while they are not drawn (in a closed tab): Streamlit forgets the value
+    of a widget absent from a run, unless the page sets it again."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def compact_metrics(size_rem: float = 1.6) -> None:
@@ -331,8 +527,12 @@ def compact_metrics(size_rem: float = 1.6) -> None:
 
 
 def _plan_cache_key(plan: Plan):
-    """A plan is its workbook: a stored version's identity, or path and modification time (hand-made
-    plans: their identity)."""
+    """A plan is its identity when get_plan handed it out (a stored version, or a workbook's path and
+    modification time); a stored version otherwise; a plan made otherwise (one with the hypotheses
+    applied, a test's) is its workbook's path and modification time, else its identity."""
+    version = _version_of(plan)
+    if version is not None:
+        return version
     if plan.version:
         return ("version", plan.version)
     try:
@@ -341,13 +541,50 @@ def _plan_cache_key(plan: Plan):
         return ("id", id(plan))
 
 
+def _frame_cache_key(df):
+    """A follow-up table from get_suivi is its store state; any other table is hashed on its values."""
+    version = _version_of(df)
+    if version is not None:
+        return version
+    import pickle  # noqa: PLC0415
+
+    try:
+        values = pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes()
+    except TypeError:  # unhashable cells (lists…)
+        values = pickle.dumps(df)
+    return (tuple(map(str, df.columns)), tuple(map(str, df.dtypes)), values)
+
+
+def _suivi_cache_key(suivi):
+    version = _version_of(suivi)
+    if version is not None:
+        return version
+    return tuple(_frame_cache_key(getattr(suivi, n)) for n in ("indicateurs", "statuts", "realise")) + (suivi.demo,)
+
+
+_VIEWS: dict[tuple, object] = {}
+
+
 def cache_view(fn):
-    """Cache a page's pure computation (metrics, formatted tables, figures) on its arguments, the
-    plan counting as its workbook's path and modification time. Results are shared, read-only."""
-    return st.cache_resource(show_spinner=False, max_entries=64, hash_funcs={
-        Plan: _plan_cache_key,
-        metrics.Filters: lambda f: (f.axes, f.enjeux, f.porteurs),
-    })(fn)
+    """Cache a page's pure computation (metrics, formatted tables, figures) on its arguments, shared by
+    every session, results read-only. The plan counts as its version, the follow-up's tables as the
+    store's state (one cheap query per run): a warm rerun hashes no table.
+
+    A page module runs again on every rerun; the cached wrapper of a function is made once per process
+    (Streamlit would otherwise read its source again on every run)."""
+    code = fn.__code__
+    key = (fn.__module__, fn.__qualname__, code.co_filename, code.co_firstlineno, code.co_code)
+    wrapped = _VIEWS.get(key)
+    if wrapped is None:
+        from dashboard.suivi.store import Suivi  # noqa: PLC0415
+
+        wrapped = _VIEWS[key] = st.cache_resource(show_spinner=False, max_entries=64, hash_funcs={
+            Plan: _plan_cache_key,
+            metrics.Filters: lambda f: (f.axes, f.enjeux, f.porteurs),
+            pd.DataFrame: _frame_cache_key,
+            Suivi: _suivi_cache_key,
+        })(fn)
+    return wrapped
 
 
 # --- Données de démonstration ---------------------------------------------------------------

@@ -11,6 +11,8 @@ from dashboard import fmt, metrics
 from dashboard.suivi import demo, store
 
 PAGE = str(Path(__file__).resolve().parents[2] / "vues" / "indicateurs.py")
+TAB_TABLE = ":material/table_view: Tous les indicateurs"   # the page's tabs (session_state["indicateurs_onglet"])
+TAB_COLLECT = ":material/checklist: Reste à collecter"
 
 
 def _run(**state) -> AppTest:
@@ -63,10 +65,15 @@ def test_with_demo_data(monkeypatch, demo_db, plan):
     assert m[f"Renseignés pour {last}"] == f"{fmt.nombre(c.renseignes)} / {fmt.nombre(c.total)}"
     jal = metrics.jalons(plan, suivi.indicateurs, last)
     assert m[f"Jalons atteints fin {last}"] == f"{fmt.nombre(jal['atteint'].sum())} / {fmt.nombre(len(jal))}"
+    # only the open tab is drawn: each tab is opened as a click on it would
+    at.session_state["indicateurs_onglet"] = TAB_TABLE
+    at.run()
+    every = next(d.value for d in at.dataframe if "Dernière valeur" in d.value.columns)
+    assert len(every) == len(plan.indicateurs)
+    at.session_state["indicateurs_onglet"] = TAB_COLLECT
+    at.run()
     assert f"**{fmt.nombre(c.manquants)} indicateur(s) sur {fmt.nombre(c.total)} sans résultat pour {last}**" in _texts(at)
     tables = [d.value for d in at.dataframe]
-    every = next(t for t in tables if "Dernière valeur" in t.columns)
-    assert len(every) == len(plan.indicateurs)
     per_porteur = next(t for t in tables if "À collecter" in t.columns and "Porteur" in t.columns
                        and "Complétude" in t.columns)
     assert dict(zip(per_porteur["Porteur"], per_porteur["À collecter"], strict=True)) == dict(

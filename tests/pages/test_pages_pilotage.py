@@ -10,6 +10,7 @@ from dashboard import fmt
 
 
 def run(page: str, **state) -> AppTest:
+    """Run a page with these session_state values (filters; `<page>_onglet`: the tab open, as clicked)."""
     at = AppTest.from_file(f"../../vues/{page}.py", default_timeout=30)
     for key, value in state.items():
         at.session_state[key] = value
@@ -70,7 +71,7 @@ def test_budget_hypothesis_flows_into_the_totals():
 
 
 def test_budget_lists_what_the_total_leaves_out():
-    at = run("budget")
+    at = run("budget", budget_onglet="Ce que le total ne compte pas")  # the tab, as a click opens it
     text = " ".join(m.value for m in at.markdown)
     assert "quantité non fixée" in text and "budget « à définir »" in text
 
@@ -88,7 +89,7 @@ def test_effectifs(state, label, expected):
 
 
 def test_effectifs_says_capacity_is_unknown():
-    at = run("effectifs")
+    at = run("effectifs", effectifs_onglet="Capacité des services")
     assert any("Capacité" in i.value and "inconnue" in i.value for i in at.info)
 
 
@@ -109,7 +110,7 @@ def with_realise(monkeypatch):
     ("effectifs", "Réalisé (ETP)", "0,3"),
 ])
 def test_planned_vs_realised_once_imported(with_realise, page, header, value):
-    at = run(page)
+    at = run(page, **{f"{page}_onglet": "Prévu / réalisé"})
     assert not any("Aucune donnée de suivi" in i.value for i in at.info)
     tables = [df.value for df in at.dataframe if header in df.value.columns]
     assert tables and value in tables[0][header].tolist()
@@ -117,5 +118,5 @@ def test_planned_vs_realised_once_imported(with_realise, page, header, value):
 
 @pytest.mark.parametrize("page", ["budget", "effectifs"])
 def test_nothing_imported_is_said_plainly(page):
-    at = run(page)
+    at = run(page, **{f"{page}_onglet": "Prévu / réalisé"})
     assert any("Aucune donnée de suivi n'a encore été importée" in i.value for i in at.info)

@@ -140,7 +140,9 @@ def test_imported_comment_downloads_as_text(tmp_path, monkeypatch, plan):
         return original(self, data, mimetype, coordinates, file_name=file_name, **kw)
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    at = AppTest.from_file(str(ROOT / "vues" / "indicateurs.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "vues" / "indicateurs.py"), default_timeout=60)
+    at.session_state["indicateurs_onglet"] = ":material/table_view: Tous les indicateurs"  # its tab, as clicked
+    at.run()
     assert not at.exception
     assert at.get("download_button")[0].proto.label == "Télécharger (Excel)"
     data = produced["indicateurs_2025.xlsx"]()

@@ -132,18 +132,32 @@ def tableau_indicateurs(plan: Plan, ind: pd.DataFrame | None, annee: int) -> pd.
     out["derniere_valeur"] = _lookup(out["indicateur_id"], last["resultat"], "float64")
     out["date_valeur"] = _lookup(out["indicateur_id"], last["date_resultat"], "datetime64[ns]")
     evo = indicateur_evolution(plan, ind).set_index(["indicateur_id", "annee"])
-    idx = list(zip(out["indicateur_id"], out["annee_valeur"].fillna(-1).astype(int), strict=True))
+    evo = evo[~evo.index.duplicated(keep="last")]
+    # (indicator, year of its value) of each row; looked up all at once (reindex), not key by key
+    idx = pd.MultiIndex.from_arrays([out["indicateur_id"].astype(object),
+                                     out["annee_valeur"].fillna(-1).astype(int).to_numpy()],
+                                    names=["indicateur_id", "annee"])
     for c in ("precedent", "variation", "variation_pct"):
-        out[c] = [float(evo[c].get(k, float("nan"))) for k in idx]
+        out[c] = _floats_at(evo[c], idx)
     obj_all = _suivi_ind(ind).set_index(["indicateur_id", "annee"])["objectif"]
     obj_all = obj_all[~obj_all.index.duplicated(keep="last")]
-    out["objectif"] = [float(obj_all.get(k, float("nan"))) for k in idx]
+    out["objectif"] = _floats_at(obj_all, idx)
     out["appreciation"] = _verdicts(out["variation"], out["sens"])
     texts = v.set_index(["indicateur_id", "annee"])[["commentaire", "source"]]
     texts = texts[~texts.index.duplicated(keep="last")]
+    present = idx.isin(texts.index)
     for c in ("commentaire", "source"):  # those of the year of the value shown
-        out[c] = [texts[c].get(k) if k in texts.index else None for k in idx]
+        values = texts[c].astype(object).reindex(idx)
+        out[c] = [x if p else None for x, p in zip(values, present, strict=True)]
     return out
+
+
+def _floats_at(values: pd.Series, idx: pd.MultiIndex) -> list[float]:
+    """values at each key of idx, as floats (NaN where the key is absent or the value missing)."""
+    if values.empty or not len(idx):
+        return [float("nan")] * len(idx)
+    found = values.astype(object).reindex(idx)
+    return [float("nan") if x is None or pd.isna(x) else float(x) for x in found]
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,9 @@ def budget_split_figure(table: pd.DataFrame, label_col: str, title: str, colors=
     return fig
 
 
+TREEMAP_ACTIONS = 120  # beyond this many actions, the treemap opens on axes and enjeux
+
+
 def budget_treemap(by_action: pd.DataFrame, axes: pd.DataFrame, enjeux: pd.DataFrame, title: str) -> go.Figure:
     """Axe → enjeu → action, sized by the maximum over the period (hover shows the range)."""
     a = by_action[by_action["periode_max"] > 0]
@@ -140,6 +143,8 @@ def budget_treemap(by_action: pd.DataFrame, axes: pd.DataFrame, enjeux: pd.DataF
         marker={"colors": colors, "line": {"color": "white", "width": 2}}, customdata=hover,
         texttemplate="%{label}<br>%{customdata}", hovertemplate="%{label}<br>%{customdata}<extra></extra>",
         tiling={"pad": 2}, pathbar={"visible": True},
+        # many actions: axes and enjeux first, an enjeu's actions when it is clicked (tiles stay readable)
+        maxdepth=2 if len(a) > TREEMAP_ACTIONS else -1,
     ))
     style(fig, title, height=560)
     fig.update_layout(margin={"l": 5, "r": 5, "t": 70, "b": 5})

@@ -205,10 +205,13 @@ def action_table(plan: Plan, statuts: pd.DataFrame | None = None) -> pd.DataFram
     porteurs = porteurs_per_action(plan)
     sums = budget_sums(plan.budget).set_index("action_id") if not plan.budget.empty else None
     etps = etp_per_action(plan.etp)
+    # each action's budget lines, split once (a filter per action would read the whole sheet each time)
+    by_action = {int(k): g for k, g in plan.budget.groupby("action_id")} if not plan.budget.empty else {}
+    no_lines = plan.budget.iloc[0:0]
     rows = []
     for r in a.itertuples():
         aid = int(r.action_id)
-        lines = plan.budget[plan.budget["action_id"] == aid]
+        lines = by_action.get(aid, no_lines)
         row = {
             "action_id": aid,
             "axe": int(r.axe),

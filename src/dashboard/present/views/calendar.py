@@ -26,6 +26,23 @@ def _months(s: pd.Series) -> list[str]:
     return [fmt.mois(x) if pd.notna(x) else "—" for x in s]
 
 
+SLIPPAGE_MAX = 100  # actions drawn on the slippage chart (the largest slippages beyond)
+GANTT_PAGE = 100  # actions on one Gantt: one legible row each on a screen, drawn in well under a second
+
+
+def gantt_pages(periods: pd.DataFrame) -> list[pd.DataFrame]:
+    """The timeline's rows (axe, then action number) in pages of GANTT_PAGE actions."""
+    rows = periods.sort_values(["axe", "action_id"]).reset_index(drop=True)
+    return [rows.iloc[i:i + GANTT_PAGE] for i in range(0, max(len(rows), 1), GANTT_PAGE)]
+
+
+def _page_label(rows: pd.DataFrame) -> str:
+    """« Axe 1, n° 1 à Axe 2, n° 107 (100 actions) »: where a page of the Gantt starts and ends."""
+    first, last = rows.iloc[0], rows.iloc[-1]
+    return (f"axe {int(first['axe'])}, n° {int(first['action_id'])} à axe {int(last['axe'])}, "
+            f"n° {int(last['action_id'])} ({fmt.nombre(len(rows))} actions)")
+
+
 def _shown(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """The columns the reader sees, in order, under their French headers."""
     return df[list(columns)].rename(columns=columns)
@@ -41,7 +58,8 @@ class CalendarView:
     n_dated: int = 0            # actions with at least one date
     n_recurring: int = 0        # annual, summer or continuous actions
     n_anomalies: int = 0
-    fig_gantt: go.Figure | None = None
+    fig_gantt: go.Figure | None = None     # the first page of the timeline (the whole of it up to GANTT_PAGE)
+    gantt_pages: tuple[str, ...] = ()       # one label per page of GANTT_PAGE actions (gantt(…, page))
     undated: pd.DataFrame | None = None     # undated milestones, one row each (N°, Action, Axe, Jalon, …)
     n_undated_actions: int = 0              # actions without any date at all
     anomalies: pd.DataFrame | None = None   # the plan's calendar anomalies (N°, Action, Anomalie, …)
@@ -59,6 +77,7 @@ class Progress:
     fig_counts: go.Figure           # statuses per axe; its title says how many are late
     late: pd.DataFrame              # late actions, latest first (N°, Action, Porteur, …, Retard sur le plan)
     fig_slippage: go.Figure | None  # None when no action is late or has a revised or real end
+    n_slippage: int                 # actions late or with a revised or real end (the chart: SLIPPAGE_MAX at most)
     followed: pd.DataFrame          # every followed action: planned, revised, real dates and slippage
 
 
@@ -73,8 +92,8 @@ def build(plan: Plan, filters: metrics.Filters, as_of: pd.Timestamp) -> Calendar
     anomalies = metrics.calendar_anomalies(view)
     n_actions, n_dated = len(periods), int(periods["datee"].sum())
     n_recurring = int((periods["recurrence"] != "aucune").sum())
-    title = (f"{fmt.nombre(n_dated)} actions sur {fmt.nombre(n_actions)} ont des dates ; "
-             f"{fmt.nombre(n_recurring)} reviennent chaque année")
+    title = _gantt_title(n_dated, n_actions, n_recurring)
+    pages = gantt_pages(periods)
     undated_shown = undated.assign(
         axe_txt=[charts.axe_label(a) for a in undated["axe"]],
         datee=["oui (autres jalons datés)" if x else "non" for x in undated["action_datee"]],
@@ -84,13 +103,34 @@ def build(plan: Plan, filters: metrics.Filters, as_of: pd.Timestamp) -> Calendar
     return CalendarView(
         periode=plan.periode, empty=False, n_actions=n_actions, n_dated=n_dated, n_recurring=n_recurring,
         n_anomalies=len(anomalies),
-        fig_gantt=charts.gantt_figure(periods, segments, undated, as_of, plan.periode, title),
+        fig_gantt=_gantt_page(pages, 0, segments, undated, as_of, plan.periode, title),
+        gantt_pages=tuple(_page_label(p) for p in pages) if len(pages) > 1 else (),
         undated=_shown(undated_shown, {"action_id": "N°", "titre": "Action", "axe_txt": "Axe", "jalon": "Jalon",
                                        "extrait": "Mots du plan", "motif": "Motif", "datee": "Sur le calendrier"}),
         n_undated_actions=int((~undated["action_datee"]).sum()),
         anomalies=_shown(anomalies_shown, {"action_id": "N°", "titre": "Action", "type": "Anomalie",
                                            "detail": "Détail", "extrait": "Mots du plan"}),
     )
+
+
+def _gantt_title(n_dated: int, n_actions: int, n_recurring: int) -> str:
+    return (f"{fmt.nombre(n_dated)} actions sur {fmt.nombre(n_actions)} ont des dates ; "
+            f"{fmt.nombre(n_recurring)} reviennent chaque année")
+
+
+def gantt(plan: Plan, filters: metrics.Filters, as_of: pd.Timestamp, page: int) -> go.Figure:
+    """Page `page` (from 0) of the timeline of the filtered actions, GANTT_PAGE actions a page (pure)."""
+    view = metrics.filter_plan(plan, filters)
+    periods = metrics.planned_periods(view)
+    pages = gantt_pages(periods)
+    title = _gantt_title(int(periods["datee"].sum()), len(periods), int((periods["recurrence"] != "aucune").sum()))
+    return _gantt_page(pages, min(max(page, 0), len(pages) - 1), metrics.calendar_segments(view),
+                       metrics.undated_items(view), as_of, plan.periode, title)
+
+
+def _gantt_page(pages, page: int, segments, undated, as_of, periode, title: str) -> go.Figure:
+    """The figure of one page (its title stays the whole selection's: the page selector says which page)."""
+    return charts.gantt_figure(pages[page], segments, undated, as_of, periode, title)
 
 
 def progress(plan: Plan, filters: metrics.Filters, statuts: pd.DataFrame, as_of: pd.Timestamp) -> Progress:
@@ -112,12 +152,15 @@ def progress(plan: Plan, filters: metrics.Filters, statuts: pd.DataFrame, as_of:
 
     followed = sched[sched["statut"] != ""]
     with_ends = followed[followed[["fin_revisee", "fin_reelle"]].notna().any(axis=1) | followed["en_retard"]]
-    fig_slippage = None
+    fig_slippage, n_slippage = None, len(with_ends)
     if len(with_ends):
         slipped = with_ends["glissement_mois"].dropna()
         slip_title = ("Glissement des fins : " + (f"{fmt.nombre(int((slipped > 0).sum()))} action(s) finissent "
                       f"ou finiront plus tard que prévu, {fmt.nombre(int((slipped < 0).sum()))} plus tôt"
                       if len(slipped) else "aucune fin révisée ni réelle n'est encore déclarée"))
+        if len(with_ends) > SLIPPAGE_MAX:  # a large plan: the largest slippages, one legible row each
+            with_ends = with_ends.assign(_ordre=with_ends["glissement_mois"].abs().fillna(float("inf"))).sort_values(
+                "_ordre", ascending=False).head(SLIPPAGE_MAX)
         fig_slippage = charts.slippage_figure(with_ends, as_of, slip_title)
     followed_shown = followed.assign(
         debut_prevu_txt=_dates(followed["debut_prevu"]), debut_reel_txt=_dates(followed["debut_reel"]),
@@ -129,7 +172,7 @@ def progress(plan: Plan, filters: metrics.Filters, statuts: pd.DataFrame, as_of:
         late=_shown(late_shown, {"action_id": "N°", "titre": "Action", "porteur": "Porteur", "statut": "Statut",
                                  "fin_prevue_txt": "Fin prévue", "fin_revisee_txt": "Fin révisée",
                                  "retard_txt": "Retard sur le plan", "commentaire": "Dernier commentaire"}),
-        fig_slippage=fig_slippage,
+        fig_slippage=fig_slippage, n_slippage=n_slippage,
         followed=_shown(followed_shown, {
             "action_id": "N°", "titre": "Action", "statut": "Statut", "situation": "Situation",
             "debut_prevu_txt": "Début prévu", "debut_reel_txt": "Début réel", "fin_prevue_txt": "Fin prévue",
