@@ -9,6 +9,7 @@ import re
 import streamlit as st
 
 from dashboard import fmt, ui
+from dashboard.acces import AccesRefuse, ecritures, roles
 from dashboard.metrics.plan_diff import plan_diff
 from dashboard.plan import versions
 from dashboard.present import plan_changes
@@ -27,6 +28,7 @@ except Exception:  # never a traceback on screen: demo_banner showed the store's
             "tableau de bord affiche le classeur du plan livré.")
     st.stop()
 read_only = ui.store_problem() is not None
+may_write = ui.peut("admin")  # once accounts exist: a signed-in « admin » account
 
 st.title("Versions du plan")
 st.caption("Le plan révisé se prépare dans Excel (même classeur, mêmes feuilles). Déposez-le ici : il est vérifié "
@@ -84,11 +86,15 @@ if current is not None:
 # --- 1. Importer une révision -----------------------------------------------------------------------
 st.subheader("1. Importer une révision du plan")
 upload_key = f"fichier_plan_{st.session_state.get('_plan_upload_round', 0)}"
-uploaded = st.file_uploader("Classeur du plan révisé (.xlsx)", type=["xlsx"], key=upload_key,
-                            max_upload_size=MAX_UPLOAD_MB,
-                            help="Rien n'est enregistré avant votre confirmation.")
-st.caption(f"Format .xlsx, {MAX_UPLOAD_MB} Mo au plus. Partez de la version en vigueur (téléchargeable "
-           "ci-dessous) et gardez les noms des feuilles et des colonnes.")
+uploaded = None
+if not may_write:
+    st.info(roles.role_requis("remplacer le plan", ui.identite(), "admin"), icon=":material/lock:")
+else:
+    uploaded = st.file_uploader("Classeur du plan révisé (.xlsx)", type=["xlsx"], key=upload_key,
+                                max_upload_size=MAX_UPLOAD_MB,
+                                help="Rien n'est enregistré avant votre confirmation.")
+    st.caption(f"Format .xlsx, {MAX_UPLOAD_MB} Mo au plus. Partez de la version en vigueur (téléchargeable "
+               "ci-dessous) et gardez les noms des feuilles et des colonnes.")
 if current is not None:
     st.download_button(f"Télécharger la version en vigueur ({current.file_name})",
                        data=lambda: versions.workbook(engine, current.id), file_name=current.file_name,
@@ -134,12 +140,17 @@ if uploaded is not None:
             left, right = st.columns(2)
             label = left.text_input("Libellé de la version", key="plan_label", max_chars=200,
                                     placeholder="Révision mi-parcours 2025")
-            who = right.text_input("Votre nom (pour l'historique)", key="plan_user", max_chars=100)
+            who = ""
+            if ui.mode_ouvert():  # without accounts, a free-text name for the history
+                who = right.text_input("Votre nom (pour l'historique)", key="plan_user", max_chars=100)
             submitted = st.form_submit_button("Enregistrer et rendre cette version courante", type="primary",
                                               disabled=read_only, icon=":material/published_with_changes:")
         if submitted:
             try:
-                vid = versions.import_version(engine, data, file_name=name, label=label, auteur=who.strip())
+                vid = ecritures.importer_plan(engine, ui.identite(), data, file_name=name, label=label,
+                                              nom_libre=who)
+            except AccesRefuse as refus:  # the session's role was lowered meanwhile: nothing written
+                st.error(str(refus), icon=":material/lock:")
             except versions.VersionError as err:
                 st.error(f"Version non enregistrée : {err}", icon=":material/error:")
             except Exception:
@@ -159,17 +170,23 @@ if vs:
                    "Par": v.user_name or "—", "En vigueur": "oui" if v.current else ""} for v in vs],
                  hide_index=True)
 others = [v for v in vs if not v.current]
-if others:
+if others and not may_write:
+    st.caption(roles.role_requis("changer la version du plan en vigueur", ui.identite(), "admin"))
+elif others:
     with st.form("revenir_plan", border=True):
         left, right = st.columns(2)
         target = left.selectbox("Revenir à la version", [v.id for v in others], key="plan_retour",
                                 format_func=lambda i: _label(by_id[i]))
-        who_back = right.text_input("Votre nom (pour l'historique)", key="plan_retour_user", max_chars=100)
+        who_back = ""
+        if ui.mode_ouvert():
+            who_back = right.text_input("Votre nom (pour l'historique)", key="plan_retour_user", max_chars=100)
         back = st.form_submit_button("Rendre cette version courante", disabled=read_only,
                                      icon=":material/history:")
     if back:
         try:
-            v = versions.use_version(engine, target, auteur=who_back.strip())
+            v = ecritures.rendre_plan_courant(engine, ui.identite(), target, nom_libre=who_back)
+        except AccesRefuse as refus:
+            st.error(str(refus), icon=":material/lock:")
         except versions.VersionError as err:
             st.error(f"Changement de version impossible : {err}")
         except Exception:

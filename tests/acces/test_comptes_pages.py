@@ -10,17 +10,20 @@ import pytest
 import sqlalchemy as sa
 from acces_builders import suivi_file
 from streamlit.testing.v1 import AppTest
+from versions_builders import revise
 
 from dashboard.acces import comptes
 from dashboard.acces.roles import OPERATEUR, Identite
+from dashboard.plan import versions
 from dashboard.suivi import demo, store
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PAGES = ["vues/vue_ensemble.py", "vues/budget.py", "vues/effectifs.py", "vues/calendrier.py", "vues/indicateurs.py",
-         "vues/actions.py", "vues/import_suivi.py", "vues/comite.py"]
+         "vues/actions.py", "vues/import_suivi.py", "vues/comite.py", "vues/plan.py"]
 PASSWORDS = {"admin": "motdepasse-admin", "camille": "motdepasse-saisie", "lise": "motdepasse-lecture"}
 WRITING_KEYS = ("confirmer_import", "annuler_import", "retirer_demo")
+PLAN_WRITING = ("Enregistrer et rendre cette version courante", "Rendre cette version courante")
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +36,10 @@ def seeded(tmp_path_factory, plan):
                   nom="Camille Martin")
     comptes.creer(engine, OPERATEUR, "lise", "lecture", PASSWORDS["lise"], nom="Lise Petit")
     demo.load(engine, plan)
+    versions.ensure_schema(engine)
+    versions.ensure_first_version(engine)  # the voted plan, then a revision in force: a return is possible
+    versions.import_version(engine, revise(budget=True), file_name="revision.xlsx", label="Révision",
+                            auteur="opérateur")
     engine.dispose()
     return path
 
@@ -53,7 +60,7 @@ def snapshot(engine) -> dict:
         return {t.name: sorted(map(tuple, conn.execute(sa.select(*[c for c in t.columns
                                                                    if c.name != "derniere_connexion"])).all()),
                                key=repr)
-                for md in (store.metadata, comptes.metadata) for t in md.sorted_tables
+                for md in (store.metadata, comptes.metadata, versions.metadata) for t in md.sorted_tables
                 if t.name != "acces_echecs"}
 
 
@@ -80,6 +87,7 @@ def writing_controls(at: AppTest) -> list[str]:
     found = [f"dépôt {u.label}" for u in at.file_uploader]
     found += [b.key for b in at.button if b.key in WRITING_KEYS]
     found += [c.key for c in at.checkbox if (c.key or "").startswith("confirmer_annulation")]
+    found += [b.label for b in at.button if b.label in PLAN_WRITING]
     return found
 
 
@@ -256,3 +264,36 @@ def test_oidc_signed_out_sees_the_providers_button(db):
     at = oidc_app({"is_logged_in": False})
     assert [b.label for b in at.sidebar.button] == ["Se connecter"]
     assert not [t for t in at.text_input if t.key == "connexion_identifiant"]
+
+
+@pytest.mark.parametrize("login", ["camille", "lise"])
+def test_only_an_admin_replaces_the_plan_or_changes_its_version(db, login):
+    """Saisie and lecture: no upload and no return on the Plan page, and the writing functions, called
+    directly with their identity, refuse; the plan in force and its history are unchanged."""
+    from dashboard.acces import AccesRefuse, ecritures  # noqa: PLC0415
+
+    before = snapshot(db)
+    at = sign_in(app(), login, PASSWORDS[login])
+    at.switch_page("vues/plan.py").run()
+    assert not at.exception
+    assert writing_controls(at) == []
+    assert any("demandez le rôle « admin »" in i.value for i in at.info), [i.value for i in at.info]
+    who = comptes.trouver(db, login).identite("mot de passe")
+    with pytest.raises(AccesRefuse, match="il faut le rôle « admin »"):
+        ecritures.importer_plan(db, who, revise(add_action=True), file_name="r2.xlsx", label="Révision 2")
+    with pytest.raises(AccesRefuse, match="il faut le rôle « admin »"):
+        ecritures.rendre_plan_courant(db, who, 1)
+    assert snapshot(db) == before and versions.current_id(db) == 2
+
+
+def test_admin_returns_to_the_voted_plan_and_the_history_names_the_account(db):
+    at = sign_in(app(), "admin", PASSWORDS["admin"])
+    at.switch_page("vues/plan.py").run()
+    assert not at.exception
+    assert [u.label for u in at.file_uploader] == ["Classeur du plan révisé (.xlsx)"]
+    assert not [t for t in at.text_input if t.key in ("plan_user", "plan_retour_user")]  # the account is the author
+    at.selectbox(key="plan_retour").set_value(1)
+    next(b for b in at.button if b.label == "Rendre cette version courante").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert versions.current_id(db) == 1
+    assert versions.history(db)[-1].made_current_by == "Alice Admin"

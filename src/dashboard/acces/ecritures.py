@@ -44,3 +44,25 @@ def retirer_demo(engine: Engine, identite: Identite | None) -> int:
 
     exiger_role(engine, identite, "admin", "retirer les données de démonstration")
     return demo.remove(engine)
+
+
+def _auteur(qui: Identite | None, nom_libre: str) -> str:
+    """The name recorded in a history: the signed-in account, else (no account yet) the free-text name."""
+    return (qui.nom or qui.login) if qui is not None and qui.login else (nom_libre or "").strip()
+
+
+def importer_plan(engine: Engine, identite: Identite | None, data: bytes, *, file_name: str, label: str,
+                  nom_libre: str = "") -> int:
+    """Store a revised plan and make it the current version (role admin); its id."""
+    from dashboard.plan import versions  # noqa: PLC0415
+
+    qui = exiger_role(engine, identite, "admin", "remplacer le plan")
+    return versions.import_version(engine, data, file_name=file_name, label=label, auteur=_auteur(qui, nom_libre))
+
+
+def rendre_plan_courant(engine: Engine, identite: Identite | None, version_id: int, *, nom_libre: str = ""):
+    """Make a stored version of the plan the current one again (role admin); the version."""
+    from dashboard.plan import versions  # noqa: PLC0415
+
+    qui = exiger_role(engine, identite, "admin", "changer la version du plan en vigueur")
+    return versions.use_version(engine, version_id, auteur=_auteur(qui, nom_libre))

@@ -50,13 +50,14 @@ class AccesRefuse(Exception):
     """An action refused to this identity (French message saying what is needed)."""
 
 
-def role_requis(action: str, identite: Identite | None = None) -> str:
-    """What a session without the role « saisie » reads where the action would be (signed in or not)."""
+def role_requis(action: str, identite: Identite | None = None, role: str = "saisie") -> str:
+    """What a session without `role` reads where the action would be (signed in or not)."""
     if identite is not None:
-        return (f"Votre rôle « {identite.role} » permet de consulter, pas de {action} : demandez le rôle "
-                "« saisie » à l'administrateur du tableau de bord.")
-    return (f"Pour {action}, connectez-vous avec un compte « saisie » ou « admin » (barre latérale, « Se "
-            "connecter »).")
+        permet = "de consulter" if identite.role == "lecture" else "d'importer le suivi"
+        return (f"Votre rôle « {identite.role} » permet {permet}, pas de {action} : demandez le rôle "
+                f"« {role} » à l'administrateur du tableau de bord.")
+    besoin = " ou ".join(f"« {r} »" for r in ROLES[ROLES.index(role):])
+    return f"Pour {action}, connectez-vous avec un compte {besoin} (barre latérale, « Se connecter »)."
 
 
 # --- settings ------------------------------------------------------------------------------------
