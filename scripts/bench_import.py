@@ -38,7 +38,7 @@ from openpyxl.styles import NamedStyle
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from dashboard.plan import Plan  # noqa: E402
-from dashboard.suivi import followup, store, xlsx_scan  # noqa: E402
+from dashboard.suivi import followup, importer, store, xlsx_scan  # noqa: E402
 
 UNITS = ["nombre", "nombre", "€", "%", "oui/non", "date"]
 
@@ -103,7 +103,7 @@ def run_once(plan: Plan, data: bytes) -> dict[str, float]:
         t2 = time.perf_counter()
         batch = store.apply(engine, report)
         t3 = time.perf_counter()
-        again = store.import_workbook(engine, data, plan, dry_run=False)
+        again = importer.import_workbook(engine, data, plan, dry_run=False)
         t4 = time.perf_counter()
         xlsx_scan.scan(data, (followup.SHEET_IND, followup.SHEET_AV))
         t5 = time.perf_counter()
@@ -188,7 +188,7 @@ def child(case: str, path: str, rows: int) -> None:
     if case != "plancher":
         with tempfile.TemporaryDirectory() as tmp:
             engine = store.open_engine(f"sqlite:///{tmp}/mem.sqlite")
-            o = store.import_workbook(engine, Path(path).read_bytes(), plan, dry_run=False)
+            o = importer.import_workbook(engine, Path(path).read_bytes(), plan, dry_run=False)
             outcome = (f"import n° {o.batch_id}" if o.batch_id else
                        "refusé : " + (o.report.problems[0].text[:90] if o.report.problems else "?"))
     print(json.dumps({"rss": peak_rss_mb(), "outcome": outcome}))

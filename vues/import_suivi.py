@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import fmt, ui
 from dashboard.acces import AccesRefuse, ecritures, roles
 from dashboard.present.views import imports as views_imports
-from dashboard.suivi import store, template, xlsx_scan
+from dashboard.suivi import importer, store, template, xlsx_scan
 
 log = logging.getLogger("dashboard")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,7 +72,7 @@ if done:  # the outcome of the confirmed import, where the button was
     st.success(done, icon=":material/check_circle:")
 
 
-def _dry_run(data: bytes, name: str) -> store.ImportOutcome | None:
+def _dry_run(data: bytes, name: str) -> importer.ImportOutcome | None:
     """The dry run, once per file and store state (kept in the session across reruns)."""
     bar = None
     try:
@@ -81,7 +81,7 @@ def _dry_run(data: bytes, name: str) -> store.ImportOutcome | None:
         if kept and kept[0] == cache_key:
             return kept[1]
         bar = st.progress(0.0, text="Lecture du classeur…")
-        outcome = store.import_workbook(engine, data, plan, file_name=name, dry_run=True,
+        outcome = importer.import_workbook(engine, data, plan, file_name=name, dry_run=True,
                                         progress=lambda f, t: bar.progress(min(max(f, 0.0), 1.0), text=t))
     except Exception:  # never a traceback on screen
         log.exception("vérification du fichier de suivi %s impossible", name)

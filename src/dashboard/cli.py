@@ -220,12 +220,12 @@ def template(args: argparse.Namespace) -> int:
 
 
 def import_file(args: argparse.Namespace) -> int:
-    """Dry run (--dry-run) or import of a follow-up workbook: the page's code path (store.import_workbook)."""
+    """Dry run (--dry-run) or import of a follow-up workbook: the page's code path (importer.import_workbook)."""
     import getpass  # noqa: PLC0415
     import logging  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
-    from dashboard.suivi import store  # noqa: PLC0415
+    from dashboard.suivi import importer  # noqa: PLC0415
 
     path = Path(args.file)
     if not path.is_file():
@@ -245,7 +245,7 @@ def import_file(args: argparse.Namespace) -> int:
     except Exception:  # noqa: BLE001
         user = ""
     try:
-        outcome = store.import_workbook(engine, path.read_bytes(), p, file_name=path.name, user=user,
+        outcome = importer.import_workbook(engine, path.read_bytes(), p, file_name=path.name, user=user,
                                         dry_run=args.dry_run, accept_warnings=accept)
     except Exception as exc:  # noqa: BLE001  (a store failure: the transaction left it as it was)
         logging.getLogger(__name__).debug("import %s", path, exc_info=True)  # the log, not the terminal

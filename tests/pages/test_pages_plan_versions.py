@@ -21,7 +21,7 @@ from versions_builders import (
 
 from dashboard import fmt
 from dashboard.plan import load_plan, versions
-from dashboard.suivi import store
+from dashboard.suivi import importer
 
 VUES = Path(__file__).resolve().parents[2] / "vues"
 VOTED = "Plan voté le 16/02/2023"
@@ -129,7 +129,7 @@ def test_revision_in_force_compared_with_the_voted_plan_then_rolled_back(engine)
 
 def test_values_of_a_removed_indicator_are_listed_and_come_back(engine):
     voted = load_plan(SHIPPED)
-    outcome = store.import_workbook(engine, filled_followup(voted, {"A11-1": 1234}), voted, file_name="s.xlsx",
+    outcome = importer.import_workbook(engine, filled_followup(voted, {"A11-1": 1234}), voted, file_name="s.xlsx",
                                     dry_run=False)
     assert outcome.batch_id is not None
     at = run("indicateurs")

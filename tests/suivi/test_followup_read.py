@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from suivi_builders import PLAN, edited, filled, put, snapshot
 
-from dashboard.suivi import cells, contract, followup, store, xlsx_scan
+from dashboard.suivi import cells, contract, followup, importer, store, xlsx_scan
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ RULES = [
 @pytest.mark.parametrize("edit, expected", [r[1:] for r in RULES], ids=[r[0] for r in RULES])
 def test_each_rule_names_sheet_row_column_and_changes_nothing(engine, edit, expected):
     before = snapshot(engine)
-    outcome = store.import_workbook(engine, edited(edit), PLAN, file_name="suivi_2025.xlsx", dry_run=False)
+    outcome = importer.import_workbook(engine, edited(edit), PLAN, file_name="suivi_2025.xlsx", dry_run=False)
     sheet, row, column, text = expected
     found = [(p.sheet, p.row, p.column) for p in outcome.report.problems if text in p.text]
     assert found == [(sheet, row, column)], [p.message() for p in outcome.report.problems]
@@ -106,7 +106,7 @@ def test_each_rule_names_sheet_row_column_and_changes_nothing(engine, edit, expe
 
 def test_not_a_workbook(engine):
     before = snapshot(engine)
-    outcome = store.import_workbook(engine, b"Identifiant;2025 R\xe9sultat\nA1-1;5\n", PLAN, file_name="suivi.csv",
+    outcome = importer.import_workbook(engine, b"Identifiant;2025 R\xe9sultat\nA1-1;5\n", PLAN, file_name="suivi.csv",
                                     dry_run=False)
     [p] = outcome.report.problems
     assert (p.sheet, p.row, p.column) == ("suivi.csv", None, None)
@@ -215,7 +215,7 @@ def test_filled_template_with_french_typed_values(engine):
     counts = store.diff(engine, report)
     assert (counts.new, counts.changed) == (report.n_values, 0)
     store.apply(engine, report)
-    again = store.import_workbook(engine, data, PLAN, dry_run=False)
+    again = importer.import_workbook(engine, data, PLAN, dry_run=False)
     assert (again.counts.new, again.counts.changed, again.batch_id) == (0, 0, None)
     assert "il a déjà été importé (import n° 2)" in again.message()
 

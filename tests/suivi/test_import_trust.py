@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from suivi_builders import PLAN, edited, filled, put, snapshot
 
 from dashboard.__main__ import main
-from dashboard.suivi import cells, followup, store, template, xlsx_scan
+from dashboard.suivi import cells, followup, importer, store, template, xlsx_scan
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "vues" / "import_suivi.py")
@@ -39,7 +39,7 @@ def engine(tmp_path):
 def refused(engine, data: bytes, name="suivi_2025.xlsx"):
     """Import (not a dry run) and check nothing changed; the problems' messages."""
     before = snapshot(engine)
-    outcome = store.import_workbook(engine, data, PLAN, file_name=name, dry_run=False, accept_warnings=True)
+    outcome = importer.import_workbook(engine, data, PLAN, file_name=name, dry_run=False, accept_warnings=True)
     assert not outcome.ok and outcome.batch_id is None
     assert snapshot(engine) == before
     return [p.message() for p in outcome.report.problems]
@@ -92,10 +92,10 @@ def test_template_is_blank_while_the_demo_is_active(tmp_path):
 def test_real_import_removes_the_demo_in_the_same_transaction(tmp_path):
     e = demo_store(tmp_path)
     data = filled(2025, ind={("A1-1", "2025 Résultat"): 120}, av={(2, "Statut"): "En cours"})
-    dry = store.import_workbook(e, data, PLAN, file_name="suivi_2025.xlsx", dry_run=True)
+    dry = importer.import_workbook(e, data, PLAN, file_name="suivi_2025.xlsx", dry_run=True)
     assert "Les données de démonstration seront retirées au moment de l'import" in dry.message()
     assert (dry.counts.new, dry.counts.changed) == (2, 0)  # counted against the real data alone
-    done = store.import_workbook(e, data, PLAN, file_name="suivi_2025.xlsx", dry_run=False)
+    done = importer.import_workbook(e, data, PLAN, file_name="suivi_2025.xlsx", dry_run=False)
     assert done.batch_id is not None and "Les données de démonstration ont été retirées." in done.message()
     s = store.load_suivi(e)
     assert not s.demo
@@ -132,13 +132,13 @@ def test_each_warning_names_sheet_row_column_value_and_blocks_until_acknowledged
     data = edited(edit)
     sheet, row, letter, value, text = expected
     before = snapshot(engine)
-    dry = store.import_workbook(engine, data, PLAN, dry_run=True)
+    dry = importer.import_workbook(engine, data, PLAN, dry_run=True)
     assert dry.ok and [(w.sheet, w.row, w.letter, w.value) for w in dry.report.warnings] == [(sheet, row, letter, value)]
     assert text in dry.report.warnings[0].text and "1 avertissement à vérifier" in dry.message()
-    blocked = store.import_workbook(engine, data, PLAN, dry_run=False)
+    blocked = importer.import_workbook(engine, data, PLAN, dry_run=False)
     assert blocked.batch_id is None and "rien n'a été importé" in blocked.message()
     assert snapshot(engine) == before
-    done = store.import_workbook(engine, data, PLAN, dry_run=False, accept_warnings=True)
+    done = importer.import_workbook(engine, data, PLAN, dry_run=False, accept_warnings=True)
     assert done.batch_id == 2
 
 

@@ -9,7 +9,7 @@ import multiprocessing
 import pytest
 from openpyxl import load_workbook
 
-from dashboard.suivi import store, template
+from dashboard.suivi import importer, store, template
 
 ROUNDS = 10
 
@@ -35,7 +35,7 @@ def _import(url: str, data: bytes, name: str, plan, barrier, results) -> None:
     """One process: its own engine; both processes start importing at the same instant."""
     engine = store.open_engine(url)
     barrier.wait(timeout=60)
-    outcome = store.import_workbook(engine, data, plan, file_name=name, user=name, dry_run=False)
+    outcome = importer.import_workbook(engine, data, plan, file_name=name, user=name, dry_run=False)
     results.put((name, outcome.batch_id, outcome.counts.as_dict(), outcome.message()))
 
 

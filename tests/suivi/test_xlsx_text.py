@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import xlsx
 from dashboard.present import export
-from dashboard.suivi import store, template
+from dashboard.suivi import importer, store, template
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ['=HYPERLINK("http://example.invalid";"cliquez")', "=1+1", "+1+1", "-1+1", "@SUM(1)",
@@ -126,7 +126,7 @@ def test_imported_comment_downloads_as_text(tmp_path, monkeypatch, plan):
         xlsx.put(ws, rows[ident], head["Commentaire"], text)  # a text cell, as Excel saves '=1+1
     buf = io.BytesIO()
     wb.save(buf)
-    outcome = store.import_workbook(store.open_engine(url), buf.getvalue(), plan, file_name="suivi_2025.xlsx",
+    outcome = importer.import_workbook(store.open_engine(url), buf.getvalue(), plan, file_name="suivi_2025.xlsx",
                                     dry_run=False)
     assert outcome.ok and outcome.batch_id == 1, outcome.report.problems
     stored = store.load_suivi(store.open_engine(url)).indicateurs.set_index("indicateur_id")

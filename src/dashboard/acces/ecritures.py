@@ -13,23 +13,24 @@ from sqlalchemy.engine import Engine
 from dashboard.acces.comptes import exiger_role
 from dashboard.acces.roles import Identite
 from dashboard.suivi import store
+from dashboard.suivi.importer import ImportOutcome, import_workbook
 
 
 def importer(engine: Engine, identite: Identite | None, data, plan, *, file_name: str | None = None,
-             nom_libre: str = "", accept_warnings: bool = False, progress=None) -> store.ImportOutcome:
-    """Import a follow-up workbook (role saisie): store.import_workbook, the account recorded."""
+             nom_libre: str = "", accept_warnings: bool = False, progress=None) -> ImportOutcome:
+    """Import a follow-up workbook (role saisie): import_workbook, the account recorded."""
     qui = exiger_role(engine, identite, "saisie", "importer un classeur de suivi")
     login = qui.login if qui is not None else ""
     user = (qui.nom or qui.login) if qui is not None and qui.login else (nom_libre or "").strip()
-    return store.import_workbook(engine, data, plan, file_name=file_name, user=user, dry_run=False,
+    return import_workbook(engine, data, plan, file_name=file_name, user=user, dry_run=False,
                                  progress=progress, accept_warnings=accept_warnings, compte=login or None)
 
 
 def verifier(engine: Engine, identite: Identite | None, data, plan, *, file_name: str | None = None,
-             progress=None) -> store.ImportOutcome:
+             progress=None) -> ImportOutcome:
     """The dry run of an upload (role saisie: only those who may import are shown the upload)."""
     exiger_role(engine, identite, "saisie", "déposer un classeur de suivi")
-    return store.import_workbook(engine, data, plan, file_name=file_name, dry_run=True, progress=progress)
+    return import_workbook(engine, data, plan, file_name=file_name, dry_run=True, progress=progress)
 
 
 def annuler(engine: Engine, identite: Identite | None, batch_id: int) -> None:

@@ -1,0 +1,92 @@
+"""The follow-up store's tables (SQLAlchemy Core): one row per import batch, one row per imported
+value (indicator results, action statuses, money spent and staff time), each value pointing at its
+batch. Shared by the store (`store`), the connection (`database`, which creates them) and the
+modules that add tables of their own to the same database (accounts, plan versions).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+INDICATEUR_COLUMNS = ["indicateur_id", "annee", "resultat", "objectif", "commentaire", "source",
+                      "date_resultat", "date_objectif"]
+
+
+STATUT_COLUMNS = ["action_id", "annee", "statut", "debut_reel", "fin_reelle", "fin_revisee", "commentaire"]
+
+
+REALISE_COLUMNS = ["action_id", "annee", "depenses", "etp"]
+
+
+metadata = sa.MetaData()
+
+
+batches = sa.Table(
+    "suivi_imports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("annees", sa.String(200), nullable=False, default=""),
+    sa.Column("created_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("user_name", sa.String(100), nullable=False, default=""),
+    sa.Column("n_new", sa.Integer, nullable=False, default=0),
+    sa.Column("n_changed", sa.Integer, nullable=False, default=0),
+    sa.Column("n_unchanged", sa.Integer, nullable=False, default=0),
+    sa.Column("n_ignored", sa.Integer, nullable=False, default=0),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("demo", sa.Boolean, nullable=False, default=False),
+    sa.Column("rolled_back_at", sa.DateTime, nullable=True),  # UTC
+    # the signed-in account (login) that imported / rolled back; NULL without accounts (added to older stores)
+    sa.Column("compte", sa.String(60), nullable=True),
+    sa.Column("annule_par", sa.String(60), nullable=True),
+)
+
+
+def _values_table(name: str, keys: list[sa.Column], fields: list[sa.Column]) -> sa.Table:
+    return sa.Table(
+        name, metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("batch_id", sa.Integer, sa.ForeignKey("suivi_imports.id"), nullable=False, index=True),
+        *keys, *fields,
+        sa.Index(f"ix_{name}_key", *[k.name for k in keys]),
+    )
+
+
+ind_values = _values_table(
+    "suivi_indicateurs",
+    [sa.Column("indicateur_id", sa.String(40), nullable=False), sa.Column("annee", sa.Integer, nullable=False)],
+    [sa.Column("resultat", sa.Float), sa.Column("objectif", sa.Float), sa.Column("date_resultat", sa.Date),
+     sa.Column("date_objectif", sa.Date), sa.Column("commentaire", sa.Text), sa.Column("source", sa.Text)],
+)
+
+
+statut_values = _values_table(
+    "suivi_statuts",
+    [sa.Column("action_id", sa.Integer, nullable=False), sa.Column("annee", sa.Integer, nullable=False)],
+    [sa.Column("statut", sa.String(40)), sa.Column("debut_reel", sa.Date), sa.Column("fin_reelle", sa.Date),
+     sa.Column("fin_revisee", sa.Date), sa.Column("commentaire", sa.Text)],
+)
+
+
+realise_values = _values_table(
+    "suivi_realise",
+    [sa.Column("action_id", sa.Integer, nullable=False), sa.Column("annee", sa.Integer, nullable=False)],
+    [sa.Column("depenses", sa.Float), sa.Column("etp", sa.Float)],
+)
+
+
+# kind -> (table, key columns, value fields, French label of the kind)
+KINDS = {
+    "indicateurs": (ind_values, ["indicateur_id", "annee"],
+                    ["resultat", "objectif", "date_resultat", "date_objectif", "commentaire", "source"],
+                    "Indicateur"),
+    "statuts": (statut_values, ["action_id", "annee"],
+                ["statut", "debut_reel", "fin_reelle", "fin_revisee", "commentaire"], "Avancement"),
+    "realise": (realise_values, ["action_id", "annee"], ["depenses", "etp"], "Réalisé"),
+}
+
+
+DATE_FIELDS = {"date_resultat", "date_objectif", "debut_reel", "fin_reelle", "fin_revisee"}
+
+
+FLOAT_FIELDS = {"resultat", "objectif", "depenses", "etp"}
