@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dashboard import cli, cli_plan
+from dashboard import cli, cli_plan, cli_users
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,23 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cli.deck)
 
     cli_plan.add_parser(sub)
-
-    p = sub.add_parser("users", help="comptes (rôles lecture, saisie, admin)")
-    users = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    u = users.add_parser("add", help="crée un compte (mot de passe sur l'entrée standard, ou demandé deux fois)")
-    u.add_argument("login", help="identifiant (minuscules, chiffres, . - _)")
-    u.add_argument("--role", required=True, choices=["lecture", "saisie", "admin"], help="rôle du compte")
-    u.add_argument("--email", default=None, help="adresse e-mail (connexion par l'annuaire de l'office)")
-    u.add_argument("--nom", default=None, help="« Prénom Nom »")
-    u = users.add_parser("list", help="liste les comptes (jamais de mot de passe)")
-    u.add_argument("--json", action="store_true", help="sortie JSON")
-    for action, text in (("passwd", "change le mot de passe d'un compte"), ("disable", "désactive un compte"),
-                         ("enable", "réactive un compte")):
-        u = users.add_parser(action, help=text)
-        u.add_argument("login", help="identifiant du compte")
-    for u in users.choices.values():
-        u.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
-    p.set_defaults(func=cli.users)
+    cli_users.add_parser(sub)
     return parser
 
 

@@ -166,7 +166,7 @@ def _suivi_plan(args: argparse.Namespace):
     return plan_for(args)
 
 
-def _suivi_engine(args: argparse.Namespace):
+def suivi_engine(args: argparse.Namespace):
     """(engine, None) on the --db URL (default: the app's store), or (None, exit code) after a French message."""
     import logging  # noqa: PLC0415
 
@@ -184,7 +184,7 @@ def _suivi_engine(args: argparse.Namespace):
         return None, PROBLEMS
 
 
-def _write_refused(engine) -> bool:
+def write_refused(engine) -> bool:
     """True after printing why, when the store cannot be written (read-only file, folder or server)."""
     from dashboard.suivi import store  # noqa: PLC0415
 
@@ -204,7 +204,7 @@ def template(args: argparse.Namespace) -> int:
     p = _suivi_plan(args)
     if p is None:
         return PROBLEMS
-    engine, code = _suivi_engine(args)
+    engine, code = suivi_engine(args)
     if engine is None:
         return code
     out = Path(args.output or template_file_name(args.year))
@@ -234,10 +234,10 @@ def import_file(args: argparse.Namespace) -> int:
     p = _suivi_plan(args)
     if p is None:
         return PROBLEMS
-    engine, code = _suivi_engine(args)
+    engine, code = suivi_engine(args)
     if engine is None:
         return code
-    if not args.dry_run and _write_refused(engine):
+    if not args.dry_run and write_refused(engine):
         return PROBLEMS
     accept = bool(getattr(args, "accept_warnings", False))
     try:
@@ -249,7 +249,7 @@ def import_file(args: argparse.Namespace) -> int:
                                         dry_run=args.dry_run, accept_warnings=accept)
     except Exception as exc:  # noqa: BLE001  (a store failure: the transaction left it as it was)
         logging.getLogger(__name__).debug("import %s", path, exc_info=True)  # the log, not the terminal
-        if not _write_refused(engine):
+        if not write_refused(engine):
             print(f"L'import de « {path.name} » a échoué ({exc.__class__.__name__}) : rien n'a été modifié.")
         return PROBLEMS
     print(outcome.message())
@@ -279,7 +279,7 @@ def history(args: argparse.Namespace) -> int:
 
     from dashboard.suivi import store  # noqa: PLC0415
 
-    engine, code = _suivi_engine(args)
+    engine, code = suivi_engine(args)
     if engine is None:
         return code
     h = store.history(engine)
@@ -307,10 +307,10 @@ def rollback(args: argparse.Namespace) -> int:
     """Undo one import (what was there before comes back)."""
     from dashboard.suivi import store  # noqa: PLC0415
 
-    engine, code = _suivi_engine(args)
+    engine, code = suivi_engine(args)
     if engine is None:
         return code
-    if _write_refused(engine):
+    if write_refused(engine):
         return PROBLEMS
     try:
         store.rollback(engine, args.batch)
@@ -372,7 +372,7 @@ def deck(args: argparse.Namespace) -> int:
     if problem:
         print(problem)
         return USAGE
-    engine, code = _suivi_engine(args)
+    engine, code = suivi_engine(args)
     if engine is None:
         return code
     try:
@@ -400,84 +400,4 @@ def deck(args: argparse.Namespace) -> int:
         return PROBLEMS
     print(f"Présentation écrite : {out} ({deck_files.FORMATS[suffix]}, {len(slides) + 2} diapositives, "
           f"{info.situation.lower()}{', données de suivi de démonstration' if suivi.demo else ''}).")
-    return OK
-
-
-# --- users: accounts in the store (the server's operator, local) ---------------------------------
-
-def _read_password(args: argparse.Namespace, stdin=None) -> str | None:
-    """The password: one line of standard input when it is not a terminal, else typed twice (hidden).
-    None after a French message when the two differ or nothing was given."""
-    import getpass  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-
-    stdin = stdin or sys.stdin
-    if not stdin.isatty():
-        line = stdin.readline()
-        password = line[:-1] if line.endswith("\n") else line
-        password = password[:-1] if password.endswith("\r") else password
-        if not password:
-            print("Aucun mot de passe lu sur l'entrée standard : envoyez-le sur une ligne "
-                  "(par exemple printf '%s\\n' \"$MOT_DE_PASSE\" | python -m dashboard users …).")
-            return None
-        return password
-    first = getpass.getpass("Mot de passe : ")
-    second = getpass.getpass("Mot de passe (confirmation) : ")
-    if first != second:
-        print("Les deux mots de passe diffèrent : rien n'a été modifié.")
-        return None
-    return first
-
-
-def users(args: argparse.Namespace) -> int:
-    """`users add|list|passwd|disable|enable`: the accounts in the store (never a password or a hash)."""
-    import json  # noqa: PLC0415
-
-    from dashboard.acces import comptes  # noqa: PLC0415
-    from dashboard.acces.roles import OPERATEUR  # noqa: PLC0415
-
-    engine, code = _suivi_engine(args)
-    if engine is None:
-        return code
-    if args.action == "list":
-        liste = comptes.lister(engine)
-        if args.json:
-            print(json.dumps([c.as_dict() for c in liste], ensure_ascii=False, indent=2))
-        elif not liste:
-            print("Aucun compte : tout le monde peut importer. Créez le premier administrateur avec "
-                  "« python -m dashboard users add LOGIN --role admin ».")
-        for c in liste if not args.json else ():
-            last = f"{c.derniere_connexion:%d/%m/%Y %H:%M} UTC" if c.derniere_connexion else "jamais connecté"
-            print(f"{c.login} · {c.nom or '—'} · {c.email or '—'} · {c.role} · "
-                  f"{'actif' if c.actif else 'désactivé'} · {last}")
-        return OK
-    if _write_refused(engine):
-        return PROBLEMS
-    try:
-        if args.action == "add":
-            password = _read_password(args)
-            if password is None:
-                return PROBLEMS
-            c = comptes.creer(engine, OPERATEUR, args.login, args.role, password, email=args.email or "",
-                              nom=args.nom or "")
-            print(f"Compte « {c.login} » créé (rôle {c.role}).")
-        elif args.action == "passwd":
-            if comptes.trouver(engine, args.login) is None:
-                print(f"Aucun compte « {args.login} » : « python -m dashboard users list » les liste.")
-                return PROBLEMS
-            password = _read_password(args)
-            if password is None:
-                return PROBLEMS
-            comptes.changer_mot_de_passe(engine, OPERATEUR, args.login, password)
-            print(f"Mot de passe du compte « {comptes.normaliser_login(args.login)} » changé.")
-        elif args.action == "disable":
-            c = comptes.desactiver(engine, OPERATEUR, args.login)
-            print(f"Compte « {c.login} » désactivé : il ne peut plus se connecter ; l'historique garde son nom.")
-        else:
-            c = comptes.reactiver(engine, OPERATEUR, args.login)
-            print(f"Compte « {c.login} » réactivé.")
-    except comptes.CompteError as err:
-        text = str(err)
-        print(text[:1].upper() + text[1:])
-        return PROBLEMS
     return OK

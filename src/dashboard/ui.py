@@ -1,6 +1,10 @@
-"""Streamlit glue shared by every page: cached loaders, sidebar filters, banners.
+"""Streamlit glue shared by every page: the plan in force and the follow-up (cached on their
+versions, shared by every session), the sidebar's filters, the store's banners, the views' cache,
+the tables and charts drawn once, the demonstration data, and the accounts (sign-in, role, sign-out).
 
-With app.py and vues/ (the pages), the only module that imports streamlit.
+One module (about 850 lines) on purpose: with app.py and vues/ (the pages), it is the only module
+that imports streamlit, so that everything else stays plain Python tested without it; its sections
+(plan, suivi, tables, cache, demo, comptes) are marked by banner comments.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from dashboard.plan import DEFAULT_PLAN_PATH, Plan, PlanError, load_plan
 
 log = logging.getLogger("dashboard")
 
+
+# --- Plan : the version in force, read from the store -----------------------------------------
 
 def plan_path() -> Path:
     """The plan workbook read from disk: DASHBOARD_PLAN (development), or the shipped one (store unavailable)."""

@@ -146,7 +146,7 @@ def test_values_of_a_removed_indicator_are_listed_and_come_back(engine):
                                            "Objectif": "—", "Commentaire": ""}]
 
     versions.use_version(engine, 1, auteur="")
-    at = run("indicateurs")
+    at = run("indicateurs", indicateurs_onglet=":material/table_view: Tous les indicateurs")  # that tab, as clicked
     assert not [e for e in at.expander if "retirés du plan" in e.label]
     values = [d.value for d in at.dataframe if "Identifiant" in getattr(d.value, "columns", ())]
     assert any("A11-1" in df["Identifiant"].tolist() for df in values)  # among the plan's indicators again

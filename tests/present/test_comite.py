@@ -10,7 +10,7 @@ import pytest
 from present_builders import fr, small_plan
 
 from dashboard import metrics
-from dashboard.present import comite, deck_html, diapo_action
+from dashboard.present import comite, deck_html, diapo_action, projector, textes
 from dashboard.suivi.store import Suivi
 
 NBSP = "\u00a0"
@@ -37,7 +37,7 @@ def deck(plan_s):
     (0, 0, f"0{NBSP}€"),
 ])
 def test_fourchette_courte(lo, hi, expected):
-    assert comite.fourchette_courte(lo, hi) == expected
+    assert textes.fourchette_courte(lo, hi) == expected
 
 
 @pytest.mark.parametrize(("lo", "hi", "expected"), [
@@ -46,7 +46,7 @@ def test_fourchette_courte(lo, hi, expected):
     (100, 100, f"100{NBSP}%"),
 ])
 def test_pct_range(lo, hi, expected):
-    assert comite.pct_range(lo, hi) == expected
+    assert textes.pct_range(lo, hi) == expected
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -214,7 +214,7 @@ def test_action_diapo_in_projector_format(plan_s):
     ("", 30, ""),
 ])
 def test_short_text_cuts_at_a_word(text, width, expected):
-    assert comite.short_text(text, width) == expected
+    assert textes.short_text(text, width) == expected
 
 
 def test_screen_figures_fill_their_box_and_grow_for_4k(deck):
@@ -223,7 +223,7 @@ def test_screen_figures_fill_their_box_and_grow_for_4k(deck):
     assert filled.layout.height is None and fig.layout.height is not None     # the slide's own figure untouched
     big = deck_html.scaled(filled, 2)
     assert big.layout.font.size == 2 * fig.layout.font.size
-    assert big.layout.xaxis.tickfont.size == 2 * comite.TICK_SIZE
-    assert big.data[1].textfont.size == 2 * comite.FONT_SIZE
-    assert filled.layout.xaxis.tickfont.size == comite.TICK_SIZE              # the copy did not change it
+    assert big.layout.xaxis.tickfont.size == 2 * projector.TICK_SIZE
+    assert big.data[1].textfont.size == 2 * projector.FONT_SIZE
+    assert filled.layout.xaxis.tickfont.size == projector.TICK_SIZE              # the copy did not change it
     assert fig.layout.xaxis.automargin and fig.layout.yaxis.automargin        # tick labels never clipped

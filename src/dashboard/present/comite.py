@@ -17,12 +17,9 @@ import plotly.graph_objects as go
 from dashboard import fmt, metrics
 from dashboard.plan import Plan
 from dashboard.present import charts
+from dashboard.present.projector import bars, projector, range_bars, rows_height
+from dashboard.present.textes import actions_text, fourchette_courte, ids_text, pct_range, plural, short_text
 
-# Projector sizes: legible from the back of a meeting room.
-FONT_SIZE = 24
-TICK_SIZE = 22
-FIG_HEIGHT = 560
-INK = "#1B1F24"
 DEMO_NOTE = " Valeurs de suivi de démonstration, fictives."
 
 
@@ -59,74 +56,16 @@ class Slide:
     notes: str = ""
 
 
-# --- Formats courts (titres) -----------------------------------------------------------------
-
-def montant_court(x) -> str:
-    """`1,8 M€` from a million up, else `421 500 €`: euros as said aloud in a meeting."""
-    if x is None or pd.isna(x):
-        return "—"
-    if abs(float(x)) >= 1_000_000:
-        return f"{fmt.nombre(float(x) / 1_000_000, 1)}\u00a0M€"
-    return fmt.euros(x)
-
-
-def fourchette_courte(lo, hi) -> str:
-    """`1,8 à 1,9 M€`, `421 500 à 441 500 €`, or one figure when both read the same."""
-    a, b = montant_court(lo), montant_court(hi)
-    if a == b:
-        return a
-    if a.endswith("M€") and b.endswith("M€"):
-        return f"{a.removesuffix(chr(0xa0) + 'M€')} à {b}"
-    if a.endswith("€") and b.endswith("€") and not a.endswith("M€") and not b.endswith("M€"):
-        return f"{a.removesuffix(chr(0xa0) + '€')} à {b}"
-    return f"{a} à {b}"
-
-
-def pct_range(lo: float, hi: float) -> str:
-    """`63 %`, or `62 à 63 %` when the share differs between the minimum and the maximum."""
-    a, b = sorted((round(lo), round(hi)))
-    return fmt.pct(a) if a == b else f"{fmt.nombre(a)} à {fmt.pct(b)}"
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{fmt.nombre(n)} {one if n == 1 else (many or one + 's')}"
-
-
-def _ids(ids) -> str:
-    """`1, 4 et 11`: action numbers as read aloud, in order, or « aucune »."""
-    n = sorted({int(i) for i in ids})
-    if not n:
-        return "aucune"
-    return ", ".join(map(str, n[:-1])) + (" et " if len(n) > 1 else "") + str(n[-1])
-
-
-def _actions(ids) -> str:
-    """`actions 1, 4 et 11` / `action 7` / `aucune action`."""
-    n = {int(i) for i in ids}
-    return "aucune action" if not n else f"{'action' if len(n) == 1 else 'actions'} {_ids(n)}"
-
-
 def _by_axe(plan: Plan, ids) -> str:
     """`axe 1 : actions 1 et 4 ; axe 2 : action 11`: the given actions grouped by axe."""
     a = plan.actions[plan.actions["action_id"].isin(list(ids))]
-    return " ; ".join(f"axe {int(axe)} : {_actions(g['action_id'])}" for axe, g in a.groupby("axe")) or "aucune"
+    return " ; ".join(f"axe {int(axe)} : {actions_text(g['action_id'])}" for axe, g in a.groupby("axe")) or "aucune"
 
 
 def _axe_text(axe: int, libelle: str, width: int = 30) -> str:
     libelle = str(libelle or "")
     short = libelle if len(libelle) <= width else libelle[: width - 1].rstrip(" ,;'") + "…"
     return f"{charts.axe_label(axe)}<br>{short}" if short else charts.axe_label(axe)
-
-
-def short_text(text, width: int = 60) -> str:
-    """A title cut at a word boundary with an ellipsis, so a list row stays on one or two lines."""
-    text = " ".join(str(text or "").split())
-    if len(text) <= width:
-        return text
-    cut = text[: width - 1]
-    if " " in cut[width // 2:]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:'’-–") + "…"
 
 
 def action_name(action_id: int, titre, width: int = 60) -> str:
@@ -143,59 +82,6 @@ def late_items(late: pd.DataFrame) -> tuple[Item, ...]:
         for r in late.itertuples())
 
 
-# --- Mise en forme projecteur ----------------------------------------------------------------
-
-def _has_legend(fig: go.Figure) -> bool:
-    shown = [t for t in fig.data if t.showlegend is not False]
-    return len(shown) > 1
-
-
-def projector(fig: go.Figure, height: int = FIG_HEIGHT) -> go.Figure:
-    """Big fonts everywhere (≥ 22 px), no figure title (the slide's title says it), French separators."""
-    charts.style(fig, "", height=height)
-    fig.update_layout(
-        title=None, font={"size": FONT_SIZE, "color": INK}, legend={"font": {"size": TICK_SIZE}, "traceorder": "normal"},
-        margin={"l": 10, "r": 40, "t": 60 if _has_legend(fig) else 10, "b": 10},
-        hoverlabel={"font_size": TICK_SIZE},
-        uniformtext={"minsize": TICK_SIZE, "mode": "show"},  # no label shrunk inside a thin bar
-    )
-    # automargin: the margins grow to hold the tick labels, which a fixed 10-pixel margin clipped
-    fig.update_xaxes(tickfont={"size": TICK_SIZE, "color": INK}, title_font_size=TICK_SIZE, automargin=True)
-    fig.update_yaxes(tickfont={"size": TICK_SIZE, "color": INK}, title_font_size=TICK_SIZE, automargin=True)
-    fig.update_annotations(font_size=TICK_SIZE)
-    for trace in fig.data:
-        if "textfont" in trace:
-            trace.textfont.size = FONT_SIZE
-    return fig
-
-
-def rows_height(rows: int) -> int:
-    """A chart tall enough for its bars at projector sizes, short enough to fit a 900-pixel screen."""
-    return int(min(FIG_HEIGHT, max(360, 110 + 78 * rows)))
-
-
-def _range_bars(labels, lo, hi, colors) -> go.Figure:
-    """Horizontal ranges (solid to the minimum, light to the maximum), the short range written at the end."""
-    fig = go.Figure(charts.range_traces(labels, lo, hi, colors))
-    fig.data[1].text = [fourchette_courte(a, b) if b else "0\u00a0€" for a, b in zip(lo, hi, strict=True)]
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
-    top = max([float(x) for x in hi] + [1.0])
-    fig.update_xaxes(ticksuffix="\u00a0€", tickformat=",.0f", rangemode="tozero", range=[0, top * 1.4], nticks=5)
-    return fig
-
-
-def _bars(labels, values, colors, suffix: str = "") -> go.Figure:
-    """Horizontal bars with their value at the end."""
-    texts = [f"{fmt.nombre(v, 2)}{suffix}" for v in values]
-    fig = go.Figure(go.Bar(y=list(labels), x=[float(v) for v in values], orientation="h",
-                           marker_color=list(colors), text=texts, textposition="outside", cliponaxis=False,
-                           hovertemplate="%{y} : %{text}<extra></extra>"))
-    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
-    fig.update_xaxes(rangemode="tozero", range=[0, max([float(v) for v in values] + [1.0]) * 1.3], nticks=5)
-    return fig
-
-
 # --- Diapositives ----------------------------------------------------------------------------
 
 def slide_chiffres(plan: Plan) -> Slide:
@@ -204,22 +90,22 @@ def slide_chiffres(plan: Plan) -> Slide:
     n_actions, n_axes = len(plan.actions), plan.actions["axe"].nunique()
     first, last = plan.periode
     chiffrees = int((plan.actions["categorie_budget"] == "chiffré").sum())
-    titre = (f"{_plural(n_actions, 'action')} sur {_plural(n_axes, 'axe')} pour {first}-{last} : "
+    titre = (f"{plural(n_actions, 'action')} sur {plural(n_axes, 'axe')} pour {first}-{last} : "
              f"{fourchette_courte(t['periode_min'], t['periode_max'])} chiffrés.")
     return Slide(
         key="chiffres", nom="Le plan en chiffres", titre=titre,
         chiffres=(
-            Chiffre(fmt.nombre(n_actions), f"actions sur {_plural(n_axes, 'axe')}"),
+            Chiffre(fmt.nombre(n_actions), f"actions sur {plural(n_axes, 'axe')}"),
             Chiffre(fourchette_courte(t["unique_min"], t["unique_max"]), "d'investissements ponctuels"),
             Chiffre(fourchette_courte(t["annuel_min"], t["annuel_max"]), "de dépenses récurrentes par an"),
         ),
-        legende=(f"Seules {_plural(chiffrees, 'action')} sur {fmt.nombre(n_actions)} ont un montant dans le plan ; "
+        legende=(f"Seules {plural(chiffrees, 'action')} sur {fmt.nombre(n_actions)} ont un montant dans le plan ; "
                  "les autres (à définir, à budget constant, ressources internes, non renseigné) ne sont pas "
                  f"comptées. Total sur {first}-{last} = ponctuel + récurrent × années prévues."),
-        notes=(f"Sources : classeur du plan, feuille Actions ({_plural(n_actions, 'fiche')}, colonne « Catégorie "
-               f"budget ») et feuille Budget ({_plural(len(plan.budget), 'ligne')}), hypothèses de la feuille "
+        notes=(f"Sources : classeur du plan, feuille Actions ({plural(n_actions, 'fiche')}, colonne « Catégorie "
+               f"budget ») et feuille Budget ({plural(len(plan.budget), 'ligne')}), hypothèses de la feuille "
                "Hypothèses appliquées. Ponctuel : lignes « unique » ; récurrent : lignes « annuel ». "
-               f"Actions chiffrées : {_ids(plan.actions.loc[plan.actions['categorie_budget'] == 'chiffré', 'action_id'])}."),
+               f"Actions chiffrées : {ids_text(plan.actions.loc[plan.actions['categorie_budget'] == 'chiffré', 'action_id'])}."),
     )
 
 
@@ -235,22 +121,22 @@ def slide_budget_axes(plan: Plan) -> Slide:
         share_lo = 100 * lead["periode_min"] / t["periode_min"] if t["periode_min"] else 0.0
         share_hi = 100 * lead["periode_max"] / t["periode_max"]
         titre += f", dont {pct_range(share_lo, share_hi)} sur l'axe {int(lead['axe'])}"
-    fig = _range_bars([_axe_text(r.axe, r.libelle) for r in by.itertuples()], by["periode_min"],
+    fig = range_bars([_axe_text(r.axe, r.libelle) for r in by.itertuples()], by["periode_min"],
                       by["periode_max"], [charts.axe_color(a) for a in by["axe"]])
     nc = metrics.non_comptes(plan)
     sans = int((plan.actions["categorie_budget"] != "chiffré").sum())
     par_unite = int(nc["motif"].str.contains("quantité non fixée", regex=False).sum())
     legende = (f"Total de {first} à {last} : dépenses ponctuelles + dépenses annuelles × années prévues ; "
                "barre pleine jusqu'au minimum, claire jusqu'au maximum. Ne compte pas : "
-               f"{_plural(sans, 'action')} sans montant dans le plan")
+               f"{plural(sans, 'action')} sans montant dans le plan")
     if par_unite:
-        legende += f", {_plural(par_unite, 'ligne')} « par unité » sans quantité fixée"
+        legende += f", {plural(par_unite, 'ligne')} « par unité » sans quantité fixée"
     chiffrees = plan.actions.loc[plan.actions["categorie_budget"] == "chiffré", "action_id"]
-    notes = (f"Sources : feuille Budget du classeur du plan ({_plural(len(plan.budget), 'ligne')}), "
+    notes = (f"Sources : feuille Budget du classeur du plan ({plural(len(plan.budget), 'ligne')}), "
              f"hypothèses appliquées ; par axe, {_by_axe(plan, chiffrees)}.")
     if par_unite:
         sans_qte = nc.loc[nc["motif"].str.contains("quantité non fixée", regex=False), "action_id"]
-        notes += f" Ligne « par unité » sans quantité (feuille Hypothèses) : {_actions(sans_qte)}."
+        notes += f" Ligne « par unité » sans quantité (feuille Hypothèses) : {actions_text(sans_qte)}."
     return Slide(key="budget", nom="Budget par axe", titre=titre + ".", figure=projector(fig, rows_height(len(by))),
                  legende=legende + ".", notes=notes)
 
@@ -267,20 +153,20 @@ def slide_etp_axes(plan: Plan) -> Slide:
             titre += f", dont {fmt.pct(lead['part'])} sur l'axe {int(lead['axe'])}"
     else:
         titre = "Le plan ne chiffre aucun temps de travail (ETP)"
-    fig = _bars([_axe_text(r.axe, r.libelle) for r in by.itertuples()], by["etp"],
+    fig = bars([_axe_text(r.axe, r.libelle) for r in by.itertuples()], by["etp"],
                 [charts.axe_color(a) for a in by["axe"]], suffix="\u00a0ETP")
     non_chiffres = metrics.etp_non_chiffres(plan)
     with_etp = set(plan.etp["action_id"])
     sans = int((~plan.actions["action_id"].isin(with_etp)).sum())
     legende = (f"ETP : équivalents temps plein par an, somme des lignes du plan. Ne compte pas : "
-               f"{_plural(sans, 'action')} dont le plan ne chiffre pas le temps de travail")
+               f"{plural(sans, 'action')} dont le plan ne chiffre pas le temps de travail")
     if len(non_chiffres):
-        legende += (f", {_plural(len(non_chiffres), 'ligne')} où le plan cite un service sans "
+        legende += (f", {plural(len(non_chiffres), 'ligne')} où le plan cite un service sans "
                     "donner de nombre d'ETP")
-    notes = (f"Sources : feuille ETP du classeur du plan ({_plural(len(plan.etp), 'ligne')}) ; "
+    notes = (f"Sources : feuille ETP du classeur du plan ({plural(len(plan.etp), 'ligne')}) ; "
              f"par axe, {_by_axe(plan, with_etp)}.")
     if len(non_chiffres):
-        notes += f" Service cité sans nombre d'ETP : {_actions(non_chiffres['action_id'])}."
+        notes += f" Service cité sans nombre d'ETP : {actions_text(non_chiffres['action_id'])}."
     return Slide(key="etp", nom="ETP par axe", titre=titre + ".", figure=projector(fig, rows_height(len(by))),
                  legende=legende + ".", notes=notes)
 
@@ -291,10 +177,10 @@ def slide_non_comptes(plan: Plan) -> Slide:
     n = len(plan.actions)
     sans = int(cats.loc[cats["categorie_budget"] != "chiffré", "actions"].sum())
     verbe = "n'a" if sans <= 1 else "n'ont"
-    titre = f"{_plural(sans, 'action')} sur {fmt.nombre(n)} {verbe} pas de montant dans le plan"
+    titre = f"{plural(sans, 'action')} sur {fmt.nombre(n)} {verbe} pas de montant dans le plan"
     colors = [charts.PALETTE[0] if c == "chiffré" else charts.GREY for c in cats["categorie_budget"]]
     labels = [c[0].upper() + c[1:] for c in cats["categorie_budget"]]
-    fig = _bars(labels, cats["actions"], colors, suffix="\u00a0actions")
+    fig = bars(labels, cats["actions"], colors, suffix="\u00a0actions")
     fig.update_traces(texttemplate="%{x} actions")
     nc = metrics.non_comptes(plan)
     extra = []
@@ -310,7 +196,7 @@ def slide_non_comptes(plan: Plan) -> Slide:
     items = tuple(Item(int(r.action_id), action_name(r.action_id, r.titre), str(r.motif)) for r in lines.itertuples())
     a = plan.actions
     notes = "Sources : feuille Actions du classeur du plan, colonne « Catégorie budget ». " + " ; ".join(
-        f"{c} : {_actions(a.loc[a['categorie_budget'] == c, 'action_id'])}" for c in cats["categorie_budget"]) + "."
+        f"{c} : {actions_text(a.loc[a['categorie_budget'] == c, 'action_id'])}" for c in cats["categorie_budget"]) + "."
     return Slide(key="non_comptes", nom="Non comptés", titre=titre + ".",
                  figure=projector(fig, rows_height(len(cats))), legende=legende, items=items, notes=notes)
 
@@ -325,21 +211,21 @@ def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Sl
         recurrentes = int((pp["recurrence"] != "aucune").sum())
         return Slide(
             key="calendrier", nom="Retards",
-            titre=(f"{_plural(datees, 'action')} sur {fmt.nombre(n)} {'a' if datees <= 1 else 'ont'} un calendrier "
+            titre=(f"{plural(datees, 'action')} sur {fmt.nombre(n)} {'a' if datees <= 1 else 'ont'} un calendrier "
                    "daté ; aucun suivi d'avancement importé à ce jour."),
             chiffres=(Chiffre(fmt.nombre(datees), "actions datées dans le plan"),
                       Chiffre(fmt.nombre(recurrentes), "actions récurrentes (chaque année, chaque été…)"),
                       Chiffre(fmt.nombre(n - datees), "actions sans date dans le plan")),
             legende="Les retards s'affichent ici dès que le suivi annuel (statuts des actions) est importé.",
             notes=("Sources : feuille Calendrier du classeur du plan (dates prévues, récurrence). "
-                   f"Actions sans date : {_ids(pp.loc[~pp['datee'], 'action_id'])}."),
+                   f"Actions sans date : {ids_text(pp.loc[~pp['datee'], 'action_id'])}."),
         )
     counts = metrics.status_counts_by_axe(plan, statuts, at)
     late = metrics.late_actions(plan, statuts, at)
     suivies = int(counts[[c for c in metrics.SITUATIONS if c != "sans suivi"]].sum().sum())
-    titre = (f"{_plural(len(late), 'action')} en retard au {fmt.jour(at)}, sur {_plural(suivies, 'action')} "
+    titre = (f"{plural(len(late), 'action')} en retard au {fmt.jour(at)}, sur {plural(suivies, 'action')} "
              f"{'suivie' if suivies <= 1 else 'suivies'}"
-             if len(late) else f"Aucune action en retard au {fmt.jour(at)} ({_plural(suivies, 'action')} "
+             if len(late) else f"Aucune action en retard au {fmt.jour(at)} ({plural(suivies, 'action')} "
              f"{'suivie' if suivies <= 1 else 'suivies'})")
     fig = go.Figure()
     colors = {"réalisée": "#009E73", "dans les temps": "#56B4E9", "en retard": "#D55E00",
@@ -428,21 +314,21 @@ def slide_indicateurs(plan: Plan, ind: pd.DataFrame | None) -> Slide:
         sans = int((~plan.actions["action_id"].isin(plan.indicateurs["action_id"])).sum())
         return Slide(
             key="indicateurs", nom="Indicateurs",
-            titre=f"{_plural(n, 'indicateur')} à suivre ; aucun résultat importé à ce jour.",
+            titre=f"{plural(n, 'indicateur')} à suivre ; aucun résultat importé à ce jour.",
             chiffres=(Chiffre(fmt.nombre(int(types.get("quantitatif", 0))), "indicateurs chiffrés"),
                       Chiffre(fmt.nombre(int(types.get("jalon", 0))), "jalons (label obtenu, arrêté…)"),
                       Chiffre(fmt.nombre(sans), "actions sans indicateur dans le plan")),
             legende="Les résultats s'affichent ici dès que le suivi annuel (feuille Indicateurs) est importé.",
-            notes=(f"Sources : feuille Indicateurs du classeur du plan ({_plural(n, 'indicateur')}, colonne Type). "
+            notes=(f"Sources : feuille Indicateurs du classeur du plan ({plural(n, 'indicateur')}, colonne Type). "
                    "Actions sans indicateur : "
-                   f"{_ids(plan.actions.loc[~plan.actions['action_id'].isin(plan.indicateurs['action_id']), 'action_id'])}."),
+                   f"{ids_text(plan.actions.loc[~plan.actions['action_id'].isin(plan.indicateurs['action_id']), 'action_id'])}."),
         )
     c = metrics.completude(plan, ind, year)
     tab = metrics.tableau_indicateurs(plan, ind, year)
     tab = tab[tab["annee_valeur"] == year]
     better = int((tab["appreciation"] == metrics.FAVORABLE).sum())
     worse = int((tab["appreciation"] == metrics.DEFAVORABLE).sum())
-    titre = (f"{_plural(c.renseignes, 'indicateur')} sur {fmt.nombre(c.total)} "
+    titre = (f"{plural(c.renseignes, 'indicateur')} sur {fmt.nombre(c.total)} "
              f"{'renseigné' if c.renseignes <= 1 else 'renseignés'} pour {year}")
     if better or worse:
         titre += f" : {fmt.nombre(better)} en progrès, {fmt.nombre(worse)} en recul sur un an"
@@ -454,9 +340,9 @@ def slide_indicateurs(plan: Plan, ind: pd.DataFrame | None) -> Slide:
     items = tuple(Item(int(r.action_id), f"{r.indicateur_id} {short_text(r.indicateur, 50)}",
                        f"action n°\u00a0{int(r.action_id)} · en recul sur un an") for r in recul.itertuples())
     manquants = c.detail.loc[c.detail["statut"] == metrics.A_COLLECTER, "action_id"]
-    notes = (f"Sources : feuille Indicateurs du classeur du plan ({_plural(c.total, 'indicateur')}) et feuille "
+    notes = (f"Sources : feuille Indicateurs du classeur du plan ({plural(c.total, 'indicateur')}) et feuille "
              f"Indicateurs du suivi importé, colonnes « {year} Résultat » ; porteur : colonne « Maîtrise "
-             f"d'ouvrage » de la feuille Actions. Indicateurs à collecter : {_actions(manquants)}.")
+             f"d'ouvrage » de la feuille Actions. Indicateurs à collecter : {actions_text(manquants)}.")
     return Slide(key="indicateurs", nom="Indicateurs", titre=titre + ".",
                  figure=projector(fig, rows_height(len(c.par_porteur))), legende=legende, items=items, notes=notes)
 

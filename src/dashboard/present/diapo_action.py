@@ -12,7 +12,8 @@ import pandas as pd
 from dashboard import fmt, metrics
 from dashboard.plan import Plan
 from dashboard.present import charts, fiche
-from dashboard.present.comite import Chiffre, action_name, short_text
+from dashboard.present.comite import Chiffre, action_name
+from dashboard.present.textes import short_text
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,8 @@ def slide_changes(reference, plan, ref_label: str, cur_label: str, axes=None):
     ends moved) in the deck's figures slide; the detail of every change in the speaker notes.
     Both plans as read from their workbooks (hypotheses not applied); `axes` as comite.slides."""
     from dashboard.metrics.plan_diff import plan_diff  # noqa: PLC0415
-    from dashboard.present.comite import Chiffre, Item, Slide, fourchette_courte  # noqa: PLC0415
+    from dashboard.present.comite import Chiffre, Item, Slide  # noqa: PLC0415
+    from dashboard.present.textes import fourchette_courte  # noqa: PLC0415
 
     if axes:
         from dashboard.metrics import Filters, filter_plan  # noqa: PLC0415

@@ -1,6 +1,8 @@
-"""The short texts an indicator's value, its change and its trend read as (`12 000 €`, `▲ +18
-(+4,9 %)`, `▲ +3,5 pts`), one definition for the page, the deck and the Excel exports so that they
-read identically. Formatting only: every number comes from `metrics`."""
+"""The short texts a figure reads as, one definition for the page, the deck and the Excel exports
+so that they read identically: an indicator's value, its change and its trend (`12 000 €`, `▲ +18
+(+4,9 %)`, `▲ +3,5 pts`); amounts and ranges as said aloud in a meeting (`1,8 M€`, `421 500 à
+441 500 €`), shares, lists of actions, titles cut at a word. Formatting only: every number comes
+from `metrics`."""
 
 from __future__ import annotations
 
@@ -51,3 +53,62 @@ def tendance_titre(evo_one: pd.DataFrame, indicateur: str, unite: str) -> str:
         verdict = {FAVORABLE: " (favorable)", DEFAVORABLE: " (défavorable)"}.get(last["appreciation"], "")
         text += f", {variation_texte(last['variation'], last['variation_pct'], unite)} sur un an{verdict}"
     return text
+
+
+# --- Formats courts (titres des diapositives, listes) --------------------------------------------
+
+def montant_court(x) -> str:
+    """`1,8 M€` from a million up, else `421 500 €`: euros as said aloud in a meeting."""
+    if x is None or pd.isna(x):
+        return "—"
+    if abs(float(x)) >= 1_000_000:
+        return f"{fmt.nombre(float(x) / 1_000_000, 1)}\u00a0M€"
+    return fmt.euros(x)
+
+
+def fourchette_courte(lo, hi) -> str:
+    """`1,8 à 1,9 M€`, `421 500 à 441 500 €`, or one figure when both read the same."""
+    a, b = montant_court(lo), montant_court(hi)
+    if a == b:
+        return a
+    if a.endswith("M€") and b.endswith("M€"):
+        return f"{a.removesuffix(chr(0xa0) + 'M€')} à {b}"
+    if a.endswith("€") and b.endswith("€") and not a.endswith("M€") and not b.endswith("M€"):
+        return f"{a.removesuffix(chr(0xa0) + '€')} à {b}"
+    return f"{a} à {b}"
+
+
+def pct_range(lo: float, hi: float) -> str:
+    """`63 %`, or `62 à 63 %` when the share differs between the minimum and the maximum."""
+    a, b = sorted((round(lo), round(hi)))
+    return fmt.pct(a) if a == b else f"{fmt.nombre(a)} à {fmt.pct(b)}"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{fmt.nombre(n)} {one if n == 1 else (many or one + 's')}"
+
+
+def ids_text(ids) -> str:
+    """`1, 4 et 11`: action numbers as read aloud, in order, or « aucune »."""
+    n = sorted({int(i) for i in ids})
+    if not n:
+        return "aucune"
+    return ", ".join(map(str, n[:-1])) + (" et " if len(n) > 1 else "") + str(n[-1])
+
+
+def actions_text(ids) -> str:
+    """`actions 1, 4 et 11` / `action 7` / `aucune action`."""
+    n = {int(i) for i in ids}
+    return "aucune action" if not n else f"{'action' if len(n) == 1 else 'actions'} {ids_text(n)}"
+
+
+def short_text(text, width: int = 60) -> str:
+    """A title cut at a word boundary with an ellipsis, so a list row stays on one or two lines."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut[width // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:'’-–") + "…"
+

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard import fmt, metrics
 from dashboard.plan import Plan
-from dashboard.present import charts
+from dashboard.present import charts, charts_calendar
 
 
 def _dates(s: pd.Series) -> list[str]:
@@ -130,7 +130,7 @@ def gantt(plan: Plan, filters: metrics.Filters, as_of: pd.Timestamp, page: int) 
 
 def _gantt_page(pages, page: int, segments, undated, as_of, periode, title: str) -> go.Figure:
     """The figure of one page (its title stays the whole selection's: the page selector says which page)."""
-    return charts.gantt_figure(pages[page], segments, undated, as_of, periode, title)
+    return charts_calendar.gantt_figure(pages[page], segments, undated, as_of, periode, title)
 
 
 def progress(plan: Plan, filters: metrics.Filters, statuts: pd.DataFrame, as_of: pd.Timestamp) -> Progress:
@@ -161,14 +161,14 @@ def progress(plan: Plan, filters: metrics.Filters, statuts: pd.DataFrame, as_of:
         if len(with_ends) > SLIPPAGE_MAX:  # a large plan: the largest slippages, one legible row each
             with_ends = with_ends.assign(_ordre=with_ends["glissement_mois"].abs().fillna(float("inf"))).sort_values(
                 "_ordre", ascending=False).head(SLIPPAGE_MAX)
-        fig_slippage = charts.slippage_figure(with_ends, as_of, slip_title)
+        fig_slippage = charts_calendar.slippage_figure(with_ends, as_of, slip_title)
     followed_shown = followed.assign(
         debut_prevu_txt=_dates(followed["debut_prevu"]), debut_reel_txt=_dates(followed["debut_reel"]),
         fin_prevue_txt=_dates(followed["fin_prevue"]), fin_revisee_txt=_dates(followed["fin_revisee"]),
         fin_reelle_txt=_dates(followed["fin_reelle"]), glissement_txt=_months(followed["glissement_mois"]),
     )
     return Progress(
-        fig_counts=charts.status_counts_figure(counts, metrics.SITUATIONS, counts_title),
+        fig_counts=charts_calendar.status_counts_figure(counts, metrics.SITUATIONS, counts_title),
         late=_shown(late_shown, {"action_id": "N°", "titre": "Action", "porteur": "Porteur", "statut": "Statut",
                                  "fin_prevue_txt": "Fin prévue", "fin_revisee_txt": "Fin révisée",
                                  "retard_txt": "Retard sur le plan", "commentaire": "Dernier commentaire"}),
