@@ -92,6 +92,9 @@ def _open(page, url):
     page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stElementContainer\"]').length > 2",
                            timeout=90000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90000)
+    # the status widget is hidden by the theme (toolbarMode "minimal"): also wait until no element is
+    # still a placeholder of the run in progress (a loaded machine draws a fresh server's page slowly)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=90000)
     page.wait_for_timeout(1000)
 
 
