@@ -57,7 +57,7 @@ def open_page(page, url):
     page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stElementContainer\"]').length > 2",
                            timeout=90000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90000)
-    # elements whose code the browser loads on first use (metrics, charts) show a placeholder until then
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stMain\"] [data-testid^=\"stSkeleton\"]')",
-                           timeout=60000)
+    # the status widget is hidden by the theme (toolbarMode "minimal"), and elements whose code the browser
+    # loads on first use (metrics, charts) show a placeholder until then: wait until none is left
+    page.wait_for_function("() => !document.querySelector('[data-testid^=\"stSkeleton\"]')", timeout=90000)
     page.wait_for_timeout(1000)
