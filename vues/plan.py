@@ -38,6 +38,8 @@ if os.environ.get("DASHBOARD_PLAN"):
     st.warning("Mode développement : la variable DASHBOARD_PLAN désigne un classeur sur le disque, que les pages "
                "affichent à la place de la version en vigueur ci-dessous.", icon=":material/code:")
 
+ui.notice_mode_ouvert()
+
 vs = ui.plan_versions()
 by_id = {v.id: v for v in vs}
 current = next((v for v in vs if v.current), None)

@@ -848,11 +848,12 @@ def page_reservee(role: str, action: str) -> None:
 
 
 def notice_mode_ouvert() -> None:
-    """Import page, while the store has no account: anyone may change the figures, and how to stop it."""
+    """Import and Plan pages, while the store has no account: anyone may change the figures, and how to
+    stop it."""
     if not mode_ouvert():
         return
     st.info("Aucun compte n'est encore créé : toute personne qui ouvre ce tableau de bord peut importer un "
-            "classeur, annuler un import ou retirer les données de démonstration. Pour réserver ces actions, "
+            "classeur de suivi, annuler un import, retirer les données de démonstration ou remplacer le plan. Pour réserver ces actions, "
             "créez le premier compte administrateur sur le serveur : "
             "`python -m dashboard users add LOGIN --role admin` (voir le README, « Comptes »).",
             icon=":material/lock_open:")

@@ -106,11 +106,17 @@ def gantt_figure(periods: pd.DataFrame, segments: pd.DataFrame, undated: pd.Data
             fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=i - 0.5, y1=i - 0.5, yref="y",
                           line={"color": "#4C566A", "width": 1})
     _today_line(fig, as_of, f"Situation au {fmt.jour(as_of)}")
-    height = 170 + GANTT_ROW_PX * max(len(labels), 1)
+    # Top to bottom: the title, the legend (two rows on a wide screen, up to seven on a 1024-pixel one),
+    # the years, the rows.
+    # The legend hangs from just under the title, so that however many rows it wraps to, it never
+    # climbs over the title.
+    top = 250
+    height = top + 20 + GANTT_ROW_PX * max(len(labels), 1)
     style(fig, title, height)
-    plot_h = height - 170
-    fig.update_layout(barmode="overlay", bargap=0.35, margin={"l": 10, "r": 20, "t": 150, "b": 20},
-                      legend={"y": 1 + 40 / plot_h, "yanchor": "bottom", "x": 0, "orientation": "h",
+    plot_h = height - top - 20
+    fig.update_layout(barmode="overlay", bargap=0.35, margin={"l": 10, "r": 20, "t": top, "b": 20},
+                      title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
+                      legend={"y": 1 + (top - 52) / plot_h, "yanchor": "top", "x": 0, "orientation": "h",
                               "traceorder": "normal"})
     fig.update_xaxes(type="date", range=x_range, side="top", dtick="M12", tickformat="%Y", ticklabelmode="period",
                      showgrid=True, minor={"dtick": "M3", "showgrid": True, "gridcolor": "#F3F4F6"})
