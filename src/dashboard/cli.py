@@ -166,15 +166,16 @@ def _suivi_plan(args: argparse.Namespace):
     return plan_for(args)
 
 
-def suivi_engine(args: argparse.Namespace):
-    """(engine, None) on the --db URL (default: the app's store), or (None, exit code) after a French message."""
+def suivi_engine(args: argparse.Namespace, open_engine=None):
+    """(engine, None) on the --db URL (default: the app's store), or (None, exit code) after a French message.
+    `open_engine`: the opener (default store.open_engine; the plan's versions add their table)."""
     import logging  # noqa: PLC0415
 
     from dashboard.suivi import store  # noqa: PLC0415
 
     url = getattr(args, "db", None) or store.default_url()
     try:
-        return store.open_engine(url), None
+        return (open_engine or store.open_engine)(url), None
     except store.StoreUnavailable as err:  # which store, what is wrong, what to check (French)
         print(err)
         return None, USAGE if err.usage else PROBLEMS

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from dashboard import fmt
+from dashboard.cli import suivi_engine, write_refused
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 log = logging.getLogger(__name__)
@@ -22,18 +23,8 @@ log = logging.getLogger(__name__)
 def _engine(args: argparse.Namespace):
     """(engine with the versions' table, None) or (None, exit code) after a French message."""
     from dashboard.plan import versions  # noqa: PLC0415
-    from dashboard.suivi import store  # noqa: PLC0415
 
-    url = getattr(args, "db", None) or store.default_url()
-    try:
-        return versions.open_engine(url), None
-    except store.StoreUnavailable as err:
-        print(err)
-        return None, USAGE if err.usage else PROBLEMS
-    except Exception:  # noqa: BLE001  (never a traceback for the user; the log keeps it)
-        log.debug("store %s", url, exc_info=True)
-        print(store.open_problem(url, RuntimeError()))
-        return None, PROBLEMS
+    return suivi_engine(args, versions.open_engine)
 
 
 def _auteur(args: argparse.Namespace) -> str:
@@ -98,15 +89,6 @@ def voted_changes(engine, plan, axes=()):
                                       axes)
 
 
-def _write_refused(engine) -> bool:
-    from dashboard.suivi import store  # noqa: PLC0415
-
-    problem = store.write_problem(engine)
-    if problem is not None:
-        print(problem)
-    return problem is not None
-
-
 def diff_text(diff, before: str, after: str) -> str:
     """A PlanDiff as French text for the terminal (the same wording as the page)."""
     from dashboard.present import plan_changes  # noqa: PLC0415
@@ -157,7 +139,7 @@ def plan_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Rien n'a été enregistré (--dry-run) : relancez sans --dry-run pour enregistrer cette version.")
         return OK
-    if _write_refused(engine):
+    if write_refused(engine):
         return PROBLEMS
     try:
         vid = versions.import_version(engine, data, file_name=path.name, label=args.label, auteur=_auteur(args))
@@ -245,7 +227,7 @@ def plan_use(args: argparse.Namespace) -> int:
     engine, code = _engine(args)
     if engine is None:
         return code
-    if _write_refused(engine):
+    if write_refused(engine):
         return PROBLEMS
     try:
         versions.ensure_first_version(engine)

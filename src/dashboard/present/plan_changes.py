@@ -45,6 +45,12 @@ def _years(r: dict, side: str) -> str:
     return f"{_text(a)}-{_text(b)}"
 
 
+def _changed(r: dict, fields) -> list[str]:
+    """`name before → after` for each (column, name) whose two sides read differently."""
+    return [f"{name} {_text(r[f'{f}_avant'])} → {_text(r[f'{f}_apres'])}" for f, name in fields
+            if _text(r[f"{f}_avant"]) != _text(r[f"{f}_apres"])]
+
+
 def _budget_line(r: dict) -> str:
     head = f"Action {int(r['action_id'])} · {r['poste']}"
     if r["changement"] == AJOUT:
@@ -56,10 +62,7 @@ def _budget_line(r: dict) -> str:
         parts.append(f"{_amount(r, 'avant')} → {_amount(r, 'apres')}")
     if _years(r, "avant") != _years(r, "apres"):
         parts.append(f"années {_years(r, 'avant')} → {_years(r, 'apres')}")
-    if _text(r["porteur_avant"]) != _text(r["porteur_apres"]):
-        parts.append(f"porteur {_text(r['porteur_avant'])} → {_text(r['porteur_apres'])}")
-    if _text(r["quantite_avant"]) != _text(r["quantite_apres"]):
-        parts.append(f"quantité {_text(r['quantite_avant'])} → {_text(r['quantite_apres'])}")
+    parts += _changed(r, (("porteur", "porteur"), ("quantite", "quantité")))
     return f"{head} : {' ; '.join(parts) or 'modifiée'}"
 
 
@@ -72,9 +75,7 @@ def _etp_line(r: dict) -> str:
     parts = []
     if _text(r["etp_avant"]) != _text(r["etp_apres"]):
         parts.append(f"{fmt.etp(r['etp_avant'])} → {fmt.etp(r['etp_apres'])}")
-    for f, name in (("annee_debut", "année de début"), ("annee_fin", "année de fin")):
-        if _text(r[f"{f}_avant"]) != _text(r[f"{f}_apres"]):
-            parts.append(f"{name} {_text(r[f'{f}_avant'])} → {_text(r[f'{f}_apres'])}")
+    parts += _changed(r, (("annee_debut", "année de début"), ("annee_fin", "année de fin")))
     return f"{head} : {' ; '.join(parts) or 'modifié'}"
 
 
@@ -96,11 +97,7 @@ def _calendar_line(r: dict) -> str:
     parts = []
     if _text(r["fin_prevue_avant"]) != _text(r["fin_prevue_apres"]):
         parts.append(f"fin prévue {_text(r['fin_prevue_avant'])} → {_text(r['fin_prevue_apres'])}{_moved(r['mois'])}")
-    if _text(r["debut_prevu_avant"]) != _text(r["debut_prevu_apres"]):
-        parts.append(f"début prévu {_text(r['debut_prevu_avant'])} → {_text(r['debut_prevu_apres'])}")
-    for f, name in (("recurrence", "récurrence"), ("precision", "précision")):
-        if _text(r[f"{f}_avant"]) != _text(r[f"{f}_apres"]):
-            parts.append(f"{name} {_text(r[f'{f}_avant'])} → {_text(r[f'{f}_apres'])}")
+    parts += _changed(r, (("debut_prevu", "début prévu"), ("recurrence", "récurrence"), ("precision", "précision")))
     return f"{head} : {' ; '.join(parts) or 'modifié'}"
 
 
