@@ -15,8 +15,11 @@ $(VENV)/.installed: $(BIN)/python requirements.txt pyproject.toml
 	touch $@
 
 ## make run : installe puis sert l'application sur http://localhost:$(PORT)
+## (python -m dashboard serve : streamlit run, chaque connexion en TCP_NODELAY ; options de streamlit run
+## dans STREAMLIT_OPTIONS)
+STREAMLIT_OPTIONS ?=
 run: $(VENV)/.installed
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m dashboard serve app.py --server.port $(PORT) $(STREAMLIT_OPTIONS)
 
 ## make run-cluster REPLICAS=2 PORT=8501 : REPLICAS processus derrière nginx (base PostgreSQL : DASHBOARD_DB)
 REPLICAS ?= 2

@@ -1,9 +1,9 @@
 """The floor Streamlit itself sets (make bench): the dashboard's navigation, same page names and
 URLs, each page drawing one plotly chart and a 53-row table, nothing else.
 
-    streamlit run scripts/app_triviale.py
+    python -m dashboard serve scripts/app_triviale.py     (or: streamlit run scripts/app_triviale.py)
 
-scripts/benchmark.py opens each page of the dashboard in a fresh session next to the same page
+scripts/bench_pages.py (make bench) opens each page of the dashboard in a fresh session next to the same page
 of this app, in the same run: opening a dashboard page should cost at most 1.5 times this.
 """
 

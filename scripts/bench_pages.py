@@ -141,15 +141,17 @@ def warm_reruns(env: dict, n: int, pages: list[str]) -> dict[str, float]:
 # --- opening in a fresh session (real servers) -------------------------------------------------
 
 class Server:
-    """`streamlit run SCRIPT` on a free local port, until stop()."""
+    """`python -m dashboard serve SCRIPT` (streamlit run, as `make run` serves the app, with the
+    repository's .streamlit/config.toml) on a free local port, until stop(). The trivial app is
+    served the same way: the same server and settings on both sides."""
 
     def __init__(self, script: Path, env: dict):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
-             "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+            [sys.executable, "-m", "dashboard", "serve", str(script), "--server.port", str(self.port),
+             "--server.headless", "true", "--server.address", "127.0.0.1",
              "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}"

@@ -77,7 +77,7 @@ class _ProjectorSession:
         env = {**os.environ, "DASHBOARD_DEMO": "1",
                "DASHBOARD_DB": f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench_projecteur.sqlite'}"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless",
+            [sys.executable, "-m", "dashboard", "serve", "app.py", "--server.port", str(port), "--server.headless",
              "true", "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         atexit.register(self.stop)

@@ -5,7 +5,7 @@ Ce que fait le script, dans l'ordre :
    fait pour plusieurs serveurs) : base PostgreSQL dans DASHBOARD_DB ;
 2. prépare la base une fois (tables, classeur du plan livré comme version 1, données de démonstration
    du premier démarrage), avant que les processus ne démarrent ensemble ;
-3. démarre N processus `streamlit run app.py` sur des ports locaux libres, même base (chacun y lit la
+3. démarre N processus `python -m dashboard serve app.py` (streamlit run) sur des ports locaux libres, même base (chacun y lit la
    version du plan en vigueur ; DASHBOARD_PLAN, s'il est donné, reste un classeur sur le disque pour le
    développement), même secret de cookies, et attend que chacun réponde sur /_stcore/health ;
 4. écrit la configuration de nginx (deploy/nginx-dashboard.conf, dans un dossier temporaire où vont
@@ -166,7 +166,7 @@ class Cluster:
             port = free_port()
             log = open(self.workdir / f"streamlit-{i + 1}.log", "wb")  # noqa: SIM115 (closed with the process)
             self.procs.append(subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                [sys.executable, "-m", "dashboard", "serve", "app.py", "--server.port", str(port),
                  "--server.address", "127.0.0.1", "--server.headless", "true",
                  "--browser.gatherUsageStats", "false"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))

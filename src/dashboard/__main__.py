@@ -65,10 +65,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_plan.add_parser(sub)
     cli_users.add_parser(sub)
+
+    p = sub.add_parser("serve", help="sert l'application (streamlit run, sans attente de Nagle sur chaque connexion)",
+                       description="Comme `streamlit run` : `python -m dashboard serve app.py --server.port 8501`.")
+    p.add_argument("script", nargs="?", default="app.py", help="le script servi (défaut : app.py)")
+    p.set_defaults(func=serve)  # the options of `streamlit run` follow (--server.port 8501…)
     return parser
 
 
+def serve(args: argparse.Namespace) -> int:
+    """Streamlit's server, through ui (the only module that imports streamlit)."""
+    from dashboard import ui  # noqa: PLC0415
+
+    return ui.serve([args.script, *args.streamlit_options])
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"] and not {"-h", "--help"} & set(argv[1:]):
+        # The options of `streamlit run` go to Streamlit as they are (it checks them itself).
+        script, options = (argv[1], argv[2:]) if argv[1:2] and not argv[1].startswith("-") else ("app.py", argv[1:])
+        return serve(argparse.Namespace(script=script, streamlit_options=options))
     args = build_parser().parse_args(argv)  # exits 2 on usage errors
     return int(args.func(args) or 0)
 

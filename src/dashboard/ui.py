@@ -687,7 +687,12 @@ def _engine_or_none():
 
 
 def mode_ouvert() -> bool:
-    """No account in the store (or no store at all): today's behaviour, anyone may import."""
+    """No account in the store (or no store at all): today's behaviour, anyone may import. Read once
+    per script run (the banner, the sidebar and the page all ask)."""
+    return _run_memo("mode_ouvert", _read_mode_ouvert)
+
+
+def _read_mode_ouvert() -> bool:
     from dashboard.acces import comptes  # noqa: PLC0415
 
     engine = _engine_or_none()
@@ -737,12 +742,19 @@ def identite():
 
 
 def peut(role: str) -> bool:
-    """May the session do what `role` allows (to decide what a page shows; the action checks again)."""
+    """May the session do what `role` allows (to decide what a page shows; the action checks again).
+    The account is read again on each script run, once however many times the run asks."""
+    return _run_memo(("peut", role), lambda: _read_peut(role))
+
+
+def _read_peut(role: str) -> bool:
     from dashboard.acces import comptes  # noqa: PLC0415
 
     engine = _engine_or_none()
     if engine is None:
         return False
+    if mode_ouvert():  # no account yet: anyone may, as comptes.peut would say after the same query
+        return True
     return comptes.peut(engine, identite(), role)
 
 
@@ -857,3 +869,37 @@ def notice_mode_ouvert() -> None:
             "créez le premier compte administrateur sur le serveur : "
             "`python -m dashboard users add LOGIN --role admin` (voir le README, « Comptes »).",
             icon=":material/lock_open:")
+
+
+# --- Serveur : `python -m dashboard serve` ------------------------------------------------------
+# Streamlit's server binds its listening socket itself, with protocol 0. asyncio turns Nagle's
+# algorithm off (TCP_NODELAY) only on the connections of a listening socket that says IPPROTO_TCP,
+# so every connection kept it: a message written while the previous one is not yet acknowledged
+# waited for the browser's delayed acknowledgement (40 ms on Linux), once or more on each page and
+# on each click. The server below is Streamlit's own, given the same socket with its true protocol.
+
+def _listener_tcp(bind):
+    """Streamlit's socket binding, the bound socket handed back as IPPROTO_TCP (same descriptor)."""
+    import socket  # noqa: PLC0415
+
+    def bind_tcp(address, port, backlog):
+        sock = bind(address, port, backlog)
+        if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto == socket.IPPROTO_TCP:
+            return sock
+        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+
+    return bind_tcp
+
+
+def serve(args: list[str]) -> int:
+    """`streamlit run ARGS…` (app.py and its options), every connection without Nagle's algorithm.
+    Should a later Streamlit bind its socket elsewhere, the app is served as `streamlit run` would."""
+    from streamlit.web import cli as streamlit_cli  # noqa: PLC0415
+    from streamlit.web.server.starlette import starlette_server  # noqa: PLC0415
+
+    bind = getattr(starlette_server, "_bind_socket", None)
+    if bind is None:
+        log.warning("Streamlit ne lie plus son port par _bind_socket : application servie sans TCP_NODELAY")
+    else:
+        starlette_server._bind_socket = _listener_tcp(bind)
+    return streamlit_cli.main.main(args=["run", *args], prog_name="streamlit")  # exits (SystemExit)

@@ -30,7 +30,7 @@ def streamlit_server(env: dict):
     """The app served by streamlit on a free local port, with `env` added to the environment; its URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "dashboard", "serve", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
         cwd=ROOT, env={**os.environ, "DASHBOARD_PLAN": str(ROOT / "data" / "plan_2023_2028.xlsx"), **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
