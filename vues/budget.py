@@ -9,6 +9,7 @@ LEFT_OUT = "Ne compte pas les actions sans chiffrage ni les lignes « par unité
 
 budget_view = ui.cache_view(views.budget.build)
 hypothesis_inputs = ui.cache_view(views.budget.hypothesis_inputs)
+hypothesis_table = ui.cache_view(views.budget.hypothesis_table)
 compare_view = ui.cache_view(plan_changes.budget_axes_table)
 
 plan = ui.get_plan()
@@ -19,20 +20,36 @@ st.title("Budget du schéma")
 # --- Hypothèses: every total and chart below follows these values ---------------------------
 values = {}
 inputs = hypothesis_inputs(plan)
+few = len(inputs) <= views.budget.FEW_HYPOTHESES
 # open when the plan has a few (the shipped one: 2); a large plan's dozens stay folded above the figures
-with st.expander(f"Hypothèses ({len(inputs)}) : paramètres que le plan laisse ouverts", expanded=len(inputs) <= 12):
+with st.expander(f"Hypothèses ({len(inputs)}) : paramètres que le plan laisse ouverts", expanded=few):
     if not inputs:
         st.caption("Le classeur n'a aucune hypothèse (feuille « Hypothèses » vide).")
-    cols = st.columns(max(1, min(3, len(inputs))))
-    for i, h in enumerate(inputs):
-        with cols[i % len(cols)]:
-            values[h.key] = st.number_input(
-                h.label, min_value=0.0, max_value=100.0 if h.is_part else None, step=5.0 if h.is_part else 1.0,
-                value=h.default, placeholder="non fixé", key=h.widget_key, format="%.0f", help=h.help,
-            )
-            if values[h.key] is None:
-                st.caption("Non fixé : " + ("la ligne reste hors des totaux." if not h.is_part
-                                            else "tout le montant reste au porteur de la ligne."))
+    elif not few:  # dozens: one editable table rather than one input each
+        edited = st.data_editor(
+            hypothesis_table(plan), key="hypotheses_tableau", hide_index=True, width="stretch", placeholder="non fixé",
+            disabled=["Action", "Paramètre", "Unité", "Explication"], height=min(38 + 35 * len(inputs), 420),
+            column_config={"Action": st.column_config.NumberColumn(width=60),
+                           views.budget.HYP_VALUE: st.column_config.NumberColumn(
+                               min_value=0.0, format="%.0f", width=90,
+                               help="Vide : non fixé (quantité : la ligne reste hors des totaux ; part : tout le "
+                                    "montant reste au porteur de la ligne)."),
+                           "Explication": st.column_config.TextColumn(width="large")})
+        values, refused = views.budget.hypothesis_values(inputs, edited)
+        for problem in refused:
+            st.error(problem, icon=":material/error:")
+        st.caption("Colonne « Valeur » modifiable ; vide : non fixé. Une part est un pourcentage (0 à 100).")
+    else:
+        cols = st.columns(min(3, len(inputs)))
+        for i, h in enumerate(inputs):
+            with cols[i % len(cols)]:
+                values[h.key] = st.number_input(
+                    h.label, min_value=0.0, max_value=100.0 if h.is_part else None, step=5.0 if h.is_part else 1.0,
+                    value=h.default, placeholder="non fixé", key=h.widget_key, format="%.0f", help=h.help,
+                )
+                if values[h.key] is None:
+                    st.caption("Non fixé : " + ("la ligne reste hors des totaux." if not h.is_part
+                                                else "tout le montant reste au porteur de la ligne."))
 
 suivi = ui.get_suivi()
 v = budget_view(plan, filters, values, suivi.realise)

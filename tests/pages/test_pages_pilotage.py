@@ -3,10 +3,16 @@ shared session_state keys; the figures asserted are hand computations from the p
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(page: str, **state) -> AppTest:
@@ -68,6 +74,21 @@ def test_budget_hypothesis_flows_into_the_totals():
     # the one-off and annual totals do not depend on it
     assert metric(at, "Ponctuel chiffré") == fmt.fourchette(421_500, 441_500)
     assert metric(at, "Récurrent chiffré, par an") == fmt.fourchette(230_000, 235_000)
+
+
+def test_budget_of_a_plan_with_dozens_of_hypotheses_shows_them_in_one_table(tmp_path, monkeypatch):
+    workbook = tmp_path / "plan_x7.xlsx"   # each action 7 times: 14 hypotheses
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_big_plan.py"), "-n", "7", "-o", str(workbook)],
+                   check=True, capture_output=True)
+    monkeypatch.setenv("DASHBOARD_PLAN", str(workbook))
+    at = run("budget")
+    assert [e.label for e in at.expander] == ["Hypothèses (14) : paramètres que le plan laisse ouverts"]
+    assert len(at.number_input) == 0                      # one table rather than 14 inputs
+    editors = [e for e in at.expander[0].children.values() if getattr(e, "type", "") == "dataframe"]
+    assert len(editors) == 1 and editors[0].proto.editing_mode   # st.data_editor
+    # the workbook's values: 7 × the shipped one-off total, no parcours counted
+    assert metric(at, "Ponctuel chiffré") == fmt.fourchette(7 * 421_500, 7 * 441_500)
+    assert metric(at, "Par unité (quantité fixée)") == fmt.euros(0)
 
 
 def test_budget_lists_what_the_total_leaves_out():

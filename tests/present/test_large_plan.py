@@ -16,8 +16,9 @@ from dashboard.present.views.calendar import GANTT_PAGE, SLIPPAGE_MAX
 COPIES = 4  # 4 × 53 = 212 actions: three pages of Gantt
 
 
-def _times(plan, n: int):
-    """The plan with each action copied n times (copy k of action a: a + 100 k), as make_big_plan does."""
+def _times(plan, n: int, hypotheses: bool = False):
+    """The plan with each action copied n times (copy k of action a: a + 100 k), as make_big_plan does;
+    its hypotheses copied with their actions, or left out."""
     def copies(df):
         return pd.concat([df.assign(action_id=df["action_id"] + 100 * k) for k in range(n)], ignore_index=True)
 
@@ -26,7 +27,7 @@ def _times(plan, n: int):
                                                                          strict=True)]
     return dataclasses.replace(plan, actions=copies(plan.actions), budget=copies(plan.budget),
                                etp=copies(plan.etp), calendrier=copies(plan.calendrier), indicateurs=ind,
-                               hypotheses=plan.hypotheses.iloc[0:0])
+                               hypotheses=copies(plan.hypotheses) if hypotheses else plan.hypotheses.iloc[0:0])
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +84,38 @@ def test_indicator_table_by_rows_keeps_its_colours(plan):
     assert list(part.data["Identifiant"])[0] == "A11-1" and len(part.data) == 3
     html = part.to_html()
     assert v.appreciations[row] == metrics.FAVORABLE and views.indicators.COLORS[metrics.FAVORABLE] in html
+
+
+def test_dozens_of_hypotheses_are_one_table_whose_values_flow_into_the_totals(plan):
+    big = _times(plan, 7, hypotheses=True)           # 7 × 2 hypotheses: more than a page of inputs
+    inputs = views.budget.hypothesis_inputs(big)
+    assert len(inputs) == 14 > views.budget.FEW_HYPOTHESES
+    table = views.budget.hypothesis_table(big)
+    assert list(table.columns) == ["Action", "Paramètre", "Unité", "Valeur", "Explication"]
+    assert list(table["Action"][:4]) == [4, 9, 104, 109] and list(table["Unité"][:2]) == ["quantité", "%"]
+    assert table["Valeur"].isna()[0]                  # the number of parcours: not set in the workbook
+    untouched, problems = views.budget.hypothesis_values(inputs, table)
+    assert problems == [] and untouched == metrics.hypothesis_defaults(big)
+
+    edited = table.copy()
+    edited.loc[2, "Valeur"] = 3                       # 3 parcours for copy 1 of action 4 (action 104)
+    values, problems = views.budget.hypothesis_values(inputs, edited)
+    assert problems == [] and values[(104, "Quantité : parcours")] == 3
+    # 3 parcours × 50 000 €, the other copies' parcours still not set
+    assert views.budget.build(big, metrics.Filters(), values, None).par_unite == (150_000, 150_000)
+
+
+@pytest.mark.parametrize(("row", "value", "message"), [
+    (3, 150, "Ligne 4 (action 109, « Part : Office de tourisme ») : 150 refusé, une part est un pourcentage de "
+             "0 à 100 ; la valeur du classeur est gardée"),
+    (2, -2, "Ligne 3 (action 104, « Quantité : parcours ») : -2 refusé, une quantité ne peut pas être négative ; "
+            "la valeur du classeur est gardée (non fixée)."),
+])
+def test_a_hypothesis_value_out_of_range_is_refused_and_the_workbook_value_kept(plan, row, value, message):
+    big = _times(plan, 7, hypotheses=True)
+    inputs = views.budget.hypothesis_inputs(big)
+    edited = views.budget.hypothesis_table(big)
+    edited.loc[row, "Valeur"] = value
+    values, problems = views.budget.hypothesis_values(inputs, edited)
+    assert len(problems) == 1 and problems[0].startswith(message)
+    assert values == metrics.hypothesis_defaults(big)

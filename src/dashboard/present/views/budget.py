@@ -46,6 +46,42 @@ def hypothesis_inputs(plan: Plan) -> tuple[HypothesisInput, ...]:
     return tuple(inputs)
 
 
+# Up to this many hypotheses, one number input each; beyond (a plan with dozens of them), one
+# editable table: every parameter stays in view and settable, and the page stays one element.
+FEW_HYPOTHESES = 12
+HYP_VALUE = "Valeur"
+
+
+def hypothesis_table(plan: Plan) -> pd.DataFrame:
+    """The hypotheses as one editable table: action, parameter, unit, workbook value (empty: not set),
+    what the plan says about it."""
+    inputs = hypothesis_inputs(plan)
+    return pd.DataFrame({
+        "Action": [h.key[0] for h in inputs],
+        "Paramètre": [h.key[1] for h in inputs],
+        "Unité": ["%" if h.is_part else "quantité" for h in inputs],
+        HYP_VALUE: pd.array([h.default for h in inputs], dtype="Float64"),
+        "Explication": [h.help for h in inputs],
+    })
+
+
+def hypothesis_values(inputs: tuple[HypothesisInput, ...], edited: pd.DataFrame,
+                      ) -> tuple[dict[tuple[int, str], float | None], list[str]]:
+    """The values set in the table of `inputs` (hypothesis_table's rows, same order) as
+    {(action_id, paramètre): value or None} and, in French, each value not taken (a share above
+    100 %, a negative number): that row keeps the workbook's value."""
+    values, problems = {}, []
+    for i, (h, v) in enumerate(zip(inputs, edited[HYP_VALUE], strict=True)):
+        v = None if v is None or pd.isna(v) else float(v)
+        wrong = v is not None and (v < 0 or (h.is_part and v > 100))
+        if wrong:
+            what = "une part est un pourcentage de 0 à 100" if h.is_part else "une quantité ne peut pas être négative"
+            problems.append(f"Ligne {i + 1} (action {h.key[0]}, « {h.key[1]} ») : {fmt.nombre(v, 2)} refusé, {what} ; "
+                            f"la valeur du classeur est gardée ({'non fixée' if h.default is None else fmt.nombre(h.default)}).")
+        values[h.key] = h.default if wrong else v
+    return values, problems
+
+
 @dataclass(frozen=True)
 class BudgetView:
     """What the Budget page shows (hypotheses applied, filters applied)."""
