@@ -902,12 +902,25 @@ def _listener_tcp(bind):
     return bind_tcp
 
 
+_PAGES_MODULES = ("dashboard.present.views", "dashboard.present.plan_changes", "dashboard.present.export",
+                  "dashboard.present.fiche", "dashboard.present.fiches", "dashboard.present.comite",
+                  "dashboard.present.deck_files", "dashboard.present.deck_html", "dashboard.suivi.importer",
+                  "dashboard.suivi.template", "dashboard.plan.versions", "dashboard.metrics.plan_diff",
+                  "dashboard.acces.ecritures", "plotly.io")
+
+
 def serve(args: list[str]) -> int:
     """`streamlit run ARGS…` (app.py and its options), every connection without Nagle's algorithm.
     Should a later Streamlit bind its socket elsewhere, the app is served as `streamlit run` would."""
     from streamlit.web import cli as streamlit_cli  # noqa: PLC0415
     from streamlit.web.server.starlette import starlette_server  # noqa: PLC0415
 
+    import importlib  # noqa: PLC0415
+
+    # The modules of the pages, imported before the server listens: the first person to open a page
+    # after a restart does not wait for them (about 2 s here).
+    for name in _PAGES_MODULES:
+        importlib.import_module(name)
     bind = getattr(starlette_server, "_bind_socket", None)
     if bind is None:
         log.warning("Streamlit ne lie plus son port par _bind_socket : application servie sans TCP_NODELAY")
