@@ -90,11 +90,9 @@ def show_detail(d: fiche.ActionDetail) -> None:
     st.subheader("La fiche du plan")
     left, right = st.columns(2)
     half = (len(d.fields) + 1) // 2
-    for col, part in ((left, d.fields[:half]), (right, d.fields[half:])):
-        with col:
-            for label, text in part:
-                body = fiche.md_escape(text) if text else "*non renseigné dans le plan*"
-                st.markdown(f"**{label}**  \n{body}")
+    for col, part in ((left, d.fields[:half]), (right, d.fields[half:])):  # one text per column, a paragraph a field
+        col.markdown("\n\n".join(f"**{label}**  \n" + (fiche.md_escape(text) if text else "*non renseigné dans le plan*")
+                                   for label, text in part))
 
     st.subheader("Budget")
     if d.budget.empty:
