@@ -912,10 +912,10 @@ _PAGES_MODULES = ("dashboard.present.views", "dashboard.present.plan_changes", "
 def serve(args: list[str]) -> int:
     """`streamlit run ARGS…` (app.py and its options), every connection without Nagle's algorithm.
     Should a later Streamlit bind its socket elsewhere, the app is served as `streamlit run` would."""
+    import importlib  # noqa: PLC0415
+
     from streamlit.web import cli as streamlit_cli  # noqa: PLC0415
     from streamlit.web.server.starlette import starlette_server  # noqa: PLC0415
-
-    import importlib  # noqa: PLC0415
 
     # The modules of the pages, imported before the server listens: the first person to open a page
     # after a restart does not wait for them (about 2 s here).

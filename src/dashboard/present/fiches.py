@@ -147,14 +147,27 @@ def budget_text(lines: pd.DataFrame, categorie: str = "") -> str:
 
     An action without budget lines shows its category ("à définir", "à budget constant"…).
     """
-    if lines.empty:
+    return _budget_text(list(lines.itertuples()), categorie)
+
+
+def _sum(values) -> float:
+    """A sum that leaves out missing amounts (as pandas' sum does)."""
+    return sum(float(v) for v in values if not pd.isna(v))
+
+
+def _budget_text(rows: list, categorie: str) -> str:
+    """budget_text of an action's lines as rows (itertuples): plain Python, no table filtered per action
+    (the table of all actions makes one text per action)."""
+    if not rows:
         return categorie or NOT_FILLED
     parts = []
     for per, suffix in (("unique", ""), ("annuel", "/an")):
-        b = lines[lines["periodicite"] == per]
-        if not b.empty:
-            parts.append(fmt.fourchette(b["montant_min"].sum(), b["montant_max"].sum()) + suffix)
-    for r in lines[lines["periodicite"] == "par unité"].itertuples():
+        b = [r for r in rows if r.periodicite == per]
+        if b:
+            parts.append(fmt.fourchette(_sum(r.montant_min for r in b), _sum(r.montant_max for r in b)) + suffix)
+    for r in rows:
+        if r.periodicite != "par unité":
+            continue
         unit = r.unite if isinstance(r.unite, str) and r.unite else "unité"
         text = f"{fmt.fourchette(r.montant_min, r.montant_max)} par {unit}"
         if pd.notna(r.quantite):
@@ -205,13 +218,14 @@ def action_table(plan: Plan, statuts: pd.DataFrame | None = None) -> pd.DataFram
     porteurs = porteurs_per_action(plan)
     sums = budget_sums(plan.budget).set_index("action_id") if not plan.budget.empty else None
     etps = etp_per_action(plan.etp)
-    # each action's budget lines, split once (a filter per action would read the whole sheet each time)
-    by_action = {int(k): g for k, g in plan.budget.groupby("action_id")} if not plan.budget.empty else {}
-    no_lines = plan.budget.iloc[0:0]
+    # each action's budget lines, read once as rows (filtering a table per action costs seconds on a
+    # plan of thousands of actions)
+    by_action: dict[int, list] = {}
+    for line in plan.budget.itertuples():
+        by_action.setdefault(int(line.action_id), []).append(line)
     rows = []
     for r in a.itertuples():
         aid = int(r.action_id)
-        lines = by_action.get(aid, no_lines)
         row = {
             "action_id": aid,
             "axe": int(r.axe),
@@ -221,7 +235,7 @@ def action_table(plan: Plan, statuts: pd.DataFrame | None = None) -> pd.DataFram
             "publics": r.publics,
             "partenaires": r.partenaires,
             "categorie_budget": r.categorie_budget,
-            "budget": budget_text(lines, "—"),  # the category has its own column
+            "budget": _budget_text(by_action.get(aid, []), "—"),  # the category has its own column
             "etp": float(etps.get(aid, float("nan"))),
         }
         for col in EXPORT_HEADERS:
