@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from dashboard.metrics.common import json_number
+from dashboard.metrics.common import json_number, per_plan
 from dashboard.plan import Plan, porteurs_of
 
 # The plan's calendar (one row per jalon) gives each action a planned period; the follow-up's
@@ -84,6 +84,10 @@ def calendar_segments(plan: Plan) -> pd.DataFrame:
     year. A jalon with only a start runs to the end of the plan's period (only an end: from its start).
     Jalons without dates, or ending before they start, have no bar (see undated_items, calendar_anomalies).
     """
+    return per_plan("calendar_segments", plan, lambda: _calendar_segments(plan)).copy()
+
+
+def _calendar_segments(plan: Plan) -> pd.DataFrame:
     cols = ["action_id", "axe", "titre", "jalon", "debut", "fin", "recurrence", "precision", "extrait", "forme"]
     first, last = plan.periode
     period_start, period_end = pd.Timestamp(first, 1, 1), pd.Timestamp(last, 12, 31)
@@ -125,6 +129,10 @@ def planned_periods(plan: Plan) -> pd.DataFrame:
     debut_prevu: earliest start of its jalons; fin_prevue: latest end, NaT when a jalon has no end.
     recurrence: the first recurring kind among its jalons, else "aucune".
     """
+    return per_plan("planned_periods", plan, lambda: _planned_periods(plan)).copy()
+
+
+def _planned_periods(plan: Plan) -> pd.DataFrame:
     jalons = _jalons_by_action(_calendar(plan))
     with_bars = set(calendar_segments(plan)["action_id"])
     rows = []
