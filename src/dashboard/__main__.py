@@ -77,15 +77,16 @@ def serve(args: argparse.Namespace) -> int:
     """Streamlit's server, through ui (the only module that imports streamlit)."""
     from dashboard import ui  # noqa: PLC0415
 
-    return ui.serve([args.script, *args.streamlit_options])
+    return ui.serve(getattr(args, "streamlit_args", None) or [args.script])
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["serve"] and not {"-h", "--help"} & set(argv[1:]):
-        # The options of `streamlit run` go to Streamlit as they are (it checks them itself).
-        script, options = (argv[1], argv[2:]) if argv[1:2] and not argv[1].startswith("-") else ("app.py", argv[1:])
-        return serve(argparse.Namespace(script=script, streamlit_options=options))
+    if argv[:1] == ["serve"] and argv[1:] not in (["-h"], ["--help"]):
+        # The arguments of `streamlit run` go to Streamlit as they are (it checks them itself); app.py
+        # when they name no script.
+        rest = argv[1:] if any(a.endswith(".py") for a in argv[1:]) else ["app.py", *argv[1:]]
+        return serve(argparse.Namespace(streamlit_args=rest))
     args = build_parser().parse_args(argv)  # exits 2 on usage errors
     return int(args.func(args) or 0)
 

@@ -700,10 +700,16 @@ def _engine_or_none():
 def mode_ouvert() -> bool:
     """No account in the store (or no store at all): today's behaviour, anyone may import. Read once
     per script run (the banner, the sidebar and the page all ask)."""
+    return _comptes_lus() is not False
+
+
+def _comptes_lus() -> bool | None:
+    """True: no account (or no store); False: accounts exist; None: the account table cannot be read
+    (the pages still show; writing is refused by the store). Once per script run."""
     return _run_memo("mode_ouvert", _read_mode_ouvert)
 
 
-def _read_mode_ouvert() -> bool:
+def _read_mode_ouvert() -> bool | None:
     from dashboard.acces import comptes  # noqa: PLC0415
 
     engine = _engine_or_none()
@@ -711,9 +717,9 @@ def _read_mode_ouvert() -> bool:
         return True
     try:
         return comptes.mode_ouvert(engine)
-    except Exception:  # an unreadable account table: the pages still show; writing is refused by the store
+    except Exception:
         log.exception("comptes illisibles")
-        return True
+        return None
 
 
 def oidc_configure() -> bool:
@@ -762,11 +768,16 @@ def _read_peut(role: str) -> bool:
     from dashboard.acces import comptes  # noqa: PLC0415
 
     engine = _engine_or_none()
-    if engine is None:
+    lus = _comptes_lus()
+    if engine is None or lus is None:  # no store, or accounts that cannot be read: no writing control
         return False
-    if mode_ouvert():  # no account yet: anyone may, as comptes.peut would say after the same query
+    if lus:  # no account yet: anyone may, as comptes.peut would say after the same query
         return True
-    return comptes.peut(engine, identite(), role)
+    try:
+        return comptes.peut(engine, identite(), role)
+    except Exception:
+        log.exception("compte illisible")
+        return False
 
 
 def _deconnecter(message: str | None = None) -> None:
@@ -872,8 +883,8 @@ def page_reservee(role: str, action: str) -> None:
 
 def notice_mode_ouvert() -> None:
     """Import and Plan pages, while the store has no account: anyone may change the figures, and how to
-    stop it."""
-    if not mode_ouvert():
+    stop it. Not said when the account table cannot be read (nothing can be written then)."""
+    if _comptes_lus() is not True:
         return
     st.info("Aucun compte n'est encore créé : toute personne qui ouvre ce tableau de bord peut importer un "
             "classeur de suivi, annuler un import, retirer les données de démonstration ou remplacer le plan. Pour réserver ces actions, "
@@ -897,11 +908,31 @@ def _listener_tcp(bind):
         sock = bind(address, port, backlog)
         if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto == socket.IPPROTO_TCP:
             return sock
-        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+        tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+        tcp.setblocking(False)  # as Streamlit hands it over
+        return tcp
 
     return bind_tcp
 
 
+def install_nodelay() -> bool:
+    """Make Streamlit's server bind its port as TCP (see above); False when this Streamlit binds it
+    some other way (the app is then served as `streamlit run` would)."""
+    from streamlit.web.server.starlette import starlette_server  # noqa: PLC0415
+
+    bind = getattr(starlette_server, "_bind_socket", None)
+    if bind is None:
+        log.warning("Streamlit ne lie plus son port par _bind_socket : application servie sans TCP_NODELAY")
+        return False
+    if not getattr(bind, "_tcp", False):
+        starlette_server._bind_socket = _listener_tcp(bind)
+        starlette_server._bind_socket._tcp = True
+    return True
+
+
+# The modules of the pages, imported before the server listens: the first person to open a page
+# after a restart does not wait for them (about 2 s here). A module that fails to import is logged
+# and left to its page, which shows its own message.
 _PAGES_MODULES = ("dashboard.present.views", "dashboard.present.plan_changes", "dashboard.present.export",
                   "dashboard.present.fiche", "dashboard.present.fiches", "dashboard.present.comite",
                   "dashboard.present.deck_files", "dashboard.present.deck_html", "dashboard.suivi.importer",
@@ -911,19 +942,15 @@ _PAGES_MODULES = ("dashboard.present.views", "dashboard.present.plan_changes", "
 
 def serve(args: list[str]) -> int:
     """`streamlit run ARGS…` (app.py and its options), every connection without Nagle's algorithm.
-    Should a later Streamlit bind its socket elsewhere, the app is served as `streamlit run` would."""
+    Exit codes are Streamlit's own (e.g. 1: the port is taken)."""
     import importlib  # noqa: PLC0415
 
     from streamlit.web import cli as streamlit_cli  # noqa: PLC0415
-    from streamlit.web.server.starlette import starlette_server  # noqa: PLC0415
 
-    # The modules of the pages, imported before the server listens: the first person to open a page
-    # after a restart does not wait for them (about 2 s here).
     for name in _PAGES_MODULES:
-        importlib.import_module(name)
-    bind = getattr(starlette_server, "_bind_socket", None)
-    if bind is None:
-        log.warning("Streamlit ne lie plus son port par _bind_socket : application servie sans TCP_NODELAY")
-    else:
-        starlette_server._bind_socket = _listener_tcp(bind)
+        try:
+            importlib.import_module(name)
+        except Exception:
+            log.exception("import préalable de %s impossible", name)
+    install_nodelay()
     return streamlit_cli.main.main(args=["run", *args], prog_name="streamlit")  # exits (SystemExit)

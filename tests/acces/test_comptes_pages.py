@@ -223,6 +223,21 @@ def test_open_mode_without_any_account_says_who_may_import(tmp_path, monkeypatch
     assert at.file_uploader  # today's behaviour
 
 
+def test_an_unreadable_account_table_shows_no_writing_control_and_no_open_notice(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB", f"sqlite:///{tmp_path / 'ouvert.sqlite'}")
+
+    def unreadable(engine):
+        raise sa.exc.OperationalError("SELECT count(*) FROM acces_comptes", {}, Exception("base indisponible"))
+
+    monkeypatch.setattr(comptes, "mode_ouvert", unreadable)
+    at = app()
+    for page in ("vues/import_suivi.py", "vues/plan.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        assert writing_controls(at) == [], page
+        assert not any("Aucun compte n'est encore créé" in i.value for i in at.info), page
+
+
 # --- OIDC: st.user from the office's identity provider ----------------------------------------------
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "secret-de-test",

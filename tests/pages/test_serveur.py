@@ -6,8 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from streamlit.web.server.starlette import starlette_server
 
+from dashboard import __main__ as command
 from dashboard import ui
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +47,27 @@ def test_served_listener_turns_nagle_off_on_each_connection():
     listener = ui._listener_tcp(starlette_server._bind_socket)("127.0.0.1", 0, 8)
     assert listener.proto == socket.IPPROTO_TCP
     assert nodelay_of_accepted_connection(listener) != 0
+
+
+def test_serve_installs_it_where_streamlit_binds_its_port(monkeypatch):
+    monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)  # put back after
+    assert ui.install_nodelay() and ui.install_nodelay()      # twice: wrapped once
+    listener, _ = starlette_server._bind_server_socket("127.0.0.1", "127.0.0.1", 0, 8)
+    assert listener.proto == socket.IPPROTO_TCP and listener.getblocking() is False
+    assert nodelay_of_accepted_connection(listener) != 0
+
+
+@pytest.mark.parametrize(("argv", "handed"), [
+    (["serve"], ["app.py"]),
+    (["serve", "--server.port", "8502"], ["app.py", "--server.port", "8502"]),
+    (["serve", "--server.port", "8502", "scripts/app_triviale.py"], ["--server.port", "8502", "scripts/app_triviale.py"]),
+    (["serve", "app.py", "--server.headless", "true"], ["app.py", "--server.headless", "true"]),
+])
+def test_serve_hands_streamlit_its_arguments_as_they_are(monkeypatch, argv, handed):
+    got = []
+    monkeypatch.setattr(ui, "serve", lambda args: got.append(args) or 0)
+    assert command.main(argv) == 0
+    assert got == [handed]
 
 
 def test_serve_passes_a_wrong_option_to_streamlit_which_refuses_it_without_traceback():

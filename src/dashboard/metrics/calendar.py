@@ -134,7 +134,7 @@ def planned_periods(plan: Plan) -> pd.DataFrame:
 
 def _planned_periods(plan: Plan) -> pd.DataFrame:
     jalons = _jalons_by_action(_calendar(plan))
-    with_bars = set(calendar_segments(plan)["action_id"])
+    with_bars = set(per_plan("calendar_segments", plan, lambda: _calendar_segments(plan))["action_id"])  # read only
     rows = []
     for a in plan.actions.sort_values(["axe", "action_id"]).itertuples():
         mine = jalons.get(a.action_id, [])

@@ -56,8 +56,6 @@ def key_cols(by: str) -> list[str]:
     return {"axe": ["axe"], "enjeu": ["axe", "enjeu"], "action": ["action_id"], "porteur": ["porteur"]}[by]
 
 
-
-
 _PER_PLAN: dict[tuple[int, str], tuple[weakref.ref, object]] = {}
 
 

@@ -42,7 +42,7 @@ def hypothesis_inputs(plan: Plan) -> tuple[HypothesisInput, ...]:
         inputs.append(HypothesisInput(
             key=key, widget_key=f"hyp_{r.action_id}_{r.parametre}",
             label=f"Action {r.action_id} – {r.parametre}" + (" (%)" if is_part else ""),
-            is_part=is_part, default=defaults[key], help=str(r.explication)))
+            is_part=is_part, default=defaults[key], help="" if pd.isna(r.explication) else str(r.explication)))
     return tuple(inputs)
 
 
