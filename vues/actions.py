@@ -2,6 +2,7 @@
 
 import logging
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import fmt, metrics, ui
@@ -121,7 +122,7 @@ def show_detail(d: fiche.ActionDetail) -> None:
             st.caption("Aucune valeur importée pour ces indicateurs : importez le suivi annuel (page Import).")
     if d.statut:
         st.subheader("Avancement (suivi)")
-        st.dataframe([d.statut], hide_index=True, width="stretch")
+        ui.dataframe(ui.memo(d, "statut", lambda: pd.DataFrame([d.statut])), width="stretch")
 
 
 detail = detail_view(plan, chosen, suivi, metrics.as_timestamp()) if chosen is not None else None

@@ -192,8 +192,8 @@ if history.empty:
     st.stop()
 
 
-view = views_imports.history(history)
-st.dataframe(view.table, hide_index=True, width="stretch")
+view = ui.memo(history, "vue", lambda: views_imports.history(history))  # once per store state
+ui.dataframe(view.table, width="stretch")
 st.caption("Une valeur affichée dans le tableau de bord est celle de l'import actif le plus récent qui la "
            "renseigne ; annuler un import rétablit les valeurs d'avant, les imports suivants restent.")
 chosen = st.selectbox("Détail d'un import", list(view.labels), format_func=view.labels.get, key="import_detail")
