@@ -18,6 +18,7 @@ import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
 from dashboard import metrics
+from dashboard.memo import per_object
 from dashboard.plan import DEFAULT_PLAN_PATH, Plan, PlanError, load_plan
 
 log = logging.getLogger("dashboard")
@@ -396,24 +397,12 @@ def clear_suivi_cache() -> None:
 
 # --- Tableaux téléchargeables (pages Pilotage) --------------------------------------------------
 
-_MEMO: dict[int, tuple[object, dict]] = {}
-
-
 def memo(owner, key, compute):
     """compute() once per (owner, key) while `owner` (a view from cache_view, shared by every session)
     lives: what a page derives from a cached view with its own selectors (one indicator's trend, a
-    search, a page of rows, a figure's dict) is then built once for every session, not on each rerun."""
-    hit = _MEMO.get(id(owner))
-    if hit is None or hit[0] is not owner:
-        if len(_MEMO) > 512:  # views evicted from their cache: let them go
-            _MEMO.clear()
-        hit = _MEMO[id(owner)] = (owner, {})
-    values = hit[1]
-    if key not in values:
-        if len(values) > 256:
-            values.clear()
-        values[key] = compute()
-    return values[key]
+    search, a page of rows, a figure's dict) is then built once for every session, not on each rerun
+    (dashboard.memo)."""
+    return per_object(owner, key, compute)
 
 
 class _DrawnFigure(BaseFigure):

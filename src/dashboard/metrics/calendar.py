@@ -7,7 +7,8 @@ import re
 
 import pandas as pd
 
-from dashboard.metrics.common import json_number, per_plan
+from dashboard.memo import per_object
+from dashboard.metrics.common import json_number
 from dashboard.plan import Plan, porteurs_of
 
 # The plan's calendar (one row per jalon) gives each action a planned period; the follow-up's
@@ -84,7 +85,7 @@ def calendar_segments(plan: Plan) -> pd.DataFrame:
     year. A jalon with only a start runs to the end of the plan's period (only an end: from its start).
     Jalons without dates, or ending before they start, have no bar (see undated_items, calendar_anomalies).
     """
-    return per_plan("calendar_segments", plan, lambda: _calendar_segments(plan)).copy()
+    return per_object(plan, "calendar_segments", lambda: _calendar_segments(plan)).copy()
 
 
 def _calendar_segments(plan: Plan) -> pd.DataFrame:
@@ -129,12 +130,12 @@ def planned_periods(plan: Plan) -> pd.DataFrame:
     debut_prevu: earliest start of its jalons; fin_prevue: latest end, NaT when a jalon has no end.
     recurrence: the first recurring kind among its jalons, else "aucune".
     """
-    return per_plan("planned_periods", plan, lambda: _planned_periods(plan)).copy()
+    return per_object(plan, "planned_periods", lambda: _planned_periods(plan)).copy()
 
 
 def _planned_periods(plan: Plan) -> pd.DataFrame:
     jalons = _jalons_by_action(_calendar(plan))
-    with_bars = set(per_plan("calendar_segments", plan, lambda: _calendar_segments(plan))["action_id"])  # read only
+    with_bars = set(per_object(plan, "calendar_segments", lambda: _calendar_segments(plan))["action_id"])  # read only
     rows = []
     for a in plan.actions.sort_values(["axe", "action_id"]).itertuples():
         mine = jalons.get(a.action_id, [])

@@ -1,10 +1,7 @@
 """Small helpers shared by the metrics modules: the keys of a per-axe / enjeu / action table, the
-years a line runs, JSON-friendly numbers, a result kept per plan. Nothing here formats a figure for
-display."""
+years a line runs, JSON-friendly numbers. Nothing here formats a figure for display."""
 
 from __future__ import annotations
-
-import weakref
 
 import pandas as pd
 
@@ -54,19 +51,3 @@ def group_keys(plan: Plan, by: str) -> pd.DataFrame:
 
 def key_cols(by: str) -> list[str]:
     return {"axe": ["axe"], "enjeu": ["axe", "enjeu"], "action": ["action_id"], "porteur": ["porteur"]}[by]
-
-
-_PER_PLAN: dict[tuple[int, str], tuple[weakref.ref, object]] = {}
-
-
-def per_plan(name: str, plan: Plan, compute):
-    """compute() once per plan object and name, kept while that plan lives: a loaded, filtered or
-    hypothesised Plan is never changed afterwards (each is a new object), so what several views derive
-    from the same plan is derived once. Callers hand out copies of what may be changed."""
-    key = (id(plan), name)
-    hit = _PER_PLAN.get(key)
-    if hit is not None and hit[0]() is plan:
-        return hit[1]
-    value = compute()
-    _PER_PLAN[key] = (weakref.ref(plan, lambda _, k=key: _PER_PLAN.pop(k, None)), value)
-    return value

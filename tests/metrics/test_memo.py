@@ -4,8 +4,7 @@ between two plans (a filtered or hypothesised plan is a new object)."""
 import dataclasses
 import gc
 
-from dashboard import metrics
-from dashboard.metrics import common
+from dashboard import memo, metrics
 
 
 def test_computed_once_per_plan_object_and_forgotten_with_it(plan):
@@ -16,14 +15,14 @@ def test_computed_once_per_plan_object_and_forgotten_with_it(plan):
         return len(calls)
 
     mine = dataclasses.replace(plan)
-    assert common.per_plan("essai", mine, compute) == 1
-    assert common.per_plan("essai", mine, compute) == 1          # kept
+    assert memo.per_object(mine, "essai", compute) == 1
+    assert memo.per_object(mine, "essai", compute) == 1          # kept
     other = dataclasses.replace(plan)
-    assert common.per_plan("essai", other, compute) == 2         # another plan: computed again
-    key = (id(other), "essai")
+    assert memo.per_object(other, "essai", compute) == 2         # another plan: computed again
+    key = id(other)
     del other
     gc.collect()
-    assert key not in common._PER_PLAN                          # released with its plan
+    assert key not in memo._KEPT                                # released with its plan
 
 
 def test_planned_periods_of_a_filtered_plan_are_its_own_and_a_caller_cannot_change_them(plan):
