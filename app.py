@@ -12,27 +12,27 @@ st.set_page_config(page_title="Schéma de développement touristique", page_icon
 
 pages = {
     "Pilotage": [
-        st.Page("vues/vue_ensemble.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
-        st.Page("vues/budget.py", title="Budget", icon=":material/euro:", url_path="budget"),
-        st.Page("vues/effectifs.py", title="Effectifs (ETP)", icon=":material/groups:", url_path="effectifs"),
-        st.Page("vues/calendrier.py", title="Calendrier & retards", icon=":material/calendar_month:", url_path="calendrier"),
-        st.Page("vues/indicateurs.py", title="Indicateurs", icon=":material/monitoring:", url_path="indicateurs"),
+        ui.page("vues/vue_ensemble.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
+        ui.page("vues/budget.py", title="Budget", icon=":material/euro:", url_path="budget"),
+        ui.page("vues/effectifs.py", title="Effectifs (ETP)", icon=":material/groups:", url_path="effectifs"),
+        ui.page("vues/calendrier.py", title="Calendrier & retards", icon=":material/calendar_month:", url_path="calendrier"),
+        ui.page("vues/indicateurs.py", title="Indicateurs", icon=":material/monitoring:", url_path="indicateurs"),
     ],
     "Actions": [
-        st.Page("vues/actions.py", title="Fiches actions", icon=":material/list_alt:", url_path="actions"),
+        ui.page("vues/actions.py", title="Fiches actions", icon=":material/list_alt:", url_path="actions"),
     ],
     "Données": [
-        st.Page("vues/import_suivi.py", title="Import du suivi annuel", icon=":material/upload_file:", url_path="import"),
-        st.Page("vues/plan.py", title="Plan", icon=":material/description:", url_path="plan"),
+        ui.page("vues/import_suivi.py", title="Import du suivi annuel", icon=":material/upload_file:", url_path="import"),
+        ui.page("vues/plan.py", title="Plan", icon=":material/description:", url_path="plan"),
     ],
     "Comité": [
-        st.Page("vues/comite.py", title="Présentation au comité", icon=":material/slideshow:", url_path="comite"),
+        ui.page("vues/comite.py", title="Présentation au comité", icon=":material/slideshow:", url_path="comite"),
     ],
 }
 
 # Accounts: the page « Comptes » for admins only (once accounts exist; see ui.barre_compte).
 if not ui.mode_ouvert() and ui.peut("admin"):
-    pages["Données"].append(st.Page("vues/comptes.py", title="Comptes", icon=":material/manage_accounts:",
+    pages["Données"].append(ui.page("vues/comptes.py", title="Comptes", icon=":material/manage_accounts:",
                                     url_path="comptes"))
 
 # Projector mode (/comite?mode=projecteur): the room sees the slide only, no menu.

@@ -24,6 +24,29 @@ from dashboard.plan import DEFAULT_PLAN_PATH, Plan, PlanError, load_plan
 log = logging.getLogger("dashboard")
 
 
+# --- Navigation ----------------------------------------------------------------------------------
+# st.Page checks its file again on every run (path resolved, file present, icon name valid): 0.2 to
+# 0.4 ms a page, nine pages, on every run of every page. Each page is checked once per process and
+# main script; each run gets a copy of it (st.navigation marks the pages it is given, never these).
+_PAGES: dict[tuple, object] = {}
+
+
+def page(path: str, **kwargs):
+    """st.Page(path, **kwargs), checked once per process (see above)."""
+    import copy  # noqa: PLC0415
+
+    from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: PLC0415
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    key = (getattr(ctx, "main_script_path", None), path, *sorted(kwargs.items()))
+    made = _PAGES.get(key)
+    if made is None:
+        made = st.Page(path, **kwargs)
+        if ctx is not None:
+            _PAGES[key] = made
+    return copy.copy(made)
+
+
 # --- Plan : the version in force, read from the store -----------------------------------------
 
 def plan_path() -> Path:
@@ -67,7 +90,8 @@ def _read_plan_source() -> tuple:
         try:
             engine = get_engine()
             _versions_ready(str(engine.url), engine)
-            vid = versions.current_id(engine)
+            etat = _etat()
+            vid = etat.plan_version if etat is not None else versions.current_id(engine)
             if vid is not None:
                 return ("version", str(engine.url), int(vid))
         except Exception:  # the store's own message is on the page (store_notice); the shipped plan shows
@@ -255,9 +279,14 @@ def get_engine():
     [connections.suivi] of .streamlit/secrets.toml, else data/suivi.sqlite (created on first start).
 
     Raises store.StoreUnavailable (a plain French message) when the store cannot be opened."""
+    return _run_memo("engine", lambda: _open_engine(_store_url()))
+
+
+def _store_url() -> str:
+    """store.default_url (which may read .streamlit/secrets.toml), once per script run."""
     from dashboard.suivi import store  # noqa: PLC0415
 
-    return _open_engine(store.default_url())
+    return _run_memo("url", store.default_url)
 
 
 @st.cache_resource(show_spinner=False)
@@ -288,9 +317,7 @@ def store_problem():
     """Why the store cannot be opened or written (store.StoreUnavailable, French message), or None.
 
     `.readable`: the store can still be read (the pages show its data; imports are impossible)."""
-    from dashboard.suivi import store  # noqa: PLC0415
-
-    return _store_problem_cached(store.default_url())
+    return _run_memo("probleme", lambda: _store_problem_cached(_store_url()))
 
 
 def store_notice() -> None:
@@ -356,12 +383,37 @@ def _run_memo(name: str, compute):
 
 
 def store_state() -> tuple[str, tuple]:
-    """(store URL, store.state_key): what every cache of the store's contents is keyed on, read with one
-    cheap query once per script run however many times a page asks."""
+    """(store URL, store.state_key): what every cache of the store's contents is keyed on, read once per
+    script run however many times a page asks (with the plan version and the accounts, see _etat)."""
     from dashboard.suivi import store  # noqa: PLC0415
 
     engine = get_engine()
-    return str(engine.url), _run_memo("etat_suivi", lambda: store.state_key(engine))
+
+    def read() -> tuple:
+        etat = _etat()
+        return etat.suivi if etat is not None else store.state_key(engine)
+
+    return str(engine.url), _run_memo("etat_suivi", read)
+
+
+def _etat():
+    """dashboard.etat: the plan version in force, the store's state and the number of accounts, in one
+    query once per script run; None when the store cannot be opened or that query fails (each value
+    is then read by its own function, which says what is wrong its own way)."""
+    return _run_memo("etat", _read_etat)
+
+
+def _read_etat():
+    from dashboard import etat  # noqa: PLC0415
+
+    engine = _engine_or_none()
+    if engine is None:
+        return None
+    try:
+        return etat.lire(engine)
+    except Exception:  # e.g. the account table not created yet: the values are read one by one
+        log.info("état de la base illisible en une requête", exc_info=True)
+        return None
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -393,6 +445,7 @@ def clear_suivi_cache() -> None:
     _load_suivi_cached.clear()
     for _, values in list(_RUN_MEMO.values()):
         values.pop("etat_suivi", None)
+        values.pop("etat", None)
 
 
 # --- Tableaux téléchargeables (pages Pilotage) --------------------------------------------------
@@ -617,11 +670,9 @@ def _first_start_demo(url: str, demo_flag: str) -> str | None:  # url, flag: the
 
 def ensure_demo() -> str | None:
     """The first-start demo import (once per process and store); a French message on failure."""
-    from dashboard.suivi import store  # noqa: PLC0415
-
     if store_problem() is not None:  # a store that cannot be written gets no demo (and no false alarm)
         return None
-    return _first_start_demo(store.default_url(), os.environ.get("DASHBOARD_DEMO", "1"))
+    return _run_memo("demo", lambda: _first_start_demo(_store_url(), os.environ.get("DASHBOARD_DEMO", "1")))
 
 
 def demo_banner() -> None:
@@ -704,6 +755,9 @@ def _read_mode_ouvert() -> bool | None:
     engine = _engine_or_none()
     if engine is None:
         return True
+    etat = _etat()
+    if etat is not None:
+        return etat.comptes == 0
     try:
         return comptes.mode_ouvert(engine)
     except Exception:
@@ -919,6 +973,101 @@ def install_nodelay() -> bool:
     return True
 
 
+# Each element a page draws reaches the browser through two hand-overs per message in Streamlit:
+# the script's thread asks the event loop to take it (call_soon_threadsafe: a write on the loop's
+# self-pipe, a wake-up, the GIL handed over), then the loop, once it holds the message, wakes itself
+# again the same way to send it. A page of 60 elements paid 120 wake-ups and as many GIL hand-overs
+# between two busy threads. Below, the script's thread queues its callbacks and wakes the loop only
+# when none is waiting; the loop runs every queued callback at once, in order, and sets its own
+# "send" event without writing to its own pipe.
+
+def _handed_over_in_batches(call_soon):
+    """AppSession._call_soon_on_event_loop, batched: the callbacks of one session run on its event
+    loop in the order they were given, several per wake-up."""
+    import threading  # noqa: PLC0415
+
+    lock = threading.Lock()
+
+    def call_soon_batched(session, callback) -> None:
+        with lock:
+            queued = session.__dict__.get("_dashboard_queued")
+            if queued is not None:  # the loop has not run the queue yet: it will run this one too
+                queued.append(callback)
+                return
+            queued = session.__dict__["_dashboard_queued"] = [callback]
+
+        def run_queued() -> None:
+            with lock:  # what came after this point gets its own wake-up, after these
+                batch = session.__dict__.pop("_dashboard_queued", None) or []
+            for queued_callback in batch:
+                try:
+                    queued_callback()
+                except Exception:  # as the event loop does with a failing callback: logged, the next ones run
+                    log.exception("rappel de session en échec")
+
+        try:
+            call_soon(session, run_queued)
+        except BaseException:
+            with lock:
+                session.__dict__.pop("_dashboard_queued", None)
+            raise
+
+    call_soon_batched._batched = True
+    return call_soon_batched
+
+
+def _send_soon(runtime) -> None:
+    """Runtime._enqueued_some_message: on the event loop's own thread, set its event directly."""
+    import asyncio  # noqa: PLC0415
+
+    loop_objects = runtime._get_async_objs()
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:  # another thread (the script's)
+        running = None
+    if running is loop_objects.eventloop:
+        loop_objects.need_send_data.set()
+    else:
+        loop_objects.eventloop.call_soon_threadsafe(loop_objects.need_send_data.set)
+
+
+# Streamlit forgets the compiled pages each time the last browser tab closes, so that a file watcher
+# (development) never serves stale code; then the next visitor waits for app.py and its page to be
+# compiled again (1 to 5 ms a page). With the watcher off (.streamlit/config.toml: the files do not
+# change while the server runs), the compiled pages are kept until the server stops.
+
+def _cleared_only_when_watched(clear):
+    def clear_if_watched(cache) -> None:
+        from streamlit import config  # noqa: PLC0415
+
+        if config.get_option("server.fileWatcherType") != "none":
+            clear(cache)
+
+    clear_if_watched._watched = True
+    return clear_if_watched
+
+
+def install_message_batching() -> bool:
+    """Batch the hand-overs above and keep compiled pages (see above); False when this Streamlit no
+    longer has what is changed (the app is then served as `streamlit run` serves it)."""
+    from streamlit.runtime import app_session, runtime  # noqa: PLC0415
+    from streamlit.runtime.scriptrunner import script_cache  # noqa: PLC0415
+
+    session, rt, cache = app_session.AppSession, runtime.Runtime, script_cache.ScriptCache
+    needed = ((session, "_call_soon_on_event_loop"), (rt, "_enqueued_some_message"), (rt, "_get_async_objs"),
+              (cache, "clear"))
+    missing = [f"{cls.__name__}.{name}" for cls, name in needed if not callable(getattr(cls, name, None))]
+    if missing:
+        log.warning("Streamlit n'a plus %s : messages servis un par un", ", ".join(missing))
+        return False
+    if not getattr(session._call_soon_on_event_loop, "_batched", False):
+        session._call_soon_on_event_loop = _handed_over_in_batches(session._call_soon_on_event_loop)
+        rt._enqueued_some_message = _send_soon
+    if not getattr(cache.clear, "_watched", False):
+        cache.clear = _cleared_only_when_watched(cache.clear)
+    return True
+
+
 # The modules of the pages, imported before the server listens: the first person to open a page
 # after a restart does not wait for them (about 2 s here). A module that fails to import is logged
 # and left to its page, which shows its own message.
@@ -942,4 +1091,5 @@ def serve(args: list[str]) -> int:
         except Exception:
             log.exception("import préalable de %s impossible", name)
     install_nodelay()
+    install_message_batching()
     return streamlit_cli.main.main(args=["run", *args], prog_name="streamlit")  # exits (SystemExit)

@@ -12,6 +12,7 @@ from acces_builders import suivi_file
 from streamlit.testing.v1 import AppTest
 from versions_builders import revise
 
+from dashboard import etat
 from dashboard.acces import comptes
 from dashboard.acces.roles import OPERATEUR, Identite
 from dashboard.plan import versions
@@ -230,6 +231,7 @@ def test_an_unreadable_account_table_shows_no_writing_control_and_no_open_notice
         raise sa.exc.OperationalError("SELECT count(*) FROM acces_comptes", {}, Exception("base indisponible"))
 
     monkeypatch.setattr(comptes, "mode_ouvert", unreadable)
+    monkeypatch.setattr(etat, "lire", unreadable)  # the run's one query reads the same table
     at = app()
     for page in ("vues/import_suivi.py", "vues/plan.py"):
         at.switch_page(page).run()

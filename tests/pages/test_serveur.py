@@ -1,9 +1,13 @@
 """`python -m dashboard serve`: Streamlit's own server, each connection without Nagle's algorithm."""
 
 import asyncio
+import functools
+import inspect
 import socket
 import subprocess
 import sys
+import threading
+import types
 from pathlib import Path
 
 import pytest
@@ -75,3 +79,85 @@ def test_serve_passes_a_wrong_option_to_streamlit_which_refuses_it_without_trace
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
     assert "--server.prot" in out.stderr and "Traceback" not in out.stderr
+
+
+# --- Messages handed over in batches, compiled pages kept ----------------------------------------
+
+def run_loop_until_idle(loop) -> None:
+    for _ in range(5):  # a few turns: callbacks queued by callbacks get their own wake-up
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+
+
+def test_callbacks_from_the_script_thread_run_in_order_several_per_wake_up():
+    loop = asyncio.new_event_loop()
+    wake_ups = []
+
+    def call_soon(session, callback):  # Streamlit's: one call_soon_threadsafe each
+        wake_ups.append(callback)
+        session._event_loop.call_soon_threadsafe(callback)
+
+    batched = ui._handed_over_in_batches(call_soon)
+    session = types.SimpleNamespace(_event_loop=loop)
+    ran = []
+    producer = threading.Thread(target=lambda: [batched(session, functools.partial(ran.append, i)) for i in range(500)])
+    producer.start()
+    producer.join()
+    run_loop_until_idle(loop)
+    assert ran == list(range(500))
+    assert len(wake_ups) == 1  # the loop was busy elsewhere: all 500 waited for one wake-up
+    loop.close()
+
+
+def test_a_callback_queued_by_a_callback_runs_after_the_batch_and_a_failing_one_stops_nothing(caplog):
+    loop = asyncio.new_event_loop()
+    batched = ui._handed_over_in_batches(lambda session, cb: session._event_loop.call_soon_threadsafe(cb))
+    session = types.SimpleNamespace(_event_loop=loop)
+    ran = []
+
+    def first():
+        ran.append("premier")
+        batched(session, lambda: ran.append("ajouté par le premier"))
+
+    def failing():
+        raise ValueError("rappel cassé")
+
+    for callback in (first, failing, lambda: ran.append("troisième")):
+        batched(session, callback)
+    run_loop_until_idle(loop)
+    assert ran == ["premier", "troisième", "ajouté par le premier"]
+    assert "rappel de session en échec" in caplog.text
+    loop.close()
+
+
+@pytest.mark.parametrize(("watcher", "kept"), [("none", True), ("auto", False), ("poll", False)])
+def test_compiled_pages_are_kept_only_when_no_file_is_watched(tmp_path, watcher, kept):
+    from streamlit import config
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    script = tmp_path / "page.py"
+    script.write_text("x = 1\n")
+    cache = ScriptCache()
+    compiled = cache.get_bytecode(str(script))
+    before = config.get_option("server.fileWatcherType")
+    config.set_option("server.fileWatcherType", watcher)
+    try:
+        ui._cleared_only_when_watched(ScriptCache.clear)(cache)  # the last tab closed
+    finally:
+        config.set_option("server.fileWatcherType", before)
+    assert (cache.get_bytecode(str(script)) is compiled) is kept
+
+
+def test_serve_installs_the_batching_once(monkeypatch):
+    from streamlit.runtime import app_session, runtime
+    from streamlit.runtime.scriptrunner import script_cache
+
+    for cls, name in ((app_session.AppSession, "_call_soon_on_event_loop"), (runtime.Runtime, "_enqueued_some_message"),
+                      (script_cache.ScriptCache, "clear")):
+        monkeypatch.setattr(cls, name, getattr(cls, name))  # put back after
+    streamlits = app_session.AppSession._call_soon_on_event_loop
+    assert ui.install_message_batching() and ui.install_message_batching()
+    batched = app_session.AppSession._call_soon_on_event_loop
+    assert batched._batched and inspect.getclosurevars(batched).nonlocals["call_soon"] is streamlits  # wrapped once
+    assert runtime.Runtime._enqueued_some_message is ui._send_soon
+    assert script_cache.ScriptCache.clear._watched

@@ -1,0 +1,41 @@
+"""What every page's caches key on, read from the store in one query: the plan version in force, the
+follow-up store's state (latest import, number of active imports) and the number of accounts.
+
+A page asks for these three on each run (plan.versions.current_id, suivi.store.state_key,
+acces.comptes.nombre_de_comptes: one query each). Read together they cost one round trip; each
+value is the one its own function would return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from dashboard.acces.comptes import comptes
+from dashboard.plan.versions import plan_versions
+from dashboard.suivi.tables import batches
+
+
+@dataclass(frozen=True)
+class Etat:
+    plan_version: int | None   # versions.current_id: None while no version is stored
+    suivi: tuple[int, int]     # store.state_key: (latest import id, number of active imports)
+    comptes: int               # comptes.nombre_de_comptes
+
+
+def lire(engine: Engine) -> Etat:
+    """The three values in one query (scalar subqueries, portable to SQLite and PostgreSQL). Raises
+    what the database raises, e.g. when the account table does not exist yet: the caller then asks
+    each function on its own."""
+    query = sa.select(
+        sa.select(sa.func.max(plan_versions.c.id)).where(plan_versions.c.is_current.is_(True)).scalar_subquery(),
+        sa.select(sa.func.max(batches.c.id)).scalar_subquery(),
+        sa.select(sa.func.sum(sa.case((batches.c.active.is_(True), 1), else_=0))).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(comptes).scalar_subquery(),
+    )
+    with engine.connect() as conn:
+        version, dernier, actifs, n_comptes = conn.execute(query).one()
+    return Etat(None if version is None else int(version), (int(dernier or 0), int(actifs or 0)),
+                int(n_comptes or 0))

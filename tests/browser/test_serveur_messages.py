@@ -1,0 +1,41 @@
+"""The app as `python -m dashboard serve` serves it, seen from a websocket client (no browser needed):
+every element of a page arrives, in the page's order, for a first visitor and for the one after, who
+comes once the first tab is closed (messages handed over in batches, compiled pages kept)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sys
+
+from browser_builders import ROOT, streamlit_server
+
+
+def loadtest():
+    spec = importlib.util.spec_from_file_location("loadtest", ROOT / "scripts" / "loadtest.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["loadtest"] = mod  # its dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def visit(client, url: str, page: str):
+    async def go():
+        async with client.StreamlitSession(url, timeout=120) as session:
+            return await session.load(page)
+
+    return asyncio.run(go())
+
+
+def test_two_visitors_one_after_the_other_get_the_whole_page_in_order(tmp_path, plan):
+    client = loadtest()
+    with streamlit_server({"DASHBOARD_DB": f"sqlite:///{tmp_path / 'suivi.sqlite'}", "DASHBOARD_DEMO": "0"}) as url:
+        first, second = visit(client, url, "budget"), visit(client, url, "budget")
+    assert first.error is None and second.error is None
+    assert first.texts() == second.texts()
+    axes, enjeux = (len(t) for t in first.tables())
+    assert [len(t) for t in second.tables()] == [axes, enjeux]
+    assert (axes, enjeux) == (len(plan.axes), len(plan.enjeux) + 1)  # the enjeux, and axe 3 (none)
+    metrics = [t.split(" ")[0] for t in first.texts() if t.startswith(("Ponctuel", "Récurrent", "Par unité", "Total"))]
+    assert metrics == ["Ponctuel", "Récurrent", "Par", "Total"]  # in the page's order
+    assert first.texts().index("Budget du schéma") < first.texts().index("Télécharger (Excel)")
