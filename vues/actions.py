@@ -139,10 +139,10 @@ query = st.text_input(
     placeholder="Un numéro (11) ou des mots : titre, présentation, objectifs, publics, partenaires…",
     help="Les majuscules et les accents sont ignorés ; tous les mots doivent figurer dans la fiche.",
 )
-cols = st.columns(len(v.facet_keys))
+facets = st.container(horizontal=True)  # the filters side by side, equal widths (not columns: fewer messages)
 chosen_facets = {}
-for col, key in zip(cols, v.facet_keys, strict=True):
-    chosen_facets[key] = col.multiselect(
+for key in v.facet_keys:
+    chosen_facets[key] = facets.multiselect(
         fiches.FACETS[key], v.facet_options[key], key=f"fiches_{key}", placeholder="Tous",
     )
 

@@ -64,8 +64,7 @@ c[3].metric(f"Total {first}-{last}", fmt.fourchette(*v.total),
 st.caption(f"{fmt.nombre(v.n_non_comptes)} élément(s) ne sont pas comptés ou pas placés dans le temps : "
            "voir l'onglet « Ce que le total ne compte pas ».")
 
-with st.columns([2, 3])[0]:
-    reference = ui.compare_selector("budget_reference")
+reference = ui.compare_selector("budget_reference")
 if reference is not None:
     ref_plan, ref_label, cur_label = reference
     st.markdown(f"**Budget par axe : référence « {ref_label} », en vigueur « {cur_label} »**")

@@ -29,11 +29,9 @@ filters = ui.sidebar_filters(plan)
 
 st.title("Calendrier & retards")
 ui.demo_banner()
-left, _ = st.columns([1, 3])
-as_of = left.date_input("Situation au", value=date.today(), format="DD/MM/YYYY", key="calendrier_situation",
-                        help="Date à laquelle on regarde l'avancement : les retards sont comptés à cette date.")
-with st.columns([2, 3])[0]:
-    reference = ui.compare_selector("calendrier_reference")
+as_of = st.date_input("Situation au", value=date.today(), format="DD/MM/YYYY", key="calendrier_situation", width=260,
+                      help="Date à laquelle on regarde l'avancement : les retards sont comptés à cette date.")
+reference = ui.compare_selector("calendrier_reference")
 as_of = pd.Timestamp(as_of)
 
 v = calendar_view(plan, filters, as_of)
@@ -50,12 +48,12 @@ except Exception:  # the store is unreadable: show the plan, say so, log the cau
     st.warning("Le suivi n'a pas pu être lu : la page montre seulement le calendrier du plan.")
     suivi, statuts = None, None
 
-c = st.columns(4)
-c[0].metric("Actions avec des dates", f"{fmt.nombre(v.n_dated)} sur {fmt.nombre(v.n_actions)}")
-c[1].metric("Actions récurrentes", fmt.nombre(v.n_recurring), help="Annuelles, estivales ou continues.")
-c[2].metric("Actions sans date", fmt.nombre(v.n_undated),
+row = st.container(horizontal=True)  # equal metrics in one row (not columns: four messages fewer)
+row.metric("Actions avec des dates", f"{fmt.nombre(v.n_dated)} sur {fmt.nombre(v.n_actions)}")
+row.metric("Actions récurrentes", fmt.nombre(v.n_recurring), help="Annuelles, estivales ou continues.")
+row.metric("Actions sans date", fmt.nombre(v.n_undated),
             help="Calendrier « à définir », sans date ou vide dans le plan : voir la liste plus bas.")
-c[3].metric("Anomalies du calendrier", fmt.nombre(v.n_anomalies))
+row.metric("Anomalies du calendrier", fmt.nombre(v.n_anomalies))
 
 # --- Plan voté / révision / réalisé ------------------------------------------------------------
 if reference is not None:

@@ -16,12 +16,12 @@ suivi = ui.get_suivi()
 v = etp_view(plan, filters, suivi.realise)
 
 ui.compact_metrics()
-c = st.columns(4)
-c[0].metric("ETP chiffrés par le plan", fmt.etp(v.total), help="Équivalents temps plein par an.")
-c[1].metric("Services mobilisés", fmt.nombre(v.services))
-c[2].metric("Temps cité sans chiffre", f"{fmt.nombre(v.n_sans_chiffre)} ligne(s)",
+row = st.container(horizontal=True)  # equal metrics in one row (not columns: four messages fewer)
+row.metric("ETP chiffrés par le plan", fmt.etp(v.total), help="Équivalents temps plein par an.")
+row.metric("Services mobilisés", fmt.nombre(v.services))
+row.metric("Temps cité sans chiffre", f"{fmt.nombre(v.n_sans_chiffre)} ligne(s)",
             help="Le plan nomme du temps de travail sans le chiffrer : hors des totaux.")
-c[3].metric("Surallocations", fmt.nombre(v.surallocations),
+row.metric("Surallocations", fmt.nombre(v.surallocations),
             help="Couples service × année où les ETP alloués dépassent les ETP disponibles.")
 
 ui.chart(v.fig_axe)

@@ -51,19 +51,19 @@ if suivi.indicateurs.empty:
 annees = list(cat.annees)
 if st.session_state.get("ind_annee") not in annees:
     st.session_state["ind_annee"] = cat.default_year
-annee = st.columns([1, 5])[0].selectbox(
-    "Année", annees, key="ind_annee",
+annee = st.selectbox(
+    "Année", annees, key="ind_annee", width=200,
     help="Les valeurs affichées sont celles de cette année, ou la dernière connue avant elle.")
 
 v = indicateurs_view(full_plan, filters, suivi.indicateurs, annee)
 
-c = st.columns(4)
-c[0].metric("Indicateurs du plan", fmt.nombre(v.n_indicateurs))
-c[1].metric(f"Renseignés pour {annee}", f"{fmt.nombre(v.n_renseignes)} / {fmt.nombre(v.n_indicateurs)}",
+row = st.container(horizontal=True)  # equal metrics in one row (not columns: four messages fewer)
+row.metric("Indicateurs du plan", fmt.nombre(v.n_indicateurs))
+row.metric(f"Renseignés pour {annee}", f"{fmt.nombre(v.n_renseignes)} / {fmt.nombre(v.n_indicateurs)}",
             help="Indicateurs ayant un résultat pour l'année choisie.")
-c[2].metric(f"Évolutions favorables en {annee}", f"{fmt.nombre(v.n_favorables)} / {fmt.nombre(v.n_comparables)}",
+row.metric(f"Évolutions favorables en {annee}", f"{fmt.nombre(v.n_favorables)} / {fmt.nombre(v.n_comparables)}",
             help="Indicateurs chiffrés comparables à l'année précédente dont l'évolution va dans le sens souhaité.")
-c[3].metric(f"Jalons atteints fin {annee}", f"{fmt.nombre(v.n_jalons_atteints)} / {fmt.nombre(v.n_jalons)}")
+row.metric(f"Jalons atteints fin {annee}", f"{fmt.nombre(v.n_jalons_atteints)} / {fmt.nombre(v.n_jalons)}")
 
 ui.keep_widgets("ind_action", "ind_choisi", "ind_lignes", "ind_porteur")  # their tabs may be closed
 tab_trend, tab_table, tab_jalons, tab_comp = ui.tabs(

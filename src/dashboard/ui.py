@@ -222,7 +222,7 @@ def compare_selector(key: str) -> tuple[Plan, str, str] | None:
     labels = {v.id: f"Version {v.id} – {v.label}" for v in others}
     choice = st.selectbox("Comparer la version en vigueur avec", [None, *labels], key=key,
                           format_func=lambda i: "Pas de comparaison" if i is None else labels[i],
-                          index=1,
+                          index=1, width=420,
                           help=f"Version en vigueur : {current.id} – {current.label}. Par défaut, le plan voté.")
     if choice is None:
         return None
@@ -542,10 +542,11 @@ def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=Non
         dataframe(shown, height=height, column_config=long_text)
     else:
         st.dataframe(shown, hide_index=True, height=height, column_config=long_text)
-    left, right = st.columns([3, 1])
+    # one row (a horizontal container, not columns: two messages fewer for the browser per table)
+    row = st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
     if caption:
-        left.caption(caption)
-    right.download_button(
+        row.caption(caption)
+    row.download_button(
         "Télécharger (Excel)", data=lambda: t.excel(title=file_stem),
         file_name=f"{file_stem}.xlsx", mime=export.XLSX_MIME, key=f"dl_{key}", on_click="ignore",
         icon=":material/download:",
