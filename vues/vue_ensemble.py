@@ -19,14 +19,14 @@ st.caption("Les montants chiffrés sont des fourchettes (minimum – maximum) ti
            + ("Filtres actifs : seules les actions retenues sont comptées." if filters.active else ""))
 
 ui.compact_metrics()
-c = st.columns([0.9, 1.7, 1.7, 1, 0.9])
-c[0].metric("Fiches action", fmt.nombre(v.actions))
-c[1].metric("Budget ponctuel chiffré", fmt.fourchette(*v.ponctuel),
+row = st.container(horizontal=True)  # the key figures in one row (not columns: fewer messages)
+row.metric("Fiches action", fmt.nombre(v.actions))
+row.metric("Budget ponctuel chiffré", fmt.fourchette(*v.ponctuel),
             help="Dépenses uniques (investissements), hors lignes « par unité » sans quantité.")
-c[2].metric("Budget récurrent chiffré, par an", fmt.fourchette(*v.annuel),
+row.metric("Budget récurrent chiffré, par an", fmt.fourchette(*v.annuel),
             help="Dépenses annuelles, pour chaque année où elles courent.")
-c[3].metric("ETP chiffrés", fmt.etp(v.etp), help="Temps de travail chiffré par le plan, par an.")
-c[4].metric("Indicateurs", fmt.nombre(v.indicateurs))
+row.metric("ETP chiffrés", fmt.etp(v.etp), help="Temps de travail chiffré par le plan, par an.")
+row.metric("Indicateurs", fmt.nombre(v.indicateurs))
 
 ui.chart(v.fig_budget)
 st.caption("Barre pleine : montant minimum ; partie claire : jusqu'au maximum. Ne compte pas les "
