@@ -25,17 +25,20 @@ class Etat:
     comptes: int               # comptes.nombre_de_comptes
 
 
+# Built once: the same statement every run (building it each time cost more than running it).
+_QUERY = sa.select(
+    sa.select(sa.func.max(plan_versions.c.id)).where(plan_versions.c.is_current.is_(True)).scalar_subquery(),
+    sa.select(sa.func.max(batches.c.id)).scalar_subquery(),
+    sa.select(sa.func.sum(sa.case((batches.c.active.is_(True), 1), else_=0))).scalar_subquery(),
+    sa.select(sa.func.count()).select_from(comptes).scalar_subquery(),
+)
+
+
 def lire(engine: Engine) -> Etat:
     """The three values in one query (scalar subqueries, portable to SQLite and PostgreSQL). Raises
     what the database raises, e.g. when the account table does not exist yet: the caller then asks
     each function on its own."""
-    query = sa.select(
-        sa.select(sa.func.max(plan_versions.c.id)).where(plan_versions.c.is_current.is_(True)).scalar_subquery(),
-        sa.select(sa.func.max(batches.c.id)).scalar_subquery(),
-        sa.select(sa.func.sum(sa.case((batches.c.active.is_(True), 1), else_=0))).scalar_subquery(),
-        sa.select(sa.func.count()).select_from(comptes).scalar_subquery(),
-    )
     with engine.connect() as conn:
-        version, dernier, actifs, n_comptes = conn.execute(query).one()
+        version, dernier, actifs, n_comptes = conn.execute(_QUERY).one()
     return Etat(None if version is None else int(version), (int(dernier or 0), int(actifs or 0)),
                 int(n_comptes or 0))
