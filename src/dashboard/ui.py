@@ -185,11 +185,25 @@ def plan_versions() -> list:
 
 def known_indicators():
     """The indicators of every stored version (identifier, action, wording, unit), the latest version's
-    wording last: what names the follow-up values of an indicator a revision removed."""
-    import pandas as pd  # noqa: PLC0415
+    wording last: what names the follow-up values of an indicator a revision removed. Made once per
+    state of the versions (like plan_versions) and shared; a view taking it is keyed on that state."""
+    kind, where, which = _plan_source()
+    if kind != "version":
+        return _known_indicators(plan_versions())
+    known = _known_indicators_cached(where, which)
+    if known is not None:
+        _remember(known, ("indicateurs connus", where, which))
+    return known
 
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _known_indicators_cached(url: str, current: int):  # the key of _versions_cached
+    return _known_indicators(plan_versions())
+
+
+def _known_indicators(versions_list: list):
     frames = []
-    for v in reversed(plan_versions()):
+    for v in reversed(versions_list):
         p = get_plan_version(v.id)
         if p is not None:
             frames.append(p.indicateurs[["indicateur_id", "action_id", "indicateur", "unite"]])
