@@ -27,6 +27,14 @@ def _run(**widgets) -> AppTest:
     return at
 
 
+def _tab(at: AppTest, label: str) -> AppTest:
+    """Open one tab of the page (a click on it: only the open tab is drawn)."""
+    at.session_state["calendrier_onglet"] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _table(at: AppTest, column: str) -> pd.DataFrame:
     found = [d.value for d in at.dataframe if column in d.value.columns]
     assert found, f"no table with a « {column} » column"
@@ -41,14 +49,16 @@ def _gantt_rows(at: AppTest) -> list[str]:
 def test_without_follow_up_shows_the_plan_and_says_nothing_was_imported(plan):
     at = _run()
     assert at.title[0].value == "Calendrier & retards"
-    assert any("Aucun avancement n'a encore été importé" in i.value for i in at.info)
-    rows = _gantt_rows(at)
+    rows = _gantt_rows(at)  # the first tab, open
     assert len(rows) == len(plan.actions) and rows[0].startswith("1 · ")
     dated = int(plan.calendrier.dropna(subset=["debut_prevu"]).action_id.nunique())
     assert at.metric[0].value == f"{dated} sur {len(plan.actions)}"
-    undated = _table(at, "Mots du plan")
-    assert "2016-2018" in set(_table(at, "Anomalie")["Mots du plan"])
-    assert "A définir" in set(undated["Mots du plan"])
+    assert len(at.metric) == 4  # no « En retard » without follow-up
+    assert not at.dataframe  # the other tabs are drawn when opened
+    assert "A définir" in set(_table(_tab(at, "Ce que le plan ne date pas"), "Mots du plan")["Mots du plan"])
+    assert "2016-2018" in set(_table(_tab(at, "Anomalies du calendrier"), "Anomalie")["Mots du plan"])
+    _tab(at, "Avancement et retards")
+    assert any("Aucun avancement n'a encore été importé" in i.value for i in at.info)
     assert not [d for d in at.dataframe if "Retard sur le plan" in d.value.columns]
 
 
@@ -56,6 +66,7 @@ def test_date_picker_defaults_to_today_in_french_format():
     at = _run()
     picker = at.date_input(key="calendrier_situation")
     assert picker.value == date.today() and picker.label == "Situation au"
+    _tab(at, "Avancement et retards")
     assert at.header[0].value == f"Avancement et retards au {date.today():%d/%m/%Y}"
 
 
@@ -86,6 +97,9 @@ def with_follow_up(monkeypatch):
 
 def test_with_follow_up_lists_late_actions_by_months_late(with_follow_up):
     at = _run(calendrier_situation=AS_OF)
+    assert at.metric[-1].label == "En retard au 15/01/2025" and at.metric[-1].value == "2"  # whichever tab is open
+    _tab(at, "Avancement et retards")
+    assert at.date_input(key="calendrier_situation").value == AS_OF  # kept through the click on the tab
     assert not any("Aucun avancement" in i.value for i in at.info)
     late = _table(at, "Retard sur le plan")
     # action 5 planned end 30/06/2023 → 565 days to 15/01/2025; action 22: 31/12/2023 → 381 days
@@ -103,7 +117,7 @@ def test_with_follow_up_lists_late_actions_by_months_late(with_follow_up):
 
 
 def test_a_later_date_makes_more_actions_late(with_follow_up):
-    at = _run(calendrier_situation=date(2027, 1, 15))
+    at = _tab(_run(calendrier_situation=date(2027, 1, 15)), "Avancement et retards")
     late = _table(at, "Retard sur le plan")
     assert list(late["N°"]) == [5, 22, 42]  # 42 ends in 2026 (« 2026 ? »)
 
