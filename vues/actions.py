@@ -36,11 +36,15 @@ st.caption(
 
 # --- Action choisie : ?action=N, la liste déroulante ou une ligne du tableau -------------------
 
+TAB_FICHE, TAB_LISTE = "Fiche de l'action", "Toutes les actions"
+
+
 def _open(action_id: int | None) -> None:
     if action_id is None:
         st.query_params.pop("action", None)
     else:
         st.query_params["action"] = str(action_id)
+        st.session_state["fiches_onglet"] = TAB_FICHE  # a fiche just chosen is shown
 
 
 def _on_pick() -> None:
@@ -125,52 +129,66 @@ def show_detail(d: fiche.ActionDetail) -> None:
         ui.dataframe(ui.memo(d, "statut", lambda: pd.DataFrame([d.statut])), width="stretch")
 
 
-detail = detail_view(plan, chosen, suivi, metrics.as_timestamp()) if chosen is not None else None
-if detail is not None:
-    show_detail(detail)
-    st.divider()
-
-
 # --- Tableau de toutes les actions ---------------------------------------------------------
 
-st.header("Toutes les actions")
-query = st.text_input(
-    "Rechercher", key="fiches_recherche",
-    placeholder="Un numéro (11) ou des mots : titre, présentation, objectifs, publics, partenaires…",
-    help="Les majuscules et les accents sont ignorés ; tous les mots doivent figurer dans la fiche.",
-)
-facets = st.container(horizontal=True)  # the filters side by side, equal widths (not columns: fewer messages)
-chosen_facets = {}
-for key in v.facet_keys:
-    chosen_facets[key] = facets.multiselect(
-        fiches.FACETS[key], v.facet_options[key], key=f"fiches_{key}", placeholder="Tous",
+def show_list(titled: bool) -> None:
+    """Every action: search, facets, the table (a click on a row opens its fiche), its download."""
+    if titled:
+        st.header("Toutes les actions")
+    query = st.text_input(
+        "Rechercher", key="fiches_recherche",
+        placeholder="Un numéro (11) ou des mots : titre, présentation, objectifs, publics, partenaires…",
+        help="Les majuscules et les accents sont ignorés ; tous les mots doivent figurer dans la fiche.",
     )
+    facets = st.container(horizontal=True)  # the filters side by side, equal widths (not columns: fewer messages)
+    chosen_facets = {}
+    for key in v.facet_keys:
+        chosen_facets[key] = facets.multiselect(
+            fiches.FACETS[key], v.facet_options[key], key=f"fiches_{key}", placeholder="Tous",
+        )
 
-sel = ui.memo(v, ("select", query, tuple((k, tuple(x)) for k, x in chosen_facets.items())),
-              lambda: v.select(query, chosen_facets))
-st.session_state["_ids_affiches"] = sel.ids
+    sel = ui.memo(v, ("select", query, tuple((k, tuple(x)) for k, x in chosen_facets.items())),
+                  lambda: v.select(query, chosen_facets))
+    st.session_state["_ids_affiches"] = sel.ids
 
-st.markdown(f"**{fmt.nombre(len(sel.table))} action(s)** sur {fmt.nombre(v.n_total)}")
-if sel.table.empty:
-    st.info("Aucune action ne correspond à la recherche et aux filtres : élargissez-les.")
-else:
-    ui.dataframe(
-        ui.memo(sel, "shown", lambda: sel.shown), width="stretch", height=min(38 + 35 * len(sel.table), 560),
-        on_select=_on_row, selection_mode="single-row", key="tableau_actions",
-        column_config={"N°": st.column_config.NumberColumn(width=45, pinned=True),
-                       "Axe": st.column_config.NumberColumn(width=45),
-                       "Enjeu": st.column_config.TextColumn(width=55),
-                       "Titre": st.column_config.TextColumn(width=330, pinned=True),
-                       "Statut": st.column_config.TextColumn(width=105),
-                       "Catégorie budget": st.column_config.TextColumn(width=135),
-                       "Budget": st.column_config.TextColumn(width=170),
-                       "ETP": st.column_config.TextColumn(width=70)},
-    )
-    st.download_button(
-        "Télécharger le tableau (Excel)",
-        data=sel.excel, file_name="fiches_actions.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
-        on_click="ignore", key="dl_fiches",
-    )
-    st.caption("Budget : la somme des lignes chiffrées de l'action (ponctuel, « /an » chaque année, "
-               "« par parcours » à multiplier par leur nombre) ; une action sans ligne chiffrée montre "
-               "sa catégorie. Le tableau ne compte pas les coûts que le plan ne chiffre pas.")
+    st.markdown(f"**{fmt.nombre(len(sel.table))} action(s)** sur {fmt.nombre(v.n_total)}")
+    if sel.table.empty:
+        st.info("Aucune action ne correspond à la recherche et aux filtres : élargissez-les.")
+    else:
+        ui.dataframe(
+            ui.memo(sel, "shown", lambda: sel.shown), width="stretch", height=min(38 + 35 * len(sel.table), 560),
+            on_select=_on_row, selection_mode="single-row", key="tableau_actions",
+            column_config={"N°": st.column_config.NumberColumn(width=45, pinned=True),
+                           "Axe": st.column_config.NumberColumn(width=45),
+                           "Enjeu": st.column_config.TextColumn(width=55),
+                           "Titre": st.column_config.TextColumn(width=330, pinned=True),
+                           "Statut": st.column_config.TextColumn(width=105),
+                           "Catégorie budget": st.column_config.TextColumn(width=135),
+                           "Budget": st.column_config.TextColumn(width=170),
+                           "ETP": st.column_config.TextColumn(width=70)},
+        )
+        st.download_button(
+            "Télécharger le tableau (Excel)",
+            data=sel.excel, file_name="fiches_actions.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
+            on_click="ignore", key="dl_fiches",
+        )
+        st.caption("Budget : la somme des lignes chiffrées de l'action (ponctuel, « /an » chaque année, "
+                   "« par parcours » à multiplier par leur nombre) ; une action sans ligne chiffrée montre "
+                   "sa catégorie. Le tableau ne compte pas les coûts que le plan ne chiffre pas.")
+
+
+
+# --- The page: the list alone, or the chosen action's fiche and the list, one tab each ---------------
+
+detail = detail_view(plan, chosen, suivi, metrics.as_timestamp()) if chosen is not None else None
+if detail is None:
+    show_list(titled=True)
+else:  # only the open tab is drawn (the other when clicked)
+    ui.keep_widgets("fiches_recherche", *(f"fiches_{key}" for key in v.facet_keys))  # the list's, while closed
+    fiche_tab, list_tab = ui.tabs([TAB_FICHE, TAB_LISTE], key="fiches_onglet")
+    with fiche_tab:
+        if fiche_tab.open:
+            show_detail(detail)
+    with list_tab:
+        if list_tab.open:
+            show_list(titled=False)

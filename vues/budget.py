@@ -72,32 +72,35 @@ if reference is not None:
                            caption="Chaque version avec les hypothèses de son propre classeur (les réglages "
                            "ci-dessus ne s'appliquent qu'aux chiffres de la page). " + LEFT_OUT)
 
-tabs = ui.tabs(["Par axe et enjeu", "Par action", "Par porteur", "Année par année", "Ce que le total ne compte pas",
-                "Prévu / réalisé"], key="budget_onglet")
+tabs = ui.tabs(["Par axe", "Par enjeu", "Par action", "Par porteur", "Année par année",
+                "Ce que le total ne compte pas", "Prévu / réalisé"], key="budget_onglet")
 with tabs[0]:
     if tabs[0].open:  # only the open tab is drawn (the others when clicked)
         ui.chart(v.fig_axe)
         st.caption("Barre pleine : minimum ; partie claire : jusqu'au maximum. " + LEFT_OUT)
         ui.table_with_download(v.table_axe, "budget_par_axe", "b_axe")
-        ui.chart(v.fig_enjeu)
-        st.caption("Par enjeu, couleur de l'axe. " + LEFT_OUT)
-        ui.table_with_download(v.table_enjeu, "budget_par_enjeu", "b_enjeu")
 with tabs[1]:
     if tabs[1].open:
+        ui.chart(v.fig_enjeu)
+        st.caption("Par enjeu, couleur de l'axe. Barre pleine : minimum ; partie claire : jusqu'au maximum. "
+                   + LEFT_OUT)
+        ui.table_with_download(v.table_enjeu, "budget_par_enjeu", "b_enjeu")
+with tabs[2]:
+    if tabs[2].open:
         ui.chart(v.fig_tree)
         st.caption("Surface proportionnelle au montant maximum sur la période ; le libellé donne la fourchette. " + LEFT_OUT)
         ui.table_with_download(v.table_action, "budget_par_action", "b_action",
                                caption="Actions ayant au moins une ligne de budget.")
         st.markdown("**Lignes de budget** (texte du plan dans « Extrait du plan »)")
         ui.table_with_download(v.table_lines, "lignes_de_budget", "b_lines")
-with tabs[2]:
-    if tabs[2].open:
+with tabs[3]:
+    if tabs[3].open:
         ui.chart(v.fig_porteur)
         st.caption("Porteur de chaque ligne de budget (la part fixée dans les hypothèses est attribuée à son porteur). "
                    + LEFT_OUT)
         ui.table_with_download(v.table_porteur, "budget_par_porteur", "b_porteur")
-with tabs[3]:
-    if tabs[3].open:
+with tabs[4]:
+    if tabs[4].open:
         ui.chart(v.fig_projection)
         st.caption("Barres : minimum par axe ; lignes : total minimum et maximum de l'année. Dépenses récurrentes "
                    "chaque année où elles courent, ponctuelles dans leur année. Ne compte pas les lignes listées ci-dessous.")
@@ -105,14 +108,14 @@ with tabs[3]:
         if v.table_hors_projection is not None:
             st.markdown(f"**Hors projection** ({len(v.table_hors_projection.data)} ligne(s) sans année utilisable)")
             ui.table_with_download(v.table_hors_projection, "hors_projection", "b_hors")
-with tabs[4]:
-    if tabs[4].open:
+with tabs[5]:
+    if tabs[5].open:
         st.markdown("Les totaux en euros ne comptent que les lignes chiffrées. Voici, action par action, ce qu'ils "
                     "laissent de côté, avec le texte du plan.")
         st.markdown("\n".join(f"- {fmt.nombre(n)} × {m}" for m, n in v.non_comptes) or "Rien : tout est chiffré.")
         ui.table_with_download(v.table_non_comptes, "ce_que_le_total_ne_compte_pas", "b_nc")
-with tabs[5]:
-    if tabs[5].open:
+with tabs[6]:
+    if tabs[6].open:
         ui.prevu_realise(v.fig_prevu_realise, v.table_prevu_realise, "prevu_realise_budget", "b_pr",
                          "Fourchette prévue : projection année par année ; réalisé : dépenses déclarées dans le suivi.",
                          "les dépenses réalisées")

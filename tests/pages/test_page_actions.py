@@ -109,3 +109,22 @@ def test_fiche_opened_from_the_deck_links_back_to_the_slide(params, href):
 
 def test_fiche_not_opened_from_the_deck_has_no_back_link():
     assert "Retour à la présentation" not in _markdown(_run("19"))
+
+
+def test_an_open_fiche_and_the_list_of_actions_are_two_tabs(plan):
+    at = _run("11")
+    assert not [d for d in at.dataframe if "Titre" in d.value.columns]  # the list's tab is closed: not drawn
+    at.session_state["fiches_onglet"] = "Toutes les actions"
+    at.run()
+    assert list(_table(at)["N°"]) == sorted(int(i) for i in plan.actions["action_id"])
+    at.text_input(key="fiches_recherche").set_value("camping-caristes").run()
+    assert list(_table(at)["N°"]) == [11]
+    at.session_state["fiches_onglet"] = "Fiche de l'action"
+    at.run()
+    assert at.header[0].value.startswith("Action n° 11 – ")
+    at.session_state["fiches_onglet"] = "Toutes les actions"
+    at.run()
+    assert list(_table(at)["N°"]) == [11]  # the search kept while its tab was closed
+    at.selectbox(key="fiche_choisie").set_value(12).run()  # another action chosen: its fiche shows
+    assert not at.exception
+    assert at.header[0].value.startswith("Action n° 12 – ")
