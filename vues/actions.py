@@ -82,12 +82,12 @@ def show_detail(d: fiche.ActionDetail) -> None:
     else:
         where += " · sans enjeu"
     st.markdown(where)
-    c1, c2, c3, c4 = st.columns([3, 1.2, 1.2, 1.5])
+    row = st.container(horizontal=True, gap="large")  # one row (not columns: four messages fewer)
     label = "**Budget**" if d.budget.empty else f"**Budget** ({d.categorie_budget})"  # no line: the text is the category
-    c1.markdown(f"{label}  \n{fiche.md_escape(d.budget_text)}")
-    c2.markdown(f"**ETP prévus**  \n{fmt.etp(d.etp_total) if d.etp_total else 'aucun chiffré'}")
-    c3.markdown(f"**Indicateurs**  \n{fmt.nombre(len(d.indicateurs))}")
-    c4.markdown(f"**Statut**  \n{d.statut['Statut'] if d.statut else 'pas encore de suivi importé'}")
+    row.markdown(f"{label}  \n{fiche.md_escape(d.budget_text)}", width="stretch")
+    row.markdown(f"**ETP prévus**  \n{fmt.etp(d.etp_total) if d.etp_total else 'aucun chiffré'}", width="content")
+    row.markdown(f"**Indicateurs**  \n{fmt.nombre(len(d.indicateurs))}", width="content")
+    row.markdown(f"**Statut**  \n{d.statut['Statut'] if d.statut else 'pas encore de suivi importé'}", width="content")
     if d.situation == "en retard":
         st.warning(f"Action en retard de {fmt.mois(d.retard_mois)} au {fmt.jour(metrics.as_timestamp())} : "
                    "fin prévue (ou révisée) passée, action ni réalisée ni abandonnée.")

@@ -1,10 +1,11 @@
-"""Streamlit glue shared by every page: the plan in force and the follow-up (cached on their
-versions, shared by every session), the sidebar's filters, the store's banners, the views' cache,
-the tables and charts drawn once, the demonstration data, and the accounts (sign-in, role, sign-out).
+"""Streamlit glue shared by every page: the navigation's pages, the plan in force and the follow-up
+(cached on their versions, shared by every session), the sidebar's filters, the store's banners, the
+views' cache, the tables and charts drawn once, the demonstration data, the accounts (sign-in, role,
+sign-out), and the server's own settings (`python -m dashboard serve`).
 
-One module (about 850 lines) on purpose: with app.py and vues/ (the pages), it is the only module
+One module (about 1 100 lines) on purpose: with app.py and vues/ (the pages), it is the only module
 that imports streamlit, so that everything else stays plain Python tested without it; its sections
-(plan, suivi, tables, cache, demo, comptes) are marked by banner comments.
+(navigation, plan, suivi, tables, cache, demo, comptes, serveur) are marked by banner comments.
 """
 
 from __future__ import annotations
