@@ -1,7 +1,7 @@
 """Pages against Streamlit's own floor (make bench): opening each page in a fresh session, and its
 warm rerun, on the shipped plan and on a plan 100 times larger. Prints the README's table.
 
-    .venv/bin/python scripts/bench_pages.py              # both plans, 5 measures of each
+    .venv/bin/python scripts/bench_pages.py              # both plans, 9 measures of each
     .venv/bin/python scripts/bench_pages.py -n 3 --plans livre
 
 Opening (server side): a new websocket session on a running server (scripts/loadtest.py's client,
@@ -259,7 +259,7 @@ def load_average() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Ouverture et relance à chaud des pages, contre le plancher de Streamlit.")
-    ap.add_argument("-n", type=int, default=5, help="mesures par page (défaut 5)")
+    ap.add_argument("-n", type=int, default=9, help="mesures par page (défaut 9)")
     ap.add_argument("--plans", nargs="*", default=["livre", "x100"], choices=["livre", "x100"])
     ap.add_argument("--pages", nargs="*", default=[p[0] for p in PAGES], help="libellés des pages")
     ap.add_argument("--apptest-worker", action="store_true", help=argparse.SUPPRESS)
