@@ -141,3 +141,34 @@ def test_planned_vs_realised_once_imported(with_realise, page, header, value):
 def test_nothing_imported_is_said_plainly(page):
     at = run(page, **{f"{page}_onglet": "Prévu / réalisé"})
     assert any("Aucune donnée de suivi n'a encore été importée" in i.value for i in at.info)
+
+
+def test_the_navigations_pages_are_checked_once_and_each_run_gets_copies_of_them():
+    """st.Page checks a page's file on every run; ui.page does it once per process and hands out copies,
+    which st.navigation may mark (the page to run) without touching the originals."""
+    from dashboard import ui
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("vues/budget.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    made = dict(ui._PAGES)
+    assert {p.url_path for p in made.values()} >= {"budget", "calendrier", "actions", "comite"}
+    at.switch_page("vues/calendrier.py").run()
+    assert at.title[0].value == "Calendrier & retards"
+    assert ui._PAGES == made and all(ui._PAGES[k] is v for k, v in made.items())  # not checked again
+
+
+def test_each_call_of_ui_page_is_a_copy_st_navigation_may_mark():
+    budget = str(ROOT / "vues" / "budget.py")
+    at = AppTest.from_string(f"""
+import streamlit as st
+from dashboard import ui
+a = ui.page({budget!r}, title="Budget", url_path="budget")
+b = ui.page({budget!r}, title="Budget", url_path="budget")
+a._can_be_called = True  # what st.navigation does to the page it runs
+st.markdown(f"{{a is not b}} {{b._can_be_called}} {{a.title == b.title == 'Budget'}} {{a.url_path == b.url_path}}")
+""", default_timeout=60)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.markdown[0].value == "True False True True"
