@@ -65,26 +65,32 @@ if progress is not None:  # what is late, in view whichever tab is open
 TAB_GANTT, TAB_RETARDS, TAB_SANS_DATE, TAB_ANOMALIES, TAB_FINS = (
     "Diagramme", "Avancement et retards", "Ce que le plan ne date pas", "Anomalies du calendrier",
     "Fins prévues : référence et en vigueur")
-labels = [TAB_GANTT, TAB_RETARDS, TAB_SANS_DATE, TAB_ANOMALIES] + ([TAB_FINS] if reference is not None else [])
+# the comparison's tab is there as long as there is something to compare (choosing « Pas de comparaison »
+# must not change the tabs: Streamlit would then open the first one)
+labels = [TAB_GANTT, TAB_RETARDS, TAB_SANS_DATE, TAB_ANOMALIES] + ([TAB_FINS] if ui.can_compare() else [])
 ui.keep_widgets("gantt_page", "calendrier_toutes_fins")  # their tabs may be closed
 tabs = dict(zip(labels, ui.tabs(labels, key="calendrier_onglet"), strict=True))
 
 # --- Plan voté / révision / réalisé ------------------------------------------------------------
-if reference is not None and tabs[TAB_FINS].open:
+if TAB_FINS in tabs and tabs[TAB_FINS].open:
     with tabs[TAB_FINS]:
-        ref_plan, ref_label, cur_label = reference
-        st.header("Fins prévues : version de référence, version en vigueur, fin réelle")
-        every = st.toggle("Toutes les actions (sinon, seulement celles dont la fin prévue a changé)",
-                          key="calendrier_toutes_fins")
-        ends = ends_view(ref_plan, plan, statuts, ref_label, cur_label, not every, filters)
-        if ends.empty:
-            st.success(f"Aucune fin prévue n'a changé entre « {ref_label} » et « {cur_label} ».")
+        if reference is None:
+            st.info("Choisissez la version de référence dans « Comparer la version en vigueur avec », plus "
+                    "haut, pour comparer les fins prévues.")
         else:
-            _table(ends)
-        st.caption(f"Fin prévue (« {ref_label} ») → fin prévue (« {cur_label} », en vigueur) → fin réelle (suivi "
-                   "importé). Fin prévue d'une action : la dernière fin de ses jalons. Écart : de combien la version "
-                   "en vigueur a déplacé la fin prévue. Les retards (onglet « Avancement et retards ») se mesurent à "
-                   "la version en vigueur.")
+            ref_plan, ref_label, cur_label = reference
+            st.header("Fins prévues : version de référence, version en vigueur, fin réelle")
+            every = st.toggle("Toutes les actions (sinon, seulement celles dont la fin prévue a changé)",
+                              key="calendrier_toutes_fins")
+            ends = ends_view(ref_plan, plan, statuts, ref_label, cur_label, not every, filters)
+            if ends.empty:
+                st.success(f"Aucune fin prévue n'a changé entre « {ref_label} » et « {cur_label} ».")
+            else:
+                _table(ends)
+            st.caption(f"Fin prévue (« {ref_label} ») → fin prévue (« {cur_label} », en vigueur) → fin réelle (suivi "
+                       "importé). Fin prévue d'une action : la dernière fin de ses jalons. Écart : de combien la version "
+                       "en vigueur a déplacé la fin prévue. Les retards (onglet « Avancement et retards ») se mesurent à "
+                       "la version en vigueur.")
 
 # --- Gantt -----------------------------------------------------------------------------------
 with tabs[TAB_GANTT]:

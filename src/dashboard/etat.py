@@ -1,7 +1,8 @@
-"""What every page's caches key on, read from the store in one query: the plan version in force, the
-follow-up store's state (latest import, number of active imports) and the number of accounts.
+"""What every page's caches key on, read from the store in one query: the plan version in force (and
+the latest stored one), the follow-up store's state (latest import, number of active imports) and the
+number of accounts.
 
-A page asks for these three on each run (plan.versions.current_id, suivi.store.state_key,
+A page asks for these on each run (plan.versions.current_id, suivi.store.state_key,
 acces.comptes.nombre_de_comptes: one query each). Read together they cost one round trip; each
 value is the one its own function would return.
 """
@@ -23,6 +24,7 @@ class Etat:
     plan_version: int | None   # versions.current_id: None while no version is stored
     suivi: tuple[int, int]     # store.state_key: (latest import id, number of active imports)
     comptes: int               # comptes.nombre_de_comptes
+    derniere_version: int | None = None  # the latest stored version (a return to an older one keeps it)
 
 
 # Built once: the same statement every run (building it each time cost more than running it).
@@ -31,6 +33,7 @@ _QUERY = sa.select(
     sa.select(sa.func.max(batches.c.id)).scalar_subquery(),
     sa.select(sa.func.sum(sa.case((batches.c.active.is_(True), 1), else_=0))).scalar_subquery(),
     sa.select(sa.func.count()).select_from(comptes).scalar_subquery(),
+    sa.select(sa.func.max(plan_versions.c.id)).scalar_subquery(),
 )
 
 
@@ -39,6 +42,6 @@ def lire(engine: Engine) -> Etat:
     what the database raises, e.g. when the account table does not exist yet: the caller then asks
     each function on its own."""
     with engine.connect() as conn:
-        version, dernier, actifs, n_comptes = conn.execute(_QUERY).one()
+        version, dernier, actifs, n_comptes, derniere = conn.execute(_QUERY).one()
     return Etat(None if version is None else int(version), (int(dernier or 0), int(actifs or 0)),
-                int(n_comptes or 0))
+                int(n_comptes or 0), None if derniere is None else int(derniere))

@@ -91,8 +91,9 @@ def _read_plan_source() -> tuple:
         try:
             engine = get_engine()
             _versions_ready(str(engine.url), engine)
-            etat = _etat()
-            vid = etat.plan_version if etat is not None else versions.current_id(engine)
+            etat = _etat()  # read before version 1 exists on the very first run: then asked again
+            vid = etat.plan_version if etat is not None and etat.plan_version is not None \
+                else versions.current_id(engine)
             if vid is not None:
                 return ("version", str(engine.url), int(vid))
         except Exception:  # the store's own message is on the page (store_notice); the shipped plan shows
@@ -161,21 +162,31 @@ def get_plan_version(version_id: int) -> Plan | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _versions_cached(url: str, current: int) -> tuple:  # a new version or another current one: new key
+def _versions_cached(url: str, current: int, latest: int) -> tuple:  # another version current or stored: new key
     from dashboard.plan import versions  # noqa: PLC0415
 
     return tuple(versions.history(get_engine()))
 
 
+def _versions_key() -> tuple | None:
+    """(store URL, version in force, latest stored version): what the list of versions is cached on;
+    None when the plan comes from a file or that state cannot be read in the run's one query."""
+    kind, where, which = _plan_source()
+    etat = _etat()
+    if kind != "version" or etat is None or etat.derniere_version is None:
+        return None
+    return where, which, etat.derniere_version
+
+
 def plan_versions() -> list:
     """The stored versions (plan.versions.Version), latest first; [] when the store cannot be read.
-    Read again only when the version in force changes (an import or a return makes one current)."""
+    Read again only when another version becomes current or is stored."""
     from dashboard.plan import versions  # noqa: PLC0415
 
     try:
-        kind, where, which = _plan_source()
-        if kind == "version":
-            return list(_versions_cached(where, which))
+        key = _versions_key()
+        if key is not None:
+            return list(_versions_cached(*key))
         engine = get_engine()
         _versions_ready(str(engine.url), engine)
         return versions.history(engine)
@@ -187,25 +198,35 @@ def plan_versions() -> list:
 def known_indicators():
     """The indicators of every stored version (identifier, action, wording, unit), the latest version's
     wording last: what names the follow-up values of an indicator a revision removed. Made once per
-    state of the versions (like plan_versions) and shared; a view taking it is keyed on that state."""
-    kind, where, which = _plan_source()
-    if kind != "version":
+    state of the versions (the key of plan_versions) and shared; a view taking it is keyed on that
+    state. A version that cannot be read leaves it out, and the result is then not kept."""
+    key = _versions_key()
+    if key is None:
         return _known_indicators(plan_versions())
-    known = _known_indicators_cached(where, which)
+    try:
+        known = _known_indicators_cached(*key)
+    except _VersionUnreadable:
+        return _known_indicators(plan_versions())
     if known is not None:
-        _remember(known, ("indicateurs connus", where, which))
+        _remember(known, ("indicateurs connus", *key))
     return known
 
 
+class _VersionUnreadable(Exception):
+    """A stored version could not be read: what is known without it is not cached."""
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _known_indicators_cached(url: str, current: int):  # the key of _versions_cached
-    return _known_indicators(plan_versions())
+def _known_indicators_cached(url: str, current: int, latest: int):  # the key of _versions_cached
+    return _known_indicators(plan_versions(), strict=True)
 
 
-def _known_indicators(versions_list: list):
+def _known_indicators(versions_list: list, strict: bool = False):
     frames = []
     for v in reversed(versions_list):
         p = get_plan_version(v.id)
+        if p is None and strict:
+            raise _VersionUnreadable(v.id)
         if p is not None:
             frames.append(p.indicateurs[["indicateur_id", "action_id", "indicateur", "unite"]])
     return pd.concat(frames, ignore_index=True) if frames else None
@@ -224,16 +245,29 @@ def voted_reference() -> tuple[Plan, str, str] | None:
     return None if ref is None else (ref, vs[-1].label, current.label)
 
 
-def compare_selector(key: str) -> tuple[Plan, str, str] | None:
-    """« Comparer au plan voté » for the pages Calendrier and Budget when the store holds more than one
-    version: (reference plan, its label, the current version's label), or None (no comparison)."""
+def _comparable_versions() -> tuple | None:
+    """(the version in force, the others — the voted plan first) when the store holds more than one
+    version of the plan and the pages show the one in force; None otherwise."""
     if os.environ.get("DASHBOARD_PLAN"):
         return None
     vs = plan_versions()
     current = next((v for v in vs if v.current), None)
-    others = [v for v in reversed(vs) if not v.current]  # the voted plan (version 1) first
-    if current is None or not others:
+    others = [v for v in reversed(vs) if not v.current]
+    return (current, others) if current is not None and others else None
+
+
+def can_compare() -> bool:
+    """Whether compare_selector is shown (more than one version of the plan is stored)."""
+    return _comparable_versions() is not None
+
+
+def compare_selector(key: str) -> tuple[Plan, str, str] | None:
+    """« Comparer au plan voté » for the pages Calendrier and Budget when the store holds more than one
+    version: (reference plan, its label, the current version's label), or None (no comparison)."""
+    comparable = _comparable_versions()
+    if comparable is None:
         return None
+    current, others = comparable
     labels = {v.id: f"Version {v.id} – {v.label}" for v in others}
     choice = st.selectbox("Comparer la version en vigueur avec", [None, *labels], key=key,
                           format_func=lambda i: "Pas de comparaison" if i is None else labels[i],
@@ -1018,7 +1052,9 @@ def _handed_over_in_batches(call_soon):
             for queued_callback in batch:
                 try:
                     queued_callback()
-                except Exception:  # as the event loop does with a failing callback: logged, the next ones run
+                except (SystemExit, KeyboardInterrupt):
+                    raise
+                except BaseException:  # as the event loop does with a failing callback: logged, the next ones run
                     log.exception("rappel de session en échec")
 
         try:
@@ -1063,12 +1099,20 @@ def _cleared_only_when_watched(clear):
     return clear_if_watched
 
 
+_STREAMLIT_CHECKED = "1.67."  # requirements.txt pins it; another version is served as streamlit run serves it
+
+
 def install_message_batching() -> bool:
     """Batch the hand-overs above and keep compiled pages (see above); False when this Streamlit no
     longer has what is changed (the app is then served as `streamlit run` serves it)."""
+    import streamlit  # noqa: PLC0415
     from streamlit.runtime import app_session, runtime  # noqa: PLC0415
     from streamlit.runtime.scriptrunner import script_cache  # noqa: PLC0415
 
+    if not streamlit.__version__.startswith(_STREAMLIT_CHECKED):  # what is changed was read in that version
+        log.warning("Streamlit %s (vérifié : %s) : messages servis un par un", streamlit.__version__,
+                    _STREAMLIT_CHECKED)
+        return False
     session, rt, cache = app_session.AppSession, runtime.Runtime, script_cache.ScriptCache
     needed = ((session, "_call_soon_on_event_loop"), (rt, "_enqueued_some_message"), (rt, "_get_async_objs"),
               (cache, "clear"))

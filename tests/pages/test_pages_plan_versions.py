@@ -91,7 +91,7 @@ def test_revision_in_force_compared_with_the_voted_plan_then_rolled_back(engine)
                             label="Révision mi-parcours 2025", auteur="directrice")
     _figures(expect_revision=True)
 
-    at = run("calendrier")
+    at = run("calendrier", calendrier_onglet="Fins prévues : référence et en vigueur")  # that tab, as clicked
     ends = frame_with(at, f"Fin prévue ({VOTED})")
     row = ends[ends["Action"].str.startswith("11 · ")].iloc[0]
     assert (row[f"Fin prévue ({VOTED})"], row["Fin prévue (Révision mi-parcours 2025)"]) == ("31/12/2028", "30/06/2027")
@@ -122,6 +122,8 @@ def test_revision_in_force_compared_with_the_voted_plan_then_rolled_back(engine)
     assert versions.current_id(engine) == 1
     assert any("Version 1 – Plan voté le 16/02/2023 : c'est de nouveau la version courante" in s.value
                for s in at.success)
+    history = frame_with(at, "En vigueur")  # the revision is still listed, to come back to
+    assert history[["N°", "En vigueur"]].to_dict("records") == [{"N°": 2, "En vigueur": ""}, {"N°": 1, "En vigueur": "oui"}]
     _figures(expect_revision=False)
     at = run("comite", diapo="2")
     assert f'<span class="diapo-num">2/{n_slides}</span>' in text(at) and "Depuis le plan voté" not in text(at)
@@ -150,3 +152,18 @@ def test_values_of_a_removed_indicator_are_listed_and_come_back(engine):
     assert not [e for e in at.expander if "retirés du plan" in e.label]
     values = [d.value for d in at.dataframe if "Identifiant" in getattr(d.value, "columns", ())]
     assert any("A11-1" in df["Identifiant"].tolist() for df in values)  # among the plan's indicators again
+
+
+def test_the_list_of_versions_follows_a_return_to_an_older_version(engine):
+    """The versions are cached on the version in force and on the latest one stored: back on the voted
+    plan, the revision is still listed (to come back to it) and its indicators still known."""
+    from dashboard import ui
+    from dashboard.acces import comptes
+
+    comptes.prepare(engine)  # every table of a store in use: the run's state is read in one query
+    assert [v.id for v in ui.plan_versions()] == [1]
+    versions.import_version(engine, revise(drop_indicator="A11-1"), file_name="r.xlsx", label="Révision", auteur="")
+    assert [v.id for v in ui.plan_versions()] == [2, 1]
+    versions.use_version(engine, 1, auteur="")
+    assert [v.id for v in ui.plan_versions()] == [2, 1]
+    assert "A11-1" in set(ui.known_indicators()["indicateur_id"])

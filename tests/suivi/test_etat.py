@@ -12,11 +12,15 @@ from dashboard import etat
 from dashboard.acces import comptes
 from dashboard.acces.roles import OPERATEUR
 from dashboard.plan import versions
+from dashboard.plan.load import DEFAULT_PLAN_PATH
 from dashboard.suivi import followup, store
+
+PLAN_BYTES = DEFAULT_PLAN_PATH.read_bytes()
 
 
 def one_by_one(engine) -> etat.Etat:
-    return etat.Etat(versions.current_id(engine), store.state_key(engine), comptes.nombre_de_comptes(engine))
+    latest = max((v.id for v in versions.history(engine)), default=None)
+    return etat.Etat(versions.current_id(engine), store.state_key(engine), comptes.nombre_de_comptes(engine), latest)
 
 
 def test_each_value_is_its_own_functions_through_a_stores_life(engine):
@@ -36,8 +40,12 @@ def test_each_value_is_its_own_functions_through_a_stores_life(engine):
     seen.append(etat.lire(engine))
 
     assert seen[-1] == one_by_one(engine)
-    assert [(e.plan_version, e.suivi, e.comptes) for e in seen] == [
-        (None, (0, 0), 0), (1, (2, 2), 0), (1, (2, 1), 0), (1, (2, 1), 1)]
+    versions.import_version(engine, PLAN_BYTES, file_name="revision.xlsx", label="Révision", auteur="")
+    versions.use_version(engine, 1, auteur="")  # back on the voted plan: the revision stays the latest stored
+    seen.append(etat.lire(engine))
+    assert seen[-1] == one_by_one(engine)
+    assert [(e.plan_version, e.suivi, e.comptes, e.derniere_version) for e in seen] == [
+        (None, (0, 0), 0, None), (1, (2, 2), 0, 1), (1, (2, 1), 0, 1), (1, (2, 1), 1, 1), (1, (2, 1), 1, 2)]
 
 
 def test_a_store_without_account_table_raises_so_that_each_value_is_read_alone(tmp_path):
@@ -57,6 +65,13 @@ def test_a_page_reads_the_state_once_per_run(monkeypatch):
     at.switch_page("vues/budget.py").run()
     assert not at.exception, [e.message for e in at.exception]
     reads.clear()
+
+    def one_by_one_is_not_used(*_):
+        raise AssertionError("lu à part au lieu de la requête d'état")
+
+    for module, name in ((versions, "current_id"), (store, "state_key"), (comptes, "mode_ouvert")):
+        monkeypatch.setattr(module, name, one_by_one_is_not_used)
     at.run()
+    assert not at.exception, [e.message for e in at.exception]
     assert len(reads) == 1
     assert at.title[0].value == "Budget du schéma"
