@@ -167,3 +167,13 @@ def test_the_list_of_versions_follows_a_return_to_an_older_version(engine):
     versions.use_version(engine, 1, auteur="")
     assert [v.id for v in ui.plan_versions()] == [2, 1]
     assert "A11-1" in set(ui.known_indicators()["indicateur_id"])
+
+
+def test_the_calendars_open_tab_stays_when_the_comparison_is_switched_off(engine):
+    versions.import_version(engine, revise(move_end=True), file_name="r.xlsx", label="Révision", auteur="")
+    at = run("calendrier", calendrier_onglet="Avancement et retards")
+    at.selectbox(key="calendrier_reference").set_value(None).run()  # « Pas de comparaison »
+    assert not at.exception
+    assert at.header[0].value.startswith("Avancement et retards au ")  # still the tab the user had open
+    at = run("calendrier", calendrier_onglet="Fins prévues : référence et en vigueur", calendrier_reference=None)
+    assert any("Choisissez la version de référence" in i.value for i in at.info)
