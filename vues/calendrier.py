@@ -24,6 +24,15 @@ def _table(shown: pd.DataFrame) -> None:
     ui.dataframe(shown, width="stretch", column_config=config, height=min(35 * (len(shown) + 1) + 3, 1000))
 
 
+def _listed(shown: pd.DataFrame, when_empty: str, caption: str) -> None:
+    """The table and its caption, or the good news when it has no row."""
+    if shown.empty:
+        st.success(when_empty)
+    else:
+        _table(shown)
+        st.caption(caption)
+
+
 plan = ui.get_plan()
 filters = ui.sidebar_filters(plan)
 
@@ -134,12 +143,9 @@ with tabs[TAB_RETARDS]:
                        "Une action sans date de fin dans le plan n'est jamais comptée en retard, sauf fin révisée dépassée.")
 
             st.subheader("Actions en retard, de la plus en retard à la moins en retard")
-            if p.late.empty:
-                st.success(f"Aucune action en retard au {fmt.jour(as_of)}.")
-            else:
-                _table(p.late)
-                st.caption("Retard : mois écoulés entre la fin prévue par le plan (ou la fin révisée si le plan n'en donne "
-                           f"pas) et le {fmt.jour(as_of)}.")
+            _listed(p.late, f"Aucune action en retard au {fmt.jour(as_of)}.",
+                    "Retard : mois écoulés entre la fin prévue par le plan (ou la fin révisée si le plan n'en donne "
+                    f"pas) et le {fmt.jour(as_of)}.")
 
             st.subheader("Prévu, révisé, réalisé")
             if p.fig_slippage is not None:
@@ -157,18 +163,12 @@ with tabs[TAB_RETARDS]:
 # --- Sans date et anomalies ------------------------------------------------------------------
 with tabs[TAB_SANS_DATE]:
     if tabs[TAB_SANS_DATE].open:
-        if v.undated.empty:
-            st.success("Toutes les actions retenues ont des dates.")
-        else:
-            _table(v.undated)
-            st.caption(f"{fmt.nombre(v.n_undated_actions)} action(s) sans aucune date ; "
-                       "les autres lignes sont des jalons sans date d'actions par ailleurs datées.")
+        _listed(v.undated, "Toutes les actions retenues ont des dates.",
+                f"{fmt.nombre(v.n_undated_actions)} action(s) sans aucune date ; "
+                "les autres lignes sont des jalons sans date d'actions par ailleurs datées.")
 
 with tabs[TAB_ANOMALIES]:
     if tabs[TAB_ANOMALIES].open:
-        if v.anomalies.empty:
-            st.success("Aucune anomalie dans le calendrier des actions retenues.")
-        else:
-            _table(v.anomalies)
-            st.caption("Les mots du plan sont repris tels quels ; aucune date n'est inventée. Années hors de la période "
-                       f"{first}-{last}, points d'interrogation, calendriers à définir ou vides, jalons sans fin.")
+        _listed(v.anomalies, "Aucune anomalie dans le calendrier des actions retenues.",
+                "Les mots du plan sont repris tels quels ; aucune date n'est inventée. Années hors de la période "
+                f"{first}-{last}, points d'interrogation, calendriers à définir ou vides, jalons sans fin.")
