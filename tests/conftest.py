@@ -10,7 +10,9 @@ in CI (CI=true), where they fail: CI never skips them.
 from __future__ import annotations
 
 import gc
+import importlib.util
 import os
+import sys
 import uuid
 from pathlib import Path
 
@@ -40,6 +42,16 @@ def plan():
     from dashboard.plan import load_plan
 
     return load_plan(PLAN_PATH)
+
+
+@pytest.fixture(scope="session")
+def loadtest():
+    """scripts/loadtest.py (its websocket client of the app, as a browser tab), loaded as a module."""
+    spec = importlib.util.spec_from_file_location("loadtest", ROOT / "scripts" / "loadtest.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["loadtest"] = mod  # its dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------

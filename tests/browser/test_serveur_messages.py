@@ -5,18 +5,8 @@ comes once the first tab is closed (messages handed over in batches, compiled pa
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 
-from browser_builders import ROOT, streamlit_server
-
-
-def loadtest():
-    spec = importlib.util.spec_from_file_location("loadtest", ROOT / "scripts" / "loadtest.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["loadtest"] = mod  # its dataclasses look their module up there
-    spec.loader.exec_module(mod)
-    return mod
+from browser_builders import streamlit_server
 
 
 def visit(client, url: str, page: str):
@@ -27,10 +17,9 @@ def visit(client, url: str, page: str):
     return asyncio.run(go())
 
 
-def test_two_visitors_one_after_the_other_get_the_whole_page_in_order(tmp_path, plan):
-    client = loadtest()
+def test_two_visitors_one_after_the_other_get_the_whole_page_in_order(tmp_path, plan, loadtest):
     with streamlit_server({"DASHBOARD_DB": f"sqlite:///{tmp_path / 'suivi.sqlite'}", "DASHBOARD_DEMO": "0"}) as url:
-        first, second = visit(client, url, "budget"), visit(client, url, "budget")
+        first, second = visit(loadtest, url, "budget"), visit(loadtest, url, "budget")
     assert first.error is None and second.error is None
     assert first.texts() == second.texts()
     assert [len(t) for t in first.tables()] == [len(t) for t in second.tables()] == [len(plan.axes)]  # « Par axe »

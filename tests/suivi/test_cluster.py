@@ -10,7 +10,6 @@ in CI (CI=true), where they must be there.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import os
 import queue
 import shutil
@@ -32,19 +31,6 @@ from dashboard.suivi import template
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 DEMO_BANNER = "Données de démonstration"
-
-
-def _client():
-    spec = importlib.util.spec_from_file_location("loadtest", ROOT / "scripts" / "loadtest.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["loadtest"] = mod  # its dataclasses look their module up there
-    spec.loader.exec_module(mod)
-    return mod
-
-
-@pytest.fixture(scope="module")
-def loadtest():
-    return _client()
 
 
 def _free_port() -> int:
