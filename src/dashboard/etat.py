@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from dashboard.acces.comptes import comptes
-from dashboard.plan.versions import plan_versions
-from dashboard.suivi.tables import batches
+from dashboard.acces import comptes
+from dashboard.plan import versions
+from dashboard.suivi import store
 
 
 @dataclass(frozen=True)
@@ -27,13 +27,14 @@ class Etat:
     derniere_version: int | None = None  # the latest stored version (a return to an older one keeps it)
 
 
-# Built once: the same statement every run (building it each time cost more than running it).
+# Built once from each module's own statement: the same query every run (building it each time cost
+# more than running it).
 _QUERY = sa.select(
-    sa.select(sa.func.max(plan_versions.c.id)).where(plan_versions.c.is_current.is_(True)).scalar_subquery(),
-    sa.select(sa.func.max(batches.c.id)).scalar_subquery(),
-    sa.select(sa.func.sum(sa.case((batches.c.active.is_(True), 1), else_=0))).scalar_subquery(),
-    sa.select(sa.func.count()).select_from(comptes).scalar_subquery(),
-    sa.select(sa.func.max(plan_versions.c.id)).scalar_subquery(),
+    versions.CURRENT_ID.scalar_subquery(),
+    sa.select(store.LATEST_BATCH).scalar_subquery(),
+    sa.select(store.ACTIVE_BATCHES).scalar_subquery(),
+    comptes.COUNT.scalar_subquery(),
+    sa.select(sa.func.max(versions.plan_versions.c.id)).scalar_subquery(),
 )
 
 

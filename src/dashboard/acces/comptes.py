@@ -90,12 +90,15 @@ def normaliser_login(login: str) -> str:
     return (login or "").strip().lower()[:60]
 
 
+COUNT = sa.select(sa.func.count()).select_from(comptes)  # also read by dashboard.etat
+
+
 def nombre_de_comptes(engine: Engine) -> int:
     """How many accounts the store holds (active or not). None: today's open behaviour."""
     if not prepare(engine):
         return 0
     with engine.connect() as conn:
-        return int(conn.execute(sa.select(sa.func.count()).select_from(comptes)).scalar() or 0)
+        return int(conn.execute(COUNT).scalar() or 0)
 
 
 def mode_ouvert(engine: Engine) -> bool:

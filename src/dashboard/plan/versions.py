@@ -154,11 +154,14 @@ def _insert(conn, data: bytes, file_name: str, label: str, auteur: str, *, curre
 
 # --- reading ---------------------------------------------------------------------------------
 
+# The id of the current version (dashboard.etat reads it with the store's other states).
+CURRENT_ID = sa.select(sa.func.max(plan_versions.c.id)).where(plan_versions.c.is_current.is_(True))
+
+
 def current_id(engine: Engine) -> int | None:
     """The id of the current version (one cheap query; what caches key on), None when none is stored."""
     with engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.max(plan_versions.c.id)).where(
-            plan_versions.c.is_current.is_(True))).scalar()
+        return conn.execute(CURRENT_ID).scalar()
 
 
 def history(engine: Engine) -> list[Version]:

@@ -189,11 +189,15 @@ def load_suivi(engine: Engine) -> Suivi:
     return Suivi(indicateurs=ind, statuts=st, realise=real, demo=demo)
 
 
+# The store's state (dashboard.etat reads it with the plan's version and the accounts).
+LATEST_BATCH = sa.func.max(batches.c.id)
+ACTIVE_BATCHES = sa.func.sum(sa.case((batches.c.active.is_(True), 1), else_=0))  # portable (no FILTER clause)
+
+
 def state_key(engine: Engine) -> tuple[int, int]:
     """Changes after every import or rollback: (latest batch id, number of active batches)."""
     with engine.connect() as conn:
-        row = conn.execute(sa.select(sa.func.max(batches.c.id), sa.func.sum(
-            sa.case((batches.c.active.is_(True), 1), else_=0)))).one()  # portable (no FILTER clause)
+        row = conn.execute(sa.select(LATEST_BATCH, ACTIVE_BATCHES)).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 
