@@ -85,7 +85,12 @@ def calendar_segments(plan: Plan) -> pd.DataFrame:
     year. A jalon with only a start runs to the end of the plan's period (only an end: from its start).
     Jalons without dates, or ending before they start, have no bar (see undated_items, calendar_anomalies).
     """
-    return per_object(plan, "calendar_segments", lambda: _calendar_segments(plan)).copy()
+    return _segments(plan).copy()
+
+
+def _segments(plan: Plan) -> pd.DataFrame:
+    """calendar_segments, made once per plan object and shared: read only."""
+    return per_object(plan, "calendar_segments", lambda: _calendar_segments(plan))
 
 
 def _calendar_segments(plan: Plan) -> pd.DataFrame:
@@ -135,7 +140,7 @@ def planned_periods(plan: Plan) -> pd.DataFrame:
 
 def _planned_periods(plan: Plan) -> pd.DataFrame:
     jalons = _jalons_by_action(_calendar(plan))
-    with_bars = set(per_object(plan, "calendar_segments", lambda: _calendar_segments(plan))["action_id"])  # read only
+    with_bars = set(_segments(plan)["action_id"])
     rows = []
     for a in plan.actions.sort_values(["axe", "action_id"]).itertuples():
         mine = jalons.get(a.action_id, [])
