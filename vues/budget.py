@@ -55,12 +55,12 @@ suivi = ui.get_suivi()
 v = budget_view(plan, filters, values, suivi.realise)
 first, last = v.periode
 ui.compact_metrics()
-row = st.container(horizontal=True)  # the key figures in one row (not columns: fewer messages)
+row = ui.metrics_row()
 row.metric("Ponctuel chiffré", fmt.fourchette(*v.ponctuel))
 row.metric("Récurrent chiffré, par an", fmt.fourchette(*v.annuel))
 row.metric("Par unité (quantité fixée)", fmt.fourchette(*v.par_unite))
 row.metric(f"Total {first}-{last}", fmt.fourchette(*v.total),
-            help="Ponctuel + récurrent × années où il court + par unité × quantité.")
+           help="Ponctuel + récurrent × années où il court + par unité × quantité.")
 st.caption(f"{fmt.nombre(v.n_non_comptes)} élément(s) ne sont pas comptés ou pas placés dans le temps : "
            "voir l'onglet « Ce que le total ne compte pas ».")
 

@@ -57,14 +57,13 @@ except Exception:  # the store is unreadable: show the plan, say so, log the cau
     st.warning("Le suivi n'a pas pu être lu : la page montre seulement le calendrier du plan.")
     suivi, statuts = None, None
 
-followed = statuts is not None and len(statuts) > 0
-progress = progress_view(plan, filters, statuts, as_of) if followed else None
+progress = progress_view(plan, filters, statuts, as_of) if statuts is not None and len(statuts) else None
 
-row = st.container(horizontal=True)  # the key figures in one row (not columns: fewer messages)
+row = ui.metrics_row()
 row.metric("Actions avec des dates", f"{fmt.nombre(v.n_dated)} sur {fmt.nombre(v.n_actions)}")
 row.metric("Actions récurrentes", fmt.nombre(v.n_recurring), help="Annuelles, estivales ou continues.")
 row.metric("Actions sans date", fmt.nombre(v.n_undated),
-            help="Calendrier « à définir », sans date ou vide dans le plan : onglet « Ce que le plan ne date pas ».")
+           help="Calendrier « à définir », sans date ou vide dans le plan : onglet « Ce que le plan ne date pas ».")
 row.metric("Anomalies du calendrier", fmt.nombre(v.n_anomalies))
 if progress is not None:  # what is late, in view whichever tab is open
     row.metric(f"En retard au {fmt.jour(as_of)}", fmt.nombre(len(progress.late)),

@@ -16,13 +16,13 @@ suivi = ui.get_suivi()
 v = etp_view(plan, filters, suivi.realise)
 
 ui.compact_metrics()
-row = st.container(horizontal=True)  # equal metrics in one row (not columns: four messages fewer)
+row = ui.metrics_row()
 row.metric("ETP chiffrés par le plan", fmt.etp(v.total), help="Équivalents temps plein par an.")
 row.metric("Services mobilisés", fmt.nombre(v.services))
 row.metric("Temps cité sans chiffre", f"{fmt.nombre(v.n_sans_chiffre)} ligne(s)",
-            help="Le plan nomme du temps de travail sans le chiffrer : hors des totaux.")
+           help="Le plan nomme du temps de travail sans le chiffrer : hors des totaux.")
 row.metric("Surallocations", fmt.nombre(v.surallocations),
-            help="Couples service × année où les ETP alloués dépassent les ETP disponibles.")
+           help="Couples service × année où les ETP alloués dépassent les ETP disponibles.")
 
 ui.chart(v.fig_axe)
 st.caption("ETP par an chiffrés dans le plan, par axe. Ne compte pas le temps cité sans chiffre (onglet « Hors totaux »).")

@@ -57,12 +57,12 @@ annee = st.selectbox(
 
 v = indicateurs_view(full_plan, filters, suivi.indicateurs, annee)
 
-row = st.container(horizontal=True)  # equal metrics in one row (not columns: four messages fewer)
+row = ui.metrics_row()
 row.metric("Indicateurs du plan", fmt.nombre(v.n_indicateurs))
 row.metric(f"Renseignés pour {annee}", f"{fmt.nombre(v.n_renseignes)} / {fmt.nombre(v.n_indicateurs)}",
-            help="Indicateurs ayant un résultat pour l'année choisie.")
+           help="Indicateurs ayant un résultat pour l'année choisie.")
 row.metric(f"Évolutions favorables en {annee}", f"{fmt.nombre(v.n_favorables)} / {fmt.nombre(v.n_comparables)}",
-            help="Indicateurs chiffrés comparables à l'année précédente dont l'évolution va dans le sens souhaité.")
+           help="Indicateurs chiffrés comparables à l'année précédente dont l'évolution va dans le sens souhaité.")
 row.metric(f"Jalons atteints fin {annee}", f"{fmt.nombre(v.n_jalons_atteints)} / {fmt.nombre(v.n_jalons)}")
 
 ui.keep_widgets("ind_action", "ind_choisi", "ind_lignes", "ind_porteur")  # their tabs may be closed

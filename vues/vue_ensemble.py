@@ -19,12 +19,12 @@ st.caption("Les montants chiffrés sont des fourchettes (minimum – maximum) ti
            + ("Filtres actifs : seules les actions retenues sont comptées." if filters.active else ""))
 
 ui.compact_metrics()
-row = st.container(horizontal=True)  # the key figures in one row (not columns: fewer messages)
+row = ui.metrics_row()
 row.metric("Fiches action", fmt.nombre(v.actions))
 row.metric("Budget ponctuel chiffré", fmt.fourchette(*v.ponctuel),
-            help="Dépenses uniques (investissements), hors lignes « par unité » sans quantité.")
+           help="Dépenses uniques (investissements), hors lignes « par unité » sans quantité.")
 row.metric("Budget récurrent chiffré, par an", fmt.fourchette(*v.annuel),
-            help="Dépenses annuelles, pour chaque année où elles courent.")
+           help="Dépenses annuelles, pour chaque année où elles courent.")
 row.metric("ETP chiffrés", fmt.etp(v.etp), help="Temps de travail chiffré par le plan, par an.")
 row.metric("Indicateurs", fmt.nombre(v.indicateurs))
 

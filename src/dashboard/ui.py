@@ -629,8 +629,15 @@ def keep_widgets(*keys: str) -> None:
             st.session_state[key] = st.session_state[key]
 
 
+def metrics_row():
+    """The page's key figures side by side (row.metric(…) each): one horizontal container rather than
+    columns, a message to the browser instead of one per column; on a narrow screen they wrap to the
+    next line instead of being cut."""
+    return st.container(horizontal=True)
+
+
 def compact_metrics(size_rem: float = 1.6) -> None:
-    """Smaller st.metric values, so a euro range (`1 801 500 – 1 851 500 €`) fits its column at 1440 px."""
+    """Smaller st.metric values, so a euro range (`1 801 500 – 1 851 500 €`) fits its row at 1440 px."""
     st.html(f"<style>[data-testid='stMetricValue'], [data-testid='stMetricValue'] > div "
             f"{{font-size: {size_rem}rem !important;}}</style>")
 
@@ -1139,8 +1146,9 @@ _PAGES_MODULES = ("dashboard.present.views", "dashboard.present.plan_changes", "
 
 
 def serve(args: list[str]) -> int:
-    """`streamlit run ARGS…` (app.py and its options), every connection without Nagle's algorithm.
-    Exit codes are Streamlit's own (e.g. 1: the port is taken)."""
+    """`streamlit run ARGS…` (app.py and its options), every connection without Nagle's algorithm, the
+    messages of a page handed over in batches, compiled pages kept (see above). Exit codes are
+    Streamlit's own (e.g. 1: the port is taken)."""
     import importlib  # noqa: PLC0415
 
     from streamlit.web import cli as streamlit_cli  # noqa: PLC0415
