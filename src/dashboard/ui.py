@@ -91,9 +91,9 @@ def _read_plan_source() -> tuple:
         try:
             engine = get_engine()
             _versions_ready(str(engine.url), engine)
-            etat = _etat()  # read before version 1 exists on the very first run: then asked again
-            vid = etat.plan_version if etat is not None and etat.plan_version is not None \
-                else versions.current_id(engine)
+            vid = getattr(_etat(), "plan_version", None)
+            if vid is None:  # the state unread, or read before version 1 existed (very first run): asked alone
+                vid = versions.current_id(engine)
             if vid is not None:
                 return ("version", str(engine.url), int(vid))
         except Exception:  # the store's own message is on the page (store_notice); the shipped plan shows
@@ -201,15 +201,16 @@ def known_indicators():
     state of the versions (the key of plan_versions) and shared; a view taking it is keyed on that
     state. A version that cannot be read leaves it out, and the result is then not kept."""
     key = _versions_key()
-    if key is None:
-        return _known_indicators(plan_versions())
-    try:
-        known = _known_indicators_cached(*key)
-    except _VersionUnreadable:
-        return _known_indicators(plan_versions())
-    if known is not None:
-        _remember(known, ("indicateurs connus", *key))
-    return known
+    if key is not None:
+        try:
+            known = _known_indicators_cached(*key)
+        except _VersionUnreadable:
+            pass  # made below without that version, not kept
+        else:
+            if known is not None:
+                _remember(known, ("indicateurs connus", *key))
+            return known
+    return _known_indicators(plan_versions())
 
 
 class _VersionUnreadable(Exception):
