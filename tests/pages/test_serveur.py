@@ -130,6 +130,44 @@ def test_a_callback_queued_by_a_callback_runs_after_the_batch_and_a_failing_one_
     loop.close()
 
 
+def test_the_runtime_loop_yields_once_in_64_messages_and_other_tasks_still_run():
+    shim = ui._YieldingEvery(64)
+    turns = []  # another task's turns while the "runtime loop" sends 200 messages
+
+    async def sender():
+        for _ in range(200):
+            await shim.sleep(0)  # Streamlit's runtime loop, after each message
+        return len(turns)
+
+    async def other_task():
+        while True:
+            turns.append(1)
+            await asyncio.sleep(0)
+
+    async def both():
+        other = asyncio.create_task(other_task())
+        await asyncio.sleep(0)  # its first turn
+        seen = await sender()
+        other.cancel()
+        return seen
+
+    assert asyncio.run(both()) == 1 + 200 // 64  # Streamlit's own asyncio: 1 + 200
+
+
+def test_the_runtime_loop_still_waits_when_it_asks_for_a_delay():
+    shim = ui._YieldingEvery(64)
+
+    async def timed():
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        value = await shim.sleep(0.05, "fini")
+        return loop.time() - start, value
+
+    waited, value = asyncio.run(timed())
+    assert waited >= 0.045 and value == "fini"
+    assert shim.Event is asyncio.Event and shim.FIRST_COMPLETED == asyncio.FIRST_COMPLETED  # the rest is asyncio's
+
+
 @pytest.mark.parametrize(("watcher", "kept"), [("none", True), ("auto", False), ("poll", False)])
 def test_compiled_pages_are_kept_only_when_no_file_is_watched(tmp_path, watcher, kept):
     from streamlit import config
@@ -155,9 +193,11 @@ def test_serve_installs_the_batching_once(monkeypatch):
     for cls, name in ((app_session.AppSession, "_call_soon_on_event_loop"), (runtime.Runtime, "_enqueued_some_message"),
                       (script_cache.ScriptCache, "clear")):
         monkeypatch.setattr(cls, name, getattr(cls, name))  # put back after
+    monkeypatch.setattr(runtime, "asyncio", asyncio)
     streamlits = app_session.AppSession._call_soon_on_event_loop
     assert ui.install_message_batching() and ui.install_message_batching()
     batched = app_session.AppSession._call_soon_on_event_loop
     assert batched._batched and inspect.getclosurevars(batched).nonlocals["call_soon"] is streamlits  # wrapped once
     assert runtime.Runtime._enqueued_some_message is ui._send_soon
     assert script_cache.ScriptCache.clear._watched
+    assert isinstance(runtime.asyncio, ui._YieldingEvery) and runtime.asyncio.__getattr__("sleep") is asyncio.sleep
