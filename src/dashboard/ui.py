@@ -19,10 +19,50 @@ import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
 from dashboard import metrics
-from dashboard.memo import per_object
+from dashboard.memo import Shared, per_object
 from dashboard.plan import DEFAULT_PLAN_PATH, Plan, PlanError, load_plan
 
 log = logging.getLogger("dashboard")
+
+
+# --- Shared values --------------------------------------------------------------------------------
+# What every session shares (the plan, the follow-up, the views of the pages) is kept by memo.Shared
+# rather than st.cache_resource: Streamlit hashes every argument of every call (its name, then its
+# value, through its own hasher) and reads the function's signature again each time, 0.1 to 0.3 ms a
+# call, a dozen calls on every run of every page. Here a call costs the key below and a dictionary
+# access. The key of an argument is what the value stands for: a plan its version, a follow-up table
+# its store state (both noted when get_plan / get_suivi hand them out), filters their choices.
+
+def _key_part(value):
+    from dashboard.suivi.store import Suivi  # noqa: PLC0415
+
+    if isinstance(value, Plan):
+        return ("plan", _plan_cache_key(value))
+    if isinstance(value, pd.DataFrame):
+        return ("table", _frame_cache_key(value))
+    if isinstance(value, metrics.Filters):
+        return ("filtres", value.axes, value.enjeux, value.porteurs)
+    if isinstance(value, Suivi):
+        return ("suivi", _suivi_cache_key(value))
+    if isinstance(value, dict):
+        return ("dict", tuple((k, _key_part(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(_key_part(v) for v in value))
+    return value  # stands for itself (an unhashable one leaves the call uncached)
+
+
+def _args_key(*args, **kwargs) -> tuple:
+    return tuple(_key_part(a) for a in args) + tuple((name, _key_part(v)) for name, v in kwargs.items())
+
+
+def shared(max_entries: int | None = None, ttl: float | None = None, spinner: str | None = None):
+    """Decorator: the function's values shared by every session (memo.Shared, keyed as above), at most
+    `max_entries`, each for `ttl` seconds; `spinner`: the message shown while a value is computed."""
+    def decorate(fn):
+        computing = (lambda: st.spinner(spinner)) if spinner else None
+        return Shared(fn, _args_key, max_entries=max_entries, ttl=ttl, computing=computing)
+
+    return decorate
 
 
 # --- Navigation ----------------------------------------------------------------------------------
@@ -55,12 +95,12 @@ def plan_path() -> Path:
     return Path(os.environ.get("DASHBOARD_PLAN", str(DEFAULT_PLAN_PATH)))
 
 
-@st.cache_resource(show_spinner="Lecture du plan…", max_entries=4)
+@shared(max_entries=4, spinner="Lecture du plan…")
 def _load_plan_cached(path: str, mtime: float) -> Plan:  # mtime is the cache key
     return load_plan(path)
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def _versions_ready(url: str, _engine) -> bool:
     """Once per process and store: the shipped workbook becomes version 1 on first start."""
     from dashboard.plan import versions  # noqa: PLC0415
@@ -69,7 +109,7 @@ def _versions_ready(url: str, _engine) -> bool:
     return True
 
 
-@st.cache_resource(show_spinner="Lecture du plan…", max_entries=8)
+@shared(max_entries=8, spinner="Lecture du plan…")
 def _load_version_cached(url: str, version_id: int) -> Plan:  # a stored version never changes
     from dashboard.plan import versions  # noqa: PLC0415
 
@@ -161,7 +201,7 @@ def get_plan_version(version_id: int) -> Plan | None:
         return None
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(max_entries=8)
 def _versions_cached(url: str, current: int, latest: int) -> tuple:  # another version current or stored: new key
     from dashboard.plan import versions  # noqa: PLC0415
 
@@ -217,7 +257,7 @@ class _VersionUnreadable(Exception):
     """A stored version could not be read: what is known without it is not cached."""
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@shared(max_entries=4)
 def _known_indicators_cached(url: str, current: int, latest: int):  # the key of _versions_cached
     return _known_indicators(plan_versions(), strict=True)
 
@@ -316,7 +356,7 @@ def sidebar_filters(plan: Plan) -> metrics.Filters:
 
 # --- Suivi annuel : the store through st.connection ---------------------------------------
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def _schema_ready(url: str, _engine) -> bool:  # once per store URL: tables created on first start
     from dashboard.plan import versions  # noqa: PLC0415
 
@@ -339,7 +379,7 @@ def _store_url() -> str:
     return _run_memo("url", store.default_url)
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def _open_engine(url: str):  # once per process and URL (a failure is not cached: tried again next run)
     from dashboard.suivi import store  # noqa: PLC0415
 
@@ -353,7 +393,7 @@ def _open_engine(url: str):  # once per process and URL (a failure is not cached
     return engine
 
 
-@st.cache_resource(ttl=60, show_spinner=False)
+@shared(ttl=60)
 def _store_problem_cached(url: str):  # url is the cache key; checked again every minute
     from dashboard.suivi import store  # noqa: PLC0415
 
@@ -381,7 +421,7 @@ def store_notice() -> None:
         st.error(str(problem), icon=":material/database:")
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(max_entries=8)
 def _load_suivi_cached(url: str, state: tuple):  # (url, store.state_key) is the cache key
     from dashboard.suivi import store  # noqa: PLC0415
 
@@ -466,7 +506,7 @@ def _read_etat():
         return None
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@shared(max_entries=4)
 def _history_cached(url: str, state: tuple):  # (url, state) is the cache key
     from dashboard.suivi import store  # noqa: PLC0415
 
@@ -478,7 +518,7 @@ def store_history():
     return _history_cached(*store_state())
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@shared(max_entries=32)
 def _changes_cached(url: str, state: tuple, batch_id: int):  # (url, state, batch) is the cache key
     from dashboard.suivi import store  # noqa: PLC0415
 
@@ -688,19 +728,12 @@ def cache_view(fn):
     store's state (one cheap query per run): a warm rerun hashes no table.
 
     A page module runs again on every rerun; the cached wrapper of a function is made once per process
-    (Streamlit would otherwise read its source again on every run)."""
+    (a wrapper made on each run would start empty)."""
     code = fn.__code__
     key = (fn.__module__, fn.__qualname__, code.co_filename, code.co_firstlineno, code.co_code)
     wrapped = _VIEWS.get(key)
     if wrapped is None:
-        from dashboard.suivi.store import Suivi  # noqa: PLC0415
-
-        wrapped = _VIEWS[key] = st.cache_resource(show_spinner=False, max_entries=64, hash_funcs={
-            Plan: _plan_cache_key,
-            metrics.Filters: lambda f: (f.axes, f.enjeux, f.porteurs),
-            pd.DataFrame: _frame_cache_key,
-            Suivi: _suivi_cache_key,
-        })(fn)
+        wrapped = _VIEWS[key] = shared(max_entries=64)(fn)
     return wrapped
 
 
@@ -709,7 +742,7 @@ def cache_view(fn):
 # workbooks of data/demo/ are imported through the upload's code path, flagged `demo`.
 # Every page calls demo_banner() (right after get_plan()): the banner, and its removal button.
 
-@st.cache_resource(show_spinner="Chargement des données de démonstration…")
+@shared(spinner="Chargement des données de démonstration…")
 def _first_start_demo(url: str, demo_flag: str) -> str | None:  # url, flag: the cache keys
     """Import the demo once per store; a French message if it could not be done (logged)."""
     from dashboard.suivi import demo  # noqa: PLC0415

@@ -31,3 +31,111 @@ def test_planned_periods_of_a_filtered_plan_are_its_own_and_a_caller_cannot_chan
     assert len(every) == len(plan.actions) and set(axe_3["axe"]) == {3} and len(axe_3) < len(every)
     every.loc[:, "titre"] = "changé"
     assert "changé" not in set(metrics.planned_periods(plan)["titre"])
+
+
+# --- memo.Shared: what every session shares -------------------------------------------------------
+
+def counting(fn=lambda *a, **k: (a, tuple(sorted(k.items())))):
+    calls = []
+
+    def compute(*args, **kwargs):
+        calls.append(args)
+        return fn(*args, **kwargs)
+
+    return compute, calls
+
+
+def plain_key(*args, **kwargs):
+    return args + tuple(sorted(kwargs.items()))
+
+
+def test_shared_computes_each_key_once_and_drops_the_least_recently_used():
+    compute, calls = counting()
+    cached = memo.Shared(compute, plain_key, max_entries=2)
+    assert cached(1) == ((1,), ()) and cached(1) == ((1,), ())
+    cached(2)
+    cached(1)          # 1 used last: 2 is the least recently used
+    cached(3)          # a third key: 2 goes
+    assert calls == [(1,), (2,), (3,)]
+    cached(1)
+    cached(2)
+    assert calls == [(1,), (2,), (3,), (2,)]
+
+
+def test_shared_keeps_no_exception_and_leaves_an_unkeyable_call_uncached():
+    attempts = []
+
+    def flaky(x):
+        attempts.append(x)
+        if len(attempts) == 1:
+            raise OSError("base indisponible")
+        return x * 2
+
+    cached = memo.Shared(flaky, plain_key)
+    try:
+        cached(4)
+    except OSError:
+        pass
+    assert cached(4) == 8 and cached(4) == 8
+    assert attempts == [4, 4]              # computed again after the failure, then kept
+
+    compute, calls = counting(lambda xs: sum(xs))
+    cached = memo.Shared(compute, plain_key)
+    assert cached([1, 2]) == 3 and cached([1, 2]) == 3
+    assert len(calls) == 2                 # a list is no key: computed each time, never wrongly shared
+
+
+def test_shared_values_expire_after_their_ttl(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(memo.time, "monotonic", lambda: now[0])
+    compute, calls = counting()
+    cached = memo.Shared(compute, plain_key, ttl=60)
+    cached("url")
+    now[0] += 59
+    cached("url")
+    assert len(calls) == 1
+    now[0] += 2
+    cached("url")
+    assert len(calls) == 2
+    cached.clear()
+    cached("url")
+    assert len(calls) == 3
+
+
+def test_shared_computes_once_when_many_threads_ask_at_once():
+    import threading
+    import time
+
+    started = threading.Event()
+
+    def slow(x):
+        started.set()
+        time.sleep(0.2)
+        return object()
+
+    compute, calls = counting(slow)
+    cached = memo.Shared(compute, plain_key)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cached("plan"))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
+    assert all(r is results[0] for r in results) and len(results) == 8
+
+
+def test_shared_enters_its_context_around_each_computation_only():
+    entered = []
+
+    class Spinner:
+        def __enter__(self):
+            entered.append("début")
+
+        def __exit__(self, *exc):
+            entered.append("fin")
+
+    cached = memo.Shared(lambda x: x, plain_key, computing=Spinner)
+    cached(1)
+    cached(1)
+    assert entered == ["début", "fin"]
