@@ -787,14 +787,14 @@ def demo_banner() -> None:
         return
     if not demo_active:
         return
-    with st.container(border=True):
-        text, button = st.columns([2, 1], vertical_alignment="center")
-        text.warning("**Données de démonstration** — les valeurs de suivi affichées (indicateurs, avancement, "
-                     "dépenses, ETP) sont fictives. Importer votre suivi réel les retire.", icon=":material/science:")
+    # one row (the message, then the button on its right, never below it): a block, not columns
+    with st.container(border=True, horizontal=True, vertical_alignment="center", wrap=False):
+        st.warning("**Données de démonstration** — les valeurs de suivi affichées (indicateurs, avancement, "
+                   "dépenses, ETP) sont fictives. Importer votre suivi réel les retire.", icon=":material/science:")
         if not peut("admin"):  # removing the demo is an admin's decision, once accounts exist
-            button.caption("Seul un compte « admin » peut retirer les données de démonstration.")
-        elif button.button("Retirer les données de démonstration", key="retirer_demo", type="primary",
-                           disabled=blocked is not None):
+            st.caption("Seul un compte « admin » peut retirer les données de démonstration.", width=320)
+        elif st.button("Retirer les données de démonstration", key="retirer_demo", type="primary",
+                       disabled=blocked is not None):
             try:
                 ecritures.retirer_demo(get_engine(), identite())
             except AccesRefuse as refus:
