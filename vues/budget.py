@@ -54,7 +54,6 @@ with st.expander(f"Hypothèses ({len(inputs)}) : paramètres que le plan laisse 
 suivi = ui.get_suivi()
 v = budget_view(plan, filters, values, suivi.realise)
 first, last = v.periode
-ui.compact_metrics()
 row = ui.metrics_row()
 row.metric("Ponctuel chiffré", fmt.fourchette(*v.ponctuel))
 row.metric("Récurrent chiffré, par an", fmt.fourchette(*v.annuel))

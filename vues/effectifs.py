@@ -15,7 +15,6 @@ st.title("Effectifs (ETP)")
 suivi = ui.get_suivi()
 v = etp_view(plan, filters, suivi.realise)
 
-ui.compact_metrics()
 row = ui.metrics_row()
 row.metric("ETP chiffrés par le plan", fmt.etp(v.total), help="Équivalents temps plein par an.")
 row.metric("Services mobilisés", fmt.nombre(v.services))

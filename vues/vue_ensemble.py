@@ -18,7 +18,6 @@ st.caption("Les montants chiffrés sont des fourchettes (minimum – maximum) ti
            "les hypothèses du classeur (feuille « Hypothèses ») s'appliquent. "
            + ("Filtres actifs : seules les actions retenues sont comptées." if filters.active else ""))
 
-ui.compact_metrics()
 row = ui.metrics_row()
 row.metric("Fiches action", fmt.nombre(v.actions))
 row.metric("Budget ponctuel chiffré", fmt.fourchette(*v.ponctuel),

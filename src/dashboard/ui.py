@@ -677,12 +677,6 @@ def metrics_row():
     return st.container(horizontal=True)
 
 
-def compact_metrics(size_rem: float = 1.6) -> None:
-    """Smaller st.metric values, so a euro range (`1 801 500 – 1 851 500 €`) fits its row at 1440 px."""
-    st.html(f"<style>[data-testid='stMetricValue'], [data-testid='stMetricValue'] > div "
-            f"{{font-size: {size_rem}rem !important;}}</style>")
-
-
 def _plan_cache_key(plan: Plan):
     """A plan is its identity when get_plan handed it out (a stored version, or a workbook's path and
     modification time); a stored version otherwise; a plan made otherwise (one with the hypotheses
