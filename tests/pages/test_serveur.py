@@ -201,3 +201,50 @@ def test_serve_installs_the_batching_once(monkeypatch):
     assert runtime.Runtime._enqueued_some_message is ui._send_soon
     assert script_cache.ScriptCache.clear._watched
     assert isinstance(runtime.asyncio, ui._YieldingEvery) and runtime.asyncio.__getattr__("sleep") is asyncio.sleep
+
+
+# --- The plan and the follow-up read while the server starts -----------------------------------
+
+def test_the_server_reads_the_plan_in_force_as_it_starts_and_the_first_page_reads_it_no_more(monkeypatch):
+    from streamlit.runtime import Runtime
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.plan import versions
+
+    monkeypatch.delenv("DASHBOARD_PLAN")  # the plan in force comes from the store (version 1 on first start)
+    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))
+    ui.warm_up()
+
+    def read_again(*_):
+        raise AssertionError("plan relu par la première page")
+
+    monkeypatch.setattr(versions, "load_version", read_again)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("vues/budget.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "Budget du schéma"
+
+
+def test_a_plan_unreadable_at_start_is_logged_and_left_to_the_page(monkeypatch, caplog):
+    import logging
+
+    from streamlit.runtime import Runtime
+
+    caplog.set_level(logging.INFO, logger="dashboard")
+
+    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))
+    monkeypatch.setattr(ui, "load_plan", lambda path: (_ for _ in ()).throw(OSError("disque illisible")))
+    monkeypatch.setenv("DASHBOARD_PLAN", str(ROOT / "tests" / "absent-au-demarrage.xlsx"))
+    ui.warm_up()  # no exception out of the thread
+    assert "lecture du plan et du suivi au démarrage impossible" in caplog.text and "disque illisible" in caplog.text
+
+
+def test_a_refused_command_line_reads_nothing(monkeypatch):
+    from streamlit.runtime import Runtime
+
+    reads = []
+    monkeypatch.setattr(ui, "get_plan", lambda: reads.append(1))
+    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: False))
+    monkeypatch.setattr("time.sleep", lambda s: None)  # the two minutes of waiting, at once
+    ui.warm_up()
+    assert reads == []
