@@ -8,7 +8,8 @@ Opening (server side): a new websocket session on a running server (scripts/load
 as a browser tab) asks for the page and waits for the end of its run. The dashboard and the trivial
 app (scripts/app_triviale.py: same pages, one plotly chart and a 53-row table each) run side by
 side; each page is opened in turn on one then the other, so both see the same machine load. The
-first opening of each page (caches empty) is measured apart ("à froid"); then the median of N.
+first opening of each page (its views not made yet; the server read the plan and the follow-up as it
+started) is measured apart ("à froid"); then the median of N.
 
 Warm rerun: AppTest runs the page once, then N times; the median, next to an empty page's in the
 same process.
