@@ -54,7 +54,7 @@ class Shared:
         self.fn, self.key, self.max_entries, self.ttl, self.computing = fn, key, max_entries, ttl, computing
         self._values: collections.OrderedDict = collections.OrderedDict()  # key -> (value, expiry)
         self._lock = threading.Lock()
-        self._computing_locks: dict = {}
+        self._computing_locks: dict = {}  # key -> [its lock, how many hold or wait for it]
         self.__wrapped__ = fn
         self.__doc__, self.__name__ = fn.__doc__, getattr(fn, "__name__", "shared")
 
@@ -76,12 +76,6 @@ class Shared:
             while self.max_entries is not None and len(self._values) > self.max_entries:
                 self._values.popitem(last=False)
 
-    def _compute(self, args, kwargs):
-        if self.computing is None:
-            return self.fn(*args, **kwargs)
-        with self.computing():
-            return self.fn(*args, **kwargs)
-
     def __call__(self, *args, **kwargs):
         try:
             key = self.key(*args, **kwargs)
@@ -91,18 +85,30 @@ class Shared:
         value = self._get(key)
         if value is not self._MISSING:
             return value
+        if self.computing is None:
+            return self._wait_or_compute(key, args, kwargs)
+        with self.computing():  # also shown to who waits for another caller's computation
+            return self._wait_or_compute(key, args, kwargs)
+
+    def _wait_or_compute(self, key, args, kwargs):
+        """The value of `key`: computed here, or by the caller already computing it (waited for). The
+        key's lock lives while someone holds or waits for it: a failed computation lets the next
+        waiter compute, and nobody else at the same time."""
         with self._lock:
-            computing = self._computing_locks.setdefault(key, threading.Lock())
+            entry = self._computing_locks.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
         try:
-            with computing:  # one computation per key; who waited finds the value
+            with entry[0]:
                 value = self._get(key)
                 if value is self._MISSING:
-                    value = self._compute(args, kwargs)
-                    self._put(key, value)
+                    value = self.fn(*args, **kwargs)
+                    self._put(key, value)  # before anything that may interrupt the caller
                 return value
         finally:
             with self._lock:
-                self._computing_locks.pop(key, None)
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self._computing_locks[key]
 
     def clear(self) -> None:
         with self._lock:

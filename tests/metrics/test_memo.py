@@ -106,10 +106,7 @@ def test_shared_computes_once_when_many_threads_ask_at_once():
     import threading
     import time
 
-    started = threading.Event()
-
     def slow(x):
-        started.set()
         time.sleep(0.2)
         return object()
 
@@ -139,3 +136,86 @@ def test_shared_enters_its_context_around_each_computation_only():
     cached(1)
     cached(1)
     assert entered == ["début", "fin"]
+
+
+def test_after_a_failed_computation_the_waiters_compute_one_at_a_time():
+    import threading
+    import time
+
+    running, most, attempts = [0], [0], []
+    lock = threading.Lock()
+
+    def failing_first(x):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            attempts.append(x)
+            first = len(attempts) == 1
+        time.sleep(0.1)
+        with lock:
+            running[0] -= 1
+        if first:
+            raise OSError("base indisponible")
+        return "moteur"
+
+    cached = memo.Shared(failing_first, plain_key)
+    results = []
+
+    def ask():
+        try:
+            results.append(cached("url"))
+        except OSError:
+            results.append("échec")
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for t in threads[:5]:
+        t.start()
+        time.sleep(0.01)  # waiting while the first computes
+    time.sleep(0.12)      # the first has failed, a waiter computes again…
+    threads[5].start()    # …when one more caller comes
+    for t in threads:
+        t.join()
+    assert most[0] == 1                        # never two computations at once
+    assert len(attempts) == 2                  # the failure, then one computation for every waiter
+    assert sorted(results) == ["moteur"] * 5 + ["échec"]
+
+
+def test_a_value_is_kept_even_when_leaving_its_spinner_interrupts_the_caller():
+    class Interrupting:  # Streamlit's spinner: leaving it may raise a rerun of the page
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            raise KeyboardInterrupt("relance de la page")
+
+    compute, calls = counting()
+    cached = memo.Shared(compute, plain_key, computing=Interrupting)
+    try:
+        cached("plan")
+    except KeyboardInterrupt:
+        pass
+    cached.computing = None
+    assert cached("plan") == (("plan",), ()) and len(calls) == 1   # kept: not computed again
+
+
+def test_who_waits_for_another_callers_computation_sees_the_spinner_too():
+    import threading
+    import time
+
+    shown = []
+
+    class Spinner:
+        def __enter__(self):
+            shown.append(threading.current_thread().name)
+
+        def __exit__(self, *exc):
+            return False
+
+    cached = memo.Shared(lambda x: time.sleep(0.2) or x, plain_key, computing=Spinner)
+    threads = [threading.Thread(target=cached, args=("plan",), name=f"visiteur {i}") for i in range(2)]
+    for t in threads:
+        t.start()
+        time.sleep(0.05)
+    for t in threads:
+        t.join()
+    assert sorted(shown) == ["visiteur 0", "visiteur 1"]
