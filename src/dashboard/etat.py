@@ -54,9 +54,10 @@ def lire(engine: Engine) -> Etat:
     database raises, e.g. when the account table does not exist yet: the caller then asks each function
     on its own.
 
-    The statement goes straight to a pooled connection: one SELECT reads one consistent state, without
-    the transaction SQLAlchemy opens and closes around it (three round trips and 1 ms of the page's
-    thread for one)."""
+    The statement goes straight to a pooled connection: one SELECT reads one consistent state without
+    the transaction SQLAlchemy would open and close around it (SQLite: one statement instead of three;
+    PostgreSQL: psycopg's BEGIN and the pool's ROLLBACK remain; 0.6 ms less of the page's thread
+    either way). The text goes as it is, without parameters: it has none."""
     conn = engine.raw_connection()
     try:
         cursor = conn.cursor()

@@ -10,6 +10,8 @@ that imports streamlit, so that everything else stays plain Python tested withou
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -48,7 +50,8 @@ def _key_part(value):
         return ("dict", tuple((k, _key_part(v)) for k, v in value.items()))
     if isinstance(value, list | tuple):
         return (type(value).__name__, tuple(_key_part(v) for v in value))
-    return value  # stands for itself (an unhashable one leaves the call uncached)
+    return (type(value), value)  # itself, with its type (1, 1.0 and True are three keys; an unhashable
+    # value leaves the call uncached)
 
 
 def _args_key(*args, **kwargs) -> tuple:
@@ -67,8 +70,6 @@ def shared(max_entries: int | None = None, ttl: float | None = None, spinner: st
 
 def _spinner(message: str):
     """st.spinner on a page; nothing outside one (the server reading the plan as it starts: warm_up)."""
-    import contextlib  # noqa: PLC0415
-
     from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: PLC0415
 
     return st.spinner(message) if get_script_run_ctx(suppress_warning=True) else contextlib.nullcontext()
@@ -110,11 +111,11 @@ def _load_plan_cached(path: str, mtime: float) -> Plan:  # mtime is the cache ke
 
 
 @shared()
-def _versions_ready(url: str, _engine) -> bool:
+def _versions_ready(url: str, engine) -> bool:
     """Once per process and store: the shipped workbook becomes version 1 on first start."""
     from dashboard.plan import versions  # noqa: PLC0415
 
-    versions.ensure_first_version(_engine)
+    versions.ensure_first_version(engine)
     return True
 
 
@@ -372,10 +373,10 @@ def sidebar_filters(plan: Plan) -> metrics.Filters:
 # --- Suivi annuel : the store through st.connection ---------------------------------------
 
 @shared()
-def _schema_ready(url: str, _engine) -> bool:  # once per store URL: tables created on first start
+def _schema_ready(url: str, engine) -> bool:  # once per store URL: tables created on first start
     from dashboard.plan import versions  # noqa: PLC0415
 
-    versions.ensure_schema(_engine)  # the follow-up's tables and the plan's versions
+    versions.ensure_schema(engine)  # the follow-up's tables and the plan's versions
     return True
 
 
@@ -704,7 +705,22 @@ def _plan_cache_key(plan: Plan):
     try:
         return (plan.source, Path(plan.source).stat().st_mtime)
     except OSError:
-        return ("id", id(plan))
+        return _ByIdentity(plan)
+
+
+class _ByIdentity:
+    """A key that is this very object (held by the key: its id cannot go to another object meanwhile)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _ByIdentity) and other.obj is self.obj
 
 
 def _frame_cache_key(df):
@@ -802,21 +818,23 @@ def demo_banner() -> None:
                    "dépenses, ETP) sont fictives. Importer votre suivi réel les retire.", icon=":material/science:")
         if not peut("admin"):  # removing the demo is an admin's decision, once accounts exist
             st.caption("Seul un compte « admin » peut retirer les données de démonstration.", width=320)
-        elif st.button("Retirer les données de démonstration", key="retirer_demo", type="primary",
-                       disabled=blocked is not None):
-            try:
-                ecritures.retirer_demo(get_engine(), identite())
-            except AccesRefuse as refus:
-                st.error(str(refus))
-                return
-            except Exception:
-                log.exception("retrait des données de démonstration impossible")
-                st.error("Les données de démonstration n'ont pas pu être retirées (voir le journal). "
-                         "Rien n'a été modifié.")
-                return
-            clear_suivi_cache()
-            st.session_state["_demo_retiree"] = True
-            st.rerun()
+            return
+        remove = st.button("Retirer les données de démonstration", key="retirer_demo", type="primary",
+                           disabled=blocked is not None)
+    if not remove:
+        return
+    try:  # what goes wrong is said below the banner, across the page
+        ecritures.retirer_demo(get_engine(), identite())
+    except AccesRefuse as refus:
+        st.error(str(refus))
+        return
+    except Exception:
+        log.exception("retrait des données de démonstration impossible")
+        st.error("Les données de démonstration n'ont pas pu être retirées (voir le journal). Rien n'a été modifié.")
+        return
+    clear_suivi_cache()
+    st.session_state["_demo_retiree"] = True
+    st.rerun()
 
 
 # --- Comptes : who the session is, what it may do ----------------------------------------------
@@ -1120,8 +1138,6 @@ def _handed_over_in_batches(call_soon):
 
 def _send_soon(runtime) -> None:
     """Runtime._enqueued_some_message: on the event loop's own thread, set its event directly."""
-    import asyncio  # noqa: PLC0415
-
     loop_objects = runtime._get_async_objs()
     try:
         running = asyncio.get_running_loop()
@@ -1149,13 +1165,9 @@ class _YieldingEvery:
         self._calls = 0
 
     def __getattr__(self, name: str):
-        import asyncio  # noqa: PLC0415
-
         return getattr(asyncio, name)
 
     async def sleep(self, delay: float, result=None):
-        import asyncio  # noqa: PLC0415
-
         if delay == 0:
             self._calls += 1
             if self._calls % self.every:
@@ -1196,7 +1208,7 @@ def install_message_batching() -> bool:
         return False
     session, rt, cache = app_session.AppSession, runtime.Runtime, script_cache.ScriptCache
     needed = ((session, "_call_soon_on_event_loop"), (rt, "_enqueued_some_message"), (rt, "_get_async_objs"),
-              (cache, "clear"), (runtime.asyncio, "sleep"))
+              (cache, "clear"), (getattr(runtime, "asyncio", None), "sleep"))
     missing = [f"{getattr(owner, '__name__', 'asyncio')}.{name}" for owner, name in needed
                if not callable(getattr(owner, name, None))]
     if missing:
@@ -1222,28 +1234,47 @@ _PAGES_MODULES = ("dashboard.present.views", "dashboard.present.plan_changes", "
                   "dashboard.acces.ecritures", "plotly.io")
 
 
+_WARM_UP_THREAD = "lecture au démarrage"
+
+
+def _server_listening() -> bool:
+    """Streamlit's runtime has started, which it does once its port is bound: the command line was
+    accepted and no other server holds the port."""
+    from streamlit.runtime import Runtime, RuntimeState  # noqa: PLC0415
+
+    return Runtime.exists() and Runtime.instance().state in (
+        RuntimeState.NO_SESSIONS_CONNECTED, RuntimeState.ONE_OR_MORE_SESSIONS_CONNECTED)
+
+
+class _NotOnAPage(logging.Filter):
+    """Streamlit's warning that a call runs outside any page (its cache spinner, in the reading at
+    start): expected there, said nowhere else."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName != _WARM_UP_THREAD or "ScriptRunContext" not in record.getMessage()
+
+
 def warm_up() -> None:
     """What the first visitor after a start would wait for, done by the server as it starts (a thread
     of serve): the store opened, the first-start demonstration imported, the plan in force and the
     follow-up read into the shared caches (plan 100×: 2.6 s of the 4.4 s of the first opening). A
-    visitor arriving meanwhile waits for that same reading, not for a second one. A failure is only
-    logged: the page tells the first visitor, as it would without this. Waits for Streamlit's runtime
-    (created once the command line is accepted: a refused option reads nothing)."""
+    visitor arriving meanwhile waits for that same reading (with its spinner), not for a second one.
+    Starts once the server listens (a refused option or a taken port reads and writes nothing); a
+    failure is only logged: the page tells the first visitor, as it would without this."""
     import time  # noqa: PLC0415
 
-    from streamlit.runtime import Runtime  # noqa: PLC0415
-
     for _ in range(1200):  # two minutes
-        if Runtime.exists():
+        if _server_listening():
             break
         time.sleep(0.1)
     else:
         return
-    try:
-        _load_plan_in_force(_plan_source())
-        get_suivi()
-    except Exception:
-        log.info("lecture du plan et du suivi au démarrage impossible", exc_info=True)
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_NotOnAPage())
+    for what, read in (("le plan", lambda: _load_plan_in_force(_plan_source())), ("le suivi", get_suivi)):
+        try:
+            read()
+        except Exception:
+            log.info("lecture au démarrage impossible (%s)", what, exc_info=True)
 
 
 def serve(args: list[str]) -> int:
@@ -1263,5 +1294,5 @@ def serve(args: list[str]) -> int:
             log.exception("import préalable de %s impossible", name)
     install_nodelay()
     install_message_batching()
-    threading.Thread(target=warm_up, name="lecture au démarrage", daemon=True).start()
+    threading.Thread(target=warm_up, name=_WARM_UP_THREAD, daemon=True).start()
     return streamlit_cli.main.main(args=["run", *args], prog_name="streamlit")  # exits (SystemExit)

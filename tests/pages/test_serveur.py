@@ -206,13 +206,12 @@ def test_serve_installs_the_batching_once(monkeypatch):
 # --- The plan and the follow-up read while the server starts -----------------------------------
 
 def test_the_server_reads_the_plan_in_force_as_it_starts_and_the_first_page_reads_it_no_more(monkeypatch):
-    from streamlit.runtime import Runtime
     from streamlit.testing.v1 import AppTest
 
     from dashboard.plan import versions
 
     monkeypatch.delenv("DASHBOARD_PLAN")  # the plan in force comes from the store (version 1 on first start)
-    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))
+    monkeypatch.setattr(ui, "_server_listening", lambda: True)
     ui.warm_up()
 
     def read_again(*_):
@@ -225,26 +224,48 @@ def test_the_server_reads_the_plan_in_force_as_it_starts_and_the_first_page_read
     assert at.title[0].value == "Budget du schéma"
 
 
-def test_a_plan_unreadable_at_start_is_logged_and_left_to_the_page(monkeypatch, caplog):
+def test_a_plan_unreadable_at_start_is_logged_the_follow_up_still_read_and_the_page_says_it(monkeypatch, caplog):
     import logging
 
-    from streamlit.runtime import Runtime
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.suivi import store
 
     caplog.set_level(logging.INFO, logger="dashboard")
-
-    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))
+    monkeypatch.setattr(ui, "_server_listening", lambda: True)
     monkeypatch.setattr(ui, "load_plan", lambda path: (_ for _ in ()).throw(OSError("disque illisible")))
     monkeypatch.setenv("DASHBOARD_PLAN", str(ROOT / "tests" / "absent-au-demarrage.xlsx"))
     ui.warm_up()  # no exception out of the thread
-    assert "lecture du plan et du suivi au démarrage impossible" in caplog.text and "disque illisible" in caplog.text
+    assert "lecture au démarrage impossible (le plan)" in caplog.text and "disque illisible" in caplog.text
+
+    def read_again(*_):
+        raise AssertionError("suivi relu par la première page")
+
+    monkeypatch.setattr(store, "load_suivi", read_again)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("vues/budget.py").run()
+    assert any("n'a pas pu être lu" in e.value for e in at.error), [e.value for e in at.error]
 
 
-def test_a_refused_command_line_reads_nothing(monkeypatch):
-    from streamlit.runtime import Runtime
-
+def test_a_refused_command_line_or_a_taken_port_reads_nothing(monkeypatch):
     reads = []
-    monkeypatch.setattr(ui, "get_plan", lambda: reads.append(1))
-    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: False))
+    monkeypatch.setattr(ui, "_load_plan_in_force", lambda source: reads.append("plan"))
+    monkeypatch.setattr(ui, "get_suivi", lambda: reads.append("suivi"))
+    monkeypatch.setattr(ui, "_server_listening", lambda: False)
     monkeypatch.setattr("time.sleep", lambda s: None)  # the two minutes of waiting, at once
     ui.warm_up()
     assert reads == []
+    monkeypatch.setattr(ui, "_server_listening", lambda: True)
+    ui.warm_up()
+    assert reads == ["plan", "suivi"]
+
+
+def test_the_server_listens_once_streamlits_runtime_has_started(monkeypatch):
+    from streamlit.runtime import Runtime, RuntimeState
+
+    monkeypatch.setattr(Runtime, "_instance", None)
+    assert not ui._server_listening()
+    for state, listening in ((RuntimeState.INITIAL, False), (RuntimeState.NO_SESSIONS_CONNECTED, True),
+                             (RuntimeState.STOPPING, False)):
+        monkeypatch.setattr(Runtime, "_instance", types.SimpleNamespace(state=state))
+        assert ui._server_listening() is listening
