@@ -385,7 +385,7 @@ def get_engine():
     [connections.suivi] of .streamlit/secrets.toml, else data/suivi.sqlite (created on first start).
 
     Raises store.StoreUnavailable (a plain French message) when the store cannot be opened."""
-    return _run_memo("engine", lambda: _open_engine(_store_url()))
+    return _open_engine(_store_url())
 
 
 def _store_url() -> str:
@@ -423,7 +423,7 @@ def store_problem():
     """Why the store cannot be opened or written (store.StoreUnavailable, French message), or None.
 
     `.readable`: the store can still be read (the pages show its data; imports are impossible)."""
-    return _run_memo("probleme", lambda: _store_problem_cached(_store_url()))
+    return _store_problem_cached(_store_url())
 
 
 def store_notice() -> None:
@@ -788,7 +788,7 @@ def ensure_demo() -> str | None:
     """The first-start demo import (once per process and store); a French message on failure."""
     if store_problem() is not None:  # a store that cannot be written gets no demo (and no false alarm)
         return None
-    return _run_memo("demo", lambda: _first_start_demo(_store_url(), os.environ.get("DASHBOARD_DEMO", "1")))
+    return _first_start_demo(_store_url(), os.environ.get("DASHBOARD_DEMO", "1"))
 
 
 def demo_banner() -> None:
