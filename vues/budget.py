@@ -71,19 +71,24 @@ if reference is not None:
                            caption="Chaque version avec les hypothèses de son propre classeur (les réglages "
                            "ci-dessus ne s'appliquent qu'aux chiffres de la page). " + LEFT_OUT)
 
+
+def chart_and_table(fig, caption: str, table, file_stem: str, key: str) -> None:
+    """A tab's chart, what it shows and leaves out, then its table with its download."""
+    ui.chart(fig)
+    st.caption(caption + " " + LEFT_OUT)
+    ui.table_with_download(table, file_stem, key)
+
+
 tabs = ui.tabs(["Par axe", "Par enjeu", "Par action", "Par porteur", "Année par année",
                 "Ce que le total ne compte pas", "Prévu / réalisé"], key="budget_onglet")
 with tabs[0]:
     if tabs[0].open:  # only the open tab is drawn (the others when clicked)
-        ui.chart(v.fig_axe)
-        st.caption("Barre pleine : minimum ; partie claire : jusqu'au maximum. " + LEFT_OUT)
-        ui.table_with_download(v.table_axe, "budget_par_axe", "b_axe")
+        chart_and_table(v.fig_axe, "Barre pleine : minimum ; partie claire : jusqu'au maximum.", v.table_axe,
+                        "budget_par_axe", "b_axe")
 with tabs[1]:
     if tabs[1].open:
-        ui.chart(v.fig_enjeu)
-        st.caption("Par enjeu, couleur de l'axe. Barre pleine : minimum ; partie claire : jusqu'au maximum. "
-                   + LEFT_OUT)
-        ui.table_with_download(v.table_enjeu, "budget_par_enjeu", "b_enjeu")
+        chart_and_table(v.fig_enjeu, "Par enjeu, couleur de l'axe. Barre pleine : minimum ; partie claire : "
+                        "jusqu'au maximum.", v.table_enjeu, "budget_par_enjeu", "b_enjeu")
 with tabs[2]:
     if tabs[2].open:
         ui.chart(v.fig_tree)
@@ -94,10 +99,8 @@ with tabs[2]:
         ui.table_with_download(v.table_lines, "lignes_de_budget", "b_lines")
 with tabs[3]:
     if tabs[3].open:
-        ui.chart(v.fig_porteur)
-        st.caption("Porteur de chaque ligne de budget (la part fixée dans les hypothèses est attribuée à son porteur). "
-                   + LEFT_OUT)
-        ui.table_with_download(v.table_porteur, "budget_par_porteur", "b_porteur")
+        chart_and_table(v.fig_porteur, "Porteur de chaque ligne de budget (la part fixée dans les hypothèses est "
+                        "attribuée à son porteur).", v.table_porteur, "budget_par_porteur", "b_porteur")
 with tabs[4]:
     if tabs[4].open:
         ui.chart(v.fig_projection)
