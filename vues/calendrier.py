@@ -120,8 +120,7 @@ with tabs[TAB_GANTT]:
             "Bande hachurée claire : action récurrente sur ses années (en plus, une barre pleine par saison pour les "
             "actions estivales). Pointillés : début donné sans date de fin, prolongé jusqu'à la fin de la période. "
             "Ne montre pas les jalons « à définir » d'actions par ailleurs datées (onglet « Ce que le plan ne date "
-            "pas ») ; "
-            "les actions sans aucune date gardent leur ligne avec les mots du plan."
+            "pas ») ; les actions sans aucune date gardent leur ligne avec les mots du plan."
         )
 
 # --- Retards (follow-up) -----------------------------------------------------------------------
@@ -135,27 +134,26 @@ with tabs[TAB_RETARDS]:
         else:
             if getattr(suivi, "demo", False):
                 st.warning("Données de démonstration : l'avancement affiché n'est pas celui de l'office.")
-            p = progress
-            ui.chart(p.fig_counts)
+            ui.chart(progress.fig_counts)
             st.caption("En retard : fin prévue (ou révisée) dépassée et statut ni « Réalisée » ni « Abandonnée ». "
                        "« Sans suivi » : action absente du suivi importé (son avancement n'est pas connu). "
                        "Une action sans date de fin dans le plan n'est jamais comptée en retard, sauf fin révisée dépassée.")
 
             st.subheader("Actions en retard, de la plus en retard à la moins en retard")
-            _listed(p.late, f"Aucune action en retard au {fmt.jour(as_of)}.",
+            _listed(progress.late, f"Aucune action en retard au {fmt.jour(as_of)}.",
                     "Retard : mois écoulés entre la fin prévue par le plan (ou la fin révisée si le plan n'en donne "
                     f"pas) et le {fmt.jour(as_of)}.")
 
             st.subheader("Prévu, révisé, réalisé")
-            if p.fig_slippage is not None:
-                ui.chart(p.fig_slippage)
+            if progress.fig_slippage is not None:
+                ui.chart(progress.fig_slippage)
                 st.caption("Cercle vide : fin prévue par le plan ; losange : fin révisée ; cercle plein : fin réelle. "
                            "Ne montre que les actions en retard ou dont le suivi donne une fin révisée ou réelle "
                            "(toutes les actions suivies sont dans le tableau)."
-                           + (f" Elles sont {fmt.nombre(p.n_slippage)} : le graphique montre les "
+                           + (f" Elles sont {fmt.nombre(progress.n_slippage)} : le graphique montre les "
                               f"{fmt.nombre(views.calendar.SLIPPAGE_MAX)} plus grands glissements (retards sans fin "
-                              "connue d'abord)." if p.n_slippage > views.calendar.SLIPPAGE_MAX else ""))
-            _table(p.followed)
+                              "connue d'abord)." if progress.n_slippage > views.calendar.SLIPPAGE_MAX else ""))
+            _table(progress.followed)
             st.caption("Glissement : fin réelle (ou, à défaut, révisée) moins fin prévue ; négatif = en avance. "
                        "« — » : date inconnue.")
 
