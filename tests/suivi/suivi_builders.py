@@ -34,9 +34,14 @@ def small_plan(periode=(2023, 2028)) -> Plan:
 PLAN = small_plan()
 
 
-def filled(year: int, ind: dict | None = None, av: dict | None = None, previous=None) -> bytes:
-    """The template of `year` with cells set: ind {(ident, header): value}, av {(action, header): value}."""
-    wb = load_workbook(io.BytesIO(template.write_template(PLAN, year, previous)))
+def filled(year: int, ind: dict | None = None, av: dict | None = None, previous=None, *, stamped: bool = False,
+           data: bytes | None = None) -> bytes:
+    """The template of `year` (or the workbook `data`) with cells set: ind {(ident, header): value},
+    av {(action, header): value}. Without `stamped`, its stamp is removed: a file compared with the store
+    as a whole (an older template, another tool's export)."""
+    wb = load_workbook(io.BytesIO(data or template.write_template(PLAN, year, previous)))
+    if not stamped and "Tampon" in wb.sheetnames:
+        del wb["Tampon"]
     for sheet, cells in ((wb["Indicateurs"], ind or {}), (wb["Avancement"], av or {})):
         heads = {c.value: c.column for c in sheet[1]}
         rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
@@ -75,9 +80,11 @@ def fill(template: bytes, plan, values: dict[str, object], statut: dict[int, str
     return buf.getvalue()
 
 
-def edited(edit) -> bytes:
-    """The 2025 template with `edit(workbook)` applied."""
+def edited(edit, *, stamped: bool = False) -> bytes:
+    """The 2025 template with `edit(workbook)` applied (its stamp removed unless `stamped`)."""
     wb = load_workbook(io.BytesIO(template.write_template(PLAN, 2025)))
+    if not stamped:
+        del wb["Tampon"]
     edit(wb)
     buf = io.BytesIO()
     wb.save(buf)

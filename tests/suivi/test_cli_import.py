@@ -116,8 +116,9 @@ def test_missing_file_and_not_a_workbook(tmp_path, capsys, db):
 def test_rollback_restores_and_refuses_twice(tmp_path, capsys, db, plan, template_2025, good_file):
     ident = first_of(plan, "nombre")
     assert run(capsys, "import", good_file, "--db", db)[0] == 0
-    second = tmp_path / "correction.xlsx"
-    second.write_bytes(fill(template_2025, plan, {ident: 2000}))
+    second = tmp_path / "correction.xlsx"  # from the template issued after the first import (pre-filled)
+    issued = template.write_template(plan, 2025, store.load_suivi(store.open_engine(db)))
+    second.write_bytes(fill(issued, plan, {ident: 2000}))
     assert run(capsys, "import", second, "--db", db)[0] == 0
     value = lambda: store.load_suivi(store.open_engine(db)).indicateurs.set_index("indicateur_id").loc[ident, "resultat"]  # noqa: E731
     assert value() == 2000
@@ -152,6 +153,10 @@ def test_page_and_cli_agree(capsys, db, good_file, plan, template_2025, tmp_path
     first = tmp_path / "avant.xlsx"
     first.write_bytes(fill(template_2025, plan, {first_of(plan, "nombre"): 1}))
     assert run(capsys, "import", first, "--db", db)[0] == 0
+    issued = template.write_template(plan, 2025, store.load_suivi(store.open_engine(db)))  # pre-filled: 1
+    values = {first_of(plan, "nombre"): "1 234", first_of(plan, "%"): "45 %", first_of(plan, "€"): "12 000 €",
+              first_of(plan, "oui/non"): "oui", first_of(plan, "date"): "31/12/2025"}
+    good_file.write_bytes(fill(issued, plan, values, {int(plan.actions["action_id"].iloc[0]): "En cours"}))
     code, text = run(capsys, "import", good_file, "--dry-run", "--db", db)
     assert "5 valeur(s) nouvelle(s), 1 modifiée(s), 0 inchangée(s), 0 ignorée(s)" in text
 

@@ -213,7 +213,8 @@ def test_filled_template_with_french_typed_values(engine):
     assert real.loc[3, "etp"] == 0.2 and pd.isna(real.loc[3, "depenses"]) and 3 not in st.index
 
     counts = store.diff(engine, report)
-    assert (counts.new, counts.changed) == (report.n_values, 0)
+    # action 1 was « En cours » (2024): its status for 2025 is a change, every other value is new
+    assert (counts.new, counts.changed) == (report.n_values - 1, 1)
     store.apply(engine, report)
     again = importer.import_workbook(engine, data, PLAN, dry_run=False)
     assert (again.counts.new, again.counts.changed, again.batch_id) == (0, 0, None)
@@ -226,7 +227,7 @@ def test_percent_in_plain_cell_is_a_percentage_number():
 
 
 def test_rappel_and_unknown_columns_are_ignored_not_imported():
-    data = edited(put("Indicateurs", {"F2": 999, "K1": "Notes perso", "K2": "à relancer"}))
+    data = edited(put("Indicateurs", {"F2": 999, "M1": "Notes perso", "M2": "à relancer"}))
     report = followup.read_followup(data, PLAN)
     assert report.ok and report.n_values == 0
     assert report.ignored == 2 and report.ignored_columns == ("Notes perso",)
@@ -235,8 +236,8 @@ def test_rappel_and_unknown_columns_are_ignored_not_imported():
 def test_several_years_in_one_file():
     def edit(wb):
         ws = wb["Indicateurs"]
-        ws["K1"], ws["K2"], ws["L1"], ws["L2"] = "2023 Résultat", 80, "2024 Résultat", "90"
-        wb["Avancement"]["J1"], wb["Avancement"]["J2"] = "2024 Dépenses (€)", "5 000"
+        ws["M1"], ws["M2"], ws["N1"], ws["N2"] = "2023 Résultat", 80, "2024 Résultat", "90"
+        wb["Avancement"]["L1"], wb["Avancement"]["L2"] = "2024 Dépenses (€)", "5 000"
     report = followup.read_followup(edited(edit), PLAN)
     assert report.ok and report.annees == (2023, 2024, 2025)
     assert sorted(report.indicateurs[["annee", "resultat"]].values.tolist()) == [[2023, 80.0], [2024, 90.0]]

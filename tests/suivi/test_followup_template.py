@@ -21,13 +21,14 @@ def template_2025():
 
 def test_sheets_and_headers_follow_design(template_2025):
     wb = template_2025
-    assert wb.sheetnames == ["Mode d'emploi", "Indicateurs", "Avancement"]
+    assert wb.sheetnames == ["Mode d'emploi", "Indicateurs", "Avancement", "Tampon"]
+    assert [ws.sheet_state for ws in wb] == ["visible", "visible", "visible", "hidden"]
     assert [c.value for c in wb["Indicateurs"][1]] == [
         "Identifiant", "N° action", "Action", "Indicateur", "Unité", "Rappel 2024", "2025 Résultat",
-        "2025 Objectif", "Commentaire", "Source"]
+        "2025 Objectif", "Commentaire", "Source", "Axe", "Porteur"]
     assert [c.value for c in wb["Avancement"][1]] == [
         "N° action", "Action", "Statut", "Début réel", "Fin réelle", "Fin révisée", "2025 Dépenses (€)",
-        "2025 ETP", "Commentaire"]
+        "2025 ETP", "Commentaire", "Axe", "Porteur"]
 
 
 def test_every_indicator_and_action_prefilled(template_2025):

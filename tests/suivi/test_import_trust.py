@@ -82,7 +82,7 @@ def test_template_is_blank_while_the_demo_is_active(tmp_path):
         ws = wb[sheet]
         heads = [c.value for c in ws[1]]
         inputs = [j for j, h in enumerate(heads, 1) if h not in ("Identifiant", "N° action", "Action", "Indicateur",
-                                                                  "Unité")]
+                                                                  "Unité", "Axe", "Porteur")]
         assert "Rappel 2024" in heads or sheet == "Avancement"
         filled_cells = [(ws.cell(r, j).coordinate, ws.cell(r, j).value) for r in range(2, ws.max_row + 1)
                         for j in inputs if ws.cell(r, j).value is not None]
@@ -384,6 +384,6 @@ def test_template_validation_accepts_what_the_instructions_say():
     help_text = " ".join(str(c.value) for c in wb["Mode d'emploi"]["A"] if c.value)
     assert "x pour oui" in help_text
     [dv] = [d for d in wb["Indicateurs"].data_validations.dataValidation if d.type == "list"]
-    assert dv.formula1 == '"oui,non,x"'
+    assert dv.formula1 == '"oui,non,x,effacer"'
     assert cells.parse_oui_non("x") == 1.0
     assert pd.notna(dv.error) and "« x » (pour oui)" in dv.error

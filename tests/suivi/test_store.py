@@ -125,14 +125,16 @@ def test_demo_flag_and_removal(engine):
 def test_failure_mid_transaction_leaves_store_unchanged(engine, monkeypatch):
     store.apply(engine, read(filled(2024, ind={("A1-1", "2024 Résultat"): 1})))
     before = snapshot(engine)
-    real = store._records
+    real = store._rows
 
-    def failing(df, keys, fields, batch_id):  # the batch row and indicator values are already written
-        if "statut" in fields:
-            raise OSError("disque plein")
-        return real(df, keys, fields, batch_id)
+    class Failing(dict):  # the batch row and indicator values are written, then the statuts fail
+        def items(self):
+            for kind, rows in super().items():
+                if kind == "statuts":
+                    raise OSError("disque plein")
+                yield kind, rows
 
-    monkeypatch.setattr(store, "_records", failing)
+    monkeypatch.setattr(store, "_rows", lambda plan, batch_id: Failing(real(plan, batch_id)))
     with pytest.raises(OSError):
         store.apply(engine, read(filled(2024, **FILE_2024)))
     assert snapshot(engine) == before
@@ -146,14 +148,15 @@ from suivi_builders import small_plan
 from dashboard.suivi import followup, store
 engine = store.open_engine(sys.argv[1])
 report = followup.read_followup(Path(sys.argv[2]).read_bytes(), small_plan())
-real = store._records
-def slow(df, keys, fields, batch_id):
-    rows = real(df, keys, fields, batch_id)
-    if "statut" in fields:  # indicator values written, transaction still open: wait to be killed
-        print("WRITING", flush=True)
-        time.sleep(60)
-    return rows
-store._records = slow
+real = store._rows
+class Slow(dict):
+    def items(self):
+        for kind, rows in super().items():
+            if kind == "statuts":  # indicator values written, transaction still open: wait to be killed
+                print("WRITING", flush=True)
+                time.sleep(60)
+            yield kind, rows
+store._rows = lambda plan, batch_id: Slow(real(plan, batch_id))
 store.apply(engine, report)
 print("COMMITTED", flush=True)
 """

@@ -1,5 +1,7 @@
 """Two imports at the same moment, in two processes, on one SQLite store: each tells the counts
-its batch records in the history, and the values in force are those of the batch committed last."""
+its batch records in the history. Files without stamp: the values in force are those of the batch
+committed last (each overwrite confirmed). Copies of one stamped template: no change is ever lost —
+disjoint changes are both written, a cell both changed is a conflict for the one committed second."""
 
 from __future__ import annotations
 
@@ -14,9 +16,12 @@ from dashboard.suivi import importer, store, template
 ROUNDS = 10
 
 
-def _filled(plan, values: dict[str, float], statut: dict[int, str]) -> bytes:
-    """The 2025 template with `2025 Résultat` of some indicators and the Statut of some actions."""
-    wb = load_workbook(io.BytesIO(template.write_template(plan, 2025)))
+def _filled(plan, values: dict[str, float], statut: dict[int, str], stamped: bytes | None = None) -> bytes:
+    """The 2025 template with `2025 Résultat` of some indicators and the Statut of some actions: a copy of
+    the stamped template `stamped`, or a file without stamp (compared with the store as a whole)."""
+    wb = load_workbook(io.BytesIO(stamped or template.write_template(plan, 2025)))
+    if stamped is None:
+        del wb["Tampon"]
     ws = wb["Indicateurs"]
     col = [c.value for c in ws[1]].index("2025 Résultat") + 1
     for r in range(2, ws.max_row + 1):
@@ -35,7 +40,8 @@ def _import(url: str, data: bytes, name: str, plan, barrier, results) -> None:
     """One process: its own engine; both processes start importing at the same instant."""
     engine = store.open_engine(url)
     barrier.wait(timeout=60)
-    outcome = importer.import_workbook(engine, data, plan, file_name=name, user=name, dry_run=False)
+    outcome = importer.import_workbook(engine, data, plan, file_name=name, user=name, dry_run=False,
+                                       accept_warnings=True)
     results.put((name, outcome.batch_id, outcome.counts.as_dict(), outcome.message()))
 
 
@@ -87,3 +93,47 @@ def test_concurrent_imports_tell_the_counts_they_record(tmp_path, plan):
         # what the later one found: the earlier one's values of this round, so the shared ones changed
         later = next(c for n, _, c, _ in told if n == last_name)
         assert later["modifies"] >= len(shared), (rnd, told, first_name)
+
+
+def _race(url: str, plan, files: dict[str, bytes]) -> list[tuple]:
+    ctx = multiprocessing.get_context("fork")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    procs = [ctx.Process(target=_import, args=(url, data, name, plan, barrier, results))
+             for name, data in files.items()]
+    for p in procs:
+        p.start()
+    told = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    return told
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+def test_concurrent_copies_of_one_template_never_lose_a_change(tmp_path, plan):
+    numeric = sorted(plan.indicateurs.loc[plan.indicateurs["unite"].isin(["nombre", "€"]), "indicateur_id"]
+                     .astype(str))
+    url = f"sqlite:///{tmp_path / 'suivi.sqlite'}"
+    engine = store.open_engine(url)
+    issued = template.write_template(plan, 2025, store.load_suivi(engine))
+    for rnd in range(3):
+        a_ids, b_ids = numeric[rnd * 8: rnd * 8 + 4], numeric[rnd * 8 + 4: rnd * 8 + 8]
+        told = _race(url, plan, {
+            "a.xlsx": _filled(plan, {i: 100 + rnd for i in a_ids}, {}, stamped=issued),
+            "b.xlsx": _filled(plan, {i: 200 + rnd for i in b_ids}, {}, stamped=issued),
+        })
+        assert all(batch is not None for _, batch, _, _ in told), told
+        ind = store.load_suivi(engine).indicateurs.set_index("indicateur_id")
+        assert ind.loc[a_ids, "resultat"].tolist() == [100 + rnd] * 4  # neither file undid the other
+        assert ind.loc[b_ids, "resultat"].tolist() == [200 + rnd] * 4
+        issued = template.write_template(plan, 2025, store.load_suivi(engine))  # the next round's template
+
+    shared = numeric[30]
+    told = _race(url, plan, {"a.xlsx": _filled(plan, {shared: 1111}, {}, stamped=issued),
+                             "b.xlsx": _filled(plan, {shared: 2222}, {}, stamped=issued)})
+    written = [t for t in told if t[1] is not None]
+    refused = [t for t in told if t[1] is None]
+    assert len(written) == 1 and len(refused) == 1, told
+    assert "1 conflit à décider" in refused[0][3] and "rien n'a été importé" in refused[0][3]
+    value = store.load_suivi(engine).indicateurs.set_index("indicateur_id").loc[shared, "resultat"]
+    assert value == (1111 if written[0][0] == "a.xlsx" else 2222)  # the refused file wrote nothing

@@ -58,8 +58,9 @@ def _plain(done: subprocess.CompletedProcess) -> str:
 def test_cli_read_only_store_refuses_writes_and_keeps_reading(read_only, workbook, tmp_path, plan):
     url, path = read_only
     before = snapshot(store.open_engine(f"sqlite:///{path}"))
-    other = tmp_path / "autre.xlsx"
-    other.write_bytes(fill(template.write_template(plan, 2025), plan, {first_of(plan, "nombre"): "99"}))
+    other = tmp_path / "autre.xlsx"  # from the template issued with the stored values
+    issued = template.write_template(plan, 2025, store.load_suivi(store.open_engine(f"sqlite:///{path}")))
+    other.write_bytes(fill(issued, plan, {first_of(plan, "nombre"): "99"}))
     for argv in (("import", other, "--db", url), ("rollback", "1", "--db", url)):
         done = cli(*argv)
         out = _plain(done)
@@ -104,7 +105,8 @@ def test_cli_read_only_file_and_folder_by_rights(tmp_path, workbook, plan):
     path = folder / "suivi.sqlite"
     assert cli("import", workbook, "--db", f"sqlite:///{path}").returncode == 0
     other = tmp_path / "autre.xlsx"
-    other.write_bytes(fill(template.write_template(plan, 2025), plan, {first_of(plan, "nombre"): "99"}))
+    issued = template.write_template(plan, 2025, store.load_suivi(store.open_engine(f"sqlite:///{path}")))
+    other.write_bytes(fill(issued, plan, {first_of(plan, "nombre"): "99"}))
     path.chmod(0o444)
     folder.chmod(0o555)
     try:

@@ -24,6 +24,7 @@ from dashboard.plan.schema import (
     PlanError,
     Problem,
     excel_row,
+    porteurs_by_action,
     porteurs_of,
 )
 from dashboard.plan.validate import validate_sheets
@@ -31,5 +32,5 @@ from dashboard.plan.validate import validate_sheets
 __all__ = [
     "ATTRS", "CATEGORIES", "DEFAULT_PLAN_PATH", "HYPOTHESE_RE", "PERIODICITES", "PRECISIONS", "README_SHEET",
     "RECURRENCES", "SENS", "SHEETS", "TYPES_INDICATEUR", "UNITES_INDICATEUR", "Plan", "PlanError", "Problem",
-    "excel_row", "load_plan", "load_plan_bytes", "porteurs_of", "read_sheets", "validate_sheets",
+    "excel_row", "load_plan", "load_plan_bytes", "porteurs_by_action", "porteurs_of", "read_sheets", "validate_sheets",
 ]

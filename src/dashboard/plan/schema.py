@@ -201,6 +201,21 @@ def porteurs_of(text: str | None) -> list[str]:
     return found or [text.strip()]
 
 
+def porteurs_by_action(plan: Plan) -> dict[int, tuple[str, ...]]:
+    """Each action's porteurs: those of its maîtrise d'ouvrage, then those its budget lines name."""
+    texts = plan.actions.get("maitrise_ouvrage", pd.Series(None, index=plan.actions.index, dtype=object))
+    out: dict[int, list[str]] = {int(a): list(porteurs_of(t)) for a, t in zip(
+        plan.actions["action_id"], texts, strict=True)}
+    if "porteur" in plan.budget:
+        for a, t in zip(plan.budget["action_id"], plan.budget["porteur"], strict=True):
+            if isinstance(t, str) and t.strip() and int(a) in out:
+                names = out[int(a)]
+                if names == ["Non renseigné"]:
+                    names.clear()
+                names.extend(p for p in porteurs_of(t) if p not in names)
+    return {a: tuple(p) for a, p in out.items()}
+
+
 def excel_row(index: int) -> int:
     """The Excel row of a DataFrame row read with the header on row 1."""
     return int(index) + 2

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from dashboard.suivi.contract import STATUTS
+from dashboard.suivi.contract import CLEAR_WORD, STATUTS
 
 # ---------------------------------------------------------------------------------------------
 # Parsing what staff type
@@ -26,6 +26,11 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^[+-]?\s*\d{1,3}([\s\u00a0\u202f\u2009\u2007\u2008']\d{3})*([.,]\d+)?$")
 _EURO = re.compile(r"(€|eur|euros?)$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def is_clear(v) -> bool:
+    """The cell says « effacer » (any case): the stored value of that cell is to be removed."""
+    return isinstance(v, str) and v.strip().casefold() == CLEAR_WORD
 
 
 def blank(v) -> bool:

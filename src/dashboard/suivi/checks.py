@@ -20,6 +20,7 @@ from dashboard.suivi.cells import (
     cell_value,
     header_text,
     int_id,
+    is_clear,
     num_text,
     parse_date,
     parse_indicator_value,
@@ -48,6 +49,8 @@ class Context:
     # (kind, key, year, field) -> (sheet, Excel row, header, value): for the year-on-year warning
     seen: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)
+    cleared: set = field(default_factory=set)  # cells whose text is « effacer »: (kind, key, year, field)
+    today: date = field(default_factory=date.today)
 
 
 TEXT_MAX = 2000
@@ -124,7 +127,9 @@ def check_indicateurs(sh: Sheet, plan: Plan, percent: set[tuple[int, int]], ctx:
         values = [(f, y, j, cell_value(row, j)) for f, y, j in value_cols]
         com = _long_text(ctx, name, xl, "Commentaire", text_value(cell_value(row, c_com)))
         src = _long_text(ctx, name, xl, "Source", text_value(cell_value(row, c_src)))
-        has_values = any(v is not None for *_, v in values) or com or src
+        clear_com, clear_src = is_clear(com), is_clear(src)
+        com, src = (None if clear_com else com), (None if clear_src else src)
+        has_values = any(v is not None for *_, v in values) or com or src or clear_com or clear_src
         if ident is None:
             if has_values:
                 problems.append(Problem(name, xl, "Identifiant", "la ligne a des valeurs mais pas d'identifiant : "
@@ -150,6 +155,10 @@ def check_indicateurs(sh: Sheet, plan: Plan, percent: set[tuple[int, int]], ctx:
                                         f"(ligne {seen[(ident, y, f)]}) : gardez une seule ligne par indicateur "
                                         "et par année"))
                 continue
+            if is_clear(v):
+                seen[(ident, y, f)] = xl
+                ctx.cleared.add(("indicateurs", ident, y, f"date_{f}" if unite == "date" else f))
+                continue
             try:
                 if unite not in ("oui/non", "date"):
                     _typed_number_check(v, ctx, name, xl, header[j])
@@ -171,6 +180,9 @@ def check_indicateurs(sh: Sheet, plan: Plan, percent: set[tuple[int, int]], ctx:
                 rec["date_" + f] = dt
             else:
                 rec[f] = num
+        for flag, f in ((clear_com, "commentaire"), (clear_src, "source")):
+            if flag:
+                ctx.cleared.add(("indicateurs", ident, last_year, f))
         if com or src:
             rec = out.setdefault((ident, last_year), {})
             if com:
@@ -213,6 +225,10 @@ def check_avancement(sh: Sheet, plan: Plan, year: int, ctx: Context) -> tuple[li
             continue
         seen[aid] = xl
         rec: dict = {}
+        for k in list(inputs):
+            if is_clear(inputs[k]):
+                ctx.cleared.add(("statuts", aid, year, k))
+                inputs[k] = None
         if inputs["statut"] is not None:
             try:
                 rec["statut"] = parse_statut(inputs["statut"])
@@ -230,6 +246,7 @@ def check_avancement(sh: Sheet, plan: Plan, year: int, ctx: Context) -> tuple[li
             if rec.get(k) is not None and rec.get("debut_reel") is not None and rec[k] < rec["debut_reel"]:
                 problems.append(Problem(name, xl, label, f"la date ({rec[k]:%d/%m/%Y}) est avant le début réel "
                                         f"({rec['debut_reel']:%d/%m/%Y}) : corrigez l'une des deux dates"))
+        _status_dates(rec, ctx, xl, year)
         com = _long_text(ctx, name, xl, "Commentaire", text_value(inputs["commentaire"]))
         if com:
             rec["commentaire"] = com
@@ -238,6 +255,9 @@ def check_avancement(sh: Sheet, plan: Plan, year: int, ctx: Context) -> tuple[li
                             rec.get("fin_revisee"), rec.get("commentaire")))
         for f, y, j, v in money:
             if v is None:
+                continue
+            if is_clear(v):
+                ctx.cleared.add(("realise", aid, y, f))
                 continue
             try:
                 if f == "etp" and isinstance(v, str):
@@ -256,6 +276,25 @@ def check_avancement(sh: Sheet, plan: Plan, year: int, ctx: Context) -> tuple[li
             realise.setdefault((aid, y), {})[f] = x
             ctx.values[("realise", aid, y, f)] = (name, xl, header[j], x, v)
     return statuts, [(a, y, r.get("depenses"), r.get("etp")) for (a, y), r in realise.items()]
+
+
+def _status_dates(rec: dict, ctx: Context, xl: int, year: int) -> None:
+    """A status that its dates contradict: « Réalisée » ending in the future or after the file's year is an
+    error; « Non démarrée » with a real start is a warning."""
+    end, start = rec.get("fin_reelle"), rec.get("debut_reel")
+    if rec.get("statut") == "Réalisée" and end is not None:
+        if end.date() > ctx.today:
+            ctx.problems.append(Problem(SHEET_AV, xl, "Fin réelle", f"l'action est « Réalisée » mais sa fin réelle "
+                                        f"({end:%d/%m/%Y}) est dans le futur : corrigez la date, ou choisissez "
+                                        "« En cours » et mettez la date prévue dans « Fin révisée »"))
+        elif end.year > year:
+            ctx.problems.append(Problem(SHEET_AV, xl, "Fin réelle", f"l'action est « Réalisée » mais sa fin réelle "
+                                        f"({end:%d/%m/%Y}) est après l'année du fichier ({year}) : corrigez la "
+                                        "date, ou déclarez-la dans le suivi de l'année où elle s'est terminée"))
+    if rec.get("statut") == "Non démarrée" and start is not None:
+        ctx.warnings.append(Problem(SHEET_AV, xl, "Début réel", f"l'action est « Non démarrée » mais a un début réel "
+                                    f"({start:%d/%m/%Y}) : vérifiez le statut (« En cours » ?) ou videz la date",
+                                    value=f"{start:%d/%m/%Y}"))
 
 
 HUNDREDFOLD = 100

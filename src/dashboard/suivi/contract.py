@@ -8,14 +8,21 @@ import re
 SHEET_HELP = "Mode d'emploi"
 SHEET_IND = "Indicateurs"
 SHEET_AV = "Avancement"
+SHEET_STAMP = "Tampon"  # hidden: the template's stamp (never imported as values)
 STATUTS = ("Non démarrée", "En cours", "Réalisée", "Reportée", "Abandonnée")
 
 # Fixed headers (French, as in DESIGN.md) -> keys.
 IND_FIXED = {"Identifiant": "indicateur_id", "N° action": "action_id", "Action": "action",
-             "Indicateur": "indicateur", "Unité": "unite", "Commentaire": "commentaire", "Source": "source"}
+             "Indicateur": "indicateur", "Unité": "unite", "Commentaire": "commentaire", "Source": "source",
+             "Axe": "axe", "Porteur": "porteur"}
 AV_FIXED = {"N° action": "action_id", "Action": "action", "Statut": "statut", "Début réel": "debut_reel",
-            "Fin réelle": "fin_reelle", "Fin révisée": "fin_revisee", "Commentaire": "commentaire"}
-READ_ONLY = {"N° action", "Action", "Indicateur", "Unité"}  # in Indicateurs; Identifiant is the key
+            "Fin réelle": "fin_reelle", "Fin révisée": "fin_revisee", "Commentaire": "commentaire",
+            "Axe": "axe", "Porteur": "porteur"}
+# read-only: written by the template to help find one's rows, never imported
+READ_ONLY = {"N° action", "Action", "Indicateur", "Unité", "Axe", "Porteur"}
+
+# The word that, typed in an input cell, removes the stored value of that cell (any case).
+CLEAR_WORD = "effacer"
 
 # Year columns: "<AAAA> Résultat", "<AAAA> Objectif", "<AAAA> Dépenses (€)", "<AAAA> ETP".
 YEAR_COLUMNS = {

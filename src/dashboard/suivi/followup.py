@@ -20,6 +20,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from dashboard.plan import Plan, Problem
+from dashboard.suivi import stamp as stamp_
 from dashboard.suivi import xlsx_scan
 from dashboard.suivi.cells import blank, cell_value, fold, header_text
 from dashboard.suivi.checks import Context, Sheet, check_avancement, check_indicateurs, hundredfold
@@ -31,6 +32,7 @@ from dashboard.suivi.contract import (
     REALISE_COLUMNS,
     SHEET_AV,
     SHEET_IND,
+    SHEET_STAMP,
     STATUT_COLUMNS,
     YEAR_COLUMNS,
 )
@@ -68,6 +70,8 @@ class ImportReport:
     ignored: int = 0
     ignored_columns: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    stamp: stamp_.Stamp | None = None  # the template the file comes from (None: no stamp, or not trusted)
+    cleared: tuple = ()  # cells whose text is « effacer »: (kind, key, year, field)
 
     @property
     def ok(self) -> bool:
@@ -75,8 +79,8 @@ class ImportReport:
 
     @property
     def n_values(self) -> int:
-        """Number of values (non-blank imported cells) in the file."""
-        return int(sum(f.drop(columns=k).notna().sum().sum() for f, k in (
+        """Number of values (non-blank imported cells, « effacer » included) in the file."""
+        return len(self.cleared) + int(sum(f.drop(columns=k).notna().sum().sum() for f, k in (
             (self.indicateurs, ["indicateur_id", "annee"]), (self.statuts, ["action_id", "annee"]),
             (self.realise, ["action_id", "annee"]))))
 
@@ -115,7 +119,7 @@ def _read_rows(data: bytes) -> dict[str, list[list]]:
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     out = {}
     for name in wb.sheet_names:
-        if name.strip() in (SHEET_IND, SHEET_AV) and name.strip() not in out:
+        if name.strip() in (SHEET_IND, SHEET_AV, SHEET_STAMP) and name.strip() not in out:
             out[name.strip()] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     return out
 
@@ -169,7 +173,7 @@ def read_followup(data: bytes | str | Path, plan: Plan, *, file_name: str | None
     say = progress or (lambda f, t: None)
     say(0.05, "Lecture du classeur…")
     try:
-        scans = xlsx_scan.scan(data, (SHEET_IND, SHEET_AV))
+        scans = xlsx_scan.scan(data, (SHEET_IND, SHEET_AV, SHEET_STAMP))
     except xlsx_scan.Unreadable as err:
         return ImportReport(file_name, sha, problems=(Problem(file_name, None, None, str(err)),))
     try:
@@ -229,6 +233,7 @@ def read_followup(data: bytes | str | Path, plan: Plan, *, file_name: str | None
     say(0.7, "Vérification de l'avancement des actions…")
     statuts, realise = check_avancement(av, plan, max(all_years), ctx)
     hundredfold(ctx, previous)
+    stamp = _stamp(raw.get(SHEET_STAMP), warnings)
     say(1.0, "Vérification terminée.")
     return _report(
         file_name, sha, all_years,
@@ -238,7 +243,20 @@ def read_followup(data: bytes | str | Path, plan: Plan, *, file_name: str | None
         problems=problems, warnings=warnings, letters=letters, ignored=ignored,
         ignored_columns=tuple(h for sh in (ind, av) for _, h in ignored_cols[sh.name]
                               if not RAPPEL_RE.match(h.lower())),
+        stamp=stamp, cleared=tuple(sorted(ctx.cleared, key=str)),
     )
+
+
+def _stamp(rows: list[list] | None, warnings: list[Problem]) -> stamp_.Stamp | None:
+    """The file's stamp; an unsound one is a warning, and the file is then compared with the store."""
+    if rows is None:
+        return None
+    try:
+        return stamp_.read_rows(rows)
+    except stamp_.StampError as err:
+        warnings.append(Problem(SHEET_STAMP, None, None, f"{err} : le fichier est comparé au suivi comme un fichier "
+                                "sans tampon ; chaque valeur déjà importée qu'il remplacerait vous sera signalée"))
+        return None
 
 
 def _letters(header: list[str]) -> dict[str, tuple[int, str]]:
@@ -266,8 +284,9 @@ def _located(items: list[Problem], letters: dict[str, dict[str, tuple[int, str]]
 
 
 def _report(file_name, sha, years, ind=None, st=None, real=None, *, problems, letters, warnings=(), ignored=0,
-            ignored_columns=()) -> ImportReport:
-    kw = {} if ind is None else {"indicateurs": ind, "statuts": st, "realise": real}
+            ignored_columns=(), stamp=None, cleared=()) -> ImportReport:
+    kw = {} if ind is None else {"indicateurs": ind, "statuts": st, "realise": real, "stamp": stamp,
+                                 "cleared": cleared}
     return ImportReport(file_name, sha, tuple(years), problems=_located(problems, letters),
                         warnings=_located(list(warnings), letters), ignored=ignored,
                         ignored_columns=tuple(ignored_columns), **kw)

@@ -1,24 +1,28 @@
 """The import flow shared by the page and the command line: read and check an uploaded follow-up
-workbook (`followup`), count what it would change (a dry run), then, confirmed and without a
-problem or an unacknowledged warning, write it in one transaction (`store`). The demonstration data
-are never counted beside real data and leave in the import's own transaction.
+workbook (`followup`), plan what it would change against the store — its stamp's values, conflicts
+with other imports, every line before → after (`merge`, `store.prepare`) — then, confirmed and without
+a problem, an undecided conflict or an unacknowledged warning, write it in one transaction
+(`store.apply_plan`, which plans again under the write lock). The demonstration data are never
+counted beside real data and leave in the import's own transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dashboard.suivi import followup, store
+from dashboard.suivi import followup, merge, store
 
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """One pass of the import flow: the checked report, the dry-run counts, the batch (if written).
+    """One pass of the import flow: the checked report, the planned lines and conflicts, the batch (if written).
 
     demo: demonstration batches were active; the import removes them (dry run) or removed them.
-    warnings_accepted: the user said the report's warnings were checked (else nothing is written).
+    warnings_accepted: the user said the warnings were checked (else nothing is written).
+    sources: who stored the values the plan names (import id -> porteur, compte, utilisateur, date…).
     """
 
     report: object  # followup.ImportReport
@@ -27,63 +31,105 @@ class ImportOutcome:
     dry_run: bool = True
     demo: bool = False
     warnings_accepted: bool = False
+    plan: merge.ImportPlan = field(default_factory=merge.ImportPlan)
+    sources: pd.DataFrame | None = None
+    porteur: str | None = None  # who provided the file (the stamp's porteurs, or chosen at upload)
 
     @property
     def ok(self) -> bool:
         return not self.report.problems
 
     @property
+    def conflicts(self) -> tuple[merge.Conflict, ...]:
+        """Conflicts not decided yet: nothing is written while there is one."""
+        return self.plan.undecided
+
+    @property
+    def n_warnings(self) -> int:
+        """The file's doubtful values, and the stored values a file without stamp would replace."""
+        return len(self.report.warnings) + len(self.plan.overwrites)
+
+    @property
     def needs_acknowledgement(self) -> bool:
         """Warnings the user has not acknowledged: the import would not be written."""
-        return bool(self.report.warnings) and not self.warnings_accepted
+        return bool(self.n_warnings) and not self.warnings_accepted
+
+    @property
+    def empty_file(self) -> bool:
+        return self.ok and self.report.n_values == 0
 
     def message(self) -> str:
         """What happened, in French (one or two sentences)."""
         r, c = self.report, self.counts
+        name = r.file_name
         if r.problems:
             n = len(r.problems)
-            return (f"« {r.file_name} » : {n} problème{'s' if n > 1 else ''} à corriger dans le classeur ; "
+            return (f"« {name} » : {n} problème{'s' if n > 1 else ''} à corriger dans le classeur ; "
                     "rien n'a été importé.")
+        if self.empty_file:
+            return (f"« {name} » ne contient aucune valeur à importer (toutes les cellules à remplir sont vides) : "
+                    "rien n'a été importé. Vérifiez que c'est bien le fichier rempli.")
         years = ", ".join(str(y) for y in r.annees)
-        figures = (f"{c.new} valeur(s) nouvelle(s), {c.changed} modifiée(s), {c.unchanged} inchangée(s), "
+        removed = f"{c.removed} retirée(s), " if c.removed else ""
+        figures = (f"{c.new} valeur(s) nouvelle(s), {c.changed} modifiée(s), {removed}{c.unchanged} inchangée(s), "
                    f"{c.ignored} ignorée(s)")
+        n_c = len(self.conflicts)
+        if n_c:
+            return (f"« {name} » ({years}) : {n_c} conflit{'s' if n_c > 1 else ''} à décider — des valeurs que ce "
+                    "fichier change ont aussi été changées par un autre import depuis l'envoi du modèle ; rien n'a "
+                    f"été importé. Pour le reste : {figures}.")
         if c.nothing_to_do:
-            already = f" (import n° {c.same_file})" if c.same_file else ""
-            return (f"« {r.file_name} » ne change rien ({figures}) : il a déjà été importé{already}. "
-                    "Aucun nouvel import n'est créé.")
-        n_w = len(r.warnings)
+            if c.same_file:
+                return (f"« {name} » ne change rien ({figures}) : il a déjà été importé (import n° {c.same_file}). "
+                        "Aucun nouvel import n'est créé.")
+            return (f"« {name} » ne change rien ({figures}) : ses valeurs sont celles du modèle envoyé ou celles "
+                    "déjà dans le suivi. Aucun nouvel import n'est créé.")
+        n_w = self.n_warnings
         warned = f" ; {n_w} avertissement{'s' if n_w > 1 else ''} à vérifier" if n_w else ""
         if self.batch_id is None and not self.dry_run and self.needs_acknowledgement:
-            return (f"« {r.file_name} » : {n_w} avertissement{'s' if n_w > 1 else ''} à vérifier ; rien n'a été "
+            return (f"« {name} » : {n_w} avertissement{'s' if n_w > 1 else ''} à vérifier ; rien n'a été "
                     "importé. Vérifiez chaque valeur signalée, corrigez le classeur si besoin, puis confirmez "
                     "que les valeurs sont justes.")
         if self.batch_id is None:
             demo = (" Les données de démonstration seront retirées au moment de l'import, dans la même opération."
                     if self.demo else "")
-            return f"Vérification de « {r.file_name} » ({years}) : aucune erreur{warned} ; {figures}.{demo}"
+            return f"Vérification de « {name} » ({years}) : aucune erreur{warned} ; {figures}.{demo}"
         demo = " Les données de démonstration ont été retirées." if self.demo else ""
-        return f"Import n° {self.batch_id} enregistré ({r.file_name}, {years}) : {figures}.{demo}"
+        return f"Import n° {self.batch_id} enregistré ({name}, {years}) : {figures}.{demo}"
 
 
 def import_workbook(engine: Engine, data, plan, *, file_name: str | None = None, user: str | None = None,
                     dry_run: bool = True, progress=None, accept_warnings: bool = False,
-                    compte: str | None = None) -> ImportOutcome:
-    """Read, check, count and (unless dry_run, any problem, or unacknowledged warnings) import a workbook.
+                    compte: str | None = None, porteur: str | None = None, conflits=None) -> ImportOutcome:
+    """Read, check, plan and (unless dry_run or blocked) import a workbook.
 
-    The one code path of the page and of `python -m dashboard import`. Real data never sits beside
-    the demonstration data: counts are against the real data alone, and the import deletes the
-    demo batches in its own transaction.
+    The one code path of the page and of `python -m dashboard import`. `conflits`: how conflicts are
+    decided (`merge.FILE` / `merge.STORE` for all, or a mapping cell -> decision; None: undecided).
+    `porteur`: who provided a file without stamp (a stamped file names its porteurs itself).
+    Real data never sits beside the demonstration data: the plan is against the real data alone,
+    and the import deletes the demo batches in its own transaction.
     """
     current = store.load_suivi(engine)
     report = followup.read_followup(data, plan, file_name=file_name, progress=progress,
                                     previous=None if current.demo else current)
+    who = porteur if report.stamp is None else report.stamp.porteur_text or None
     if report.problems:
-        return ImportOutcome(report, None, None, dry_run, current.demo, accept_warnings)
-    if dry_run or (report.warnings and not accept_warnings):
-        return ImportOutcome(report, store.diff(engine, report, real_only=True), None, dry_run, current.demo,
-                             accept_warnings)
-    # counted again under the write lock: what another import did meanwhile is taken into account,
-    # and the counts told are exactly those recorded in the history
-    batch_id, counts = store.apply_counted(engine, report, file_name=report.file_name, sha256=report.sha256, user=user,
-                                     replace_demo=True, compte=compte)
-    return ImportOutcome(report, counts, batch_id, dry_run, current.demo, accept_warnings)
+        return ImportOutcome(report, None, None, dry_run, current.demo, accept_warnings, porteur=who)
+    prepared, counts = store.prepare(engine, report, real_only=True, decisions=conflits)
+    outcome = ImportOutcome(report, counts, None, dry_run, current.demo, accept_warnings, prepared, porteur=who)
+    if dry_run or outcome.needs_acknowledgement or outcome.conflicts or counts.nothing_to_do:
+        return _with_sources(engine, outcome)
+    # planned again under the write lock: what another import did meanwhile is taken into account
+    # (a new conflict blocks the write), and the counts told are exactly those recorded in the history
+    batch_id, prepared, counts = store.apply_plan(
+        engine, report, file_name=report.file_name, sha256=report.sha256, user=user, replace_demo=True,
+        compte=compte, porteur=who, decisions=conflits, accept_overwrites=accept_warnings)
+    return _with_sources(engine, ImportOutcome(report, counts, batch_id, dry_run, current.demo, accept_warnings,
+                                               prepared, porteur=who))
+
+
+def _with_sources(engine: Engine, outcome: ImportOutcome) -> ImportOutcome:
+    ids = outcome.plan.sources()
+    if not ids:
+        return outcome
+    return replace(outcome, sources=store.imports_info(engine, ids))

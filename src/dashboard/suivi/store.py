@@ -23,6 +23,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from dashboard.suivi import merge
 from dashboard.suivi.database import (
     DEFAULT_URL,
     StoreError,
@@ -40,11 +41,13 @@ from dashboard.suivi.database import (
     write_problem,
     writing,
 )
+from dashboard.suivi.merge import CLEARED
 from dashboard.suivi.tables import (
     DATE_FIELDS,
     FLOAT_FIELDS,
     INDICATEUR_COLUMNS,
     KINDS,
+    PORTEUR_SEP,
     REALISE_COLUMNS,
     STATUT_COLUMNS,
     batches,
@@ -67,6 +70,10 @@ __all__ = [
 ]
 
 log = logging.getLogger("dashboard")
+
+
+ORIGIN_COLUMNS = ["objet", "cle", "annee", "champ", "batch_id", "porteur", "compte", "utilisateur", "importe_le",
+                  "fichier"]
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -93,6 +100,9 @@ class Suivi:
     statuts: pd.DataFrame = field(default_factory=lambda: _empty(STATUT_COLUMNS))
     realise: pd.DataFrame = field(default_factory=lambda: _empty(REALISE_COLUMNS))
     demo: bool = False
+    # which import gave each current value: objet (indicateurs / statuts / realise), cle, annee, champ,
+    # batch_id, porteur, compte, utilisateur, importe_le, fichier (statuts: the action's shown value)
+    origines: pd.DataFrame = field(default_factory=lambda: _empty(ORIGIN_COLUMNS))
 
     @property
     def empty(self) -> bool:
@@ -113,10 +123,18 @@ class Counts:
     unchanged: int = 0
     ignored: int = 0
     same_file: int | None = None  # id of an active batch with the same sha256, if any
+    removed: int = 0  # stored values the file removes (« effacer »)
+    conflicts: int = 0  # conflicts not decided yet (nothing is written while there is one)
+    kept: int = 0  # conflicts decided for the stored value
 
     @property
     def nothing_to_do(self) -> bool:
-        return self.new == 0 and self.changed == 0
+        return self.new == 0 and self.changed == 0 and self.removed == 0 and self.conflicts == 0
+
+    @property
+    def lines(self) -> int:
+        """The lines the dry run lists: new, changed and removed values."""
+        return self.new + self.changed + self.removed
 
     def as_dict(self) -> dict:
         return {"nouveaux": self.new, "modifies": self.changed, "inchanges": self.unchanged,
@@ -142,9 +160,11 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
 
 def _values(conn, kind: str, *, batch_id: int | None = None, before: int | None = None,
             active_only: bool = True, real_only: bool = False) -> pd.DataFrame:
-    """Raw value rows of one kind, with their batch id, ordered by batch (real_only: no demo batch)."""
+    """Raw value rows of one kind, with their batch id, ordered by batch (real_only: no demo batch).
+
+    A field a row removes (« effacer ») holds CLEARED: it hides the earlier values of that field."""
     table, keys, fields, _ = KINDS[kind]
-    q = sa.select(table.c.batch_id, *[table.c[k] for k in keys + fields]).join(
+    q = sa.select(table.c.batch_id, *[table.c[k] for k in keys + fields], table.c.effaces).join(
         batches, batches.c.id == table.c.batch_id)
     if active_only:
         q = q.where(batches.c.active.is_(True))
@@ -155,38 +175,112 @@ def _values(conn, kind: str, *, batch_id: int | None = None, before: int | None 
     if before is not None:
         q = q.where(table.c.batch_id < before)
     q = q.order_by(table.c.batch_id, table.c.id)
-    return _frame(conn.execute(q).all(), ["batch_id", *keys, *fields])
+    raw = _frame(conn.execute(q).all(), ["batch_id", *keys, *fields, "effaces"])
+    return _mark_cleared(raw, fields)
 
 
-def _current(conn, kind: str, *, before: int | None = None, real_only: bool = False) -> pd.DataFrame:
+def _mark_cleared(raw: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
+    """The `effaces` column turned into CLEARED in the fields it names (then dropped)."""
+    removed = raw.pop("effaces")
+    if removed.notna().any():
+        raw = raw.astype({f: object for f in fields})
+        for i, text in removed.dropna().items():
+            for f in str(text).split(","):
+                if f in fields:
+                    raw.at[i, f] = CLEARED
+    return raw
+
+
+def _uncleared(df: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
+    """CLEARED values read as blanks again, the fields typed back; rows left without any value dropped."""
+    marked = [f for f in fields if df[f].dtype == object and any(v is CLEARED for v in df[f])]
+    if not marked:
+        return df
+    df = df.copy()
+    for f in marked:
+        col = df[f].map(lambda v: None if v is CLEARED else v)
+        df[f] = (col.astype(float) if f in FLOAT_FIELDS else pd.to_datetime(col) if f in DATE_FIELDS
+                 else col)
+    return df[df[fields].notna().any(axis=1)]
+
+
+def _latest(raw: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Current value of each field per key: that of the latest active batch which gave one."""
     _, keys, fields, _ = KINDS[kind]
-    raw = _values(conn, kind, before=before, real_only=real_only)
     if raw.empty:
         return raw.drop(columns="batch_id")
-    return raw.groupby(keys, sort=True, as_index=False)[fields].last()  # last non-null per field
+    return _uncleared(raw.groupby(keys, sort=True, as_index=False)[fields].last(), fields)  # last non-null
 
 
-def load_suivi(engine: Engine) -> Suivi:
-    """The current follow-up values (what every page shows)."""
+def _origins(raw: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Which import gave each current value: objet, cle, annee, champ, batch_id (statuts: per action)."""
+    _, keys, fields, _ = KINDS[kind]
+    cols = ["objet", "cle", "annee", "champ", "batch_id"]
+    if raw.empty:
+        return pd.DataFrame(columns=cols)
+    long = raw.melt(id_vars=["batch_id", *keys], value_vars=fields, var_name="champ", value_name="valeur")
+    long = long[long["valeur"].notna()]
+    if kind == "statuts":  # one row per action, each field its latest year's (as load_suivi)
+        long = long.sort_values(["annee", "batch_id"], kind="stable").drop_duplicates(
+            ["action_id", "champ"], keep="last")
+    else:
+        long = long.drop_duplicates([*keys, "champ"], keep="last")
+    long = long[[v is not CLEARED for v in long["valeur"]]]
+    return pd.DataFrame({"objet": kind, "cle": long[keys[0]].astype(str).to_numpy(),
+                         "annee": long["annee"].astype(int).to_numpy(), "champ": long["champ"].to_numpy(),
+                         "batch_id": long["batch_id"].astype(int).to_numpy()}, columns=cols)
+
+
+def load_suivi(engine: Engine, *, real_only: bool = False) -> Suivi:
+    """The current follow-up values (what every page shows), with the import each value came from."""
     with engine.connect() as conn:
-        ind = _current(conn, "indicateurs")
-        st = _values(conn, "statuts")
-        real = _current(conn, "realise")
-        demo = bool(conn.execute(sa.select(sa.func.count()).select_from(batches).where(
-            batches.c.active.is_(True), batches.c.demo.is_(True))).scalar())
+        return _load(conn, real_only)
+
+
+def _load(conn, real_only: bool = False, before: int | None = None) -> Suivi:
+    raws = {kind: _values(conn, kind, real_only=real_only, before=before) for kind in KINDS}
+    demo = False if real_only else bool(conn.execute(sa.select(sa.func.count()).select_from(batches).where(
+        batches.c.active.is_(True), batches.c.demo.is_(True))).scalar())
+    origins = pd.concat([_origins(raw, kind) for kind, raw in raws.items()], ignore_index=True)
+    if len(origins):
+        info = _batch_info(conn, set(origins["batch_id"]))
+        origins = origins.merge(info, on="batch_id", how="left")
+    else:
+        origins = origins.reindex(columns=[*origins.columns, *ORIGIN_INFO])
+
+    ind, real = _latest(raws["indicateurs"], "indicateurs"), _latest(raws["realise"], "realise")
+    st = raws["statuts"]
     if not ind.empty:
         reached = ind["resultat"].isna() & ind["date_resultat"].notna()
         ind.loc[reached, "resultat"] = 1.0
     ind = ind.reindex(columns=INDICATEUR_COLUMNS).reset_index(drop=True)
     if not st.empty:  # one row per action: its latest status, each field the latest known
-        st = st.sort_values(["annee", "batch_id"], kind="stable").groupby("action_id", as_index=False)[
-            ["annee", "statut", "debut_reel", "fin_reelle", "fin_revisee", "commentaire"]].last()
+        fields = ["statut", "debut_reel", "fin_reelle", "fin_revisee", "commentaire"]
+        st = _uncleared(st.sort_values(["annee", "batch_id"], kind="stable").groupby("action_id", as_index=False)[
+            ["annee", *fields]].last(), fields)
     st = st.reindex(columns=STATUT_COLUMNS).reset_index(drop=True)
     real = real.reindex(columns=REALISE_COLUMNS).reset_index(drop=True)
     if ind.empty and st.empty and real.empty:
         return Suivi(demo=demo)
-    return Suivi(indicateurs=ind, statuts=st, realise=real, demo=demo)
+    return Suivi(indicateurs=ind, statuts=st, realise=real, demo=demo, origines=origins)
+
+
+ORIGIN_INFO = ["porteur", "compte", "utilisateur", "importe_le", "fichier"]
+
+
+def _batch_info(conn, ids: set[int]) -> pd.DataFrame:
+    """Who provided and imported each batch of `ids`, and when (Europe/Paris): ORIGIN_INFO by batch_id."""
+    rows = conn.execute(sa.select(batches.c.id, batches.c.porteur, batches.c.compte, batches.c.user_name,
+                                  batches.c.created_at, batches.c.file_name).where(
+        batches.c.id.in_(sorted(int(i) for i in ids)))).all() if ids else []
+    return pd.DataFrame([(int(r.id), r.porteur or "", r.compte or "", r.user_name or "", _local(r.created_at),
+                          r.file_name) for r in rows], columns=["batch_id", *ORIGIN_INFO])
+
+
+def imports_info(engine: Engine, ids) -> pd.DataFrame:
+    """Who provided and imported each import of `ids`, and when: batch_id, ORIGIN_INFO."""
+    with engine.connect() as conn:
+        return _batch_info(conn, set(ids))
 
 
 # The store's state (dashboard.etat reads it with the plan's version and the accounts).
@@ -203,81 +297,70 @@ def state_key(engine: Engine) -> tuple[int, int]:
 
 # --- diff --------------------------------------------------------------------------------------
 
-def _report_frame(report, kind: str) -> pd.DataFrame:
-    _, keys, fields, _ = KINDS[kind]
-    df = getattr(report, kind)
-    return df.reindex(columns=keys + fields)
+def plan_import(conn, report, *, real_only: bool = False, decisions=None) -> merge.ImportPlan:
+    """The dry run of `report` against the store as `conn` sees it: every line written, every conflict."""
+    suivi = _load(conn, real_only)
+    current: dict = {}
+    for year in report.annees:
+        current.update(merge.suivi_cells(suivi, int(year)))
+    stamp = getattr(report, "stamp", None)
+    return merge.plan(merge.report_cells(report), current, issued=None if stamp is None else stamp.valeurs,
+                      covers=None if stamp is None else stamp.covers, decisions=decisions)
 
 
-def _same(a, b) -> bool:
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)), abs(float(b)))
-    if isinstance(a, pd.Timestamp | datetime) or isinstance(b, pd.Timestamp | datetime):
-        return pd.Timestamp(a) == pd.Timestamp(b)
-    return a == b
-
-
-def _long(df: pd.DataFrame, keys: list[str], fields: list[str]) -> pd.DataFrame:
-    if df.empty:
-        return pd.DataFrame(columns=[*keys, "champ", "valeur"])
-    out = df.astype({f: object for f in fields}).melt(id_vars=keys, value_vars=fields, var_name="champ",
-                                                      value_name="valeur")
-    return out[out["valeur"].notna()]
-
-
-def _compare(before: pd.DataFrame, after: pd.DataFrame, keys: list[str], fields: list[str]) -> pd.DataFrame:
-    """Field by field: each non-blank value of `after` with the value it replaces (avant, NaN = none)."""
-    a = _long(after, keys, fields).rename(columns={"valeur": "apres"})
-    b = _long(before, keys, fields).rename(columns={"valeur": "avant"})
-    a = a.astype({k: object for k in keys})
-    b = b.astype({k: object for k in keys})
-    m = a.merge(b, on=[*keys, "champ"], how="left")
-    m["etat"] = [("nouveau" if pd.isna(av) else "inchangé" if _same(ap, av) else "modifié")
-                 for ap, av in zip(m["apres"], m["avant"], strict=True)]
-    return m
-
-
-def _diff(conn, report, real_only: bool = False) -> Counts:
-    counts = {"nouveau": 0, "modifié": 0, "inchangé": 0}
-    for kind, (_, keys, fields, _) in KINDS.items():
-        after = _report_frame(report, kind)
-        if after.empty:
-            continue
-        m = _compare(_current(conn, kind, real_only=real_only), after, keys, fields)
-        for etat, n in m["etat"].value_counts().items():
-            counts[etat] += int(n)
+def _counts(conn, report, plan: merge.ImportPlan, real_only: bool) -> Counts:
     same = conn.execute(sa.select(sa.func.max(batches.c.id)).where(
         batches.c.sha256 == report.sha256, batches.c.active.is_(True),
         batches.c.demo.is_(False) if real_only else sa.true())).scalar() if report.sha256 else None
-    return Counts(counts["nouveau"], counts["modifié"], counts["inchangé"], int(report.ignored), same)
+    return Counts(plan.new, plan.changed, plan.unchanged + plan.untouched, int(report.ignored), same,
+                  removed=plan.removed, conflicts=len(plan.undecided), kept=len(plan.kept))
+
+
+def prepare(engine: Engine, report, *, real_only: bool = False, decisions=None) -> tuple[merge.ImportPlan, Counts]:
+    """The dry run: the plan of the import and its counts (nothing written)."""
+    with engine.connect() as conn:
+        plan = plan_import(conn, report, real_only=real_only, decisions=decisions)
+        return plan, _counts(conn, report, plan, real_only)
 
 
 def diff(engine: Engine, report, *, real_only: bool = False) -> Counts:
-    """The dry run: how many values of the report are new, changed, unchanged; how many ignored.
+    """The dry run's counts: how many values of the report are new, changed, removed, unchanged; ignored.
 
     real_only: counted against the real data alone (the demo batches an import will remove)."""
-    with engine.connect() as conn:
-        return _diff(conn, report, real_only)
+    return prepare(engine, report, real_only=real_only)[1]
 
 
 # --- writing -----------------------------------------------------------------------------------
 
-def _records(df: pd.DataFrame, keys: list[str], fields: list[str], batch_id: int) -> list[dict]:
-    """Rows to insert: plain Python values, None for blanks (column-wise, fast on big files)."""
-    cols = {"batch_id": [batch_id] * len(df)}
-    for k in keys + fields:
-        s = df[k]
-        if k in DATE_FIELDS:
-            s = pd.to_datetime(s)
-            cols[k] = [None if pd.isna(v) else v.date() for v in s]
-        elif k in FLOAT_FIELDS:
-            cols[k] = [None if v != v else float(v) for v in s.astype(float)]
-        elif k in ("annee", "action_id"):
-            cols[k] = [int(v) for v in s]
+def _stored(field: str, v):
+    """A value as the store's column takes it (CLEARED never reaches here)."""
+    if v is None:
+        return None
+    if field in DATE_FIELDS:
+        return pd.Timestamp(v).date()
+    if field in FLOAT_FIELDS:
+        return float(v)
+    return str(v)
+
+
+def _rows(plan: merge.ImportPlan, batch_id: int) -> dict[str, list[dict]]:
+    """The plan's lines as the rows to insert, one per (kind, key, year): set fields, removed fields."""
+    grouped: dict[tuple, dict] = {}
+    for line in plan.lines:
+        kind, key, annee, champ = line.cell
+        row = grouped.setdefault((kind, key, annee), {"effaces": []})
+        if line.apres is merge.CLEARED:
+            row["effaces"].append(champ)
         else:
-            cols[k] = [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in s]
-    names = list(cols)
-    return [dict(zip(names, values, strict=True)) for values in zip(*cols.values(), strict=True)]
+            row[champ] = _stored(champ, line.apres)
+    out: dict[str, list[dict]] = {}
+    for (kind, key, annee), values in grouped.items():
+        _, keys, fields, _ = KINDS[kind]
+        removed = values.pop("effaces")
+        out.setdefault(kind, []).append({
+            "batch_id": batch_id, keys[0]: str(key) if kind == "indicateurs" else int(key), "annee": int(annee),
+            **{f: values.get(f) for f in fields}, "effaces": ",".join(removed) or None})
+    return out
 
 
 def _now() -> datetime:
@@ -300,28 +383,45 @@ def apply(engine: Engine, report, file_name: str | None = None, sha256: str | No
 
 def apply_counted(engine: Engine, report, file_name: str | None = None, sha256: str | None = None,
                   user: str | None = None, *, demo: bool = False,
-                  replace_demo: bool = False, compte: str | None = None) -> tuple[int | None, Counts]:
+                  replace_demo: bool = False, compte: str | None = None, **kw) -> tuple[int | None, Counts]:
     """`apply`, and the counts it recorded: diffed, counted and written under the store's write lock."""
+    batch_id, _, counts = apply_plan(engine, report, file_name, sha256, user, demo=demo, replace_demo=replace_demo,
+                                     compte=compte, **kw)
+    return batch_id, counts
+
+
+def apply_plan(engine: Engine, report, file_name: str | None = None, sha256: str | None = None,
+               user: str | None = None, *, demo: bool = False, replace_demo: bool = False,
+               compte: str | None = None, porteur: str | None = None, decisions=None,
+               accept_overwrites: bool = True) -> tuple[int | None, merge.ImportPlan, Counts]:
+    """The import planned again under the store's write lock, then written unless it is blocked.
+
+    Blocked (nothing written, batch None): a conflict without a decision in `decisions`, or values
+    another import set that a file without stamp would replace while `accept_overwrites` is False.
+    What another import wrote between the dry run and now is taken into account, and the counts
+    recorded in the history are the lines written."""
     if report.problems:
         raise StoreError(f"le fichier contient {len(report.problems)} problème(s) : rien n'a été importé. "
                          "Corrigez-les puis recommencez.")
+    stamp = getattr(report, "stamp", None)
     with writing(engine) as conn:
-        counts = _diff(conn, report, replace_demo)
-        if counts.nothing_to_do:
-            return None, counts
+        plan = plan_import(conn, report, real_only=replace_demo, decisions=decisions)
+        counts = _counts(conn, report, plan, replace_demo)
+        if plan.undecided or (plan.overwrites and not accept_overwrites) or counts.nothing_to_do:
+            return None, plan, counts
         if replace_demo:
             remove_demo_batches(conn)
         batch_id = conn.execute(batches.insert().values(
             file_name=file_name or report.file_name, sha256=sha256 or report.sha256,
             annees=",".join(str(y) for y in report.annees), created_at=_now(), user_name=user or "",
             n_new=counts.new, n_changed=counts.changed, n_unchanged=counts.unchanged, n_ignored=counts.ignored,
-            active=True, demo=demo, compte=compte or None,
+            n_effaces=counts.removed, active=True, demo=demo, compte=compte or None,
+            porteur=(porteur if porteur is not None else PORTEUR_SEP.join(stamp.porteurs) if stamp else None) or None,
+            modele_id=stamp.id if stamp else None,
         )).inserted_primary_key[0]
-        for kind, (table, keys, fields, _) in KINDS.items():
-            df = _report_frame(report, kind)
-            if not df.empty:
-                conn.execute(table.insert(), _records(df, keys, fields, batch_id))
-    return int(batch_id), counts
+        for kind, rows in _rows(plan, batch_id).items():
+            conn.execute(KINDS[kind][0].insert(), rows)
+    return int(batch_id), plan, counts
 
 
 def rollback(engine: Engine, batch_id: int, par: str | None = None) -> None:
@@ -359,7 +459,8 @@ def deactivate_demo(engine: Engine) -> list[int]:
 
 
 HISTORY_COLUMNS = ["batch_id", "fichier", "annees", "date", "utilisateur", "nouveaux", "modifies", "inchanges",
-                   "ignores", "actif", "demo", "annule_le", "sha256", "compte", "annule_par"]
+                   "ignores", "actif", "demo", "annule_le", "sha256", "compte", "annule_par", "porteur", "modele_id",
+                   "retires"]
 
 
 def _local(ts) -> pd.Timestamp:
@@ -375,37 +476,46 @@ def history(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(
         [(r.id, r.file_name, r.annees.replace(",", ", "), _local(r.created_at), r.user_name, r.n_new, r.n_changed,
           r.n_unchanged, r.n_ignored, bool(r.active), bool(r.demo), _local(r.rolled_back_at), r.sha256,
-          r.compte or "", r.annule_par or "")
+          r.compte or "", r.annule_par or "", r.porteur or "", r.modele_id or "", int(r.n_effaces or 0))
          for r in rows], columns=HISTORY_COLUMNS)
 
 
 CHANGE_COLUMNS = ["objet", "cle", "annee", "champ", "avant", "apres", "etat"]
 
 
+def _batch_cells(conn, batch_id: int) -> dict:
+    """The values one import wrote, as cells (CLEARED for a value it removed)."""
+    cells = {}
+    for kind, (_, keys, fields, _) in KINDS.items():
+        raw = _values(conn, kind, batch_id=batch_id, active_only=False)
+        for rec in raw.to_dict("records"):
+            key = str(rec[keys[0]]) if kind == "indicateurs" else int(rec[keys[0]])
+            for f in fields:
+                v = rec[f]
+                if v is CLEARED or not merge.blank(v):
+                    cells[(kind, key, int(rec["annee"]), f)] = v
+    return cells
+
+
 def batch_changes(engine: Engine, batch_id: int) -> pd.DataFrame:
     """What one import changed, value by value: objet, cle, annee, champ (French), avant, apres, etat.
 
-    `avant` is the value that was current just before the import (earlier active imports);
-    unchanged values are left out.
+    `avant` is the value that was current just before the import (earlier active imports), as the
+    pages showed it; unchanged values are left out; a removed value has `apres` None.
     """
-    out = []
     with engine.connect() as conn:
         if conn.execute(sa.select(batches.c.id).where(batches.c.id == batch_id)).first() is None:
             raise StoreError(f"l'import n° {batch_id} n'existe pas : consultez l'historique des imports.")
-        for kind, (_, keys, fields, label) in KINDS.items():
-            after = _values(conn, kind, batch_id=batch_id, active_only=False).drop(columns="batch_id")
-            if after.empty:
-                continue
-            m = _compare(_current(conn, kind, before=batch_id), after, keys, fields)
-            m = m[m["etat"] != "inchangé"]
-            if m.empty:
-                continue
-            out.append(pd.DataFrame({"objet": label, "cle": m[keys[0]].astype(str), "annee": m["annee"].astype(int),
-                                     "champ": m["champ"].map(lambda f: _FIELD_LABELS.get(f, f)),
-                                     "avant": m["avant"], "apres": m["apres"], "etat": m["etat"]}))
-    if not out:
-        return pd.DataFrame(columns=CHANGE_COLUMNS)
-    return pd.concat(out, ignore_index=True)[CHANGE_COLUMNS]
+        after = _batch_cells(conn, batch_id)
+        before = _load(conn, before=batch_id)
+    current: dict = {}
+    for year in sorted({cell[2] for cell in after}):
+        current.update(merge.suivi_cells(before, year))
+    plan = merge.plan(after, current)
+    labels = {kind: label for kind, (*_, label) in KINDS.items()}
+    rows = [(labels[x.cell[0]], str(x.cell[1]), int(x.cell[2]), _FIELD_LABELS.get(x.cell[3], x.cell[3]), x.avant,
+             None if x.apres is CLEARED else x.apres, x.etat) for x in plan.lines]
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
 _FIELD_LABELS = {

@@ -39,6 +39,23 @@ batches = sa.Table(
     # the signed-in account (login) that imported / rolled back; NULL without accounts (added to older stores)
     sa.Column("compte", sa.String(60), nullable=True),
     sa.Column("annule_par", sa.String(60), nullable=True),
+    # who provided the file: the porteur(s) of its template's stamp, or chosen at upload (NULL: not said)
+    sa.Column("porteur", sa.Text, nullable=True),
+    sa.Column("modele_id", sa.String(32), nullable=True, index=True),  # the stamp's id, for a stamped file
+    sa.Column("n_effaces", sa.Integer, nullable=True),  # values removed (« effacer ») by this import
+)
+
+
+# One row per template issued (downloaded or written by the command line): the collection status
+# says which porteurs were sent a file and which returned one.
+modeles = sa.Table(
+    "suivi_modeles", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),  # the stamp's id (uuid4 hex)
+    sa.Column("annee", sa.Integer, nullable=False, index=True),
+    sa.Column("porteur", sa.Text, nullable=True),  # porteurs joined by PORTEUR_SEP; NULL: every row of the plan
+    sa.Column("emis_le", sa.DateTime, nullable=False),  # UTC
+    sa.Column("emis_par", sa.String(100), nullable=False, default=""),
+    sa.Column("compte", sa.String(60), nullable=True),
 )
 
 
@@ -48,6 +65,8 @@ def _values_table(name: str, keys: list[sa.Column], fields: list[sa.Column]) -> 
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("batch_id", sa.Integer, sa.ForeignKey("suivi_imports.id"), nullable=False, index=True),
         *keys, *fields,
+        # the fields this row removes (« effacer » in the file), comma-separated; NULL: none
+        sa.Column("effaces", sa.Text, nullable=True),
         sa.Index(f"ix_{name}_key", *[k.name for k in keys]),
     )
 
@@ -90,3 +109,6 @@ DATE_FIELDS = {"date_resultat", "date_objectif", "debut_reel", "fin_reelle", "fi
 
 
 FLOAT_FIELDS = {"resultat", "objectif", "depenses", "etp"}
+
+
+PORTEUR_SEP = " ; "  # several porteurs of one template or import, in one text column

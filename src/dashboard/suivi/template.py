@@ -1,5 +1,6 @@
-"""The follow-up template (`suivi_<année>.xlsx`): every indicator and action of the plan, inputs
-unlocked, read-only columns greyed, drop-down lists and validations as the Mode d'emploi says.
+"""The follow-up template (`suivi_<année>.xlsx`): every indicator and action of the plan (or those of
+some porteurs), inputs unlocked, read-only columns greyed, drop-down lists and validations as the
+Mode d'emploi says, filter and sort allowed, and the stamp that tells the import where it comes from.
 
 Writes only (every cell through `dashboard.xlsx`, so typed text never becomes a formula); the
 reading and checking of an uploaded workbook is `followup`. Demonstration values never reach a
@@ -9,13 +10,18 @@ template: with the demo active it comes out blank.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from dashboard.plan import Plan
-from dashboard.suivi.contract import SHEET_AV, SHEET_HELP, SHEET_IND, STATUTS
+from dashboard.plan import Plan, porteurs_by_action
+from dashboard.suivi import stamp
+from dashboard.suivi.contract import CLEAR_WORD, SHEET_AV, SHEET_HELP, SHEET_IND, STATUTS
+from dashboard.suivi.merge import suivi_cells
 
 _FILL_RO = "E7EAEE"  # read-only cells (locked)
 _FILL_HEAD = "1F4E79"
@@ -27,34 +33,78 @@ _DATE_MIN, _DATE_MAX = "36526", "73050"  # 01/01/2000 .. 31/12/2099 as Excel ser
 
 HELP_LINES = [
     ("Suivi annuel du schéma de développement touristique — modèle {year}", True),
-    ("", False),
-    ("1. Feuille « Indicateurs » : une ligne par indicateur du plan. Saisissez la valeur {year} dans "
-     "« {year} Résultat » et, s'il y en a un, l'objectif dans « {year} Objectif ». « Rappel {prev} » "
-     "rappelle la valeur de l'an dernier (non importée).", False),
+    ("{issued}", False),
+    ("1. Feuille « Indicateurs » : une ligne par indicateur. Saisissez la valeur {year} dans « {year} Résultat » "
+     "et, s'il y en a un, l'objectif dans « {year} Objectif ». « Rappel {prev} » rappelle la valeur de l'an "
+     "dernier (non importée).", False),
     ("2. Feuille « Avancement » : une ligne par action. Choisissez le statut dans la liste, saisissez les "
      "dates (JJ/MM/AAAA), les dépenses {year} en euros et le temps passé en ETP (ex. 0,5).", False),
-    ("3. Les colonnes grisées sont protégées : ne les modifiez pas, ne renommez ni les feuilles ni les en-têtes.",
+    ("3. Ne remplissez que vos lignes : les colonnes « Axe » et « Porteur » permettent de les retrouver (flèche "
+     "du filtre dans l'en-tête, ou tri). Les lignes des autres porteurs peuvent rester telles quelles : une "
+     "valeur laissée comme dans le modèle reçu ne remplace jamais celle qu'un autre porteur aura transmise.",
      False),
-    ("4. Une cellule vide signifie « pas de valeur » (jamais zéro). Saisissez 0 si la valeur est zéro.", False),
-    ("5. Formats acceptés : 1 234,5 · 45 % · 12 000 € · oui / non (ou x pour oui) · 31/12/{year}.", False),
-    ("6. Enregistrez au format .xlsx puis déposez le fichier sur la page « Import du suivi annuel » : une "
-     "vérification liste toutes les erreurs (feuille, ligne, colonne) avant tout enregistrement ; rien n'est "
-     "importé tant qu'il reste une erreur. Chaque import peut être annulé.", False),
-    ("7. Pour compléter une autre année, téléchargez son modèle (ou ajoutez des colonnes « AAAA Résultat », "
+    ("4. Les colonnes grisées sont protégées : ne les modifiez pas, ne renommez ni les feuilles ni les en-têtes.",
+     False),
+    ("5. Une cellule vide signifie « pas de valeur » (jamais zéro) : vider une cellule ne retire rien. Saisissez 0 "
+     "si la valeur est zéro. Pour retirer une valeur déjà transmise (une erreur), écrivez « effacer » dans la "
+     "cellule.", False),
+    ("6. Formats acceptés : 1 234,5 · 45 % · 12 000 € · oui / non (ou x pour oui) · 31/12/{year}.", False),
+    ("7. Enregistrez au format .xlsx (Excel ou LibreOffice) et renvoyez le fichier à l'office de tourisme. À "
+     "l'import, une vérification liste toutes les erreurs (feuille, ligne, colonne) et chaque valeur changée, "
+     "avant → après ; si une valeur que vous changez a aussi été changée par un autre porteur depuis l'envoi de "
+     "ce modèle, les deux sont montrées et la personne qui importe choisit. Chaque import peut être annulé.",
+     False),
+    ("8. Pour compléter une autre année, téléchargez son modèle (ou ajoutez des colonnes « AAAA Résultat », "
      "« AAAA Dépenses (€) »… avec l'année voulue).", False),
+    ("9. La feuille masquée « Tampon » dit de quel modèle vient ce fichier : ne la modifiez pas.", False),
 ]
 
 
-def template_file_name(year: int) -> str:
-    return f"suivi_{year}.xlsx"
+def template_file_name(year: int, porteurs=()) -> str:
+    """`suivi_2025.xlsx`, or `suivi_2025_office-de-tourisme.xlsx` for one porteur's template."""
+    if not porteurs:
+        return f"suivi_{year}.xlsx"
+    slug = "_".join(_slug(p) for p in porteurs)[:80].strip("-_")
+    return f"suivi_{year}_{slug}.xlsx"
 
 
-def write_template(plan: Plan, year: int, previous=None) -> bytes:
-    """The follow-up workbook for `year`: every indicator and action pre-filled, inputs unlocked.
+def _slug(text: str) -> str:
+    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-") or "porteur"
+
+
+def porteurs(plan: Plan) -> list[str]:
+    """Every porteur of the plan's actions, the one with most actions first (then by name)."""
+    counts: dict[str, int] = {}
+    for names in porteurs_by_action(plan).values():
+        for n in names:
+            counts[n] = counts.get(n, 0) + 1
+    return sorted(counts, key=lambda n: (-counts[n], n))
+
+
+def rows_for(plan: Plan, chosen=()) -> tuple[list[int], pd.DataFrame]:
+    """The actions (numbers) and indicators of a template: every row, or those of the `chosen` porteurs."""
+    by_action = porteurs_by_action(plan)
+    unknown = [p for p in chosen if p not in set(porteurs(plan))]
+    if unknown:
+        raise ValueError(f"porteur inconnu : « {unknown[0]} ». Porteurs du plan : {', '.join(porteurs(plan))}.")
+    actions = sorted(a for a, names in by_action.items() if not chosen or set(names) & set(chosen))
+    ind = plan.indicateurs[plan.indicateurs["action_id"].astype(int).isin(actions)]
+    return actions, ind.sort_values(["action_id", "indicateur_id"], key=_natural_key)
+
+
+def write_template(plan: Plan, year: int, previous=None, **kw) -> bytes:
+    """The follow-up workbook for `year` (see `issue`): its bytes only."""
+    return issue(plan, year, previous, **kw)[0]
+
+
+def issue(plan: Plan, year: int, previous=None, *, porteurs=(), emis_par: str = "") -> tuple[bytes, stamp.Stamp]:
+    """The follow-up workbook for `year` and its stamp: the rows of the `porteurs` (all when empty), pre-filled.
 
     `previous` (a store.Suivi) fills `Rappel <year-1>` and the values already imported for `year`,
-    unless it holds the demonstration data (then the template is blank).
-    Raises ValueError (French) when `year` is outside the plan's period.
+    unless it holds the demonstration data (then the template is blank). The stamp, written in the
+    workbook, records every input cell as issued.
+    Raises ValueError (French) when `year` is outside the plan's period or a porteur is unknown.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -69,139 +119,172 @@ def write_template(plan: Plan, year: int, previous=None) -> bytes:
         raise ValueError(f"l'année {year} est hors de la période du plan ({lo}-{hi}) : choisissez une année "
                          f"entre {lo} et {hi}.")
     prev_year = year - 1
+    actions, ind = rows_for(plan, tuple(porteurs))
+    now = {} if previous is None else {c: v for c, (v, _) in suivi_cells(previous, year).items()}
+    rappel = {} if previous is None else {c: v for c, (v, _) in suivi_cells(previous, prev_year).items()}
+    st = stamp.new(year, porteurs=porteurs, emis_par=emis_par, indicateurs=ind["indicateur_id"].astype(str),
+                   actions=actions, valeurs=now)
     ro_fill = PatternFill("solid", fgColor=_FILL_RO)
     head_font = Font(bold=True, color="FFFFFF")
     unlocked = Protection(locked=False)
     wrap = Alignment(wrap_text=True, vertical="top")
-
-    ind_prev, ind_now, st_now, real_now = _previous_values(previous, year, prev_year)
     titles = dict(zip(plan.actions["action_id"].astype(int), plan.actions["titre"].fillna(""), strict=True))
+    axes = dict(zip(plan.actions["action_id"].astype(int), plan.actions["axe"], strict=True))
+    who = {a: " ; ".join(names) for a, names in porteurs_by_action(plan).items()}
 
     wb = Workbook()
     help_ws = wb.active
     help_ws.title = SHEET_HELP
+    issued = (f"Modèle envoyé à : {st.porteur_text}" if porteurs else "Modèle de toutes les actions du plan")
+    issued += f" · émis le {st.emis_le:%d/%m/%Y}" + (f" par {emis_par}" if emis_par else "") + "."
     for i, (text, bold) in enumerate(HELP_LINES, start=1):
-        c = xlsx.put(help_ws, i, 1, text.format(year=year, prev=prev_year))
+        c = xlsx.put(help_ws, i, 1, text.format(year=year, prev=prev_year, issued=issued))
         c.font = Font(bold=bold, size=13 if bold else 11)
         c.alignment = Alignment(wrap_text=True, vertical="top")
     help_ws.column_dimensions["A"].width = 120
     xlsx.put(help_ws, len(HELP_LINES) + 2, 1, f"Statuts possibles : {' / '.join(STATUTS)}.")
     xlsx.put(help_ws, len(HELP_LINES) + 3, 1, f"Plan {lo}-{hi} · modèle généré le {date.today():%d/%m/%Y}.")
 
-    def header(ws, headers, inputs, widths):
-        for j, (h, w) in enumerate(zip(headers, widths, strict=True), start=1):
-            c = xlsx.put(ws, 1, j, h)
+    def sheet(title: str, columns: list[Column], rows: list[list], validations: dict):
+        """One protected sheet: header, rows, formats and validations from `columns`, filter and sort allowed."""
+        ws = wb.create_sheet(title)
+        for j, col in enumerate(columns, start=1):
+            c = xlsx.put(ws, 1, j, col.header)
             c.font = head_font
-            c.fill = PatternFill("solid", fgColor=_FILL_HEAD_INPUT if h in inputs else _FILL_HEAD)
+            c.fill = PatternFill("solid", fgColor=_FILL_HEAD_INPUT if col.input else _FILL_HEAD)
             c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-            ws.column_dimensions[get_column_letter(j)].width = w
+            ws.column_dimensions[get_column_letter(j)].width = col.width
         ws.row_dimensions[1].height = 32
-
-    def put_row(ws, i, row, headers, inputs):
-        """Write one data row: input cells unlocked, read-only cells shaded; the cells, in order."""
-        cells = []
-        for j, v in enumerate(row, start=1):
-            c = xlsx.put(ws, i, j, v)  # imported text (comments, sources) stays text
-            if headers[j - 1] in inputs:
-                c.protection = unlocked
-            else:
-                c.fill = ro_fill
-            cells.append(c)
-        return cells
-
-    def protect(ws):
+        for i, row in enumerate(rows, start=2):
+            for j, (col, v) in enumerate(zip(columns, row, strict=True), start=1):
+                c = xlsx.put(ws, i, j, v)  # imported text (comments, sources) stays text
+                if col.input:
+                    c.protection = unlocked
+                else:
+                    c.fill = ro_fill
+                fmt_ = col.number_format(i - 2) if callable(col.number_format) else col.number_format
+                if fmt_:
+                    c.number_format = fmt_
+                if col.wrap:
+                    c.alignment = wrap
+        last = len(rows) + 1
+        for j, col in enumerate(columns, start=1):
+            dv = validations.get(col.validation) if col.validation else None
+            if dv is not None and last >= 2 and not callable(col.validation):
+                dv.add(f"{get_column_letter(j)}2:{get_column_letter(j)}{last}")
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
         ws.protection.sheet = True
         ws.protection.formatColumns = False  # staff may still widen columns and rows
         ws.protection.formatRows = False
         ws.protection.formatCells = False
+        ws.protection.autoFilter = False  # and filter or sort to find their rows
+        ws.protection.sort = False
+        return ws
 
     def error_dv(kind, message, **kw):
-        dv = DataValidation(type=kind, allow_blank=True, showErrorMessage=True, errorStyle="stop",
-                            errorTitle="Valeur non valide", error=message, **kw)
-        return dv
+        return DataValidation(type=kind, allow_blank=True, showErrorMessage=True, errorStyle="stop",
+                              errorTitle="Valeur non valide", error=message, **kw)
 
     # --- Indicateurs ---------------------------------------------------------------------------
-    ws = wb.create_sheet(SHEET_IND)
     res_h, obj_h, rap_h = f"{year} Résultat", f"{year} Objectif", f"Rappel {prev_year}"
-    headers = ["Identifiant", "N° action", "Action", "Indicateur", "Unité", rap_h, res_h, obj_h, "Commentaire", "Source"]
-    inputs = {res_h, obj_h, "Commentaire", "Source"}
-    header(ws, headers, inputs, [12, 10, 40, 50, 10, 14, 16, 16, 40, 30])
+    units = [str(u) for u in ind["unite"]]
+    unit_format = lambda i: _NUMBER_FORMATS.get(units[i], "General")  # noqa: E731
+    ind_columns = [
+        Column("Identifiant", 12), Column("N° action", 10), Column("Action", 40, wrap=True),
+        Column("Indicateur", 50, wrap=True), Column("Unité", 10), Column(rap_h, 14, number_format=unit_format),
+        Column(res_h, 16, input=True, number_format=unit_format), Column(obj_h, 16, input=True,
+                                                                          number_format=unit_format),
+        Column("Commentaire", 40, input=True, wrap=True), Column("Source", 30, input=True),
+        Column("Axe", 6), Column("Porteur", 28, wrap=True),
+    ]
     dvs = {
-        "nombre": error_dv("decimal", "Saisissez un nombre positif ou nul (ex. 1234,5), ou laissez vide.",
+        "nombre": error_dv("decimal", "Saisissez un nombre positif ou nul (ex. 1234,5), « effacer », ou laissez vide.",
                            operator="greaterThanOrEqual", formula1="0"),
-        "€": error_dv("decimal", "Saisissez un montant en euros positif ou nul (ex. 12000), ou laissez vide.",
-                      operator="greaterThanOrEqual", formula1="0"),
-        "%": error_dv("decimal", "Saisissez un pourcentage entre 0 et 100 (ex. 45), ou laissez vide.",
+        "€": error_dv("decimal", "Saisissez un montant en euros positif ou nul (ex. 12000), « effacer », ou laissez "
+                      "vide.", operator="greaterThanOrEqual", formula1="0"),
+        "%": error_dv("decimal", "Saisissez un pourcentage entre 0 et 100 (ex. 45), « effacer », ou laissez vide.",
                       operator="between", formula1="0", formula2="100"),
-        "oui/non": error_dv("list", "Choisissez « oui », « non » ou « x » (pour oui) dans la liste, ou laissez vide.",
-                            formula1='"oui,non,x"'),
-        "date": error_dv("date", "Saisissez une date au format JJ/MM/AAAA, ou laissez vide.",
+        "oui/non": error_dv("list", "Choisissez « oui », « non » ou « x » (pour oui) dans la liste, « effacer », ou "
+                            "laissez vide.", formula1='"oui,non,x,effacer"'),
+        "date": error_dv("date", "Saisissez une date au format JJ/MM/AAAA, « effacer », ou laissez vide.",
                          operator="between", formula1=_DATE_MIN, formula2=_DATE_MAX),
     }
     for dv in dvs.values():
+        dv.errorStyle = "warning"  # « effacer » must stay possible in a number or date cell
+    rows = []
+    for r in ind.itertuples(index=False):
+        ident, unite, aid = str(r.indicateur_id).upper(), str(r.unite), int(r.action_id)
+        rows.append([str(r.indicateur_id), aid, titles.get(aid, ""), r.indicateur, unite,
+                     _shown(rappel, ("indicateurs", ident, prev_year), "resultat", unite),
+                     _shown(now, ("indicateurs", ident, year), "resultat", unite),
+                     _shown(now, ("indicateurs", ident, year), "objectif", unite),
+                     now.get(("indicateurs", ident, year, "commentaire")),
+                     now.get(("indicateurs", ident, year, "source")), _axe(axes.get(aid)), who.get(aid, "")])
+    ws = sheet(SHEET_IND, ind_columns, rows, {})
+    for dv in dvs.values():
         ws.add_data_validation(dv)
-    ind = plan.indicateurs.sort_values(["action_id", "indicateur_id"], key=_natural_key)
-    for i, r in enumerate(ind.itertuples(index=False), start=2):
-        ident, unite = str(r.indicateur_id), str(r.unite)
-        rap = ind_prev.get(ident, {})
-        now = ind_now.get(ident, {})
-        row = [ident, int(r.action_id), titles.get(int(r.action_id), ""), r.indicateur, unite,
-               _cell_value(rap, "resultat", unite), _cell_value(now, "resultat", unite),
-               _cell_value(now, "objectif", unite), now.get("commentaire"), now.get("source")]
-        for j, c in enumerate(put_row(ws, i, row, headers, inputs), start=1):
-            if j in (6, 7, 8):
-                c.number_format = _NUMBER_FORMATS.get(unite, "General")
-            elif j in (3, 4, 9):
-                c.alignment = wrap
-        for j in (7, 8):
-            dvs.get(unite, dvs["nombre"]).add(f"{get_column_letter(j)}{i}")
+    for i, unite in enumerate(units, start=2):
+        dvs.get(unite, dvs["nombre"]).add(f"G{i}:H{i}")
     ws.freeze_panes = "B2"
-    protect(ws)
 
     # --- Avancement ----------------------------------------------------------------------------
-    ws = wb.create_sheet(SHEET_AV)
     dep_h, etp_h = f"{year} Dépenses (€)", f"{year} ETP"
-    headers = ["N° action", "Action", "Statut", "Début réel", "Fin réelle", "Fin révisée", dep_h, etp_h, "Commentaire"]
-    inputs = set(headers) - {"N° action", "Action"}
-    header(ws, headers, inputs, [10, 50, 16, 13, 13, 13, 16, 10, 40])
-    dv_statut = DataValidation(type="list", formula1='"' + ",".join(STATUTS) + '"', allow_blank=True,
-                               showErrorMessage=True, errorTitle="Statut non valide",
-                               error="Choisissez le statut dans la liste : " + " / ".join(STATUTS) + ".",
-                               showInputMessage=True, promptTitle="Statut", prompt="Choisissez dans la liste.")
-    dv_date = error_dv("date", "Saisissez une date au format JJ/MM/AAAA, ou laissez vide.",
-                       operator="between", formula1=_DATE_MIN, formula2=_DATE_MAX)
-    dv_dep = error_dv("decimal", "Saisissez un montant en euros positif ou nul (ex. 12000), ou laissez vide.",
-                      operator="greaterThanOrEqual", formula1="0")
-    dv_etp = error_dv("decimal", "Saisissez un nombre d'ETP positif ou nul (ex. 0,5), ou laissez vide.",
-                      operator="between", formula1="0", formula2="1000")
-    for dv in (dv_statut, dv_date, dv_dep, dv_etp):
+    av_columns = [
+        Column("N° action", 10), Column("Action", 50, wrap=True), Column("Statut", 16, input=True, validation="statut"),
+        Column("Début réel", 13, input=True, number_format="DD/MM/YYYY", validation="date"),
+        Column("Fin réelle", 13, input=True, number_format="DD/MM/YYYY", validation="date"),
+        Column("Fin révisée", 13, input=True, number_format="DD/MM/YYYY", validation="date"),
+        Column(dep_h, 16, input=True, number_format='General" €"', validation="euros"),
+        Column(etp_h, 10, input=True, validation="etp"),
+        Column("Commentaire", 40, input=True, wrap=True), Column("Axe", 6), Column("Porteur", 28, wrap=True),
+    ]
+    av_dvs = {
+        "statut": DataValidation(type="list", formula1='"' + ",".join((*STATUTS, CLEAR_WORD)) + '"', allow_blank=True,
+                                 showErrorMessage=True, errorTitle="Statut non valide",
+                                 error="Choisissez le statut dans la liste : " + " / ".join(STATUTS) + ".",
+                                 showInputMessage=True, promptTitle="Statut", prompt="Choisissez dans la liste."),
+        "date": error_dv("date", "Saisissez une date au format JJ/MM/AAAA, « effacer », ou laissez vide.",
+                         operator="between", formula1=_DATE_MIN, formula2=_DATE_MAX),
+        "euros": error_dv("decimal", "Saisissez un montant en euros positif ou nul (ex. 12000), « effacer », ou "
+                          "laissez vide.", operator="greaterThanOrEqual", formula1="0"),
+        "etp": error_dv("decimal", "Saisissez un nombre d'ETP positif ou nul (ex. 0,5), « effacer », ou laissez "
+                        "vide.", operator="between", formula1="0", formula2="1000"),
+    }
+    for key in ("date", "euros", "etp"):
+        av_dvs[key].errorStyle = "warning"
+    rows = []
+    for aid in actions:
+        def v(kind, f, aid=aid):
+            return now.get((kind, aid, year, f))
+        rows.append([aid, titles.get(aid) or f"Action {aid}", v("statuts", "statut"),
+                     _py_date(v("statuts", "debut_reel")), _py_date(v("statuts", "fin_reelle")),
+                     _py_date(v("statuts", "fin_revisee")), v("realise", "depenses"), v("realise", "etp"),
+                     v("statuts", "commentaire"), _axe(axes.get(aid)), who.get(aid, "")])
+    ws = sheet(SHEET_AV, av_columns, rows, av_dvs)
+    for dv in av_dvs.values():
         ws.add_data_validation(dv)
-    actions = sorted(titles)
-    for i, aid in enumerate(actions, start=2):
-        s = st_now.get(aid, {})
-        rl = real_now.get(aid, {})
-        row = [aid, titles[aid] or f"Action {aid}", s.get("statut"), _py_date(s.get("debut_reel")),
-               _py_date(s.get("fin_reelle")), _py_date(s.get("fin_revisee")), rl.get("depenses"), rl.get("etp"),
-               s.get("commentaire") if s.get("annee") == year else None]
-        for j, c in enumerate(put_row(ws, i, row, headers, inputs), start=1):
-            if j in (4, 5, 6):
-                c.number_format = "DD/MM/YYYY"
-            elif j == 7:
-                c.number_format = 'General" €"'
-            elif j in (2, 9):
-                c.alignment = wrap
-    last = len(actions) + 1
-    if last >= 2:
-        dv_statut.add(f"C2:C{last}")
-        dv_date.add(f"D2:F{last}")
-        dv_dep.add(f"G2:G{last}")
-        dv_etp.add(f"H2:H{last}")
     ws.freeze_panes = "C2"
-    protect(ws)
 
+    stamp.write_sheet(wb, st)
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return buf.getvalue(), st
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a template sheet: header, width, input (unlocked) or read-only, format, validation."""
+
+    header: str
+    width: float
+    input: bool = False
+    wrap: bool = False
+    number_format: object = None  # a format, or a function of the row (0-based) giving one
+    validation: str | None = None  # key of the sheet's data validations
+
+
+def _axe(v):
+    return None if v is None or pd.isna(v) else int(v)
 
 
 def _natural_key(s: pd.Series) -> pd.Series:
@@ -214,33 +297,13 @@ def _py_date(v):
     return None if v is None or pd.isna(v) else pd.Timestamp(v).date()
 
 
-def _cell_value(rec: dict, f: str, unite: str):
+def _shown(cells: dict, prefix: tuple, f: str, unite: str):
     """A stored value as the template shows it in a cell of an indicator of unit `unite`."""
     if unite == "date":
-        return _py_date(rec.get(f"date_{f}"))
-    v = rec.get(f)
+        return _py_date(cells.get((*prefix, f"date_{f}")))
+    v = cells.get((*prefix, f))
     if v is None or pd.isna(v):
         return None
     if unite == "oui/non":
         return "oui" if v >= 0.5 else "non"
     return float(v)
-
-
-def _previous_values(previous, year: int, prev_year: int):
-    """From a Suivi: indicator values of prev_year and year, status and spending of year, per key."""
-    ind_prev, ind_now, st_now, real_now = {}, {}, {}, {}
-    if previous is None or previous.empty:
-        return ind_prev, ind_now, st_now, real_now
-    for r in previous.indicateurs.to_dict("records"):
-        target = ind_prev if r["annee"] == prev_year else ind_now if r["annee"] == year else None
-        if target is not None:
-            target[str(r["indicateur_id"])] = {k: (None if not isinstance(v, str) and pd.isna(v) else v)
-                                               for k, v in r.items()}
-    for r in previous.statuts.to_dict("records"):
-        if int(r["annee"]) <= year:
-            st_now[int(r["action_id"])] = {k: (None if not isinstance(v, str) and pd.isna(v) else v)
-                                           for k, v in r.items()}
-    for r in previous.realise.to_dict("records"):
-        if r["annee"] == year:
-            real_now[int(r["action_id"])] = {k: (None if pd.isna(v) else v) for k, v in r.items()}
-    return ind_prev, ind_now, st_now, real_now
