@@ -32,7 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("year", type=int, help="année (AAAA)")
     p.add_argument("-o", "--output", default=None, help="fichier à écrire (défaut : suivi_<année>.xlsx)")
     p.add_argument("--plan", default=None, help="classeur du plan")
-    p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi (pour la colonne Rappel)")
+    p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi (valeurs déjà importées, colonne Rappel)")
+    p.add_argument("--porteur", action="append", default=None, metavar="NOM",
+                   help="seulement les lignes des actions de ce porteur (répétable)")
+    p.add_argument("--user", default=None, help="nom de la personne qui envoie le modèle (tampon)")
     p.set_defaults(func=cli.template)
 
     p = sub.add_parser("import", help="importe un classeur de suivi (tout ou rien)")
@@ -43,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
     p.add_argument("--user", default=None, help="nom de la personne qui importe")
     p.add_argument("--plan", default=None, help="classeur du plan")
+    p.add_argument("--conflits", choices=["fichier", "base"], default=None,
+                   help="décide chaque conflit : fichier (les valeurs du fichier) ou base (garder celles de la base)")
+    p.add_argument("--porteur", default=None, metavar="NOM",
+                   help="qui a fourni un fichier sans tampon (un fichier tamponné le dit lui-même)")
     p.set_defaults(func=cli.import_file)
 
     p = sub.add_parser("history", help="liste les imports")

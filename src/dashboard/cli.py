@@ -196,11 +196,12 @@ def write_refused(engine) -> bool:
 
 
 def template(args: argparse.Namespace) -> int:
-    """Write the follow-up template of a year (Rappel column from the store at --db)."""
+    """Write the stamped follow-up template of a year (pre-filled from the store at --db), for some porteurs."""
+    import getpass  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
     from dashboard.suivi import store  # noqa: PLC0415
-    from dashboard.suivi.template import template_file_name, write_template  # noqa: PLC0415
+    from dashboard.suivi.template import issue, template_file_name  # noqa: PLC0415
 
     p = _suivi_plan(args)
     if p is None:
@@ -208,24 +209,41 @@ def template(args: argparse.Namespace) -> int:
     engine, code = suivi_engine(args)
     if engine is None:
         return code
-    out = Path(args.output or template_file_name(args.year))
+    porteurs = tuple(args.porteur or ())
+    out = Path(args.output or template_file_name(args.year, porteurs))
     try:
-        data = write_template(p, args.year, store.load_suivi(engine))
+        user = args.user or getpass.getuser()
+    except Exception:  # noqa: BLE001
+        user = ""
+    try:
+        data, issued = issue(p, args.year, store.load_suivi(engine), porteurs=porteurs, emis_par=user)
     except ValueError as err:
         print(f"Modèle non écrit : {err}")
         return PROBLEMS
     if not _write(out, data):
         return PROBLEMS
-    print(f"Modèle {args.year} écrit : {out} ({len(p.indicateurs)} indicateurs, {len(p.actions)} actions).")
+    recorded = ""
+    if store.write_problem(engine) is None:
+        store.record_template(engine, issued)
+    else:
+        recorded = " Base en lecture seule : cet envoi ne figurera pas dans l'état de la collecte."
+    who = f"pour {issued.porteur_text}" if porteurs else "toutes les actions"
+    n_i, n_a = len(issued.indicateurs), len(issued.actions)
+    print(f"Modèle {args.year} écrit : {out} ({who} : {n_i} indicateur{'s' if n_i > 1 else ''}, "
+          f"{n_a} action{'s' if n_a > 1 else ''} ; tampon {issued.id}).{recorded}")
     return OK
 
 
 def import_file(args: argparse.Namespace) -> int:
-    """Dry run (--dry-run) or import of a follow-up workbook: the page's code path (importer.import_workbook)."""
+    """Dry run (--dry-run) or import of a follow-up workbook: the page's code path (importer.import_workbook).
+
+    Every change is listed before → after, grouped by action; a conflict (a cell the file and another
+    import both changed since the template was issued) blocks the import until --conflits decides it."""
     import getpass  # noqa: PLC0415
     import logging  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
+    from dashboard.present.views import imports as views_imports  # noqa: PLC0415
     from dashboard.suivi import importer  # noqa: PLC0415
 
     path = Path(args.file)
@@ -247,7 +265,9 @@ def import_file(args: argparse.Namespace) -> int:
         user = ""
     try:
         outcome = importer.import_workbook(engine, path.read_bytes(), p, file_name=path.name, user=user,
-                                        dry_run=args.dry_run, accept_warnings=accept)
+                                           dry_run=args.dry_run, accept_warnings=accept,
+                                           porteur=getattr(args, "porteur", None),
+                                           conflits=getattr(args, "conflits", None))
     except Exception as exc:  # noqa: BLE001  (a store failure: the transaction left it as it was)
         logging.getLogger(__name__).debug("import %s", path, exc_info=True)  # the log, not the terminal
         if not write_refused(engine):
@@ -256,20 +276,42 @@ def import_file(args: argparse.Namespace) -> int:
     print(outcome.message())
     for problem in outcome.report.problems:
         print(f"- {problem.message()}")
-    warnings = outcome.report.warnings if not outcome.ok or not outcome.counts.nothing_to_do else ()
+    if not outcome.ok:
+        return PROBLEMS
+    stamp = outcome.report.stamp
+    if stamp is not None:
+        print(f"Modèle {stamp.annee} envoyé le {stamp.emis_le:%d/%m/%Y}"
+              + (f" par {stamp.emis_par}" if stamp.emis_par else "")
+              + (f" à : {stamp.porteur_text}." if stamp.porteurs else " (toutes les actions)."))
+    elif outcome.porteur:
+        print(f"Fichier sans tampon, fourni par : {outcome.porteur}.")
+    view = views_imports.dry_run(p, outcome)
+    if len(view.changes):
+        print(f"Changements ({len(view.changes)}) :")
+        print("\n".join(view.lines_text()))
+    if len(view.conflicts):
+        print(f"Conflits à décider ({len(view.conflicts)}) : ces valeurs ont aussi été changées par un autre import "
+              "depuis l'envoi du modèle.")
+        print("\n".join(view.conflicts_text()))
+        print("Rien n'est importé tant qu'un conflit n'est pas décidé : relancez avec --conflits fichier (les "
+              "valeurs du fichier) ou --conflits base (garder celles de la base).")
+    warnings = outcome.report.warnings if not outcome.counts.nothing_to_do else ()
     if warnings:
         print(f"Avertissements ({len(warnings)}) : valeurs lues mais douteuses, à vérifier :")
         for w in warnings:
             print(f"- {w.message()}")
+    if view.overwrites and not outcome.counts.nothing_to_do:
+        print(f"Avertissement : ce fichier n'a pas de tampon et remplace {view.overwrites} valeur(s) qu'un autre "
+              "import a enregistrée(s) (marquées « à confirmer » ci-dessus).")
     if outcome.report.ignored_columns:
         print("Colonnes non reconnues, ignorées : " + ", ".join(f"« {c} »" for c in outcome.report.ignored_columns) + ".")
-    blocked = bool(warnings) and not accept and outcome.ok
+    blocked = outcome.needs_acknowledgement and not outcome.counts.nothing_to_do
     if blocked:
         print("Rien n'est importé tant que ces avertissements ne sont pas vérifiés : corrigez le classeur, ou, "
               "si les valeurs sont justes, relancez avec --accepter-avertissements.")
-    elif args.dry_run and outcome.ok and not outcome.counts.nothing_to_do:
+    elif args.dry_run and not outcome.conflicts and not outcome.counts.nothing_to_do:
         print("Rien n'a été écrit (--dry-run) : relancez sans --dry-run pour importer.")
-    return OK if outcome.ok and not blocked else PROBLEMS
+    return OK if not blocked and not outcome.conflicts and not outcome.empty_file else PROBLEMS
 
 
 def history(args: argparse.Namespace) -> int:

@@ -213,3 +213,35 @@ def test_page_without_a_usable_store_says_so(monkeypatch):
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
     assert any("La base du suivi « nosuchdialect://base/suivi » ne peut pas être ouverte" in e.value for e in at.error)
+
+
+def test_porteurs_templates_and_conflicts_on_the_command_line(tmp_path, capsys, db, plan):
+    """Two porteurs' copies of one issued template: the second is listed change by change, its conflict
+    named « conflit », nothing written until --conflits decides."""
+    out = tmp_path / "communes.xlsx"
+    code, text = run(capsys, "template", "2025", "--porteur", "Communes", "-o", out, "--db", db, "--user", "Camille")
+    assert code == 0 and "pour Communes : " in text and "2 actions" in text
+    assert store.templates(store.open_engine(db))[["annee", "porteur", "emis_par"]].values.tolist() == [
+        [2025, "Communes", "Camille"]]
+    assert run(capsys, "template", "2025", "--porteur", "Mairie de Paris", "-o", out, "--db", db)[0] == 1
+
+    issued = tmp_path / "modele.xlsx"
+    assert run(capsys, "template", "2025", "-o", issued, "--db", db)[0] == 0
+    x, y = first_of(plan, "nombre"), first_of(plan, "€")
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    a.write_bytes(fill(issued.read_bytes(), plan, {x: 10}))
+    b.write_bytes(fill(issued.read_bytes(), plan, {x: 20, y: 5}))
+    code, text = run(capsys, "import", a, "--db", db)
+    assert code == 0 and "Changements (1) :" in text and f"    - {x} " in text and ": — → 10" in text
+    before = tables(db)
+    for extra in ((), ("--dry-run",)):
+        code, text = run(capsys, "import", b, "--db", db, *extra)
+        assert code == 1 and "1 conflit à décider" in text
+        [line] = [ln for ln in text.splitlines() if ln.startswith("- conflit")]
+        assert f", {x} " in line and "— dans le modèle envoyé, 10 dans la base" in line and "20 dans le fichier" in line
+        assert "a.xlsx" not in line and "(import n° 1)" in line
+    assert tables(db) == before
+    code, text = run(capsys, "import", b, "--db", db, "--conflits", "base")
+    assert code == 0 and "Import n° 2 enregistré" in text
+    ind = store.load_suivi(store.open_engine(db)).indicateurs.set_index("indicateur_id")["resultat"]
+    assert (ind[x], ind[y]) == (10, 5)

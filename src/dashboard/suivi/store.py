@@ -52,6 +52,7 @@ from dashboard.suivi.tables import (
     STATUT_COLUMNS,
     batches,
     ind_values,
+    modeles,
     metadata,
     realise_values,
     statut_values,
@@ -61,7 +62,8 @@ from dashboard.suivi.tables import (
 # rest of the app reads and writes the follow-up through this one module.
 __all__ = [
     "CHANGE_COLUMNS", "DATE_FIELDS", "DEFAULT_URL", "FLOAT_FIELDS", "HISTORY_COLUMNS", "INDICATEUR_COLUMNS",
-    "KINDS", "REALISE_COLUMNS", "STATUT_COLUMNS", "apply", "apply_counted", "batch_changes", "batches", "configure",
+    "KINDS", "REALISE_COLUMNS", "FIELD_LABELS", "TEMPLATE_COLUMNS", "apply_plan", "imports_info",
+    "modeles", "plan_import", "prepare", "record_template", "templates", "STATUT_COLUMNS", "apply", "apply_counted", "batch_changes", "batches", "configure",
     "Counts", "deactivate_demo", "default_url", "diff", "ensure_schema", "history",
     "ind_values", "load_suivi", "metadata", "open_engine", "open_problem", "prepare_url",
     "readonly_problem", "realise_values", "remove_demo_batches", "rollback", "shown_url", "sqlite_file",
@@ -513,12 +515,31 @@ def batch_changes(engine: Engine, batch_id: int) -> pd.DataFrame:
         current.update(merge.suivi_cells(before, year))
     plan = merge.plan(after, current)
     labels = {kind: label for kind, (*_, label) in KINDS.items()}
-    rows = [(labels[x.cell[0]], str(x.cell[1]), int(x.cell[2]), _FIELD_LABELS.get(x.cell[3], x.cell[3]), x.avant,
+    rows = [(labels[x.cell[0]], str(x.cell[1]), int(x.cell[2]), FIELD_LABELS.get(x.cell[3], x.cell[3]), x.avant,
              None if x.apres is CLEARED else x.apres, x.etat) for x in plan.lines]
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
-_FIELD_LABELS = {
+def record_template(engine: Engine, issued, compte: str | None = None) -> None:
+    """Remember that a template was issued (its stamp): the collection status lists it."""
+    with writing(engine) as conn:
+        conn.execute(modeles.insert().values(
+            id=issued.id, annee=issued.annee, porteur=PORTEUR_SEP.join(issued.porteurs) or None,
+            emis_le=issued.emis_le, emis_par=issued.emis_par or "", compte=compte or None))
+
+
+TEMPLATE_COLUMNS = ["modele_id", "annee", "porteur", "emis_le", "emis_par", "compte"]
+
+
+def templates(engine: Engine) -> pd.DataFrame:
+    """Every template issued, latest first: TEMPLATE_COLUMNS (emis_le in Europe/Paris time)."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(modeles).order_by(modeles.c.emis_le.desc())).all()
+    return pd.DataFrame([(r.id, int(r.annee), r.porteur or "", _local(r.emis_le), r.emis_par, r.compte or "")
+                         for r in rows], columns=TEMPLATE_COLUMNS)
+
+
+FIELD_LABELS = {
     "resultat": "Résultat", "objectif": "Objectif", "date_resultat": "Résultat (date)",
     "date_objectif": "Objectif (date)", "commentaire": "Commentaire", "source": "Source",
     "statut": "Statut", "debut_reel": "Début réel", "fin_reelle": "Fin réelle", "fin_revisee": "Fin révisée",

@@ -15,6 +15,8 @@ import pandas as pd
 
 from dashboard import fmt
 from dashboard.plan import Plan
+from dashboard.present import export
+from dashboard.suivi import merge, store
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,10 @@ def history(frame: pd.DataFrame) -> HistoryView:
         "Fichier": frame["fichier"],
         "Années": frame["annees"],
         "Importé par": [importe_par(u, c) for u, c in zip(frame["utilisateur"], frame["compte"], strict=True)],
+        "Porteur": [p or "—" for p in frame.get("porteur", pd.Series("", index=frame.index))],
         "Nouvelles": frame["nouveaux"].map(fmt.nombre),
         "Modifiées": frame["modifies"].map(fmt.nombre),
+        "Retirées": frame.get("retires", pd.Series(0, index=frame.index)).map(fmt.nombre),
         "Inchangées": frame["inchanges"].map(fmt.nombre),
         "Ignorées": frame["ignores"].map(fmt.nombre),
         "État": [("actif" if a else f"annulé le {when(t)}" + (f" par {p}" if p else ""))
@@ -102,3 +106,103 @@ def changes(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
         "Objet": frame["objet"], "Indicateur / action": frame["cle"], "Année": frame["annee"].astype(str),
         "Valeur": frame["champ"], "Avant": texts("avant"), "Après": texts("apres"), "Changement": frame["etat"],
     })
+
+
+# ---------------------------------------------------------------------------------------------
+# The dry run: every line the import writes, every conflict, before → after, grouped by action
+# ---------------------------------------------------------------------------------------------
+
+_OBJETS = {"indicateurs": "Indicateur", "statuts": "Avancement", "realise": "Réalisé"}
+CHANGE_HEADERS = ["N° action", "Action", "Objet", "Année", "Valeur", "Avant", "Après", "Changement",
+                  "Valeur d'avant enregistrée par"]
+CONFLICT_HEADERS = ["N° action", "Action", "Objet", "Année", "Valeur", "Dans le modèle envoyé", "Dans la base",
+                    "Enregistrée par", "Dans le fichier"]
+
+
+@dataclass(frozen=True)
+class DryRunView:
+    """The dry run as the page and the command line show it (French text, one row per cell)."""
+
+    changes: pd.DataFrame      # CHANGE_HEADERS, sorted by action: what the import writes
+    conflicts: pd.DataFrame    # CONFLICT_HEADERS: cells changed by the file and by another import
+    conflict_cells: tuple      # the cell of each conflict row (to record the user's decisions)
+    overwrites: int            # lines of a file without stamp that replace a value another import set
+
+    def excel(self) -> bytes:
+        """Every line (and every conflict, « conflit à décider ») as an Excel file."""
+        pending = pd.DataFrame({
+            **{h: self.conflicts[h] for h in ("N° action", "Action", "Objet", "Année", "Valeur")},
+            "Avant": self.conflicts["Dans la base"], "Après": self.conflicts["Dans le fichier"],
+            "Changement": "conflit à décider", "Valeur d'avant enregistrée par": self.conflicts["Enregistrée par"],
+        }, columns=CHANGE_HEADERS)
+        frame = pd.concat([self.changes, pending], ignore_index=True) if len(pending) else self.changes
+        return export.to_excel(frame, sheet="Changements", overrides={"N° action": ("N° action", "int")},
+                               title="Vérification de l'import")
+
+    def lines_text(self) -> list[str]:
+        """The changes for a terminal, grouped by action: « A1-1 … , 2025, Résultat : 1 250 → 1 310 »."""
+        out, current = [], None
+        for r in self.changes.to_dict("records"):
+            if r["N° action"] != current:
+                current = r["N° action"]
+                out.append(f"  Action {current} · {r['Action']}")
+            flag = " (remplace une valeur importée : à confirmer)" if r["Changement"].endswith("à confirmer") else ""
+            what = "valeur retirée" if r["Changement"] == "valeur retirée" else f"{r['Avant']} → {r['Après']}"
+            out.append(f"    - {r['Objet']}, {r['Année']}, {r['Valeur']} : {what}{flag}")
+        return out
+
+    def conflicts_text(self) -> list[str]:
+        return [f"- conflit : action {r['N° action']}, {r['Objet']}, {r['Année']}, {r['Valeur']} : "
+                f"{r['Dans le modèle envoyé']} dans le modèle envoyé, {r['Dans la base']} dans la base "
+                f"({r['Enregistrée par']}), {r['Dans le fichier']} dans le fichier"
+                for r in self.conflicts.to_dict("records")]
+
+
+def source_text(info: pd.DataFrame | None, batch: int | None) -> str:
+    """« Office de tourisme · Camille Martin (cmartin) · 03/12/2026 10:04 (import n° 2) », « — » if unknown."""
+    if batch is None or info is None or not len(info) or batch not in set(info["batch_id"]):
+        return "—"
+    r = info.set_index("batch_id").loc[batch]
+    who = [x for x in (r["porteur"], importe_par(r["utilisateur"], r["compte"]).replace("—", "")) if x]
+    return " · ".join([*who, when(r["importe_le"])]) + f" (import n° {batch})"
+
+
+def dry_run(plan: Plan, outcome) -> DryRunView:
+    """The page's and the command line's view of an import's plan (`importer.ImportOutcome`)."""
+    units = dict(zip(plan.indicateurs["indicateur_id"].astype(str).str.upper(), plan.indicateurs["unite"],
+                     strict=True))
+    labels = dict(zip(plan.indicateurs["indicateur_id"].astype(str).str.upper(), plan.indicateurs["indicateur"],
+                      strict=True))
+    action_of = dict(zip(plan.indicateurs["indicateur_id"].astype(str).str.upper(),
+                         plan.indicateurs["action_id"].astype(int), strict=True))
+    titles = dict(zip(plan.actions["action_id"].astype(int), plan.actions["titre"].fillna(""), strict=True))
+
+    def where(cell) -> tuple:
+        kind, key, annee, champ = cell
+        aid = action_of.get(key) if kind == "indicateurs" else int(key)
+        objet = f"{key} {labels.get(key, '')}".strip() if kind == "indicateurs" else _OBJETS[kind]
+        return (aid, titles.get(aid, "") or (f"Action {aid}" if aid else "")), objet, str(annee), \
+            store.FIELD_LABELS.get(champ, champ)
+
+    def text(cell, v) -> str:
+        if v is merge.CLEARED:
+            return "— (effacer)"
+        kind, key, _, champ = cell
+        return value_text(v, _OBJETS[kind], store.FIELD_LABELS.get(champ, champ), units.get(key, "nombre"))
+
+    rows = []
+    for x in outcome.plan.lines:
+        (aid, title), objet, annee, champ = where(x.cell)
+        change = x.etat + (" (à confirmer)" if x.overwrite else "")
+        rows.append([aid, title, objet, annee, champ, text(x.cell, x.avant), text(x.cell, x.apres), change,
+                     source_text(outcome.sources, x.source)])
+    changes = pd.DataFrame(rows, columns=CHANGE_HEADERS)
+    conflicts = outcome.plan.undecided
+    crow = []
+    for c in conflicts:
+        (aid, title), objet, annee, champ = where(c.cell)
+        crow.append([aid, title, objet, annee, champ, text(c.cell, c.emis), text(c.cell, c.stocke),
+                     source_text(outcome.sources, c.source), text(c.cell, c.fichier)])
+    order = sorted(range(len(rows)), key=lambda i: (rows[i][0] is None, rows[i][0] or 0))
+    return DryRunView(changes.iloc[order].reset_index(drop=True), pd.DataFrame(crow, columns=CONFLICT_HEADERS),
+                      tuple(c.cell for c in conflicts), len(outcome.plan.overwrites))
