@@ -52,8 +52,8 @@ from dashboard.suivi.tables import (
     STATUT_COLUMNS,
     batches,
     ind_values,
-    modeles,
     metadata,
+    modeles,
     realise_values,
     statut_values,
 )
