@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import fmt, ui
 from dashboard.acces import AccesRefuse, ecritures, roles
 from dashboard.present.views import imports as views_imports
-from dashboard.suivi import importer, store, template, xlsx_scan
+from dashboard.suivi import collecte, importer, merge, store, template, xlsx_scan
 
 log = logging.getLogger("dashboard")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,41 +35,61 @@ st.caption("Une fois par an : téléchargez le modèle de l'année, complétez-l
 ui.notice_mode_ouvert()
 
 # --- 1. Le modèle ---------------------------------------------------------------------------------
-st.subheader("1. Télécharger le modèle")
+st.subheader("1. Envoyer le modèle aux porteurs")
 default_year = min(max(date.today().year - 1, first), last)
-left, right = st.columns([1, 3], vertical_alignment="bottom")
+left, mid, right = st.columns([1, 2, 1.3], vertical_alignment="bottom")
 year = left.selectbox("Année du suivi", plan.annees, index=plan.annees.index(default_year), key="annee_modele")
+porteurs_choisis = mid.multiselect("Porteurs (aucun : toutes les actions)", ui.memo(plan, "porteurs",
+                                                                         lambda: template.porteurs(plan)),
+                         key="porteurs_modele", placeholder="Toutes les actions du plan",
+                         help="Le modèle d'un porteur ne contient que les lignes de ses actions (maîtrise d'ouvrage "
+                              "et lignes de budget du plan).")
 
 
 def _template() -> bytes:
-    return template.write_template(plan, year, ui.get_suivi())
+    """The stamped template; its sending is recorded for the collection status (when the store can be written)."""
+    who = ui.identite()
+    data, issued = template.issue(plan, year, ui.get_suivi(), porteurs=tuple(porteurs_choisis),
+                                  emis_par=who.affichage if who is not None else "")
+    if not read_only:
+        try:
+            store.record_template(engine, issued, compte=who.login if who is not None else None)
+        except Exception:  # the file is still given; the collection status will not list it
+            log.exception("envoi du modèle %s non enregistré", issued.id)
+    return data
 
 
-right.download_button(f"Télécharger le modèle {year}", data=_template, file_name=template.template_file_name(year),
-                      mime=XLSX_MIME, on_click="ignore", icon=":material/download:", key="dl_modele")
+right.download_button(f"Télécharger le modèle {year}", data=_template,
+                      file_name=template.template_file_name(year, porteurs_choisis), mime=XLSX_MIME, on_click="ignore",
+                      icon=":material/download:", key="dl_modele")
 if ui.get_suivi().demo:
     st.caption(f"Le modèle liste les {fmt.nombre(len(plan.indicateurs))} indicateurs et les "
-               f"{fmt.nombre(len(plan.actions))} actions du plan. Il est vierge tant que les données de "
-               "démonstration sont affichées : aucune valeur fictive n'y figure, pas même en « Rappel ».")
+               f"{fmt.nombre(len(plan.actions))} actions du plan (ou ceux des porteurs choisis). Il est vierge tant "
+               "que les données de démonstration sont affichées : aucune valeur fictive n'y figure.")
 else:
-    st.caption(f"Le modèle liste les {fmt.nombre(len(plan.indicateurs))} indicateurs et les "
-               f"{fmt.nombre(len(plan.actions))} actions du plan, avec les valeurs déjà importées pour {year} et, "
-               f"pour mémoire, celles de {year - 1} (colonne « Rappel {year - 1} », jamais importée).")
+    st.caption(f"Le modèle est pré-rempli avec les valeurs déjà importées pour {year} et, pour mémoire, celles de "
+               f"{year - 1} (« Rappel », jamais importée). Chaque modèle est tamponné : à son retour, seules les "
+               "valeurs que le porteur a changées sont importées, et une valeur changée entre-temps par un autre "
+               "porteur est signalée comme conflit à décider.")
 
 # --- 2. Déposer, vérifier, confirmer --------------------------------------------------------------
-st.subheader("2. Déposer le classeur rempli")
+st.subheader("2. Déposer un classeur rempli")
 upload_key = f"fichier_suivi_{st.session_state.get('_upload_round', 0)}"
 uploaded = None
 if may_write:
     uploaded = st.file_uploader("Classeur de suivi (.xlsx)", type=["xlsx"], key=upload_key,
                                 max_upload_size=xlsx_scan.MAX_UPLOAD_MB,
                                 help="Le modèle de l'année, complété. Rien n'est enregistré avant votre confirmation.")
-    st.caption(f"Format .xlsx, {xlsx_scan.MAX_UPLOAD_MB} Mo au plus (un classeur de suivi pèse quelques dizaines de Ko).")
+    st.caption(f"Format .xlsx, {xlsx_scan.MAX_UPLOAD_MB} Mo au plus. Déposez les fichiers des porteurs l'un après "
+               "l'autre, dans n'importe quel ordre.")
 else:
     st.info(roles.role_requis("déposer un classeur de suivi", ui.identite()), icon=":material/lock:")
 done = st.session_state.pop("_import_message", None)
 if done:  # the outcome of the confirmed import, where the button was
     st.success(done, icon=":material/check_circle:")
+blocked = st.session_state.pop("_import_blocked", None)
+if blocked:
+    st.error(blocked, icon=":material/call_split:")
 
 
 def _dry_run(data: bytes, name: str) -> importer.ImportOutcome | None:
@@ -82,7 +102,7 @@ def _dry_run(data: bytes, name: str) -> importer.ImportOutcome | None:
             return kept[1]
         bar = st.progress(0.0, text="Lecture du classeur…")
         outcome = importer.import_workbook(engine, data, plan, file_name=name, dry_run=True,
-                                        progress=lambda f, t: bar.progress(min(max(f, 0.0), 1.0), text=t))
+                                           progress=lambda f, t: bar.progress(min(max(f, 0.0), 1.0), text=t))
     except Exception:  # never a traceback on screen
         log.exception("vérification du fichier de suivi %s impossible", name)
         st.error(f"« {name} » n'a pas pu être vérifié (voir le journal). Rien n'a été importé.")
@@ -95,19 +115,56 @@ def _dry_run(data: bytes, name: str) -> importer.ImportOutcome | None:
 
 
 def _counts(c: store.Counts) -> None:
-    cols = st.columns(4)
-    for col, (label, n, help_text) in zip(cols, [
+    figures = [
         ("Nouvelles valeurs", c.new, "Valeurs absentes du suivi jusqu'ici."),
         ("Valeurs modifiées", c.changed, "Valeurs qui remplaceront une valeur déjà importée."),
-        ("Valeurs inchangées", c.unchanged, "Valeurs identiques à celles déjà importées."),
+        ("Valeurs retirées", c.removed, "Cellules où le fichier dit « effacer » : la valeur enregistrée est retirée."),
+        ("Valeurs inchangées", c.unchanged, "Valeurs identiques à celles du suivi, ou laissées telles que le modèle "
+                                            "les a envoyées."),
         ("Valeurs ignorées", c.ignored, "Cellules remplies des colonnes jamais importées (Rappel, colonnes inconnues)."),
-    ], strict=True):
-        col.metric(label, fmt.nombre(n), help=help_text)
+    ]
+    if c.conflicts:
+        figures.append(("Conflits à décider", c.conflicts, "Valeurs changées par ce fichier et, depuis l'envoi du "
+                                                           "modèle, par un autre import."))
+    row = ui.metrics_row()
+    for label, n, help_text in figures:
+        row.metric(label, fmt.nombre(n), help=help_text)
 
 
 def _table(frame: pd.DataFrame) -> None:
     """A static table: long messages wrap instead of being cut."""
     st.table(frame, hide_index=True)
+
+
+_CHOICES = {merge.FILE: "Garder la valeur du fichier", merge.STORE: "Garder la valeur de la base"}
+
+
+def _decide_all(keys: list[str], choice: str) -> None:
+    for k in keys:
+        st.session_state[k] = choice
+
+
+def _conflicts(view, sha: str) -> tuple[dict, bool]:
+    """One choice per conflict, and for all at once; the decisions made, and whether every one is made."""
+    n = len(view.conflicts)
+    st.error(f"{n} conflit{'s' if n > 1 else ''} : ce fichier change des valeurs qu'un autre import a aussi "
+             "changées depuis l'envoi du modèle. Choisissez, pour chacune, la valeur à garder ; rien n'est importé "
+             "avant.", icon=":material/call_split:")
+    _table(view.conflicts)
+    keys = [f"conflit_{sha[:12]}_{i}" for i in range(n)]
+    left, right = st.columns(2)
+    left.button("Pour tous : les valeurs du fichier", key=f"tous_fichier_{sha[:12]}", on_click=_decide_all,
+                args=(keys, merge.FILE))
+    right.button("Pour tous : les valeurs de la base", key=f"tous_base_{sha[:12]}", on_click=_decide_all,
+                 args=(keys, merge.STORE))
+    decisions = {}
+    for key, cell, r in zip(keys, view.conflict_cells, view.conflicts.to_dict("records"), strict=True):
+        choice = st.radio(f"Action {r['N° action']} · {r['Objet']}, {r['Année']}, {r['Valeur']} : base "
+                          f"{r['Dans la base']}, fichier {r['Dans le fichier']}", list(_CHOICES), index=None,
+                          format_func=_CHOICES.get, horizontal=True, key=key)
+        if choice is not None:
+            decisions[cell] = choice
+    return decisions, len(decisions) == n
 
 
 if uploaded is not None:
@@ -128,10 +185,29 @@ if uploaded is not None:
                 st.warning(f"Et {len(report.warnings)} avertissement(s) : valeurs lues mais douteuses, à vérifier "
                            "en même temps.", icon=":material/warning:")
                 _table(report.warnings_frame())
+        elif outcome.empty_file:
+            st.info(outcome.message(), icon=":material/info:")
         else:
+            stamp = report.stamp
+            if stamp is not None:
+                st.caption(f"Modèle {stamp.annee} envoyé le {stamp.emis_le:%d/%m/%Y}"
+                           + (f" par {stamp.emis_par}" if stamp.emis_par else "")
+                           + (f" à : {stamp.porteur_text}." if stamp.porteurs else " (toutes les actions).")
+                           + " Seules les valeurs changées dans ce fichier sont importées.")
             _counts(outcome.counts)
+            view = ui.memo(outcome, ("vue", ui.plan_version()), lambda: views_imports.dry_run(plan, outcome))
             if report.ignored_columns:
                 st.caption("Colonnes non reconnues, ignorées : " + ", ".join(f"« {c} »" for c in report.ignored_columns) + ".")
+            decisions, decided = ({}, True)
+            if len(view.conflicts):
+                decisions, decided = _conflicts(view, report.sha256)
+            if len(view.changes):
+                st.markdown(f"**Ce que l'import changera ({fmt.nombre(len(view.changes))} valeur(s)), avant → après, "
+                            "par action**")
+                ui.dataframe(view.changes, width="stretch")
+                st.download_button("Télécharger la liste des changements (Excel)", data=view.excel,
+                                   file_name=f"verification_{name.rsplit('.', 1)[0]}.xlsx", mime=XLSX_MIME,
+                                   on_click="ignore", icon=":material/download:", key="dl_verification")
             if outcome.counts.nothing_to_do:
                 st.info(outcome.message(), icon=":material/info:")
             else:
@@ -140,30 +216,42 @@ if uploaded is not None:
                                "opération : le tableau de bord ne montrera plus que vos données.",
                                icon=":material/swap_horiz:")
                 checked = True
-                if report.warnings:
-                    n = len(report.warnings)
-                    st.warning(f"{n} avertissement{'s' if n > 1 else ''} : ces valeurs ont été lues, mais elles "
-                               "semblent douteuses. Vérifiez chacune ; corrigez le classeur si besoin.",
-                               icon=":material/warning:")
-                    _table(report.warnings_frame())
+                if outcome.n_warnings:
+                    n = outcome.n_warnings
+                    st.warning(f"{n} avertissement{'s' if n > 1 else ''} : vérifiez chaque valeur signalée ; corrigez "
+                               "le classeur si besoin.", icon=":material/warning:")
+                    if report.warnings:
+                        _table(report.warnings_frame())
+                    if view.overwrites:
+                        st.caption(f"Ce fichier n'a pas de tampon (modèle ancien ou autre outil) : {view.overwrites} "
+                                   "valeur(s) qu'un autre import a enregistrée(s) seraient remplacée(s) (« à "
+                                   "confirmer » dans la liste des changements).")
                     checked = st.checkbox("J'ai vérifié ces avertissements",
                                           key=f"avertissements_{upload_key}_{report.sha256[:12]}")
-                st.success(f"Aucune erreur dans « {name} » (années : {', '.join(map(str, report.annees))}). "
-                           "Rien n'est encore enregistré : confirmez l'import.", icon=":material/task_alt:")
-                name_col, _ = st.columns([1, 2])
+                name_col, porteur_col = st.columns(2)
                 who = ""
                 if ui.mode_ouvert():  # without accounts, a free-text name for the history, as before
                     who = name_col.text_input("Votre nom (pour l'historique)", key="import_user", max_chars=100)
+                porteur = None
+                if stamp is None:
+                    porteur = porteur_col.selectbox(
+                        "Porteur qui a fourni ce fichier", ui.memo(plan, "porteurs", lambda: template.porteurs(plan)),
+                        index=None, placeholder="Non précisé", key=f"porteur_{report.sha256[:12]}",
+                        help="Le fichier n'a pas de tampon : dites qui l'a fourni, pour l'historique et la page "
+                             "Indicateurs (« renseigné par »).")
                 if read_only:
                     st.caption("Import impossible : la base du suivi est en lecture seule (message en haut "
                                "de la page).")
+                if not decided:
+                    st.caption("Décidez d'abord chaque conflit ci-dessus.")
                 if st.button("Confirmer l'import", type="primary", key="confirmer_import",
-                             disabled=read_only or not checked,
+                             disabled=read_only or not checked or not decided,
                              help=None if checked else "Cochez d'abord « J'ai vérifié ces avertissements »."):
                     try:
                         with st.spinner("Import en cours…"):
                             final = ecritures.importer(engine, ui.identite(), data, plan, file_name=name,
-                                                       nom_libre=who, accept_warnings=checked)
+                                                       nom_libre=who, accept_warnings=checked, porteur=porteur,
+                                                       conflits=decisions)
                     except AccesRefuse as refus:  # the session's role was lowered meanwhile: nothing written
                         st.error(str(refus), icon=":material/lock:")
                     except Exception:  # never a traceback on screen; the transaction left the store as before
@@ -171,12 +259,38 @@ if uploaded is not None:
                         st.error(f"L'import de « {name} » a échoué (voir le journal). Rien n'a été modifié.")
                     else:
                         ui.clear_suivi_cache()
+                        st.session_state.pop("_dry_run", None)
+                        if final.batch_id is None and final.conflicts:  # another import changed them meanwhile
+                            st.session_state["_import_blocked"] = (final.message() + " Un autre import a eu lieu "
+                                                                   "entre-temps : décidez les conflits montrés.")
+                            st.rerun()
                         st.session_state["_import_message"] = final.message()
                         if final.batch_id is not None:
                             st.session_state["import_detail"] = final.batch_id  # show what it changed
                         st.session_state["_upload_round"] = st.session_state.get("_upload_round", 0) + 1
-                        st.session_state.pop("_dry_run", None)
                         st.rerun()
+
+# --- 4. État de la collecte (drawn under the history, computed here) -----------------------------
+
+
+def _collecte() -> None:
+    st.subheader(f"4. Collecte {year} : qui a renvoyé quoi")
+    try:
+        frame = collecte.collecte(plan, ui.get_suivi(), year, store.templates(engine), store.history(engine))
+    except Exception:
+        log.exception("état de la collecte illisible")
+        st.error("L'état de la collecte n'a pas pu être lu (voir le journal).")
+        return
+    view = views_imports.collecte(frame, year)
+    ui.dataframe(view.table, width="stretch")
+    row = st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
+    row.caption(f"{fmt.nombre(view.n_a_relancer)} porteur(s) à relancer pour {year}. Un porteur compte les actions "
+                "dont il a la maîtrise d'ouvrage ou une ligne de budget ; « Modèle envoyé » : le dernier modèle "
+                "téléchargé pour lui (page ou commande template).")
+    row.download_button("Relances (Excel)", data=view.excel, file_name=f"relances_{year}.xlsx", mime=XLSX_MIME,
+                        on_click="ignore", icon=":material/download:", key="dl_relances",
+                        disabled=not view.n_a_relancer)
+
 
 # --- 3. Historique, détail, annulation -----------------------------------------------------------
 st.subheader("3. Imports réalisés")
@@ -189,6 +303,7 @@ except Exception:
 
 if history.empty:
     st.info("Aucun import pour l'instant.")
+    _collecte()
     st.stop()
 
 
@@ -241,3 +356,5 @@ else:
     if undone:  # the outcome of the rollback, where its button was
         st.success(undone, icon=":material/undo:")
     st.caption(f"L'import n° {chosen} est annulé : ses valeurs ne comptent plus.")
+
+_collecte()

@@ -165,9 +165,12 @@ def test_page_and_cli_agree(capsys, db, good_file, plan, template_2025, tmp_path
     at.file_uploader[0].set_value(("suivi_2025.xlsx", good_file.read_bytes(), "application/octet-stream"))
     at.run()
     assert not at.exception and not at.error
-    assert [m.label for m in at.metric] == ["Nouvelles valeurs", "Valeurs modifiées", "Valeurs inchangées",
-                                            "Valeurs ignorées"]
-    assert [m.value for m in at.metric] == ["5", "1", "0", "0"]
+    assert [m.label for m in at.metric] == ["Nouvelles valeurs", "Valeurs modifiées", "Valeurs retirées",
+                                            "Valeurs inchangées", "Valeurs ignorées"]
+    assert [m.value for m in at.metric] == ["5", "1", "0", "0", "0"]
+    listed = at.dataframe[0].value  # every change, before → after, as the command line lists it
+    assert len(listed) == 6 and listed["Changement"].tolist().count("modifié") == 1
+    assert listed.loc[listed["Changement"] == "modifié", ["Avant", "Après"]].values.tolist() == [["1", "1\u202f234"]]
     at.text_input(key="import_user").input("Camille")
     at.button(key="confirmer_import").click().run()
     assert not at.exception
@@ -176,8 +179,8 @@ def test_page_and_cli_agree(capsys, db, good_file, plan, template_2025, tmp_path
     h = store.history(store.open_engine(db))
     assert h[["batch_id", "nouveaux", "modifies", "utilisateur"]].values.tolist()[0] == [2, 5, 1, "Camille"]
     table = at.dataframe[0].value
-    assert list(table.columns) == ["N°", "Date", "Fichier", "Années", "Importé par", "Nouvelles", "Modifiées",
-                                   "Inchangées", "Ignorées", "État"]
+    assert list(table.columns) == ["N°", "Date", "Fichier", "Années", "Importé par", "Porteur", "Nouvelles",
+                                   "Modifiées", "Retirées", "Inchangées", "Ignorées", "État"]
     assert at.selectbox(key="import_detail").value == 2  # the detail shows what the new import changed
     assert len(at.dataframe[1].value) == 6
 

@@ -206,3 +206,75 @@ def dry_run(plan: Plan, outcome) -> DryRunView:
     order = sorted(range(len(rows)), key=lambda i: (rows[i][0] is None, rows[i][0] or 0))
     return DryRunView(changes.iloc[order].reset_index(drop=True), pd.DataFrame(crow, columns=CONFLICT_HEADERS),
                       tuple(c.cell for c in conflicts), len(outcome.plan.overwrites))
+
+
+# ---------------------------------------------------------------------------------------------
+# The collection of a year: who was sent a template, who returned a file, what is still missing
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CollecteView:
+    """The « Collecte » table (one row per porteur) and its « Relances » export."""
+
+    annee: int
+    table: pd.DataFrame       # counts per porteur, French headers
+    relances: pd.DataFrame    # one line per porteur with something missing: what to send
+    n_a_relancer: int
+
+    def excel(self) -> bytes:
+        return export.to_excel(self.relances, sheet="Relances", title=f"Relances du suivi {self.annee}")
+
+
+def _ids(values: list) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def collecte(frame: pd.DataFrame, annee: int) -> CollecteView:
+    """`suivi.collecte.collecte`'s frame as the page and the « Relances » file show it."""
+    missing = ["indicateurs", "sans_statut", "dates", "depenses", "etp"]
+    n_missing = [sum(len(r[k]) for k in missing) for r in frame.to_dict("records")]
+
+    def etat(r, n) -> str:
+        if not n:
+            return "complet"
+        if r["fichiers_recus"]:
+            return "fichier reçu, incomplet"
+        return "à relancer" if pd.notna(r["modele_envoye"]) else "modèle à envoyer"
+
+    etats = [etat(r, n) for r, n in zip(frame.to_dict("records"), n_missing, strict=True)]
+    table = pd.DataFrame({
+        "Porteur": frame["porteur"], "Actions": frame["actions"].map(len),
+        f"Modèle {annee} envoyé": [f"{when(d)} par {p}" if pd.notna(d) and p else when(d) or "non"
+                                   for d, p in zip(frame["modele_envoye"], frame["modele_par"], strict=True)],
+        "Fichiers reçus": [f"{n} (dernier le {when(d)})" if n else "aucun"
+                           for n, d in zip(frame["fichiers_recus"], frame["dernier_fichier"], strict=True)],
+        "Indicateurs sans résultat": frame["indicateurs"].map(len),
+        "Actions sans statut": frame["sans_statut"].map(len),
+        "Dates à compléter": frame["dates"].map(len),
+        f"Dépenses {annee} à déclarer": frame["depenses"].map(len),
+        f"ETP {annee} à déclarer": frame["etp"].map(len),
+        "État": etats,
+    })
+    todo = []
+    for r, n in zip(frame.to_dict("records"), n_missing, strict=True):
+        if not n:
+            continue
+        parts = [(f"résultat {annee} des indicateurs {_ids(r['indicateurs'])}", r["indicateurs"]),
+                 (f"statut des actions n° {_ids(r['sans_statut'])}", r["sans_statut"]),
+                 (f"dates réelles des actions n° {_ids(r['dates'])}", r["dates"]),
+                 (f"dépenses {annee} des actions n° {_ids(r['depenses'])}", r["depenses"]),
+                 (f"ETP {annee} des actions n° {_ids(r['etp'])}", r["etp"])]
+        text = "; ".join(t for t, values in parts if values)
+        todo.append({
+            "Porteur": r["porteur"], "Modèle envoyé le": when(r["modele_envoye"]) or "non envoyé",
+            "Dernier fichier reçu le": when(r["dernier_fichier"]) or "aucun",
+            "À envoyer": text[:1].upper() + text[1:] + ".",
+            "Indicateurs sans résultat": _ids(r["indicateurs"]), "Actions sans statut": _ids(r["sans_statut"]),
+            "Dates à compléter (actions)": _ids(r["dates"]), "Dépenses à déclarer (actions)": _ids(r["depenses"]),
+            "ETP à déclarer (actions)": _ids(r["etp"]),
+        })
+    relances = pd.DataFrame(todo, columns=["Porteur", "Modèle envoyé le", "Dernier fichier reçu le", "À envoyer",
+                                           "Indicateurs sans résultat", "Actions sans statut",
+                                           "Dates à compléter (actions)", "Dépenses à déclarer (actions)",
+                                           "ETP à déclarer (actions)"])
+    return CollecteView(annee, table, relances, len(relances))
