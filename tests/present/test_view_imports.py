@@ -33,9 +33,9 @@ def test_value_text(v, objet, champ, unite, expected):
 def history_frame() -> pd.DataFrame:
     return pd.DataFrame([
         [2, "suivi_2025.xlsx", "2025", pd.Timestamp("2026-03-12 10:04"), "", 3, 1, 40, 2, True, False, pd.NaT, "b",
-         "", ""],
+         "", "", "Communes", "f00d", 1],
         [1, "demo_2024.xlsx", "2024", pd.Timestamp("2026-01-05 09:00"), "Claire", 1200, 0, 0, 0, False, True,
-         pd.Timestamp("2026-03-12 10:04"), "a", "", ""],
+         pd.Timestamp("2026-03-12 10:04"), "a", "", "", "", "", 0],
     ], columns=store.HISTORY_COLUMNS)
 
 
@@ -54,9 +54,10 @@ def test_history_names_the_accounts(utilisateur, compte, annule_par, importe, et
 
 def test_history_reads_in_french():
     view = imports.history(history_frame())
-    assert list(view.table.columns) == ["N°", "Date", "Fichier", "Années", "Importé par", "Nouvelles", "Modifiées",
-                                        "Inchangées", "Ignorées", "État"]
+    assert list(view.table.columns) == ["N°", "Date", "Fichier", "Années", "Importé par", "Porteur", "Nouvelles",
+                                        "Modifiées", "Retirées", "Inchangées", "Ignorées", "État"]
     first, second = view.table.to_dict("records")
+    assert (first["Porteur"], first["Retirées"], second["Porteur"]) == ("Communes", "1", "—")
     assert first["Date"] == "12/03/2026 10:04" and first["Importé par"] == "—" and first["État"] == "actif"
     assert second["Nouvelles"] == fmt.nombre(1200)
     assert second["État"] == "annulé le 12/03/2026 10:04 · démonstration"

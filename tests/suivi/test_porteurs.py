@@ -277,3 +277,21 @@ def test_stamp_text_round_trip():
     rows = [[c.value for c in r] for r in wb["Tampon"].iter_rows()]
     back = stamp.read_rows(rows)
     assert back == s and back.valeurs[("indicateurs", "A1-1", 2025, "resultat")] == 0.1 + 0.2
+
+
+def test_indicators_table_and_its_excel_say_who_provided_each_value(engine):
+    from dashboard import metrics
+    from dashboard.present import export
+
+    _first(engine)
+    data = template.write_template(PLAN, 2025, store.load_suivi(engine), porteurs=["Non renseigné"])
+    _import(engine, _copy(data, ind={("A1-1", "2025 Résultat"): 1310}), "office.xlsx", user="Camille Martin")
+    table = metrics.tableau_indicateurs(PLAN, store.load_suivi(engine).indicateurs, 2025).set_index("indicateur_id")
+    today = pd.Timestamp.now(tz="Europe/Paris").strftime("%d/%m/%Y")
+    wb = load_workbook(io.BytesIO(export.indicateurs_excel(table.reset_index())))
+    ws = wb["Indicateurs"]
+    heads = [c.value for c in ws[1]]
+    assert heads[-1] == "Renseigné par"
+    by_id = {ws.cell(r, 2).value: ws.cell(r, len(heads)).value for r in range(2, ws.max_row + 1)}
+    assert by_id["A1-1"] == f"Non renseigné (Camille Martin), le {today}"
+    assert by_id["A1-2"] == f"le {today}"  # the first file: no porteur, no name given

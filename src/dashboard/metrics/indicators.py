@@ -46,7 +46,7 @@ def _verdicts(variations: pd.Series, sens: pd.Series) -> pd.Series:
 def _suivi_ind(ind: pd.DataFrame | None) -> pd.DataFrame:
     """The follow-up's indicator rows with clean types (ids upper-case, annee int, numbers float)."""
     cols = ["indicateur_id", "annee", "resultat", "objectif", "date_resultat", "date_objectif",
-            "commentaire", "source"]
+            "commentaire", "source", "renseigne_par", "renseigne_le"]
     if ind is None or ind.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols}).astype(
             {"annee": "int64", "resultat": float, "objectif": float})
@@ -121,7 +121,8 @@ def tableau_indicateurs(plan: Plan, ind: pd.DataFrame | None, annee: int) -> pd.
     """One row per indicator of the (filtered) plan as of `annee`: the last result up to `annee`
     (`derniere_valeur`, its year `annee_valeur`, its date for date indicators), the change from the
     year before that result (`variation`, `variation_pct`, `appreciation`), and the objective,
-    comment and source of the same year (`objectif`, `commentaire`, `source`)."""
+    comment and source of the same year (`objectif`, `commentaire`, `source`), and who provided the
+    result and when it was imported (`renseigne_par`, `renseigne_le`)."""
     keys = plan.indicateurs[_IND_KEYS].copy()
     keys["indicateur_id"] = keys["indicateur_id"].astype(str).str.upper()
     v = indicateur_valeurs(plan, ind)
@@ -143,10 +144,10 @@ def tableau_indicateurs(plan: Plan, ind: pd.DataFrame | None, annee: int) -> pd.
     obj_all = obj_all[~obj_all.index.duplicated(keep="last")]
     out["objectif"] = _floats_at(obj_all, idx)
     out["appreciation"] = _verdicts(out["variation"], out["sens"])
-    texts = v.set_index(["indicateur_id", "annee"])[["commentaire", "source"]]
+    texts = v.set_index(["indicateur_id", "annee"])[["commentaire", "source", "renseigne_par", "renseigne_le"]]
     texts = texts[~texts.index.duplicated(keep="last")]
     present = idx.isin(texts.index)
-    for c in ("commentaire", "source"):  # those of the year of the value shown
+    for c in ("commentaire", "source", "renseigne_par", "renseigne_le"):  # those of the year of the value shown
         values = texts[c].astype(object).reindex(idx)
         out[c] = [x if p else None for x, p in zip(values, present, strict=True)]
     return out

@@ -182,7 +182,7 @@ INDICATEURS_SPEC = {
     "unite": ("Unité", "text"), "valeur": ("Dernière valeur", "text"), "annee_valeur": ("Année", "annee"),
     "evolution": ("Évolution sur un an", "text"), "appreciation": ("Appréciation", "text"),
     "objectif": ("Objectif (même année)", "text"), "commentaire": ("Commentaire", "text"),
-    "source": ("Source", "text"),
+    "source": ("Source", "text"), "renseigne": ("Renseigné par", "text"),
 }
 
 
@@ -201,6 +201,9 @@ def indicateurs_texte(t: pd.DataFrame) -> pd.DataFrame:
                       zip(t["variation"], t["variation_pct"], t["unite"], strict=True)],
         "appreciation": t["appreciation"],
         "objectif": [textes.indicateur_texte(v, u) for v, u in zip(t["objectif"], t["unite"], strict=True)],
+        "renseigne": [textes.renseigne_texte(p, d) for p, d in zip(
+            t.get("renseigne_par", pd.Series(None, index=t.index)), t.get("renseigne_le", pd.Series(None, index=t.index)),
+            strict=True)],
     })
 
 
@@ -211,6 +214,8 @@ def indicateurs_excel(table: pd.DataFrame) -> bytes:
     have different units and are never summed. Comments and sources are the imported text, as typed.
     """
     df = indicateurs_texte(table)
+    who = df.pop("renseigne")
     df["commentaire"] = table["commentaire"] if "commentaire" in table else None
     df["source"] = table["source"] if "source" in table else None
+    df["renseigne"] = who  # who provided each value, and when
     return to_excel(df, sheet="Indicateurs", overrides=INDICATEURS_SPEC, title="Indicateurs de suivi")

@@ -57,6 +57,14 @@ def tendance_titre(evo_one: pd.DataFrame, indicateur: str, unite: str) -> str:
 
 # --- Formats courts (titres des diapositives, listes) --------------------------------------------
 
+def renseigne_texte(par, le) -> str:
+    """Who provided a value and when it was imported: « Office de tourisme (Camille Martin), le 03/12/2026 »."""
+    if fmt.missing(par) and fmt.missing(le):
+        return "—"
+    who = "" if fmt.missing(par) else str(par)
+    return f"{who}, le {fmt.jour(le)}" if who and not fmt.missing(le) else who or f"le {fmt.jour(le)}"
+
+
 def montant_court(x) -> str:
     """`1,8 M€` from a million up, else `421 500 €`: euros as said aloud in a meeting."""
     if x is None or pd.isna(x):

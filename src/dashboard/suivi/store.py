@@ -256,6 +256,8 @@ def _load(conn, real_only: bool = False, before: int | None = None) -> Suivi:
         reached = ind["resultat"].isna() & ind["date_resultat"].notna()
         ind.loc[reached, "resultat"] = 1.0
     ind = ind.reindex(columns=INDICATEUR_COLUMNS).reset_index(drop=True)
+    if not ind.empty:
+        ind["renseigne_par"], ind["renseigne_le"] = _who_gave_results(ind, origins)
     if not st.empty:  # one row per action: its latest status, each field the latest known
         fields = ["statut", "debut_reel", "fin_reelle", "fin_revisee", "commentaire"]
         st = _uncleared(st.sort_values(["annee", "batch_id"], kind="stable").groupby("action_id", as_index=False)[
@@ -268,6 +270,25 @@ def _load(conn, real_only: bool = False, before: int | None = None) -> Suivi:
 
 
 ORIGIN_INFO = ["porteur", "compte", "utilisateur", "importe_le", "fichier"]
+
+
+def _who_gave_results(ind: pd.DataFrame, origins: pd.DataFrame) -> tuple[list, list]:
+    """For each indicator row: who provided its result (« porteur (personne) ») and when it was imported."""
+    res = origins[(origins["objet"] == "indicateurs") & origins["champ"].isin(["resultat", "date_resultat"])]
+    by_key = {(str(c).upper(), int(a)): r for c, a, r in zip(res["cle"], res["annee"], res.to_dict("records"),
+                                                          strict=True)}
+    who, when = [], []
+    for ident, annee in zip(ind["indicateur_id"], ind["annee"], strict=True):
+        r = by_key.get((str(ident).upper(), int(annee)))
+        if r is None:
+            who.append(None)
+            when.append(pd.NaT)
+            continue
+        person = r["utilisateur"] or r["compte"]
+        who.append(" ".join(x for x in (r["porteur"], f"({person})" if r["porteur"] and person else person) if x)
+                   or None)
+        when.append(r["importe_le"])
+    return who, when
 
 
 def _batch_info(conn, ids: set[int]) -> pd.DataFrame:

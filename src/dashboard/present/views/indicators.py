@@ -126,6 +126,8 @@ class IndicatorsView:
                                     for v, p in zip(detail["variation"], detail["variation_pct"], strict=True)],
             "Commentaire": detail["commentaire"].fillna(""),
             "Source": detail["source"].fillna(""),
+            "Renseigné par": [textes.renseigne_texte(p, d) for p, d in
+                              zip(detail["renseigne_par"], detail["renseigne_le"], strict=True)],
         })
         return Trend(fig, caption, table)
 
@@ -158,6 +160,7 @@ def build(plan: Plan, filters: metrics.Filters, ind: pd.DataFrame, annee: int) -
         "Évolution sur un an": texts["evolution"],
         "Appréciation": texts["appreciation"].fillna("—"),
         "Objectif (même année)": texts["objectif"],
+        "Renseigné par": texts["renseigne"],
     })
     jalons = pd.DataFrame({
         "N° action": jal["action_id"].astype(int),
