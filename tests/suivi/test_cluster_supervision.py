@@ -15,6 +15,7 @@ import contextlib
 import importlib.util
 import os
 import re
+import shutil
 import signal
 import sys
 import time
@@ -137,6 +138,8 @@ def test_a_killed_script_leaves_no_process_behind(cluster):
     while alive(children) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert alive(children) == [] and [p for p in ports if not port_free(p)] == []
+    if cluster["workdir"] is not None:  # the script had no time to remove its temporary folder
+        shutil.rmtree(cluster["workdir"], ignore_errors=True)
 
 
 # --- a replica dies ------------------------------------------------------------------------------
