@@ -62,6 +62,33 @@ def test_restart_delay_is_capped(run_cluster):
 
 # --- stopping -----------------------------------------------------------------------------------
 
+# A process that ignores SIGTERM, as does the child it starts (an ignored signal stays ignored across exec).
+DEAF = """
+import signal, subprocess, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+print("prêt", flush=True)
+time.sleep(600)
+"""
+
+
+def test_stop_kills_what_ignores_sigterm_after_the_grace_period(run_cluster, tmp_path, capsys):
+    cluster = run_cluster.Cluster(0, 0, "", with_nginx=False, grace=1.0)
+    child = run_cluster.Child("le processus n° 1 (port 0)", [sys.executable, "-c", DEAF], tmp_path / "sourd.log",
+                              ready=lambda: True)
+    child.spawn()
+    cluster.children.append(child)
+    deadline = time.monotonic() + 30
+    while "prêt" not in (child.log.read_text() if child.log.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(run_cluster.group_members(child.proc.pid)) == 2  # the process and its own child
+    assert cluster.stop() == []
+    assert run_cluster.group_members(child.proc.pid) == [] and child.proc.returncode == -signal.SIGKILL
+    assert ("Le processus n° 1 (port 0) ne s'est pas arrêté en 1 s : arrêt forcé (SIGKILL)."
+            in capsys.readouterr().out)
+    assert cluster.stop() == [] and not cluster.workdir.exists()  # a second stop changes nothing
+
+
 def _ports(cluster) -> list[int]:
     return [int(u.rsplit(":", 1)[1]) for u in [cluster["front"], *cluster["replicas"]]]
 
