@@ -11,89 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import os
-import queue
-import shutil
 import signal
 import subprocess
 import sys
-import threading
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from cluster_run import ROOT, free_port, up
 from suivi_builders import fill, first_of
 from versions_builders import revise
 
 from dashboard import fmt
 from dashboard.suivi import template
 
-ROOT = Path(__file__).resolve().parents[2]
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 DEMO_BANNER = "Données de démonstration"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _lines(proc) -> queue.Queue:
-    """The cluster's stdout, line by line, read in a thread (never blocks the test)."""
-    q: queue.Queue = queue.Queue()
-
-    def pump():
-        for line in proc.stdout:
-            q.put(line.rstrip("\n"))
-        q.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    return q
-
-
-def _up(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def cluster(pg_url, ci):
-    """`make run-cluster REPLICAS=2 PORT=…` on a fresh PostgreSQL schema, demo loaded on first start."""
-    if NGINX is None:
-        if ci:
-            pytest.fail("nginx absent en CI (apt-get install nginx)", pytrace=False)
-        pytest.skip("nginx absent (apt-get install nginx)")
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_DB": pg_url, "DASHBOARD_DEMO": "1"}
-    proc = subprocess.Popen(
-        ["make", "-s", "-o", ".venv/.installed", "run-cluster", "REPLICAS=2", f"PORT={port}",
-         f"BIN={Path(sys.executable).parent}"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    lines, replicas, front = _lines(proc), [], None
-    deadline = time.monotonic() + 300
-    try:
-        while front is None and time.monotonic() < deadline:
-            try:
-                line = lines.get(timeout=5)
-            except queue.Empty:
-                continue
-            assert line is not None, f"la grappe s'est arrêtée : {proc.stderr.read()}"
-            if line.startswith("processus n° "):
-                replicas.append(line.split(" : ", 1)[1])
-            elif line.startswith("Tableau de bord : "):
-                front = line.split(" : ", 1)[1].split()[0]
-        assert front == f"http://127.0.0.1:{port}" and len(replicas) == 2
-        yield {"front": front, "replicas": replicas, "proc": proc, "lines": lines}
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in the terminal: the whole foreground group
-        proc.wait(timeout=60)
 
 
 def _run(coro):
@@ -150,13 +80,13 @@ def test_an_import_through_one_replica_shows_on_the_other(cluster, loadtest, pla
     proc = cluster["proc"]
     os.killpg(proc.pid, signal.SIGINT)
     proc.wait(timeout=60)
-    assert not any(_up(u) for u in [*cluster["replicas"], cluster["front"]])
+    assert not any(up(u) for u in [*cluster["replicas"], cluster["front"]])
 
 
 def test_more_than_one_replica_refuses_sqlite(tmp_path):
     env = {**os.environ, "DASHBOARD_DB": f"sqlite:///{tmp_path / 'suivi.sqlite'}"}
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "run_cluster.py"), "--replicas", "2",
-                           "--port", str(_free_port())], cwd=ROOT, env=env, capture_output=True, text=True,
+                           "--port", str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 2
     assert "Avec 2 processus, la base du suivi doit être partagée : SQLite" in done.stderr
