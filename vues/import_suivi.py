@@ -251,7 +251,7 @@ if uploaded is not None:
                         with st.spinner("Import en cours…"):
                             final = ecritures.importer(engine, ui.identite(), data, plan, file_name=name,
                                                        nom_libre=who, accept_warnings=checked, porteur=porteur,
-                                                       conflits=decisions)
+                                                       conflits=decisions, checked=report)
                     except AccesRefuse as refus:  # the session's role was lowered meanwhile: nothing written
                         st.error(str(refus), icon=":material/lock:")
                     except Exception:  # never a traceback on screen; the transaction left the store as before

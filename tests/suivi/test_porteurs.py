@@ -171,7 +171,9 @@ def test_stamp_survives_openpyxl_and_says_who_it_was_for(engine):
 def test_a_stamp_edited_by_hand_is_not_trusted():
     data = template.write_template(PLAN, 2025)
     wb = load_workbook(io.BytesIO(data))
-    wb["Tampon"]["C10"] = "999"  # an issued value changed
+    doc = wb["Tampon"]["A3"].value
+    wb["Tampon"]["A3"] = doc.replace('"A1-1":[null', '"A1-1":[999', 1)  # an issued value changed
+    assert wb["Tampon"]["A3"].value != doc
     buf = io.BytesIO()
     wb.save(buf)
     report = followup.read_followup(buf.getvalue(), PLAN)

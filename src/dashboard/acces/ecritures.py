@@ -18,14 +18,14 @@ from dashboard.suivi.importer import ImportOutcome, import_workbook
 
 def importer(engine: Engine, identite: Identite | None, data, plan, *, file_name: str | None = None,
              nom_libre: str = "", accept_warnings: bool = False, progress=None, porteur: str | None = None,
-             conflits=None) -> ImportOutcome:
+             conflits=None, checked=None) -> ImportOutcome:
     """Import a follow-up workbook (role saisie): import_workbook, the account recorded."""
     qui = exiger_role(engine, identite, "saisie", "importer un classeur de suivi")
     login = qui.login if qui is not None else ""
     user = (qui.nom or qui.login) if qui is not None and qui.login else (nom_libre or "").strip()
     return import_workbook(engine, data, plan, file_name=file_name, user=user, dry_run=False,
                            progress=progress, accept_warnings=accept_warnings, compte=login or None,
-                           porteur=porteur, conflits=conflits)
+                           porteur=porteur, conflits=conflits, checked=checked)
 
 
 def verifier(engine: Engine, identite: Identite | None, data, plan, *, file_name: str | None = None,

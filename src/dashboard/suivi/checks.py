@@ -306,13 +306,14 @@ def hundredfold(ctx: Context, previous) -> None:
     if previous is not None and not getattr(previous, "empty", True):
         for kind, key in (("indicateurs", "indicateur_id"), ("realise", "action_id")):
             df = getattr(previous, kind)
-            fields = ("resultat", "objectif") if kind == "indicateurs" else ("depenses", "etp")
-            for r in df.to_dict("records"):
-                k = str(r[key]).upper() if kind == "indicateurs" else int(r[key])
-                for f in fields:
-                    v = r.get(f)
-                    if v is not None and not pd.isna(v):
-                        stored[(kind, k, int(r["annee"]), f)] = float(v)
+            if not len(df):
+                continue
+            keys = (df[key].astype(str).str.upper() if kind == "indicateurs" else df[key].astype(int)).tolist()
+            years = df["annee"].astype(int).tolist()
+            for f in (("resultat", "objectif") if kind == "indicateurs" else ("depenses", "etp")):
+                for k, y, v in zip(keys, years, df[f].astype(float).tolist(), strict=True):
+                    if v == v:  # not NaN
+                        stored[(kind, k, y, f)] = v
     for (kind, key, y, f), (sheet, xl, head, x, v) in ctx.values.items():
         before = ctx.values.get((kind, key, y - 1, f))
         last = before[3] if before is not None else stored.get((kind, key, y - 1, f))

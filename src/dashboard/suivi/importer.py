@@ -8,7 +8,9 @@ counted beside real data and leave in the import's own transaction.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -100,32 +102,43 @@ class ImportOutcome:
 
 def import_workbook(engine: Engine, data, plan, *, file_name: str | None = None, user: str | None = None,
                     dry_run: bool = True, progress=None, accept_warnings: bool = False,
-                    compte: str | None = None, porteur: str | None = None, conflits=None) -> ImportOutcome:
+                    compte: str | None = None, porteur: str | None = None, conflits=None,
+                    checked=None) -> ImportOutcome:
     """Read, check, plan and (unless dry_run or blocked) import a workbook.
 
     The one code path of the page and of `python -m dashboard import`. `conflits`: how conflicts are
     decided (`merge.FILE` / `merge.STORE` for all, or a mapping cell -> decision; None: undecided).
     `porteur`: who provided a file without stamp (a stamped file names its porteurs itself).
+    `checked`: the report of this very file from its dry run (same sha256), not read and checked again.
     Real data never sits beside the demonstration data: the plan is against the real data alone,
     and the import deletes the demo batches in its own transaction.
     """
-    current = store.load_suivi(engine)
-    report = followup.read_followup(data, plan, file_name=file_name, progress=progress,
-                                    previous=None if current.demo else current)
+    demo = store.demo_active(engine)
+    current = None  # the real data, read once here when the file is read (last year's values, the dry run)
+    if checked is not None and checked.sha256 == hashlib.sha256(_bytes(data)).hexdigest():
+        report = checked
+    else:
+        current = store.load_suivi(engine, real_only=True)
+        report = followup.read_followup(data, plan, file_name=file_name, progress=progress, previous=current)
     who = porteur if report.stamp is None else report.stamp.porteur_text or None
     if report.problems:
-        return ImportOutcome(report, None, None, dry_run, current.demo, accept_warnings, porteur=who)
-    prepared, counts = store.prepare(engine, report, real_only=True, decisions=conflits)
-    outcome = ImportOutcome(report, counts, None, dry_run, current.demo, accept_warnings, prepared, porteur=who)
-    if dry_run or outcome.needs_acknowledgement or outcome.conflicts or counts.nothing_to_do:
-        return _with_sources(engine, outcome)
-    # planned again under the write lock: what another import did meanwhile is taken into account
-    # (a new conflict blocks the write), and the counts told are exactly those recorded in the history
+        return ImportOutcome(report, None, None, dry_run, demo, accept_warnings, porteur=who)
+    if dry_run or (report.warnings and not accept_warnings):
+        prepared, counts = store.prepare(engine, report, real_only=True, decisions=conflits,
+                                         suivi=current)
+        return _with_sources(engine, ImportOutcome(report, counts, None, dry_run, demo, accept_warnings,
+                                                   prepared, porteur=who))
+    # planned under the write lock: what another import did since the dry run is taken into account (a
+    # new conflict blocks the write), and the counts told are exactly those recorded in the history
     batch_id, prepared, counts = store.apply_plan(
         engine, report, file_name=report.file_name, sha256=report.sha256, user=user, replace_demo=True,
         compte=compte, porteur=who, decisions=conflits, accept_overwrites=accept_warnings)
-    return _with_sources(engine, ImportOutcome(report, counts, batch_id, dry_run, current.demo, accept_warnings,
+    return _with_sources(engine, ImportOutcome(report, counts, batch_id, dry_run, demo, accept_warnings,
                                                prepared, porteur=who))
+
+
+def _bytes(data) -> bytes:
+    return data if isinstance(data, bytes) else Path(data).read_bytes()
 
 
 def _with_sources(engine: Engine, outcome: ImportOutcome) -> ImportOutcome:

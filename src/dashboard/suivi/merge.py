@@ -45,6 +45,8 @@ Cell = tuple  # (kind, key, annee, champ)
 
 def same(a, b) -> bool:
     """Two stored values are the same (numbers to 1e-9 relative, dates as days, texts exactly)."""
+    if a is b or (a.__class__ is b.__class__ and a.__class__ in (float, str) and a == b):
+        return True  # the common case, first
     if a is None or b is None or a is CLEARED or b is CLEARED:
         return (a is None or a is CLEARED) and (b is None or b is CLEARED)
     if isinstance(a, int | float) and isinstance(b, int | float):
@@ -137,8 +139,7 @@ def plan(file_cells: Mapping[Cell, object], current: Mapping[Cell, tuple[object,
     lines: list[Line] = []
     conflicts: list[Conflict] = []
     unchanged = untouched = 0
-    for cell in sorted(file_cells, key=_order):
-        value = file_cells[cell]
+    for cell, value in file_cells.items():
         stored, source = current.get(cell, (None, None))
         stamped = issued is not None and covers is not None and covers(cell)
         if stamped:
@@ -216,19 +217,33 @@ def _value(v):
     return v
 
 
+def _items(frame: pd.DataFrame, kind: str, fields, annee: int | None = None):
+    """(cell, value) of every non-blank value of a frame of `kind`, field by field (dates stay Timestamps)."""
+    key = FIELDS[kind][0]
+    if kind == "indicateurs":
+        keys = frame[key].astype(str).str.strip().str.upper().to_numpy()
+    else:
+        keys = frame[key].astype(int).to_numpy()
+    years = frame["annee"].astype(int).to_numpy()
+    for f in fields:
+        if f not in frame.columns:
+            continue
+        col = frame[f]
+        given = col.notna().to_numpy()
+        for k, y, v in zip(keys[given].tolist(), years[given].tolist(), col[given].tolist(), strict=True):
+            if isinstance(v, str) and not v.strip():
+                continue
+            yield (kind, k, annee if annee is not None else y, f), v
+
+
 def report_cells(report) -> dict[Cell, object]:
     """Every value a checked file gives (its `cleared` cells as CLEARED)."""
     cells: dict[Cell, object] = {}
-    for kind, (key, fields) in FIELDS.items():
+    for kind, (_, fields) in FIELDS.items():
         frame = getattr(report, kind)
         if frame is None or frame.empty:
             continue
-        for rec in frame.to_dict("records"):
-            k, y = _key(kind, rec[key]), int(rec["annee"])
-            for f in fields:
-                v = rec.get(f)
-                if not blank(v):
-                    cells[(kind, k, y, f)] = _value(v)
+        cells.update((cell, _value(v)) for cell, v in _items(frame, kind, fields))
     for cell in getattr(report, "cleared", ()):
         cells[cell] = CLEARED
     return cells
@@ -238,39 +253,26 @@ def suivi_cells(suivi, year: int) -> dict[Cell, tuple[object, int | None]]:
     """The values a template of `year` shows (and a file of that year would replace), each with the import
     that gave it: indicators and spending of `year`; for each action its latest status, dates of
     that year or before, and the comment of `year` itself."""
-    origins: dict = {}
     o = getattr(suivi, "origines", None)
+    origins: dict = {}
     if o is not None and len(o):
-        for kind, cle, annee, champ, batch in zip(o["objet"], o["cle"], o["annee"], o["champ"], o["batch_id"],
-                                                  strict=True):
-            k = _key(kind, cle)
-            origins[(kind, k, None if kind == "statuts" else int(annee), champ)] = int(batch)
+        kinds, keys = o["objet"].tolist(), o["cle"].tolist()
+        origins = {(kind, _key(kind, k), None if kind == "statuts" else int(a), f): int(b) for kind, k, a, f, b in zip(
+            kinds, keys, o["annee"].tolist(), o["champ"].tolist(), o["batch_id"].tolist(), strict=True)}
     cells: dict[Cell, tuple[object, int | None]] = {}
-
-    def put(kind, k, f, v, annee_origin):
-        if not blank(v):
-            cells[(kind, k, year, f)] = (_value(v), origins.get((kind, k, annee_origin, f)))
-
-    ind = suivi.indicateurs
-    if len(ind):
-        for rec in ind[ind["annee"].astype(int) == year].to_dict("records"):
-            k = _key("indicateurs", rec["indicateur_id"])
-            for f in FIELDS["indicateurs"][1]:
-                if f == "resultat" and not blank(rec.get("date_resultat")):
-                    continue  # a dated milestone: its resultat 1.0 is read from the date, never typed
-                put("indicateurs", k, f, rec.get(f), year)
-    st = suivi.statuts
-    if len(st):
-        for rec in st[st["annee"].astype(int) <= year].to_dict("records"):
-            k = _key("statuts", rec["action_id"])
-            for f in FIELDS["statuts"][1]:
-                if f == "commentaire" and int(rec["annee"]) != year:
-                    continue  # an earlier year's comment is not this year's
-                put("statuts", k, f, rec.get(f), None)
-    real = suivi.realise
-    if len(real):
-        for rec in real[real["annee"].astype(int) == year].to_dict("records"):
-            k = _key("realise", rec["action_id"])
-            for f in FIELDS["realise"][1]:
-                put("realise", k, f, rec.get(f), year)
+    for kind, (key, fields) in FIELDS.items():
+        frame = getattr(suivi, kind)
+        if frame is None or not len(frame):
+            continue
+        years = frame["annee"].astype(int)
+        if kind == "statuts":  # every action's latest status and dates up to `year`, the comment of `year`
+            frame = frame[years <= year]
+            current = frame.assign(commentaire=frame["commentaire"].where(frame["annee"].astype(int) == year))
+        else:
+            current = frame[years == year]
+            if kind == "indicateurs":  # a dated milestone: its resultat 1.0 is read from the date, never typed
+                current = current.assign(resultat=current["resultat"].where(current["date_resultat"].isna()))
+        for cell, v in _items(current, kind, fields, year):
+            origin = (kind, cell[1], None if kind == "statuts" else year, cell[3])
+            cells[cell] = (_value(v), origins.get(origin))
     return cells

@@ -3,9 +3,10 @@
 Every template carries, in a hidden and protected sheet (`Tampon`), its id, its year, the porteur(s)
 it was issued to, when and by whom, the rows it covers and the value of every input cell as issued.
 Read back with the file, it lets the import tell the porteur's own changes from the values it was
-sent (`merge`). The sheet holds text cells only (numbers written with `repr`, dates as ISO days), so
-Excel, LibreOffice and openpyxl keep it as it was written; a fingerprint of its content shows a
-stamp edited by hand, which is then ignored (the file is compared with the store, with warnings).
+sent (`merge`). The sheet holds one JSON document in a few text cells (numbers exact, dates as ISO
+days): Excel, LibreOffice and openpyxl keep text cells as written, and a few cells cost the
+workbook's hardened scan almost nothing. A fingerprint of the document shows a stamp edited by hand,
+which is then ignored (the file is compared with the store, with warnings).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from dashboard.suivi.contract import SHEET_STAMP
 from dashboard.suivi.merge import FIELDS, Cell
 from dashboard.suivi.tables import DATE_FIELDS, FLOAT_FIELDS
 
-FORMAT = "1"
-_ROW_KINDS = {"indicateurs": ("indicateurs",), "actions": ("statuts", "realise")}
+FORMAT = 2
+CHUNK = 30_000  # characters per cell (Excel keeps at most 32 767 in one cell)
 _ACTION_FIELDS = (*FIELDS["statuts"][1], *FIELDS["realise"][1])
+_ACTION_KINDS = tuple(kind for kind in ("statuts", "realise") for _ in FIELDS[kind][1])
 _TITLE = ("Tampon du modèle de suivi : ne pas modifier. Il permet à l'application de savoir quelles valeurs "
           "ce fichier change par rapport au modèle envoyé.")
 
@@ -65,108 +67,92 @@ def new(annee: int, *, porteurs=(), emis_par: str = "", indicateurs=(), actions=
                  actions=frozenset(int(a) for a in actions), valeurs=dict(valeurs or {}))
 
 
-def _text(f: str, v) -> str:
+def _json(f: str, v):
     if v is None:
-        return ""
+        return None
     if f in FLOAT_FIELDS:
-        return repr(float(v))
+        return float(v)  # JSON keeps a float exactly (shortest repr)
     if f in DATE_FIELDS:
         return pd.Timestamp(v).strftime("%Y-%m-%d")
     return str(v)
 
 
-def _parse(f: str, text: str):
-    if text == "":
+def _parse(f: str, v):
+    if v is None:
         return None
     if f in FLOAT_FIELDS:
-        return float(text)
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise StampError("le tampon du modèle est illisible")
+        return float(v)
     if f in DATE_FIELDS:
-        return pd.Timestamp(datetime.strptime(text, "%Y-%m-%d"))
-    return text
+        return pd.Timestamp(datetime.strptime(v, "%Y-%m-%d"))
+    return str(v)
 
 
-def _table(s: Stamp) -> tuple[list[list[str]], list[list[str]]]:
-    """The stamp as text rows: (meta rows, value rows), in a fixed order (the fingerprint's input)."""
-    meta = [["format", FORMAT], ["identifiant", s.id], ["annee", str(s.annee)],
-            ["porteurs", json.dumps(list(s.porteurs), ensure_ascii=False)],
-            ["emis_le", s.emis_le.strftime("%Y-%m-%dT%H:%M:%S")], ["emis_par", s.emis_par]]
-    rows = []
-    for ident in sorted(s.indicateurs):
-        rows.append(["indicateurs", ident, *(_text(f, s.valeurs.get(("indicateurs", ident, s.annee, f)))
-                                             for f in FIELDS["indicateurs"][1])])
-    for aid in sorted(s.actions):
-        rows.append(["actions", str(aid), *(_text(f, s.valeurs.get((kind, aid, s.annee, f)))
-                                            for kind in _ROW_KINDS["actions"] for f in FIELDS[kind][1])])
-    return meta, rows
+def _document(s: Stamp) -> str:
+    """The stamp as one JSON text (the fingerprint's input): per row of the template, its issued values."""
+    ind_fields = FIELDS["indicateurs"][1]
+    doc = {
+        "format": FORMAT, "identifiant": s.id, "annee": s.annee, "porteurs": list(s.porteurs),
+        "emis_le": s.emis_le.strftime("%Y-%m-%dT%H:%M:%S"), "emis_par": s.emis_par,
+        "indicateurs": {i: [_json(f, s.valeurs.get(("indicateurs", i, s.annee, f))) for f in ind_fields]
+                        for i in sorted(s.indicateurs)},
+        "actions": {str(a): [_json(f, s.valeurs.get((k, a, s.annee, f)))
+                             for k, f in zip(_ACTION_KINDS, _ACTION_FIELDS, strict=True)]
+                    for a in sorted(s.actions)},
+    }
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
-def _fingerprint(meta: list[list[str]], rows: list[list[str]]) -> str:
-    return hashlib.sha256(json.dumps([meta, rows], ensure_ascii=False).encode("utf-8")).hexdigest()
+def _fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def write_sheet(wb, s: Stamp) -> None:
-    """Add the stamp to an openpyxl workbook: a hidden, protected sheet of text cells."""
+    """Add the stamp to an openpyxl workbook: a hidden, protected sheet of a few text cells (the JSON document,
+    in pieces of CHUNK characters, under a title and its fingerprint)."""
     from dashboard import xlsx
 
-    meta, rows = _table(s)
+    text = _document(s)
     ws = wb.create_sheet(SHEET_STAMP)
-    ws.append(xlsx.row_cells(ws, [_TITLE]))
-    for r in meta:
-        ws.append(xlsx.row_cells(ws, r))
-    ws.append(xlsx.row_cells(ws, ["empreinte", _fingerprint(meta, rows)]))
-    ws.append(xlsx.row_cells(ws, ["ligne", "cle", *FIELDS["indicateurs"][1]]))
-    for r in rows:
-        ws.append(xlsx.row_cells(ws, r))
+    xlsx.put(ws, 1, 1, _TITLE)
+    xlsx.put(ws, 2, 1, "empreinte")
+    xlsx.put(ws, 2, 2, _fingerprint(text))
+    for i in range(0, len(text), CHUNK):
+        xlsx.put(ws, 3 + i // CHUNK, 1, text[i:i + CHUNK])
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
 
 
-def _cell_text(v) -> str:
-    """A stamp cell as text, whatever a spreadsheet program made of it on saving."""
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
 def read_rows(rows: list[list]) -> Stamp:
     """The stamp from its sheet's cell values (as the cell reader returns them); StampError if unsound."""
-    text = [[_cell_text(v) for v in r] for r in rows]
     try:
-        meta_rows = {r[0]: (r[1] if len(r) > 1 else "") for r in text[1:8] if r}
-        if meta_rows.get("format") != FORMAT:
+        kept = str(rows[1][1])
+        text = "".join(str(r[0]) for r in rows[2:] if r and isinstance(r[0], str) and r[0])
+    except (IndexError, TypeError) as err:
+        raise StampError("le tampon du modèle est illisible") from err
+    if _fingerprint(text) != kept:
+        raise StampError("le tampon du modèle a été modifié")
+    try:
+        doc = json.loads(text)
+        if doc.get("format") != FORMAT:
             raise StampError("le tampon du modèle est d'un format inconnu")
-        meta = [[k, meta_rows.get(k, "")] for k in ("format", "identifiant", "annee", "porteurs", "emis_le",
-                                                      "emis_par")]
-        kept = meta_rows.get("empreinte", "")
-        body = [(r + [""] * 9)[:9] for r in text[9:] if any(r)]
-        ind_len = 2 + len(FIELDS["indicateurs"][1])
-        act_len = 2 + len(_ACTION_FIELDS)
-        values_rows = [r[:ind_len] if r[0] == "indicateurs" else r[:act_len] for r in body]
-        if _fingerprint(meta, values_rows) != kept:
-            raise StampError("le tampon du modèle a été modifié")
-        annee = int(meta_rows["annee"])
-        valeurs, indicateurs, actions = {}, set(), set()
-        for r in values_rows:
-            if r[0] == "indicateurs":
-                key = r[1].upper()
-                indicateurs.add(key)
-                pairs = [("indicateurs", f) for f in FIELDS["indicateurs"][1]]
-            elif r[0] == "actions":
-                key = int(r[1])
-                actions.add(key)
-                pairs = [(kind, f) for kind in _ROW_KINDS["actions"] for f in FIELDS[kind][1]]
-            else:
-                raise StampError("le tampon du modèle a une ligne inconnue")
-            for (kind, f), t in zip(pairs, r[2:], strict=True):
-                v = _parse(f, t)
+        annee = int(doc["annee"])
+        valeurs = {}
+        ind_fields = FIELDS["indicateurs"][1]
+        for ident, values in doc["indicateurs"].items():
+            for f, v in zip(ind_fields, values, strict=True):
                 if v is not None:
-                    valeurs[(kind, key, annee, f)] = v
-        return Stamp(meta_rows["identifiant"], annee, tuple(json.loads(meta_rows["porteurs"])),
-                     datetime.strptime(meta_rows["emis_le"], "%Y-%m-%dT%H:%M:%S"), meta_rows["emis_par"],
-                     frozenset(indicateurs), frozenset(actions), valeurs)
+                    valeurs[("indicateurs", ident, annee, f)] = _parse(f, v)
+        for aid, values in doc["actions"].items():
+            for k, f, v in zip(_ACTION_KINDS, _ACTION_FIELDS, values, strict=True):
+                if v is not None:
+                    valeurs[(k, int(aid), annee, f)] = _parse(f, v)
+        return Stamp(str(doc["identifiant"]), annee, tuple(str(p) for p in doc["porteurs"]),
+                     datetime.strptime(doc["emis_le"], "%Y-%m-%dT%H:%M:%S"), str(doc["emis_par"]),
+                     frozenset(str(i) for i in doc["indicateurs"]), frozenset(int(a) for a in doc["actions"]),
+                     valeurs)
     except StampError:
         raise
-    except (ValueError, KeyError, IndexError, TypeError) as err:
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as err:
         raise StampError("le tampon du modèle est illisible") from err

@@ -63,7 +63,7 @@ from dashboard.suivi.tables import (
 __all__ = [
     "CHANGE_COLUMNS", "DATE_FIELDS", "DEFAULT_URL", "FLOAT_FIELDS", "HISTORY_COLUMNS", "INDICATEUR_COLUMNS",
     "KINDS", "REALISE_COLUMNS", "FIELD_LABELS", "TEMPLATE_COLUMNS", "apply_plan", "imports_info",
-    "modeles", "plan_import", "prepare", "record_template", "templates", "STATUT_COLUMNS", "apply", "apply_counted", "batch_changes", "batches", "configure",
+    "demo_active", "modeles", "plan_import", "prepare", "record_template", "templates", "STATUT_COLUMNS", "apply", "apply_counted", "batch_changes", "batches", "configure",
     "Counts", "deactivate_demo", "default_url", "diff", "ensure_schema", "history",
     "ind_values", "load_suivi", "metadata", "open_engine", "open_problem", "prepare_url",
     "readonly_problem", "realise_values", "remove_demo_batches", "rollback", "shown_url", "sqlite_file",
@@ -220,14 +220,18 @@ def _origins(raw: pd.DataFrame, kind: str) -> pd.DataFrame:
     cols = ["objet", "cle", "annee", "champ", "batch_id"]
     if raw.empty:
         return pd.DataFrame(columns=cols)
-    long = raw.melt(id_vars=["batch_id", *keys], value_vars=fields, var_name="champ", value_name="valeur")
-    long = long[long["valeur"].notna()]
     if kind == "statuts":  # one row per action, each field its latest year's (as load_suivi)
-        long = long.sort_values(["annee", "batch_id"], kind="stable").drop_duplicates(
-            ["action_id", "champ"], keep="last")
-    else:
-        long = long.drop_duplicates([*keys, "champ"], keep="last")
-    long = long[[v is not CLEARED for v in long["valeur"]]]
+        raw = raw.sort_values(["annee", "batch_id"], kind="stable")
+    parts = []
+    for f in fields:  # field by field (no melt: dates would all be turned into objects)
+        col = raw[f]
+        given = raw.loc[col.notna().to_numpy(), [*keys, "batch_id"]].assign(champ=f, removed=False)
+        if col.dtype == object and len(given):
+            given["removed"] = [v is CLEARED for v in col[given.index]]
+        parts.append(given)
+    long = pd.concat(parts, ignore_index=True)
+    long = long.drop_duplicates(["action_id", "champ"] if kind == "statuts" else [*keys, "champ"], keep="last")
+    long = long[~long["removed"].astype(bool)]  # a removed value has no origin
     return pd.DataFrame({"objet": kind, "cle": long[keys[0]].astype(str).to_numpy(),
                          "annee": long["annee"].astype(int).to_numpy(), "champ": long["champ"].to_numpy(),
                          "batch_id": long["batch_id"].astype(int).to_numpy()}, columns=cols)
@@ -239,10 +243,20 @@ def load_suivi(engine: Engine, *, real_only: bool = False) -> Suivi:
         return _load(conn, real_only)
 
 
+def demo_active(engine: Engine) -> bool:
+    """The demonstration data is what the store holds (an active demo batch)."""
+    with engine.connect() as conn:
+        return _demo(conn)
+
+
+def _demo(conn) -> bool:
+    return bool(conn.execute(sa.select(sa.func.count()).select_from(batches).where(
+        batches.c.active.is_(True), batches.c.demo.is_(True))).scalar())
+
+
 def _load(conn, real_only: bool = False, before: int | None = None) -> Suivi:
     raws = {kind: _values(conn, kind, real_only=real_only, before=before) for kind in KINDS}
-    demo = False if real_only else bool(conn.execute(sa.select(sa.func.count()).select_from(batches).where(
-        batches.c.active.is_(True), batches.c.demo.is_(True))).scalar())
+    demo = False if real_only else _demo(conn)
     origins = pd.concat([_origins(raw, kind) for kind, raw in raws.items()], ignore_index=True)
     if len(origins):
         info = _batch_info(conn, set(origins["batch_id"]))
@@ -275,20 +289,14 @@ ORIGIN_INFO = ["porteur", "compte", "utilisateur", "importe_le", "fichier"]
 def _who_gave_results(ind: pd.DataFrame, origins: pd.DataFrame) -> tuple[list, list]:
     """For each indicator row: who provided its result (« porteur (personne) ») and when it was imported."""
     res = origins[(origins["objet"] == "indicateurs") & origins["champ"].isin(["resultat", "date_resultat"])]
-    by_key = {(str(c).upper(), int(a)): r for c, a, r in zip(res["cle"], res["annee"], res.to_dict("records"),
-                                                          strict=True)}
-    who, when = [], []
-    for ident, annee in zip(ind["indicateur_id"], ind["annee"], strict=True):
-        r = by_key.get((str(ident).upper(), int(annee)))
-        if r is None:
-            who.append(None)
-            when.append(pd.NaT)
-            continue
-        person = r["utilisateur"] or r["compte"]
-        who.append(" ".join(x for x in (r["porteur"], f"({person})" if r["porteur"] and person else person) if x)
-                   or None)
-        when.append(r["importe_le"])
-    return who, when
+    res = res.assign(cle=res["cle"].astype(str).str.upper(), annee=res["annee"].astype(int)).drop_duplicates(
+        ["cle", "annee"], keep="last")
+    keys = pd.DataFrame({"cle": ind["indicateur_id"].astype(str).str.upper(), "annee": ind["annee"].astype(int)})
+    m = keys.merge(res, on=["cle", "annee"], how="left")
+    person = m["utilisateur"].where(m["utilisateur"].fillna("") != "", m["compte"]).fillna("")
+    porteur = m["porteur"].fillna("")
+    who = [(f"{p} ({x})" if p and x else p or x) or None for p, x in zip(porteur, person, strict=True)]
+    return who, m["importe_le"].tolist()
 
 
 def _batch_info(conn, ids: set[int]) -> pd.DataFrame:
@@ -320,9 +328,12 @@ def state_key(engine: Engine) -> tuple[int, int]:
 
 # --- diff --------------------------------------------------------------------------------------
 
-def plan_import(conn, report, *, real_only: bool = False, decisions=None) -> merge.ImportPlan:
-    """The dry run of `report` against the store as `conn` sees it: every line written, every conflict."""
-    suivi = _load(conn, real_only)
+def plan_import(conn, report, *, real_only: bool = False, decisions=None, suivi: Suivi | None = None
+                ) -> merge.ImportPlan:
+    """The dry run of `report` against the store as `conn` sees it (or as `suivi`, read from it just
+    before): every line written, every conflict."""
+    if suivi is None:
+        suivi = _load(conn, real_only)
     current: dict = {}
     for year in report.annees:
         current.update(merge.suivi_cells(suivi, int(year)))
@@ -339,10 +350,12 @@ def _counts(conn, report, plan: merge.ImportPlan, real_only: bool) -> Counts:
                   removed=plan.removed, conflicts=len(plan.undecided), kept=len(plan.kept))
 
 
-def prepare(engine: Engine, report, *, real_only: bool = False, decisions=None) -> tuple[merge.ImportPlan, Counts]:
-    """The dry run: the plan of the import and its counts (nothing written)."""
+def prepare(engine: Engine, report, *, real_only: bool = False, decisions=None,
+            suivi: Suivi | None = None) -> tuple[merge.ImportPlan, Counts]:
+    """The dry run: the plan of the import and its counts (nothing written). `suivi`: the store as
+    just read (real data only when `real_only`), not read again."""
     with engine.connect() as conn:
-        plan = plan_import(conn, report, real_only=real_only, decisions=decisions)
+        plan = plan_import(conn, report, real_only=real_only, decisions=decisions, suivi=suivi)
         return plan, _counts(conn, report, plan, real_only)
 
 

@@ -129,7 +129,8 @@ def issue(plan: Plan, year: int, previous=None, *, porteurs=(), emis_par: str = 
     unlocked = Protection(locked=False)
     wrap = Alignment(wrap_text=True, vertical="top")
     titles = dict(zip(plan.actions["action_id"].astype(int), plan.actions["titre"].fillna(""), strict=True))
-    axes = dict(zip(plan.actions["action_id"].astype(int), plan.actions["axe"], strict=True))
+    axes = dict(zip(plan.actions["action_id"].astype(int),
+                    plan.actions.get("axe", pd.Series(None, index=plan.actions.index)), strict=True))
     who = {a: " ; ".join(names) for a, names in porteurs_by_action(plan).items()}
 
     wb = Workbook()
