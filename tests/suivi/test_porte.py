@@ -449,3 +449,24 @@ def test_command_lines_refuse_the_corpus_within_60_s_and_1_gb(tmp_path):
     engine = versions.open_engine(db)
     assert versions.history(engine) == [] and store.history(engine).empty  # refused before the first version
     print("\n" + "\n".join(f"{name} · {door} : {seconds:.1f} s, {mb:.0f} Mo" for name, door, seconds, mb in measures))
+
+
+def test_plan_page_refuses_a_revision_at_the_door_before_any_preview(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    db = f"sqlite:///{tmp_path / 'page.sqlite'}"
+    monkeypatch.setenv("DASHBOARD_DB", db)
+    monkeypatch.delenv("DASHBOARD_PLAN")
+    engine = versions.open_engine(db)
+    versions.ensure_first_version(engine, SHIPPED)
+    at = AppTest.from_file(str(ROOT / "vues" / "plan.py"), default_timeout=60).run()
+    assert not at.exception
+    bad = in_sheet(plan_file(), P_BUD, b'<row r="30000"><c r="CV30000" t="str"><v> </v></c></row>')
+    at.file_uploader[0].set_value(("plan_revise.xlsx", bad, "application/octet-stream")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "« plan_revise.xlsx » a 1 problème(s) ; rien n'a été enregistré" in at.error[0].value
+    [table] = [t.value for t in at.table]
+    assert table["Où"].tolist() == ["Fichier « plan_revise.xlsx »"]
+    assert f"{EVEN_EMPTY} 30{NBSP}000 et la colonne CV" in table["Problème"].iloc[0]
+    assert not at.text_input and not at.success  # no comparison, no form to confirm
+    assert _stored(engine) == [(1, versions.get(engine, 1).sha256, True)]
