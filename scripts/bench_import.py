@@ -9,12 +9,15 @@ Generates a plan of N indicators (every unit) and a filled workbook in the follo
   read  = followup.read_followup (calamine, checks against the plan)
   diff  = store.diff (dry-run counts)
   apply = store.apply (one transaction)
-and the same file again (0 new, 0 changed). Prints medians. Not a test: numbers depend on the machine.
+and the same file again (0 new, 0 changed), and the door alone (xlsx_scan.scan, then the cells read
+within the scanned extent, xlsx_scan.read_rows), which every workbook goes through, follow-up or plan.
+Prints medians. Not a test: numbers depend on the machine.
 
 Memory: each case runs in a child process (this script with --child) that reports its own peak
 RSS (VmHWM of /proc/self/status): the floor (Python with the modules loaded, nothing read), the 10 000-row file
 imported, a sheet that decompresses to over 1 GB (refused), the same sheet declared as 1 000
-bytes (refused while decompressing).
+bytes (refused while decompressing), a 1 KB sheet whose one blank cell sits at XFD1048576 (refused by
+the door; the cell reader alone would allocate the whole grid).
 """
 
 from __future__ import annotations
@@ -106,8 +109,10 @@ def run_once(plan: Plan, data: bytes) -> dict[str, float]:
         t3 = time.perf_counter()
         again = importer.import_workbook(engine, data, plan, dry_run=False)
         t4 = time.perf_counter()
-        xlsx_scan.scan(data, (followup.SHEET_IND, followup.SHEET_AV))
+        scans = xlsx_scan.scan(data, (followup.SHEET_IND, followup.SHEET_AV))
         t5 = time.perf_counter()
+        xlsx_scan.read_rows(data, scans)
+        t6 = time.perf_counter()
         assert report.ok and batch == 1 and counts.changed == 0, report.problems[:3]
         assert again.batch_id is None and again.counts.new == 0 and again.counts.changed == 0
         pct_ids = plan.indicateurs.loc[plan.indicateurs["unite"] == "%", "indicateur_id"]
@@ -116,7 +121,7 @@ def run_once(plan: Plan, data: bytes) -> dict[str, float]:
         engine.dispose()
     return {"lecture+contrôle": t1 - t0, "à blanc (diff)": t2 - t1, "import (apply)": t3 - t2,
             "total à blanc+import": t3 - t0, "même fichier à nouveau": t4 - t3,
-            "dont examen (xlsx_scan)": t5 - t4, "_values": counts.new}
+            "porte : examen (scan)": t5 - t4, "porte : examen + lecture": t6 - t4, "_values": counts.new}
 
 
 def stamped_copy(plan: Plan, engine) -> tuple[bytes, int]:
@@ -257,6 +262,8 @@ def memory(plan: Plan, rows: int) -> None:
         bomb(liar, 1_100_000_000, declared=1000)
         worst = Path(tmp, "plus_grand_accepte.xlsx")
         bomb(worst, 0, rows=list(dense_rows(xlsx_scan.MAX_ROWS, xlsx_scan.MAX_COLS)))
+        far = Path(tmp, "cellule_lointaine.xlsx")
+        bomb(far, 0, rows=[b'<row r="1048576"><c r="XFD1048576" t="str"><v> </v></c></row>'])
         cases = [("plancher", "", "plancher (modules chargés, rien lu)"),
                  ("fichier", str(good), f"{rows} lignes d'indicateurs ({good.stat().st_size / 1e6:.2f} Mo)"),
                  ("tamponne", str(Path(tmp, "copie_tamponnee.xlsx")), f"copie tamponnée de {rows} lignes, "
@@ -264,7 +271,8 @@ def memory(plan: Plan, rows: int) -> None:
                  ("bombe", str(big), f"feuille de 1,1 Go décompressée ({big.stat().st_size / 1e6:.2f} Mo)"),
                  ("bombe", str(liar), f"la même, annoncée 1 000 octets ({liar.stat().st_size / 1e6:.2f} Mo)"),
                  ("dense", str(worst), f"{xlsx_scan.MAX_ROWS} × {xlsx_scan.MAX_COLS} nombres, le plus grand lu "
-                                       f"({worst.stat().st_size / 1e6:.2f} Mo)")]
+                                       f"({worst.stat().st_size / 1e6:.2f} Mo)"),
+                 ("lointaine", str(far), f"une cellule au blanc en XFD1048576 ({far.stat().st_size / 1e3:.1f} Ko)")]
         print("Mémoire (pic RSS de chaque import, dans un processus à part ; cible < 500 Mo) :")
         for case, path, label in cases:
             done = subprocess.run([sys.executable, __file__, "--child", case, "--path", path, "--rows", str(rows)],

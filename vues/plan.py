@@ -13,9 +13,10 @@ from dashboard.acces import AccesRefuse, ecritures, roles
 from dashboard.metrics.plan_diff import plan_diff
 from dashboard.plan import versions
 from dashboard.present import plan_changes
+from dashboard.suivi import xlsx_scan
 
 log = logging.getLogger("dashboard")
-MAX_UPLOAD_MB = 20  # a plan workbook weighs a few dozen KB
+MAX_UPLOAD_MB = xlsx_scan.MAX_UPLOAD_MB  # the door's limit; a plan workbook weighs a few dozen KB
 
 plan = ui.get_plan()
 ui.demo_banner()
@@ -115,7 +116,7 @@ def _preview(data: bytes, name: str) -> versions.Preview | None:
             preview = versions.preview_import(engine, data, name)
     except Exception:  # never a traceback on screen
         log.exception("vérification du plan %s impossible", name)
-        st.error(f"« {name} » n'a pas pu être vérifié (voir le journal). Rien n'a été enregistré.")
+        st.error(f"« {fmt.cite(name)} » n'a pas pu être vérifié (voir le journal). Rien n'a été enregistré.")
         return None
     st.session_state["_plan_preview"] = (key, preview)
     return preview
@@ -124,20 +125,17 @@ def _preview(data: bytes, name: str) -> versions.Preview | None:
 if uploaded is not None:
     data, name = uploaded.getvalue(), uploaded.name
     preview = _preview(data, name)
-    if preview is not None and not preview.ok:
-        st.error(f"« {name} » a {fmt.nombre(len(preview.problems))} problème(s) ; rien n'a été enregistré. "
+    if preview is not None and not preview.ok:  # refused by the door or the validation: no comparison shown
+        st.error(f"« {fmt.cite(name)} » a {fmt.nombre(len(preview.problems))} problème(s) ; rien n'a été enregistré. "
                  "Corrigez chaque ligne ci-dessous dans Excel, enregistrez, puis déposez à nouveau le fichier.",
                  icon=":material/error:")
-        st.table([{"Où": (f"Feuille « {p.sheet} »" + (f", ligne {p.row}" if p.row is not None else "")
-                          + (f", colonne {p.where_column() if p.letter else f'« {p.column} »'}" if p.column else "")),
-                   "Problème": p.text}
-                  for p in preview.problems])
+        st.table([{"Où": p.where(), "Problème": p.text} for p in preview.problems])
     elif preview is not None:
-        st.success(f"« {name} » est un classeur du plan valide.", icon=":material/check:")
+        st.success(f"« {fmt.cite(name)} » est un classeur du plan valide.", icon=":material/check:")
         if preview.same_as is not None:
             st.info(f"Ce classeur est identique à la {_label(preview.same_as).lower()} : pour y revenir, "
                     "utilisez plutôt « Revenir à cette version » ci-dessous.")
-        show_diff(preview.diff, _label(preview.current), name)
+        show_diff(preview.diff, _label(preview.current), fmt.cite(name))
         with st.form("confirmer_plan", border=True):
             left, right = st.columns(2)
             label = left.text_input("Libellé de la version", key="plan_label", max_chars=200,

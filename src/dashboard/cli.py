@@ -243,12 +243,17 @@ def import_file(args: argparse.Namespace) -> int:
     import logging  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
+    from dashboard import fmt  # noqa: PLC0415
     from dashboard.present.views import imports as views_imports  # noqa: PLC0415
-    from dashboard.suivi import importer  # noqa: PLC0415
+    from dashboard.suivi import importer, xlsx_scan  # noqa: PLC0415
 
     path = Path(args.file)
     if not path.is_file():
         print(f"Fichier introuvable : « {path} ».")
+        return PROBLEMS
+    refused = xlsx_scan.too_big(path.stat().st_size)
+    if refused is not None:  # never read into memory
+        print(f"Fichier « {fmt.cite(path.name)} » : {refused}")
         return PROBLEMS
     p = _suivi_plan(args)
     if p is None:
@@ -304,7 +309,7 @@ def import_file(args: argparse.Namespace) -> int:
         print(f"Avertissement : ce fichier n'a pas de tampon et remplace {view.overwrites} valeur(s) qu'un autre "
               "import a enregistrée(s) (marquées « à confirmer » ci-dessus).")
     if outcome.report.ignored_columns:
-        print("Colonnes non reconnues, ignorées : " + ", ".join(f"« {c} »" for c in outcome.report.ignored_columns) + ".")
+        print("Colonnes non reconnues, ignorées : " + ", ".join(f"« {fmt.cite(c)} »" for c in outcome.report.ignored_columns) + ".")
     blocked = outcome.needs_acknowledgement and not outcome.counts.nothing_to_do
     if blocked:
         print("Rien n'est importé tant que ces avertissements ne sont pas vérifiés : corrigez le classeur, ou, "

@@ -107,14 +107,20 @@ def plan_import(args: argparse.Namespace) -> int:
     """Validate a revised workbook, show what changes against the current version, then (unless
     --dry-run) store it and make it current."""
     from dashboard.plan import versions  # noqa: PLC0415
+    from dashboard.suivi import xlsx_scan  # noqa: PLC0415
 
     path = Path(args.file)
     if not path.is_file():
-        print(f"Fichier introuvable : « {path} ».")
+        print(f"Fichier introuvable : « {fmt.cite(path)} ».")
         return PROBLEMS
     if not args.dry_run and not " ".join(str(args.label or "").split()):
         print("Donnez un libellé à cette version avec --label (par exemple --label \"Révision mi-parcours 2025\").")
         return USAGE
+    name = fmt.cite(path.name)
+    refused = xlsx_scan.too_big(path.stat().st_size, xlsx_scan.PLAN)
+    if refused is not None:  # never read into memory
+        print(f"Le classeur du plan « {name} » est refusé ; rien n'a été enregistré :\n- Fichier « {name} » : {refused}")
+        return PROBLEMS
     engine, code = _engine(args)
     if engine is None:
         return code
@@ -123,17 +129,17 @@ def plan_import(args: argparse.Namespace) -> int:
         preview = versions.preview_import(engine, data, path.name)
     except Exception as exc:  # noqa: BLE001
         log.debug("plan import %s", path, exc_info=True)
-        print(f"Le classeur « {path.name} » n'a pas pu être comparé à la version courante "
+        print(f"Le classeur « {name} » n'a pas pu être comparé à la version courante "
               f"({exc.__class__.__name__}) : rien n'a été enregistré.")
         return PROBLEMS
-    if not preview.ok:
-        print(f"Le classeur du plan « {path.name} » a {fmt.nombre(len(preview.problems))} problème(s) ; "
+    if not preview.ok:  # refused by the door or by the validation: before any comparison
+        print(f"Le classeur du plan « {name} » a {fmt.nombre(len(preview.problems))} problème(s) ; "
               "rien n'a été enregistré :")
         for problem in preview.problems:
             print(f"- {problem.message()}")
         return PROBLEMS
     current = preview.current
-    print(diff_text(preview.diff, f"version {current.id} – {current.label}", args.label or path.name))
+    print(diff_text(preview.diff, f"version {current.id} – {current.label}", args.label or name))
     if preview.same_as is not None:
         print(f"Ce classeur est identique à la version {preview.same_as.id} (« {preview.same_as.label} »).")
     if args.dry_run:
@@ -150,7 +156,7 @@ def plan_import(args: argparse.Namespace) -> int:
         return PROBLEMS
     except Exception as exc:  # noqa: BLE001
         log.debug("plan import %s", path, exc_info=True)
-        print(f"L'enregistrement de « {path.name} » a échoué ({exc.__class__.__name__}) : rien n'a été modifié.")
+        print(f"L'enregistrement de « {name} » a échoué ({exc.__class__.__name__}) : rien n'a été modifié.")
         return PROBLEMS
     print(f"Version {vid} enregistrée (« {' '.join(args.label.split())} ») : c'est désormais la version courante "
           "du plan.")

@@ -78,3 +78,13 @@ def mois_annee(d) -> str:
     if not isinstance(d, date):
         d = d.date()
     return format_date(d, format="MMMM yyyy", locale=_LOCALE)
+
+
+ECHO_MAX = 80  # characters of a cell's text (or a file name) quoted back in a message
+
+
+def cite(value) -> str:
+    """Text from a workbook cell or a file name, as a message quotes it: stripped, at most ECHO_MAX
+    characters then « … ». The one cap on echoed text: a long cell must not make a long message."""
+    text = str(value).strip()
+    return text if len(text) <= ECHO_MAX else text[:ECHO_MAX].rstrip() + "…"

@@ -365,7 +365,7 @@ def test_cli_unreadable_file_exit_1_in_french(tmp_path, content):
     assert res.returncode == 1
     assert "Traceback" not in res.stdout + res.stderr
     assert f"Fichier « {path.name if content else path} »" in res.stdout
-    assert ("introuvable" if content is None else "pas un classeur Excel lisible") in res.stdout
+    assert ("introuvable" if content is None else "pas un classeur Excel") in res.stdout
 
 
 def test_cli_usage_error_exit_2(capsys):

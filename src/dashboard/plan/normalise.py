@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from dashboard import fmt
+from dashboard import chiffres, fmt
 from dashboard.plan.schema import (
     README_SHEET,
     SHEETS,
@@ -50,12 +50,11 @@ def show(value) -> str:
     """A cell value as quoted in a message (short, French numbers)."""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
+    if isinstance(value, int | float) and chiffres.finite(value):
         return fmt.nombre(value, 2)
     if isinstance(value, datetime | date | pd.Timestamp):
         return fmt.jour(value)
-    text = str(value).strip()
-    return text if len(text) <= 60 else text[:57] + "…"
+    return fmt.cite(value)
 
 
 def blank(value) -> bool:
@@ -66,11 +65,19 @@ def blank(value) -> bool:
 # ---------------------------------------------------------------- cell parsers
 # Each returns the normalised value (None = blank) or raises ValueError (wrong type).
 
+def _typed_as_people_do(value) -> None:
+    """Chiffres.Refused (its own message) for digits of other scripts and non-finite numbers."""
+    refused = chiffres.not_finite(value) or chiffres.foreign_digits(value)
+    if refused is not None:
+        raise refused
+
+
 def number_of(value) -> float | None:
     if blank(value):
         return None
     if isinstance(value, bool) or isinstance(value, datetime | date):
         raise ValueError
+    _typed_as_people_do(value)
     if isinstance(value, int | float):
         return float(value)
     text = str(value).translate(SPACES).rstrip("€%").replace(",", ".")
@@ -103,6 +110,7 @@ def enjeu_of(value) -> str:
     """Enjeu "1.1" whether Excel stored it as text or as the number 1.1 (or typed "1,1")."""
     if blank(value):
         return ""
+    _typed_as_people_do(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return format(float(value), ".10g")
     return str(value).strip().replace(",", ".")
@@ -114,6 +122,9 @@ def date_of(value) -> pd.Timestamp | None:
     if isinstance(value, datetime | date | pd.Timestamp):
         return pd.Timestamp(value)
     if isinstance(value, str):
+        refused = chiffres.foreign_digits(value)  # strptime reads « ٣١/١٢/٢٠٢٥ » as 31/12/2025
+        if refused is not None:
+            raise refused
         text = value.strip()
         for form in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%Y-%m-%d %H:%M:%S"):
             try:
@@ -172,6 +183,10 @@ def normalise(sheet: str, raw: pd.DataFrame | None, problems: list[Problem]) -> 
         for idx, value in zip(data.index, data[col], strict=True):
             try:
                 values.append(parse(value))
+            except chiffres.Refused as refused:  # « ３ » → 3 ?, « inf »: its own message
+                values.append(None)
+                bad.add((idx, key))
+                problems.append(Problem(sheet, excel_row(idx), header(sheet, key), str(refused)))
             except (ValueError, TypeError, OverflowError):
                 values.append(None)
                 bad.add((idx, key))

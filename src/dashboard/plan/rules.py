@@ -350,7 +350,7 @@ def cross_problems(sheets: dict[str, Sheet], problems: list[Problem]) -> None:
             sheets["Budget"].keys:
         per_unit = budget[budget["periodicite"] == "par unité"]
         units = {(a, u.strip().lower()) for a, u in zip(per_unit["action_id"], per_unit["unite"], strict=True)
-                 if u.strip()}
+                 if u.strip() and not pd.isna(a)}  # a line whose action number was unreadable is reported already
         for idx, row in hyp.iterrows():
             match = HYPOTHESE_RE.match(row["parametre"])
             if not match or match.group(1) != "Quantité" or pd.isna(row["action_id"]):

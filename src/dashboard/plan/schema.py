@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from dashboard import fmt
+
 # sheet -> {French header: key}; the order is the workbook's column order.
 SHEETS: dict[str, dict[str, str]] = {
     "Axes": {"Axe": "axe", "Libellé": "libelle"},
@@ -132,6 +134,10 @@ class PlanError(Exception):
         super().__init__("\n".join(p.message() for p in problems))
 
 
+_QUOTED = re.compile(r"«[ \u00a0\u202f](.*?)[ \u00a0\u202f]»", re.DOTALL)
+MESSAGE_MAX = 1000  # characters of one problem's text; the longest the app writes is about 400
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem of a workbook: sheet, Excel row (1-based, header = 1), column, what to do."""
@@ -143,20 +149,39 @@ class Problem:
     letter: str | None = None  # the column's Excel letter, when known ("G")
     value: str | None = None  # the cell as read, for warnings ("10.050")
 
+    def __post_init__(self):
+        # Every echo of a workbook's text (sheet, header, value, and what the message quotes
+        # between « ») is capped here, whoever wrote the message: a 6 MB cell, a long sheet name
+        # or file name must not make a 6 MB message.
+        for name in ("sheet", "column", "value"):
+            v = getattr(self, name)
+            if isinstance(v, str) and len(v) > fmt.ECHO_MAX:
+                object.__setattr__(self, name, fmt.cite(v))
+        if len(self.text) > fmt.ECHO_MAX:
+            text = _QUOTED.sub(lambda m: m.group(0) if len(m.group(1)) <= fmt.ECHO_MAX
+                              else f"« {fmt.cite(m.group(1))} »", self.text)
+            if len(text) > MESSAGE_MAX:  # an echo that held « » itself: the whole message is bounded
+                text = text[:MESSAGE_MAX] + "…"
+            object.__setattr__(self, "text", text)
+
     def where_column(self) -> str:
         """`G « 2025 Résultat »`, or the header alone when the letter is unknown."""
         if not self.column:
             return ""
         return f"{self.letter} « {self.column} »" if self.letter else self.column
 
-    def message(self) -> str:
+    def where(self) -> str:
+        """`Feuille « Budget », ligne 5, colonne C « Montant min (€) »`, or `Fichier « plan.xlsx »`."""
         whole_file = self.row is None and self.column is None and self.sheet not in (*SHEETS, README_SHEET)
         where = f"{'Fichier' if whole_file else 'Feuille'} « {self.sheet} »"
         if self.row is not None:
             where += f", ligne {self.row}"
         if self.column:
             where += f", colonne {self.letter} « {self.column} »" if self.letter else f", colonne « {self.column} »"
-        return f"{where} : {self.text}"
+        return where
+
+    def message(self) -> str:
+        return f"{self.where()} : {self.text}"
 
 
 @dataclass(frozen=True)

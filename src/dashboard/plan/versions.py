@@ -24,6 +24,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from dashboard import fmt
 from dashboard.plan.load import DEFAULT_PLAN_PATH, load_plan_bytes
 from dashboard.plan.schema import Plan, PlanError, Problem
 from dashboard.suivi import store
@@ -280,7 +281,8 @@ def import_version(engine: Engine, data: bytes, *, file_name: str, label: str, a
         raise VersionError("le libellé dépasse 200 caractères : raccourcissez-le. Rien n'a été enregistré.")
     _, problems = check_workbook(data, file_name)
     if problems:
-        raise VersionError(f"le classeur « {file_name} » a {len(problems)} problème(s) : rien n'a été enregistré.",
+        raise VersionError(f"le classeur « {fmt.cite(file_name)} » a {len(problems)} problème(s) : rien n'a été "
+                           "enregistré.",
                            problems)
     ensure_first_version(engine)
     with store.writing(engine) as conn:

@@ -3,7 +3,8 @@
 Second input of the data's way, beside the plan (plan + suivi → metrics → present → pages):
 
 - the workbook: `contract` names its sheets and columns, `template` writes the yearly one to fill;
-- its reading: `xlsx_scan` checks an upload's shape (zip bounds, hardened streaming XML), then
+- its reading: `xlsx_scan` checks an upload's shape (zip bounds, hardened streaming XML, the extent
+  of every sheet; the plan's workbooks go through the same door), then
   `followup` reads it into an `ImportReport` (every problem and warning at once, nothing guessed),
   each cell read by `cells` and each sheet checked row by row by `checks`;
 - its store: `store` keeps every import as a batch (SQLite or PostgreSQL, one locked transaction

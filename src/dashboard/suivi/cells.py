@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from dashboard import chiffres
 from dashboard.suivi.contract import CLEAR_WORD, STATUTS
 
 # ---------------------------------------------------------------------------------------------
@@ -45,6 +46,9 @@ def parse_number(v, *, percent_cell: bool = False) -> tuple[float, str]:
     """
     if isinstance(v, bool):
         raise BadValue("un nombre est attendu, pas VRAI/FAUX")
+    refused = chiffres.not_finite(v) or chiffres.foreign_digits(v)  # inf, nan, 1e309; « ３ », « ٣ »
+    if refused is not None:
+        raise BadValue(str(refused))
     if isinstance(v, int | float):
         return (float(v) * 100, "%") if percent_cell else (float(v), "")
     if isinstance(v, datetime | date | timedelta):
@@ -71,7 +75,10 @@ def parse_number(v, *, percent_cell: bool = False) -> tuple[float, str]:
     if not _NUMBER.match(s):
         raise BadValue(f"« {str(v).strip()} » n'est pas un nombre : saisissez un nombre (ex. 1 234,5), "
                        "ou laissez la cellule vide")
-    return float(s), mark
+    x = float(s)
+    if not chiffres.finite(x):  # 400 digits in a row
+        raise BadValue(str(chiffres.not_finite(x)))
+    return x, mark
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S")
@@ -93,6 +100,9 @@ def parse_date(v) -> pd.Timestamp:
 
 
 def _parse_date(v) -> pd.Timestamp:
+    refused = chiffres.foreign_digits(v)  # strptime reads « ٣١/١٢/٢٠٢٥ » as 31/12/2025
+    if refused is not None:
+        raise BadValue(str(refused))
     if isinstance(v, datetime):
         return pd.Timestamp(v).normalize()
     if isinstance(v, date):
@@ -186,11 +196,16 @@ def cell_value(row: list, j: int | None):
 
 
 def int_id(v) -> int | None:
+    """An identifier typed as a number (`3`, `3,0`); None when it is not one. BadValue (French) for
+    digits of other scripts, with the reading they look like (« ３ » → 3 ?)."""
+    refused = chiffres.foreign_digits(v)
+    if refused is not None:
+        raise BadValue(str(refused))
     try:
         x = float(str(v).strip().replace(",", ".")) if not isinstance(v, int | float) else float(v)
     except ValueError:
         return None
-    return int(x) if x == int(x) else None
+    return int(x) if chiffres.finite(x) and x == int(x) else None
 
 
 def text_value(v) -> str | None:

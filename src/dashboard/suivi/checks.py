@@ -141,7 +141,12 @@ def check_indicateurs(sh: Sheet, plan: Plan, percent: set[tuple[int, int]], ctx:
                                     "vérifiez l'identifiant (repartez du modèle de l'année)"))
             continue
         act = cell_value(row, c_act)
-        if act is not None and int_id(act) != action_of[ident]:
+        try:
+            act_id = int_id(act) if act is not None else None
+        except BadValue as err:  # « ３ » → 3 ?
+            problems.append(Problem(name, xl, "N° action", str(err)))
+            continue
+        if act is not None and act_id != action_of[ident]:
             problems.append(Problem(name, xl, "N° action", f"l'action « {text_value(act)} » ne correspond pas à "
                                     f"l'indicateur {ident} (action {action_of[ident]} dans le plan) : "
                                     "vérifiez l'identifiant ou le N° d'action"))
@@ -212,7 +217,11 @@ def check_avancement(sh: Sheet, plan: Plan, year: int, ctx: Context) -> tuple[li
                 problems.append(Problem(name, xl, "N° action", "la ligne a des valeurs mais pas de N° d'action : "
                                         "recopiez le N° de l'action depuis le modèle"))
             continue
-        aid = int_id(act)
+        try:
+            aid = int_id(act)
+        except BadValue as err:  # « ３ » → 3 ?
+            problems.append(Problem(name, xl, "N° action", str(err)))
+            continue
         if aid not in known:
             problems.append(Problem(name, xl, "N° action", f"l'action « {text_value(act)} » n'existe pas dans le plan : "
                                     "vérifiez le N° d'action (repartez du modèle de l'année)"))

@@ -10,7 +10,6 @@ store's column keys, and every problem at once (sheet, Excel row, column, what t
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -112,16 +111,9 @@ def col_letter(i: int) -> str:
     return get_column_letter(i + 1)
 
 
-def _read_rows(data: bytes) -> dict[str, list[list]]:
-    """The cell values of the two imported sheets (calamine); only after xlsx_scan.scan accepted the file."""
-    from python_calamine import CalamineWorkbook
-
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    out = {}
-    for name in wb.sheet_names:
-        if name.strip() in (SHEET_IND, SHEET_AV, SHEET_STAMP) and name.strip() not in out:
-            out[name.strip()] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    return out
+def _read_rows(data: bytes, scans: dict[str, xlsx_scan.SheetScan]) -> dict[str, list[list]]:
+    """The cell values of the two imported sheets: only those the door scanned, within their extent."""
+    return xlsx_scan.read_rows(data, scans)
 
 
 def _scan_header(name: str, rows: list[list], fixed: dict[str, str], plan: Plan,
@@ -177,7 +169,7 @@ def read_followup(data: bytes | str | Path, plan: Plan, *, file_name: str | None
     except xlsx_scan.Unreadable as err:
         return ImportReport(file_name, sha, problems=(Problem(file_name, None, None, str(err)),))
     try:
-        raw = _read_rows(data)
+        raw = _read_rows(data, scans)
     except Exception:  # the scan accepted it, the cell reader did not: say so plainly, log the cause
         log.warning("lecture du classeur %s impossible", file_name, exc_info=True)
         return ImportReport(file_name, sha, problems=(Problem(file_name, None, None, (

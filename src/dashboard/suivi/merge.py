@@ -260,7 +260,7 @@ def suivi_cells(suivi, year: int) -> dict[Cell, tuple[object, int | None]]:
         origins = {(kind, _key(kind, k), None if kind == "statuts" else int(a), f): int(b) for kind, k, a, f, b in zip(
             kinds, keys, o["annee"].tolist(), o["champ"].tolist(), o["batch_id"].tolist(), strict=True)}
     cells: dict[Cell, tuple[object, int | None]] = {}
-    for kind, (key, fields) in FIELDS.items():
+    for kind, (_, fields) in FIELDS.items():
         frame = getattr(suivi, kind)
         if frame is None or not len(frame):
             continue

@@ -1,23 +1,31 @@
-"""Bounded, hardened look at an uploaded workbook before any cell is read (pure, no store).
+"""The door every workbook goes through before any cell is read: a follow-up workbook, a revision of
+the plan, the plan at start and each stored version (pure, no store).
 
-Why: a follow-up workbook is a zip of XML parts. Read naively, a 4 MB upload may decompress to
-gigabytes, one far-away cell makes the cell reader allocate a dense range of billions of cells,
-and an XML part may carry DOCTYPE / entity declarations (never written by Excel). `scan` runs
-first and refuses, in French, what no real follow-up workbook needs:
+Why: a workbook is a zip of XML parts. Read naively, a 4 MB upload may decompress to gigabytes, one
+far-away cell (even an empty one) makes the cell reader allocate a dense range of billions of cells,
+and an XML part may carry DOCTYPE / entity declarations (never written by Excel). `scan` runs first
+and refuses, in French, what no real workbook of the app needs:
 
 1. the kind of file (empty, CSV, legacy .xls, password-protected, zip that is not a workbook,
    truncated), from its first bytes and its zip directory;
 2. the zip directory: number of parts, each part's uncompressed size, the total, the
-   compression ratio; each part read is decompressed by this module in chunks, never beyond
-   the size the directory declares;
+   compression ratio, part names differing only by letter case (the cell reader finds parts
+   without regard to case, so the scan does too); each part read is decompressed by this module
+   in chunks, never beyond the size the directory declares;
 3. every XML part is parsed with expat in streaming mode, DTDs and entities refused (as
-   defusedxml does); the two imported sheets are parsed whole, which gives what the cell
-   reader (calamine) does not: Excel error cells, percent-formatted cells, formulas without a
-   cached value, and the extent of the cells holding a value.
+   defusedxml does); every sheet is parsed whole, which bounds the extent the cell reader will
+   allocate (every cell element counts, empty or not, and every row and dimension), refuses
+   numbers no spreadsheet program writes (infinite, NaN), and gives what the cell reader
+   (calamine) does not: Excel error cells, percent-formatted cells, formulas without a cached
+   value.
 
-One module (about 500 lines) on purpose: the three defences share the limits and the bounded
-chunk reader, and they are reviewed together as one boundary; split, the bounded reader would be
-one import away from code that could open the zip without it.
+`read_rows` is the only way the follow-up reads cells, and the plan reads its sheets after `scan`
+with the row counts it found: the cell reader is never given more than the scanned extent. The
+two doors (`FOLLOWUP`, `PLAN`) share every limit and message; only the advice differs.
+
+One module (about 600 lines) on purpose: the defences share the limits and the bounded chunk
+reader, and they are reviewed together as one boundary; split, the bounded reader would be one
+import away from code that could open the zip without it.
 """
 
 from __future__ import annotations
@@ -35,8 +43,9 @@ from openpyxl.utils import get_column_letter
 
 from dashboard import fmt
 
-# What no real follow-up workbook needs (the template of the plan is ~30 KB, 10 parts; a
-# workbook back-filled with 10 000 indicator rows is 0,35 MB, its sheet 3,4 MB of XML).
+# What no real workbook of the app needs (the follow-up template of the plan is ~30 KB, 10 parts;
+# a follow-up workbook back-filled with 10 000 indicator rows is 0,35 MB, its sheet 3,4 MB of XML;
+# the plan is 37 KB, its largest sheet 71 rows; a plan 100 times larger, 7 100 rows).
 MAX_UPLOAD_MB = 10  # also Streamlit's server.maxUploadSize (.streamlit/config.toml)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_MEMBERS = 200
@@ -62,6 +71,22 @@ class Unreadable(ValueError):
     """The file is refused before any cell is read; the message says why and what to do (French)."""
 
 
+@dataclass(frozen=True)
+class Door:
+    """Which workbook goes through the door: the limits are the same, the words and advice differ."""
+
+    noun: str  # "classeur de suivi"
+    start_over: str  # where to start again from, when the file is too big
+    redo: str  # what to do to get a sound file
+
+
+FOLLOWUP = Door("classeur de suivi", "repartez du modèle de l'année, sans images ni feuilles ajoutées", REDO)
+PLAN = Door("classeur du plan", "repartez de la version en vigueur (page Données → Plan, « Télécharger la version "
+            "en vigueur »), sans images ni feuilles ajoutées",
+            "repartez de la version en vigueur du plan (page Données → Plan), reportez-y vos modifications dans "
+            "Excel et enregistrez-la au format .xlsx")
+
+
 @dataclass
 class SheetScan:
     """What the streaming pass learned about one sheet (0-based row, column)."""
@@ -69,14 +94,20 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # French error name
     percent: set[tuple[int, int]] = field(default_factory=set)  # numbers formatted as percent
     uncalculated: set[tuple[int, int]] = field(default_factory=set)  # formula, no cached value
-    n_rows: int = 0
+    n_rows: int = 0  # extent of the cells holding a value
     n_cols: int = 0
+    extent_rows: int = 0  # extent of every cell, row and dimension element, empty ones included:
+    extent_cols: int = 0  # what the cell reader may allocate is within it
+    name: str = ""  # the sheet's name as the workbook spells it
 
 
 def _mo(n: int) -> str:
     return f"{fmt.nombre(n / 1024 / 1024, 1)} Mo" if n < 1024 ** 3 else f"{fmt.nombre(n / 1024 ** 3, 1)} Go"
 
 
+def _q(name: str) -> str:
+    """A part or sheet name quoted in a message (both come from the file: capped)."""
+    return f"« {fmt.cite(name)} »"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,14 +129,21 @@ def _looks_like_text(head: bytes) -> bool:
     return printable >= 0.95 * max(len(text), 1)
 
 
-def _refuse_by_kind(data: bytes) -> None:
+def too_big(size: int, door: Door = FOLLOWUP) -> Unreadable | None:
+    """The refusal of a file of `size` bytes, None when it is within the limit (checked before reading it)."""
+    if size <= MAX_UPLOAD_BYTES:
+        return None
+    return Unreadable(f"le fichier pèse {_mo(size)}, au-delà de la limite de {MAX_UPLOAD_MB} Mo "
+                      f"(un {door.noun} pèse quelques dizaines de Ko) : {door.start_over}")
+
+
+def _refuse_by_kind(data: bytes, door: Door) -> None:
     if not data:
         raise Unreadable("le fichier est vide (0 octet) : enregistrez à nouveau le classeur depuis Excel, "
                          "puis déposez-le")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise Unreadable(f"le fichier pèse {_mo(len(data))}, au-delà de la limite de {MAX_UPLOAD_MB} Mo "
-                         "(un classeur de suivi pèse quelques dizaines de Ko) : repartez du modèle de l'année, "
-                         "sans images ni feuilles ajoutées")
+    big = too_big(len(data), door)
+    if big is not None:
+        raise big
     if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
             raise Unreadable("le classeur est protégé par un mot de passe : ouvrez-le dans Excel, retirez le "
@@ -115,31 +153,39 @@ def _refuse_by_kind(data: bytes) -> None:
                          "sous » au format « Classeur Excel (.xlsx) », puis déposez le fichier .xlsx")
     if not data.startswith(b"PK"):
         if _looks_like_text(data):
-            raise Unreadable("c'est un fichier texte (CSV ou autre), pas un classeur Excel : " + REDO
+            raise Unreadable("c'est un fichier texte (CSV ou autre), pas un classeur Excel : " + door.redo
                              + " (ou ouvrez ce fichier dans Excel et « Enregistrer sous » au format .xlsx)")
-        raise Unreadable("ce fichier n'est pas un classeur Excel : " + REDO)
+        raise Unreadable("ce fichier n'est pas un classeur Excel : " + door.redo)
 
 
-def _open_zip(data: bytes) -> zipfile.ZipFile:
+def _open_zip(data: bytes, door: Door) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         if data.startswith(b"PK\x03\x04"):
             raise Unreadable("le fichier est incomplet (tronqué : téléchargement ou copie interrompus) : "
                              "enregistrez à nouveau le classeur depuis Excel, puis déposez-le") from exc
-        raise Unreadable("ce fichier n'est pas un classeur Excel : " + REDO) from exc
+        raise Unreadable("ce fichier n'est pas un classeur Excel : " + door.redo) from exc
 
 
 # ---------------------------------------------------------------------------------------------
 # 2. The zip directory, and bounded decompression of one part
 # ---------------------------------------------------------------------------------------------
 
-def _check_directory(z: zipfile.ZipFile, data: bytes) -> dict[str, zipfile.ZipInfo]:
+def _check_directory(z: zipfile.ZipFile, data: bytes, door: Door) -> dict[str, zipfile.ZipInfo]:
+    """Each part by its name in lower case (the cell reader finds parts without regard to case)."""
     infos = z.infolist()
     if len(infos) > MAX_MEMBERS:
         raise Unreadable(f"le classeur contient {fmt.nombre(len(infos))} parties internes (au plus "
-                         f"{MAX_MEMBERS}) : aucun classeur de suivi n'en a besoin ; " + REDO)
-    by_name = {i.filename: i for i in infos}
+                         f"{MAX_MEMBERS}) : aucun {door.noun} n'en a besoin ; " + door.redo)
+    by_name: dict[str, zipfile.ZipInfo] = {}
+    for i in infos:
+        key = i.filename.lower()
+        if key in by_name:  # two parts one reader would tell apart and the other not
+            raise Unreadable(f"le classeur contient deux parties du même nom à la casse près ({_q(by_name[key].filename)}"
+                             f" et {_q(i.filename)}), ce qu'Excel n'écrit jamais : ce fichier n'a pas été "
+                             "enregistré par Excel ; " + door.redo)
+        by_name[key] = i
     if "xl/workbook.xml" not in by_name:
         if "xl/workbook.bin" in by_name:
             raise Unreadable("c'est un classeur Excel binaire (.xlsb) : ouvrez-le dans Excel, « Enregistrer sous » "
@@ -147,44 +193,44 @@ def _check_directory(z: zipfile.ZipFile, data: bytes) -> dict[str, zipfile.ZipIn
         if "mimetype" in by_name and b"opendocument.spreadsheet" in data[:200]:
             raise Unreadable("c'est un classeur LibreOffice (.ods) : Fichier > Enregistrer sous > « Excel "
                              "2007-365 (.xlsx) », puis déposez le fichier .xlsx")
-        raise Unreadable("c'est une archive zip mais pas un classeur Excel (.xlsx) : déposez le classeur de "
-                         "suivi lui-même (s'il est dans l'archive, extrayez-le d'abord)")
+        raise Unreadable(f"c'est une archive zip mais pas un classeur Excel (.xlsx) : déposez le {door.noun} "
+                         "lui-même (s'il est dans l'archive, extrayez-le d'abord)")
     total = 0
     for i in infos:
         if i.flag_bits & 0x1:
             raise Unreadable("le classeur est protégé par un mot de passe : ouvrez-le dans Excel, retirez le mot "
                              "de passe, enregistrez, puis déposez-le à nouveau")
         if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise Unreadable(f"une partie du classeur (« {i.filename} ») est compressée d'une façon qu'Excel "
+            raise Unreadable(f"une partie du classeur ({_q(i.filename)}) est compressée d'une façon qu'Excel "
                              "n'emploie pas : ouvrez le fichier dans Excel, enregistrez-le au format .xlsx, puis "
                              "déposez-le à nouveau")
         if i.file_size > MAX_MEMBER_BYTES:
-            raise Unreadable(f"une partie du classeur (« {i.filename} ») occupe {_mo(i.file_size)} une fois "
-                             f"décompressée (au plus {_mo(MAX_MEMBER_BYTES)}) : aucun classeur de suivi n'en a "
-                             "besoin ; " + REDO)
+            raise Unreadable(f"une partie du classeur ({_q(i.filename)}) occupe {_mo(i.file_size)} une fois "
+                             f"décompressée (au plus {_mo(MAX_MEMBER_BYTES)}) : aucun {door.noun} n'en a "
+                             "besoin ; " + door.redo)
         if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             ratio = i.file_size / max(i.compress_size, 1)
-            raise Unreadable(f"une partie du classeur (« {i.filename} ») est compressée de façon anormale "
+            raise Unreadable(f"une partie du classeur ({_q(i.filename)}) est compressée de façon anormale "
                              f"(×{fmt.nombre(ratio)} ; un classeur ordinaire reste sous ×{MAX_RATIO}) : ce "
-                             "fichier n'est pas un classeur de suivi ordinaire ; " + REDO)
+                             f"fichier n'est pas un {door.noun} ordinaire ; " + door.redo)
         total += i.file_size
     if total > MAX_TOTAL_BYTES:
         raise Unreadable(f"le classeur occupe {_mo(total)} une fois décompressé (au plus {_mo(MAX_TOTAL_BYTES)}) : "
-                         "aucun classeur de suivi n'en a besoin ; " + REDO)
+                         f"aucun {door.noun} n'en a besoin ; " + door.redo)
     return by_name
 
 
-def _corrupt(name: str) -> Unreadable:
-    return Unreadable(f"le classeur est endommagé (partie « {name} » illisible) : ouvrez-le dans Excel, "
-                      "enregistrez-le à nouveau, puis déposez-le ; sinon " + REDO)
+def _corrupt(name: str, door: Door) -> Unreadable:
+    return Unreadable(f"le classeur est endommagé (partie {_q(name)} illisible) : ouvrez-le dans Excel, "
+                      "enregistrez-le à nouveau, puis déposez-le ; sinon " + door.redo)
 
 
-def _chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def _chunks(data: bytes, info: zipfile.ZipInfo, door: Door) -> Iterator[bytes]:
     """The part's bytes, decompressed in chunks; never more than the size the directory declares."""
     off = info.header_offset
     head = data[off:off + 30]
     if len(head) < 30 or head[:4] != b"PK\x03\x04":
-        raise _corrupt(info.filename)
+        raise _corrupt(info.filename, door)
     n_name, n_extra = struct.unpack("<HH", head[26:30])
     start = off + 30 + n_name + n_extra
     comp = memoryview(data)[start:start + info.compress_size]
@@ -194,7 +240,7 @@ def _chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
     left = info.file_size
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size:
-            raise _corrupt(info.filename)
+            raise _corrupt(info.filename, door)
         for k in range(0, len(comp), CHUNK):
             yield bytes(comp[k:k + CHUNK])
         return
@@ -211,16 +257,16 @@ def _chunks(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
                 break
             left -= len(out)
             if left < 0:  # the part holds more than declared: a decompression bomb in disguise
-                raise Unreadable(f"une partie du classeur (« {info.filename} ») contient plus de données "
-                                 "qu'annoncé : ce fichier n'est pas un classeur ordinaire ; " + REDO)
+                raise Unreadable(f"une partie du classeur ({_q(info.filename)}) contient plus de données "
+                                 "qu'annoncé : ce fichier n'est pas un classeur ordinaire ; " + door.redo)
             if out:
                 yield out
             if d.eof:
                 break
     except zlib.error as exc:
-        raise _corrupt(info.filename) from exc
+        raise _corrupt(info.filename, door) from exc
     if left != 0 or not d.eof:
-        raise _corrupt(info.filename)
+        raise _corrupt(info.filename, door)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,9 +302,10 @@ def _parser(start=None, end=None, text=None) -> expat.XMLParserType:
     return p
 
 
-def _parse(data: bytes, info: zipfile.ZipInfo, p: expat.XMLParserType, *, prolog_only: bool = False) -> None:
+def _parse(data: bytes, info: zipfile.ZipInfo, p: expat.XMLParserType, door: Door, *,
+           prolog_only: bool = False) -> None:
     """Feed one part to `p`, chunk by chunk; French Unreadable on a DTD or broken XML."""
-    chunks = _chunks(data, info)
+    chunks = _chunks(data, info, door)
     try:
         for chunk in chunks:
             p.Parse(chunk, False)
@@ -268,63 +315,63 @@ def _parse(data: bytes, info: zipfile.ZipInfo, p: expat.XMLParserType, *, prolog
             pass
         return
     except _Forbidden as exc:
-        raise Unreadable(f"le classeur contient une déclaration DOCTYPE ou d'entités XML (partie « {info.filename} »), "
+        raise Unreadable(f"le classeur contient une déclaration DOCTYPE ou d'entités XML (partie {_q(info.filename)}), "
                          "qu'Excel n'écrit jamais : ce fichier n'a pas été enregistré par Excel et n'est pas "
-                         "importé ; " + REDO) from exc
+                         "importé ; " + door.redo) from exc
     except expat.ExpatError as exc:
         if prolog_only and exc.code == expat.errors.codes.get(expat.errors.XML_ERROR_NO_ELEMENTS):
             return
-        raise _corrupt(info.filename) from exc
+        raise _corrupt(info.filename, door) from exc
 
 
 def _local(name: str) -> str:
     return name.rpartition(":")[2]
 
 
-def _check_prolog(data: bytes, info: zipfile.ZipInfo) -> None:
+def _check_prolog(data: bytes, info: zipfile.ZipInfo, door: Door) -> None:
     """A DOCTYPE can only come before the root element: parse up to it (legacy VML need not be well formed)."""
     def start(name, attrs):
         raise _Stop
 
-    _parse(data, info, _parser(start=start), prolog_only=True)  # the rest is decompressed, size checked
+    _parse(data, info, _parser(start=start), door, prolog_only=True)  # the rest is decompressed, size checked
 
 
-def _read_small(data: bytes, info: zipfile.ZipInfo, start=None, end=None, text=None) -> None:
-    _parse(data, info, _parser(start, end, text))
+def _read_small(data: bytes, info: zipfile.ZipInfo, door: Door, start=None, end=None, text=None) -> None:
+    _parse(data, info, _parser(start, end, text), door)
 
 
-def _sheet_paths(data: bytes, by_name: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
-    """Sheet name (stripped) -> part name, from workbook.xml and its relationships."""
-    rid_of: dict[str, str] = {}
+def _sheet_paths(data: bytes, by_name: dict[str, zipfile.ZipInfo], door: Door) -> list[tuple[str, str | None]]:
+    """Every sheet of workbook.xml, in its order: (name as written, part name in lower case, or None
+    when its relationship names no target)."""
+    sheets: list[tuple[str, str]] = []
 
     def wb_start(name, attrs):
         if _local(name) == "sheet":
             rid = next((v for k, v in attrs.items() if ":" in k and _local(k) == "id"), None)
             if rid and "name" in attrs:
-                rid_of.setdefault(attrs["name"].strip(), rid)
+                sheets.append((attrs["name"], rid))
 
-    _read_small(data, by_name["xl/workbook.xml"], start=wb_start)
+    _read_small(data, by_name["xl/workbook.xml"], door, start=wb_start)
     target_of: dict[str, str] = {}
 
     def rel_start(name, attrs):
         if _local(name) == "Relationship" and "Id" in attrs and "Target" in attrs:
-            target_of[attrs["Id"]] = attrs["Target"]
+            target_of[attrs["Id"]] = attrs["Target"]  # the last one wins, as in the cell reader
 
     rels = by_name.get("xl/_rels/workbook.xml.rels")
     if rels is not None:
-        _read_small(data, rels, start=rel_start)
-    out = {}
-    for sheet, rid in rid_of.items():
+        _read_small(data, rels, door, start=rel_start)
+    out = []
+    for sheet, rid in sheets:
         t = target_of.get(rid)
-        if t:
-            out[sheet] = t.lstrip("/") if t.startswith("/") else "xl/" + t
+        out.append((sheet, (t.lstrip("/") if t.startswith("/") else "xl/" + t).lower() if t else None))
     return out
 
 
 _QUOTED = re.compile(r'"[^"]*"|\\.')
 
 
-def _percent_styles(data: bytes, info: zipfile.ZipInfo | None) -> set[int]:
+def _percent_styles(data: bytes, info: zipfile.ZipInfo | None, door: Door) -> set[int]:
     """Indexes of the cell styles (cellXfs) whose number format shows a percent (ids 9, 10, or custom)."""
     if info is None:
         return set()
@@ -345,12 +392,12 @@ def _percent_styles(data: bytes, info: zipfile.ZipInfo | None) -> set[int]:
         if _local(name) == "cellXfs":
             depth["cellXfs"] -= 1
 
-    _read_small(data, info, start=start, end=end)
+    _read_small(data, info, door, start=start, end=end)
     percent_ids = {"9", "10"} | {k for k, code in custom.items() if "%" in _QUOTED.sub("", code)}
     return {i for i, f in enumerate(xf_fmts) if f in percent_ids}
 
 
-def _shared_string_lengths(data: bytes, info: zipfile.ZipInfo | None) -> list[int]:
+def _shared_string_lengths(data: bytes, info: zipfile.ZipInfo | None, door: Door) -> list[int]:
     """Length of each shared string (what the cell reader copies for each cell that uses it)."""
     lengths: list[int] = []
     if info is None:
@@ -372,11 +419,12 @@ def _shared_string_lengths(data: bytes, info: zipfile.ZipInfo | None) -> list[in
         if state["in_t"] and lengths:
             lengths[-1] += len(s)
 
-    _read_small(data, info, start, end, text)
+    _read_small(data, info, door, start, end, text)
     return lengths
 
 
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$", re.ASCII)
+_DIGITS = frozenset("0123456789")
 
 
 def _col_index(letters: str) -> int:
@@ -386,14 +434,20 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
+def _where(sheet: str, row: int, col: int) -> str:
+    letter = get_column_letter(col + 1)
+    return f"la feuille {_q(sheet)}, ligne {fmt.nombre(row + 1)}, colonne {letter} (cellule {letter}{row + 1})"
+
+
 def _scan_sheet(data: bytes, info: zipfile.ZipInfo, sheet: str, percent_xfs: set[int],
-                ss_len: list[int]) -> SheetScan:
-    out = SheetScan()
+                ss_len: list[int], door: Door) -> SheetScan:
+    out = SheetScan(name=sheet)
     errors, percent, uncalculated = out.errors, out.percent, out.uncalculated
     col_of: dict[str, int] = {}
     # The current position and cell, in closure variables: the handler runs once per XML element
     # (a start handler only: a cell is judged when the next one, the next row or the end comes).
     row = col = max_row = max_col = -1
+    far_row = far_col = -1  # every cell, row and dimension element, empty or not
     t = s = None
     cur = has_f = has_is = in_v = False
     vtext = ""
@@ -417,15 +471,24 @@ def _scan_sheet(data: bytes, info: zipfile.ZipInfo, sheet: str, percent_xfs: set
                 chars += ss_len[int(v)]
             except (ValueError, IndexError):
                 pass
-        elif s is not None and percent_xfs and (t is None or t == "n"):
+        elif t is None or t == "n":
             try:
-                if int(s) in percent_xfs:
-                    percent.add((row, col))
+                x = float(v)
             except ValueError:
-                pass
+                return
+            if x - x != 0:  # inf - inf and nan - nan are nan: a number no spreadsheet program writes
+                raise Unreadable(f"{_where(sheet, row, col)} contient le nombre {_q(v)}, infini ou indéfini, "
+                                 "qu'Excel n'écrit jamais : ce fichier n'a pas été enregistré par Excel ; saisissez "
+                                 "un nombre ordinaire dans cette cellule, ou " + door.redo)
+            if s is not None and percent_xfs:
+                try:
+                    if int(s) in percent_xfs:
+                        percent.add((row, col))
+                except ValueError:
+                    pass
 
     def start(name, attrs):
-        nonlocal row, col, t, s, cur, has_f, has_is, in_v, vtext
+        nonlocal row, col, t, s, cur, has_f, has_is, in_v, vtext, far_row, far_col
         if ":" in name:
             name = _local(name)
         if name == "c":
@@ -440,7 +503,7 @@ def _scan_sheet(data: bytes, info: zipfile.ZipInfo, sheet: str, percent_xfs: set
                 if c is None:
                     m = _REF.match(ref)
                     if m is None:
-                        raise _corrupt(info.filename)
+                        raise _corrupt(info.filename, door)
                     c = col_of[letters] = _col_index(m.group(1))
                 col = c
                 digits = ref[len(letters):]
@@ -448,6 +511,10 @@ def _scan_sheet(data: bytes, info: zipfile.ZipInfo, sheet: str, percent_xfs: set
                     row = int(digits) - 1
             else:
                 col += 1
+            if row > far_row:
+                far_row = row
+            if col > far_col:
+                far_col = col
         elif name == "v":
             in_v = True
         elif name == "f":
@@ -459,8 +526,14 @@ def _scan_sheet(data: bytes, info: zipfile.ZipInfo, sheet: str, percent_xfs: set
                 flush()
             cur = in_v = False
             r = attrs.get("r")
-            row = int(r) - 1 if r and r.isdigit() else row + 1
+            row = int(r) - 1 if r and _DIGITS.issuperset(r) else row + 1
             col = -1
+            if row > far_row:
+                far_row = row
+        elif name == "dimension":
+            m = _REF.match(attrs.get("ref", "").rpartition(":")[2])
+            if m is not None:
+                far_row, far_col = max(far_row, int(m.group(2)) - 1), max(far_col, _col_index(m.group(1)))
         else:
             in_v = False
 
@@ -469,43 +542,73 @@ def _scan_sheet(data: bytes, info: zipfile.ZipInfo, sheet: str, percent_xfs: set
         if in_v:
             vtext += chunk
 
-    _parse(data, info, _parser(start, None, text))
+    _parse(data, info, _parser(start, None, text), door)
     if cur:
         flush()
     out.n_rows, out.n_cols = max_row + 1, max_col + 1
+    out.extent_rows, out.extent_cols = max(far_row, max_row) + 1, max(far_col, max_col) + 1
+    limits = (f"au plus {fmt.nombre(MAX_ROWS)} lignes et {MAX_COLS} colonnes) ; supprimez les lignes et colonnes en "
+              f"trop (sélectionnez-les, clic droit, Supprimer), ou {door.start_over}")
     if out.n_rows > MAX_ROWS or out.n_cols > MAX_COLS:
-        raise Unreadable(f"la feuille « {sheet} » a des valeurs jusqu'à la ligne {fmt.nombre(out.n_rows)} et la "
-                         f"colonne {get_column_letter(out.n_cols)} : un classeur de suivi n'en a pas besoin (au plus "
-                         f"{fmt.nombre(MAX_ROWS)} lignes et {MAX_COLS} colonnes) ; supprimez les lignes et colonnes "
-                         "en trop, ou repartez du modèle de l'année")
+        raise Unreadable(f"la feuille {_q(sheet)} a des valeurs jusqu'à la ligne {fmt.nombre(out.n_rows)} et la "
+                         f"colonne {get_column_letter(out.n_cols)} : un {door.noun} n'en a pas besoin ({limits}")
+    if out.extent_rows > MAX_ROWS or out.extent_cols > MAX_COLS:
+        raise Unreadable(f"la feuille {_q(sheet)} a des cellules, même vides ou seulement mises en forme, jusqu'à la "
+                         f"ligne {fmt.nombre(out.extent_rows)} et la colonne {get_column_letter(out.extent_cols)} : "
+                         f"un {door.noun} n'en a pas besoin ({limits}")
     if chars > MAX_TEXT_CHARS:
-        raise Unreadable(f"la feuille « {sheet} » contient {fmt.nombre(chars)} caractères de texte (au plus "
-                         f"{fmt.nombre(MAX_TEXT_CHARS)}) : aucun classeur de suivi n'en a besoin ; " + REDO)
+        raise Unreadable(f"la feuille {_q(sheet)} contient {fmt.nombre(chars)} caractères de texte (au plus "
+                         f"{fmt.nombre(MAX_TEXT_CHARS)}) : aucun {door.noun} n'en a besoin ; " + door.redo)
     return out
 
 
-def scan(data: bytes, sheets: tuple[str, ...]) -> dict[str, SheetScan]:
-    """Check the file as a whole, then scan the named sheets (those present); raises Unreadable (French).
+def scan(data: bytes, sheets: tuple[str, ...] | None = None, *, door: Door = FOLLOWUP) -> dict[str, SheetScan]:
+    """Check the file as a whole, then every sheet of the workbook; raises Unreadable (French).
 
-    After it returns, every part a cell reader needs has been decompressed here within its
-    declared size, and the named sheets hold values within MAX_ROWS x MAX_COLS.
+    Returns the named sheets (names stripped; the first of a name, as the follow-up reads them) that
+    are present, or with `sheets=None` every sheet, by the name the workbook gives it. After it
+    returns, every part a cell reader needs has been decompressed here within its declared size, and
+    every sheet's cells, empty ones included, lie within MAX_ROWS x MAX_COLS.
     """
-    _refuse_by_kind(data)
-    with _open_zip(data) as z:
-        by_name = _check_directory(z, data)
+    _refuse_by_kind(data, door)
+    with _open_zip(data, door) as z:
+        by_name = _check_directory(z, data, door)
     for name, info in by_name.items():
         if name.endswith((".xml", ".rels", ".vml")):
-            _check_prolog(data, info)
-    paths = _sheet_paths(data, by_name)
-    percent_xfs = _percent_styles(data, by_name.get("xl/styles.xml"))
-    ss_len = _shared_string_lengths(data, by_name.get("xl/sharedStrings.xml"))
+            _check_prolog(data, info, door)
+    percent_xfs = _percent_styles(data, by_name.get("xl/styles.xml"), door)
+    ss_len = _shared_string_lengths(data, by_name.get("xl/sharedstrings.xml"), door)
+    every: dict[str, SheetScan] = {}
+    by_part: dict[str, SheetScan] = {}
+    out: dict[str, SheetScan] = {}
+    for sheet, path in _sheet_paths(data, by_name, door):
+        info = by_name.get(path) if path else None
+        if info is None:  # a sheet the cell reader could not find either: the workbook is broken
+            raise _corrupt(path or "xl/_rels/workbook.xml.rels", door)
+        if path not in by_part:
+            by_part[path] = _scan_sheet(data, info, sheet, percent_xfs, ss_len, door)
+        found = by_part[path]
+        every.setdefault(sheet, found)
+        out.setdefault(sheet.strip(), found)
+    if sheets is None:
+        return every
+    return {name: out[name] for name in sheets if name in out}
+
+
+def read_rows(data: bytes, scans: dict[str, SheetScan]) -> dict[str, list[list]]:
+    """The cell values of the scanned sheets (calamine), by the keys of `scans`; only after `scan`.
+
+    Each sheet is read up to its scanned extent and no further (`nrows`); a sheet the cell reader
+    sees larger than the scan did is refused (Unreadable), never converted."""
+    from python_calamine import CalamineWorkbook  # noqa: PLC0415  (the only cell reader of the door)
+
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     out = {}
-    for sheet in sheets:
-        path = paths.get(sheet)
-        if path is None:
-            continue
-        info = by_name.get(path)
-        if info is None:
-            raise _corrupt(path)
-        out[sheet] = _scan_sheet(data, info, sheet, percent_xfs, ss_len)
+    for key, found in scans.items():
+        sheet = wb.get_sheet_by_name(found.name or key)
+        end = sheet.end
+        if end is not None and (end[0] >= max(found.extent_rows, 1) or end[1] >= max(found.extent_cols, 1)):
+            raise Unreadable(f"la feuille {_q(key)} n'est pas lue comme l'examen du classeur l'a vue (fichier "
+                             "endommagé) : ouvrez-le dans Excel, enregistrez-le à nouveau, puis déposez-le")
+        out[key] = sheet.to_python(skip_empty_area=False, nrows=max(found.extent_rows, 1))
     return out
