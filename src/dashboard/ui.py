@@ -900,7 +900,10 @@ def _fournisseur_oidc() -> str | None:
 
 
 def identite():
-    """The session's identity (acces.Identite), or None (anonymous). The one way a page asks who is there."""
+    """The session's identity (acces.Identite), or None (anonymous). The one way a page asks who is there.
+
+    The account is read again from the store once per script run (_a_jour): a deactivated account
+    or a changed role takes effect at the next click of every open session."""
     from dashboard.acces import comptes, roles  # noqa: PLC0415
 
     if oidc_configure():
@@ -909,14 +912,44 @@ def identite():
         email = str(st.user.get("email") or "")
         kept = st.session_state.get(_IDENTITE)
         if kept is not None and kept[0] == email:
-            return kept[1]
+            return _a_jour(kept)
         engine = _engine_or_none()
         found = None if engine is None else comptes.identite_oidc(
             engine, email, str(st.user.get("name") or ""), roles.role_oidc_inconnu())
         st.session_state[_IDENTITE] = (email, found)
         return found
     kept = st.session_state.get(_IDENTITE)
-    return kept[1] if kept is not None else None
+    return _a_jour(kept) if kept is not None else None
+
+
+def _a_jour(kept: tuple):
+    """The kept identity as the store says now, read once per script run (comptes.relire: one small
+    query). A deactivated or removed account signs the session out, with a message; a changed role or
+    name replaces the kept one. A store that cannot be read leaves the identity as it is (every writing
+    function checks the account again anyway)."""
+    from dashboard.acces import comptes  # noqa: PLC0415
+
+    def read():
+        engine = _engine_or_none()
+        if engine is None or kept[1] is None:
+            return kept[1]
+        try:
+            return comptes.relire(engine, kept[1])
+        except Exception:
+            log.info("compte de la session illisible", exc_info=True)
+            return kept[1]
+
+    now = _run_memo("identite_relue", read)
+    if now is None and kept[1] is not None:
+        st.session_state.pop(_IDENTITE, None)
+        st.session_state.pop(_ACTIVITE, None)
+        st.session_state["_compte_message"] = ("Votre compte a été désactivé : la session est fermée. Demandez "
+                                               "à l'administrateur du tableau de bord de le réactiver.")
+        log.info("session du compte %s fermée : compte désactivé", kept[1].login)
+        return None
+    if now != kept[1]:
+        st.session_state[_IDENTITE] = (kept[0], now)
+    return now
 
 
 def peut(role: str) -> bool:

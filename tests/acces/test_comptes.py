@@ -275,3 +275,17 @@ def test_twenty_parallel_attempts_check_at_most_five_passwords_before_the_wait(e
     assert sum(r.identite is not None for r in results) <= 1
     if all(r.identite is None for r in results):  # the count is in the store: the right password now waits
         assert comptes.authentifier(engine, "camille", MDP, T0 + timedelta(seconds=1)).attente > 0
+
+
+def test_an_open_session_is_read_again_from_the_store(engine):
+    add(engine, "admin", "admin")
+    add(engine, "camille", "saisie")
+    session = comptes.authentifier(engine, "camille", MDP, T0).identite
+    assert comptes.relire(engine, session) == session
+    comptes.changer_role(engine, OPERATEUR, "camille", "lecture")
+    assert comptes.relire(engine, session) == Identite("camille", "Camille", "lecture")
+    comptes.desactiver(engine, OPERATEUR, "camille")
+    assert comptes.relire(engine, session) is None
+    assert comptes.relire(engine, None) is None
+    visitor = Identite("", "Invité", "lecture", "invite@office.fr", "oidc")  # no account: kept as it is
+    assert comptes.relire(engine, visitor) == visitor

@@ -213,6 +213,32 @@ def test_reading_needs_an_account_when_configured(db, monkeypatch):
     assert [m.value for m in at.metric if m.label == "Fiches action"] == ["53"]
 
 
+def test_a_deactivated_account_loses_its_open_session_at_the_next_click(db, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_LECTURE", "compte")
+    at = sign_in(app(), "lise", PASSWORDS["lise"])
+    assert [m.value for m in at.metric if m.label == "Fiches action"] == ["53"]
+    comptes.desactiver(db, OPERATEUR, "lise")  # from another session, or `users disable lise`
+    at.run()
+    assert not at.exception
+    assert not at.metric  # the page is no longer shown: only the sign-in
+    assert any("réservé aux comptes de l'office" in i.value for i in at.info)
+    assert any("Votre compte a été désactivé" in i.value for i in at.info)
+    assert at.text_input(key="connexion_identifiant") is not None
+
+
+def test_a_role_change_applies_to_an_open_session_at_the_next_click(db):
+    at = sign_in(app(), "camille", PASSWORDS["camille"])
+    at.switch_page("vues/import_suivi.py").run()
+    assert "Rôle : saisie" in sidebar_text(at) and at.file_uploader
+    comptes.changer_role(db, OPERATEUR, "camille", "lecture")
+    at.run()
+    assert not at.exception
+    assert "Rôle : lecture" in sidebar_text(at) and not at.file_uploader
+    comptes.changer_role(db, OPERATEUR, "camille", "admin")
+    at.run()
+    assert "Rôle : administration" in sidebar_text(at) and at.file_uploader
+
+
 def test_open_mode_without_any_account_says_who_may_import(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", f"sqlite:///{tmp_path / 'ouvert.sqlite'}")
     at = app()

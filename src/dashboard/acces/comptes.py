@@ -178,6 +178,20 @@ def par_email(engine: Engine, email: str) -> Compte | None:
     return _compte(row) if row else None
 
 
+def relire(engine: Engine, identite: Identite | None) -> Identite | None:
+    """The session's identity as the store says now (one small query): the account's role and name
+    of today, or None when the account is deactivated or gone. An identity without an account (an
+    OIDC visitor reading, the operator) is kept as it is; raises what the database raises."""
+    if identite is None or not identite.login or identite is OPERATEUR:
+        return identite
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(comptes.c.login, comptes.c.nom, comptes.c.email, comptes.c.role,
+                                     comptes.c.actif).where(comptes.c.login == identite.login)).first()
+    if row is None or not row.actif:
+        return None
+    return Identite(row.login, row.nom or "", row.role, row.email or "", identite.origine)
+
+
 # --- the rule, where the action happens ----------------------------------------------------------
 
 def exiger_role(engine: Engine, identite: Identite | None, role: str, action: str = "faire cela") -> Identite | None:
