@@ -273,28 +273,14 @@ def _reserver(engine: Engine, cle: str, maintenant: datetime) -> int | None:
     libre = sa.or_(echecs.c.attente_jusqua.is_(None), echecs.c.attente_jusqua <= maintenant)
     premier = {"login": cle, "echecs": 1, "dernier_echec": maintenant,
                "attente_jusqua": maintenant + timedelta(seconds=delai(1)) if delai(1) else None}
-    if engine.dialect.name in ("sqlite", "postgresql"):
-        insert = sqlite.insert if engine.dialect.name == "sqlite" else postgresql.insert
-        stmt = insert(echecs).values(**premier)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[echecs.c.login], where=libre,
-            set_={"echecs": n, "dernier_echec": maintenant, "attente_jusqua": _attente_apres(n, maintenant)},
-        ).returning(echecs.c.echecs)
-        with store.writing(engine) as conn:
-            row = conn.execute(stmt).first()
-        return None if row is None else int(row.echecs)
-    with store.writing(engine) as conn:  # other databases: read and write under the same lock
-        row = conn.execute(sa.select(echecs).where(echecs.c.login == cle)).first()
-        if row is None:
-            conn.execute(echecs.insert().values(**premier))
-            return 1
-        if row.attente_jusqua is not None and row.attente_jusqua > maintenant:
-            return None
-        count = row.echecs + 1
-        conn.execute(echecs.update().where(echecs.c.login == cle).values(
-            echecs=count, dernier_echec=maintenant,
-            attente_jusqua=maintenant + timedelta(seconds=delai(count)) if delai(count) else None))
-        return count
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert  # the store's two engines
+    stmt = insert(echecs).values(**premier).on_conflict_do_update(
+        index_elements=[echecs.c.login], where=libre,
+        set_={"echecs": n, "dernier_echec": maintenant, "attente_jusqua": _attente_apres(n, maintenant)},
+    ).returning(echecs.c.echecs)
+    with store.writing(engine) as conn:
+        row = conn.execute(stmt).first()
+    return None if row is None else int(row.echecs)
 
 
 def authentifier(engine: Engine, login: str, mot_de_passe: str, maintenant: datetime | None = None) -> Connexion:
