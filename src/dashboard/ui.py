@@ -98,6 +98,31 @@ def page(path: str, **kwargs):
     return copy.copy(made)
 
 
+# --- Erreurs : a page that fails ------------------------------------------------------------------
+# Visitors never read a traceback (.streamlit/config.toml: client.showErrorDetails = "none"): a page
+# that fails shows a French message with a short reference, and the server's log keeps the traceback
+# under that same reference, so the person who runs the server finds it from what a visitor reports.
+
+MESSAGE_ERREUR = ("Cette page n'a pas pu s'afficher à cause d'une erreur du tableau de bord (référence {ref}). "
+                  "Rechargez la page ; si l'erreur revient, donnez cette référence à la personne qui administre "
+                  "le tableau de bord.")
+
+
+@contextlib.contextmanager
+def page_guard():
+    """Run a page inside: an exception becomes MESSAGE_ERREUR with a new reference on the page, and the
+    traceback is logged with that reference. Streamlit's own st.stop / st.rerun pass through (they are
+    not Exceptions)."""
+    import secrets  # noqa: PLC0415
+
+    try:
+        yield
+    except Exception:
+        ref = secrets.token_hex(4)
+        log.exception("page en échec, référence %s", ref)
+        st.error(MESSAGE_ERREUR.format(ref=ref), icon=":material/error:")
+
+
 # --- Plan : the version in force, read from the store -----------------------------------------
 
 def plan_path() -> Path:
