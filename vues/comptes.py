@@ -58,7 +58,7 @@ def _faire(action, message: str) -> None:
         action()
     except (CompteError, AccesRefuse) as err:
         text = str(err)
-        st.error(text[:1].upper() + text[1:], icon=":material/error:")
+        st.error(ui.brut(text[:1].upper() + text[1:]), icon=":material/error:")
         return
     except Exception:
         log.exception("gestion des comptes")

@@ -85,7 +85,7 @@ def _dry_run(data: bytes, name: str) -> importer.ImportOutcome | None:
                                         progress=lambda f, t: bar.progress(min(max(f, 0.0), 1.0), text=t))
     except Exception:  # never a traceback on screen
         log.exception("vérification du fichier de suivi %s impossible", name)
-        st.error(f"« {name} » n'a pas pu être vérifié (voir le journal). Rien n'a été importé.")
+        st.error(f"« {ui.brut(name)} » n'a pas pu être vérifié (voir le journal). Rien n'a été importé.")
         return None
     finally:
         if bar is not None:
@@ -107,21 +107,21 @@ def _counts(c: store.Counts) -> None:
 
 def _table(frame: pd.DataFrame) -> None:
     """A static table: long messages wrap instead of being cut."""
-    st.table(frame, hide_index=True)
+    ui.table_brute(frame, hide_index=True)
 
 
 if uploaded is not None:
     data, name = uploaded.getvalue(), uploaded.name
     outcome = _dry_run(data, name)
     if outcome is not None:
-        st.markdown(f"**Vérification de « {name} »**")
+        st.markdown(f"**Vérification de « {ui.brut(name)} »**")
         report = outcome.report
         whole_file = [p for p in report.problems if p.row is None and p.column is None]
         if whole_file and len(whole_file) == len(report.problems):
-            st.error(f"« {name} » n'a pas été importé. " + " ".join(p.text[:1].upper() + p.text[1:] + "."
+            st.error(f"« {ui.brut(name)} » n'a pas été importé. " + " ".join(ui.brut(p.text[:1].upper() + p.text[1:] + ".")
                                                                for p in whole_file), icon=":material/error:")
         elif report.problems:
-            st.error(outcome.message() + " Corrigez chaque ligne ci-dessous dans Excel, enregistrez, puis "
+            st.error(ui.brut(outcome.message()) + " Corrigez chaque ligne ci-dessous dans Excel, enregistrez, puis "
                      "déposez à nouveau le fichier.", icon=":material/error:")
             _table(report.problems_frame())
             if report.warnings:  # to check in the same pass as the errors
@@ -131,9 +131,9 @@ if uploaded is not None:
         else:
             _counts(outcome.counts)
             if report.ignored_columns:
-                st.caption("Colonnes non reconnues, ignorées : " + ", ".join(f"« {c} »" for c in report.ignored_columns) + ".")
+                st.caption("Colonnes non reconnues, ignorées : " + ", ".join(f"« {ui.brut(c)} »" for c in report.ignored_columns) + ".")
             if outcome.counts.nothing_to_do:
-                st.info(outcome.message(), icon=":material/info:")
+                st.info(ui.brut(outcome.message()), icon=":material/info:")
             else:
                 if outcome.demo:
                     st.warning("Les données de démonstration seront retirées au moment de l'import, dans la même "
@@ -148,7 +148,7 @@ if uploaded is not None:
                     _table(report.warnings_frame())
                     checked = st.checkbox("J'ai vérifié ces avertissements",
                                           key=f"avertissements_{upload_key}_{report.sha256[:12]}")
-                st.success(f"Aucune erreur dans « {name} » (années : {', '.join(map(str, report.annees))}). "
+                st.success(f"Aucune erreur dans « {ui.brut(name)} » (années : {', '.join(map(str, report.annees))}). "
                            "Rien n'est encore enregistré : confirmez l'import.", icon=":material/task_alt:")
                 name_col, _ = st.columns([1, 2])
                 who = ""
@@ -168,10 +168,10 @@ if uploaded is not None:
                         st.error(str(refus), icon=":material/lock:")
                     except Exception:  # never a traceback on screen; the transaction left the store as before
                         log.exception("import du fichier de suivi %s impossible", name)
-                        st.error(f"L'import de « {name} » a échoué (voir le journal). Rien n'a été modifié.")
+                        st.error(f"L'import de « {ui.brut(name)} » a échoué (voir le journal). Rien n'a été modifié.")
                     else:
                         ui.clear_suivi_cache()
-                        st.session_state["_import_message"] = final.message()
+                        st.session_state["_import_message"] = ui.brut(final.message())
                         if final.batch_id is not None:
                             st.session_state["import_detail"] = final.batch_id  # show what it changed
                         st.session_state["_upload_round"] = st.session_state.get("_upload_round", 0) + 1
@@ -217,7 +217,7 @@ if changes is not None:
 if view.actifs[chosen] and not may_write:
     st.caption(roles.role_requis("annuler un import", ui.identite()))
 elif view.actifs[chosen]:
-    confirm = st.checkbox(f"Je confirme vouloir annuler l'import n° {chosen} ({view.fichiers[chosen]})",
+    confirm = st.checkbox(f"Je confirme vouloir annuler l'import n° {chosen} ({ui.brut(view.fichiers[chosen])})",
                           key=f"confirmer_annulation_{chosen}")
     if st.button("Annuler cet import", disabled=not confirm or read_only, key="annuler_import"):
         try:
@@ -225,7 +225,7 @@ elif view.actifs[chosen]:
         except AccesRefuse as refus:
             st.error(str(refus), icon=":material/lock:")
         except store.StoreError as err:
-            st.error(f"Annulation impossible : {err}")
+            st.error(f"Annulation impossible : {ui.brut(err)}")
         except Exception:
             log.exception("annulation de l'import %s impossible", chosen)
             st.error("L'annulation a échoué (voir le journal). Rien n'a été modifié.")

@@ -87,7 +87,7 @@ with tab_trend:
                                     format_func=lambda i: f"{i} – {v.labels.get(i, '')}")
             trend = ui.memo(v, ("trend", ident), lambda: v.trend(ident))
             ui.chart(trend.fig)
-            st.caption(trend.caption)
+            st.caption(ui.brut(trend.caption))
             ui.dataframe(trend.table)
 
 # --- every indicator -------------------------------------------------------------------------

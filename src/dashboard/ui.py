@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
-from dashboard import metrics
+from dashboard import fmt, metrics
 from dashboard.memo import Shared, per_object
 from dashboard.plan import DEFAULT_PLAN_PATH, Plan, PlanError, load_plan
 
@@ -96,6 +96,36 @@ def page(path: str, **kwargs):
         if ctx is not None:
             _PAGES[key] = made
     return copy.copy(made)
+
+
+# --- Texte brut : what a person or a file wrote, shown as it is --------------------------------------
+# A file name, a comment, a label, a plan's title or a cell's text is never Markdown nor HTML on a page:
+# st.markdown, st.caption, alerts, widget labels and help and st.table cells read Markdown (a crafted
+# file name gave a clickable external link and an image the browser fetched). Every such text goes
+# through brut (Markdown) or html_brut (HTML written by a page).
+
+def brut(text) -> str:
+    """`text` as Markdown that shows it literally (fmt.texte_brut)."""
+    return fmt.texte_brut(text)
+
+
+def html_brut(text) -> str:
+    """`text` escaped for HTML a page writes (st.html, st.markdown with unsafe_allow_html): no tag, and
+    no blank line that would end the HTML block and let Markdown read what follows."""
+    import html  # noqa: PLC0415
+
+    return html.escape("" if text is None else str(text)).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def table_brute(rows, **kwargs) -> None:
+    """st.table of `rows` (a DataFrame or a list of dicts) whose text cells are shown literally (st.table
+    reads Markdown in its cells)."""
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    shown = frame.copy()
+    for col in shown.columns:
+        if shown[col].dtype == object or pd.api.types.is_string_dtype(shown[col]):
+            shown[col] = [brut(v) if isinstance(v, str) else v for v in shown[col]]
+    st.table(shown, **kwargs)
 
 
 # --- Erreurs : a page that fails ------------------------------------------------------------------
@@ -222,7 +252,7 @@ def get_plan() -> Plan:
         log.warning("plan invalide : %s", err)
         st.error(f"Le {name} contient {len(err.problems)} problème(s). "
                  "Corrigez-les dans Excel puis rechargez la page.")
-        st.markdown("\n".join(f"- {p.message()}" for p in err.problems))
+        st.markdown("\n".join(f"- {brut(p.message())}" for p in err.problems))
         st.stop()
     except Exception:  # never a traceback on screen; the log has it
         log.exception("lecture du plan impossible")
@@ -354,7 +384,7 @@ def compare_selector(key: str) -> tuple[Plan, str, str] | None:
     choice = st.selectbox("Comparer la version en vigueur avec", [None, *labels], key=key,
                           format_func=lambda i: "Pas de comparaison" if i is None else labels[i],
                           index=1, width=420,
-                          help=f"Version en vigueur : {current.id} – {current.label}. Par défaut, le plan voté.")
+                          help=f"Version en vigueur : {current.id} – {brut(current.label)}. Par défaut, le plan voté.")
     if choice is None:
         return None
     ref = get_plan_version(choice)
@@ -1015,7 +1045,7 @@ def _formulaire_connexion(where) -> None:
 
     if oidc_configure():
         if st.user.is_logged_in:  # signed in at the provider, but no account for this e-mail
-            where.warning(f"L'adresse « {st.user.get('email', '')} » n'a pas de compte sur ce tableau de bord : "
+            where.warning(f"L'adresse « {brut(st.user.get('email', ''))} » n'a pas de compte sur ce tableau de bord : "
                           "demandez-en un à son administrateur.")
             if where.button("Se déconnecter", key="compte_deconnexion"):
                 _deconnecter()
@@ -1081,7 +1111,7 @@ def barre_compte(projecteur: bool = False) -> None:
             _formulaire_connexion(st.container())
             st.caption("Sans connexion : consultation seulement.")
             return
-        st.markdown(f"**{qui.affichage}**  \nRôle : {roles.ROLE_LABELS.get(qui.role, qui.role)}")
+        st.markdown(f"**{brut(qui.affichage)}**  \nRôle : {roles.ROLE_LABELS.get(qui.role, qui.role)}")
         if st.button("Se déconnecter", key="compte_deconnexion", icon=":material/logout:"):
             _deconnecter()
 

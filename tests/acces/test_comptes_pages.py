@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from acces_builders import suivi_file
+from markdown_builders import literal
 from streamlit.testing.v1 import AppTest
 from versions_builders import revise
 
@@ -80,7 +81,7 @@ def sign_in(at: AppTest, login: str, password: str) -> AppTest:
 
 
 def sidebar_text(at: AppTest) -> str:
-    return " ".join(str(getattr(e, "value", "")) for e in at.sidebar.markdown)
+    return " ".join(literal(getattr(e, "value", "")) for e in at.sidebar.markdown)
 
 
 def writing_controls(at: AppTest) -> list[str]:
@@ -142,7 +143,7 @@ def test_saisie_imports_and_rolls_back_and_the_history_names_the_account(db, pla
     at.button(key="confirmer_import").click().run()
     assert not at.exception, [e.message for e in at.exception]
     # the real import replaces the demo batches (deleted in the same transaction)
-    assert at.success[0].value == ("Import n° 1 enregistré (suivi_2025.xlsx, 2025) : 1 valeur(s) nouvelle(s), "
+    assert literal(at.success[0].value) == ("Import n° 1 enregistré (suivi_2025.xlsx, 2025) : 1 valeur(s) nouvelle(s), "
                                    "0 modifiée(s), 0 inchangée(s), 0 ignorée(s). Les données de démonstration ont "
                                    "été retirées.")
     history = at.dataframe[0].value
@@ -299,7 +300,7 @@ def test_oidc_unknown_email_gets_nothing_when_so_configured(db, monkeypatch):
     monkeypatch.setenv("DASHBOARD_OIDC_INCONNU", "aucun")
     monkeypatch.setenv("DASHBOARD_LECTURE", "compte")
     at = oidc_app({"is_logged_in": True, "email": "visiteur@office.fr", "name": "Visiteur"})
-    assert any("« visiteur@office.fr » n'a pas de compte" in w.value for w in at.warning)
+    assert any("« visiteur@office.fr » n'a pas de compte" in literal(w.value) for w in at.warning)
     assert not at.metric
 
 
