@@ -167,8 +167,8 @@ def show_list(titled: bool) -> None:
                            "Budget": st.column_config.TextColumn(width=170),
                            "ETP": st.column_config.TextColumn(width=70)},
         )
-        st.download_button(
-            "Télécharger le tableau (Excel)",
+        ui.download_button(
+            st, "Télécharger le tableau (Excel)",
             data=sel.excel, file_name="fiches_actions.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
             on_click="ignore", key="dl_fiches",
         )

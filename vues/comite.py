@@ -298,21 +298,21 @@ if slide.legende:
     st.markdown(f'<p class="diapo-legende">{ui.html_brut(slide.legende)}</p>', unsafe_allow_html=True)
 
 st.divider()
-st.download_button(
-    "Télécharger le diaporama à diffuser (HTML, s'ouvre sans connexion)",
+ui.download_button(
+    st, "Télécharger le diaporama à diffuser (HTML, s'ouvre sans connexion)",
     data=lambda: deck_html.deck_html(list(deck), view.titre, view.sous_titre),
     file_name=f"{view.file_stem}.html", mime="text/html", on_click="ignore",
     icon=":material/download:", key="dl_diaporama",
 )
 # The same slides as files to circulate: built only when a button is clicked (the page stays fast).
 files_row = st.container(horizontal=True)
-files_row.download_button(
-    "Télécharger en PowerPoint (.pptx, graphiques modifiables)", data=lambda: deck_files.deck_pptx(list(deck), view.info),
+ui.download_button(
+    files_row, "Télécharger en PowerPoint (.pptx, graphiques modifiables)", data=lambda: deck_files.deck_pptx(list(deck), view.info),
     file_name=f"{view.file_stem}.pptx", on_click="ignore", icon=":material/slideshow:", key="dl_pptx",
     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
 )
-files_row.download_button(
-    "Télécharger en PDF (une page par diapositive)", data=lambda: deck_files.deck_pdf(list(deck), view.info),
+ui.download_button(
+    files_row, "Télécharger en PDF (une page par diapositive)", data=lambda: deck_files.deck_pdf(list(deck), view.info),
     file_name=f"{view.file_stem}.pdf", mime="application/pdf", on_click="ignore",
     icon=":material/picture_as_pdf:", key="dl_pdf", disabled=deck_files.chromium_path() is None,
     help=None if deck_files.chromium_path() else deck_files.NO_CHROMIUM,

@@ -45,7 +45,7 @@ def _template() -> bytes:
     return template.write_template(plan, year, ui.get_suivi())
 
 
-right.download_button(f"Télécharger le modèle {year}", data=_template, file_name=template.template_file_name(year),
+ui.download_button(right, f"Télécharger le modèle {year}", data=_template, file_name=template.template_file_name(year),
                       mime=XLSX_MIME, on_click="ignore", icon=":material/download:", key="dl_modele")
 if ui.get_suivi().demo:
     st.caption(f"Le modèle liste les {fmt.nombre(len(plan.indicateurs))} indicateurs et les "

@@ -97,7 +97,7 @@ else:
     st.caption(f"Format .xlsx, {MAX_UPLOAD_MB} Mo au plus. Partez de la version en vigueur (téléchargeable "
                "ci-dessous) et gardez les noms des feuilles et des colonnes.")
 if current is not None:
-    st.download_button(f"Télécharger la version en vigueur ({_md(current.file_name)})",
+    ui.download_button(st, f"Télécharger la version en vigueur ({_md(current.file_name)})",
                        data=lambda: versions.workbook(engine, current.id), file_name=current.file_name,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore", icon=":material/download:", key="dl_plan_courant")

@@ -707,8 +707,8 @@ def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=Non
     row = st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
     if caption:
         row.caption(caption)
-    row.download_button(
-        "Télécharger (Excel)", data=lambda: t.excel(title=file_stem),
+    download_button(
+        row, "Télécharger (Excel)", data=lambda: t.excel(title=file_stem),
         file_name=f"{file_stem}.xlsx", mime=export.XLSX_MIME, key=f"dl_{key}", on_click="ignore",
         icon=":material/download:",
     )
@@ -996,6 +996,7 @@ def _a_jour(kept: tuple):
 
     now = _run_memo("identite_relue", read)
     if now is None and kept[1] is not None:
+        _revoquer_jeton()
         st.session_state.pop(_IDENTITE, None)
         st.session_state.pop(_ACTIVITE, None)
         st.session_state["_compte_message"] = ("Votre compte a été désactivé : la session est fermée. Demandez "
@@ -1030,6 +1031,7 @@ def _read_peut(role: str) -> bool:
 
 
 def _deconnecter(message: str | None = None) -> None:
+    _revoquer_jeton()
     st.session_state.pop(_IDENTITE, None)
     st.session_state.pop(_ACTIVITE, None)
     if message:
@@ -1114,6 +1116,47 @@ def barre_compte(projecteur: bool = False) -> None:
         st.markdown(f"**{brut(qui.affichage)}**  \nRôle : {roles.ROLE_LABELS.get(qui.role, qui.role)}")
         if st.button("Se déconnecter", key="compte_deconnexion", icon=":material/logout:"):
             _deconnecter()
+
+
+# Deferred downloads (the file built at the click): Streamlit serves them to any session that sends the
+# button's id, not only to the one it was drawn for. Each is built only while the session that drew it
+# is still signed in as the same person and, when reading needs an account, that account may read
+# (acces.telechargements); a session that may not read gets the button disabled, which makes Streamlit
+# drop the ids it gave before.
+
+_JETON = "_telechargement_jeton"
+
+
+def _jeton():
+    """The session's acces.telechargements.Jeton for who it is now (a new one after a sign-in)."""
+    from dashboard.acces import telechargements  # noqa: PLC0415
+
+    qui = identite()
+    jeton = st.session_state.get(_JETON)
+    if jeton is None or jeton.identite != qui or not jeton.valide:
+        if jeton is not None:
+            jeton.revoquer()
+        jeton = st.session_state[_JETON] = telechargements.Jeton(qui)
+    return jeton
+
+
+def _revoquer_jeton() -> None:
+    jeton = st.session_state.pop(_JETON, None)
+    if jeton is not None:
+        jeton.revoquer()
+
+
+def download_button(where, label: str, data, **kwargs):
+    """where.download_button(label, data=…): a callable `data` (built at the click) is guarded by
+    acces.telechargements for this session; disabled for a session that may not read."""
+    from dashboard.acces import roles, telechargements  # noqa: PLC0415
+
+    if callable(data):
+        lecture_compte = roles.lecture_sur_compte()
+        if lecture_compte and not mode_ouvert() and not peut("lecture"):
+            kwargs["disabled"] = True
+        data = telechargements.garde(_engine_or_none(), _jeton(), data, lecture_compte)
+    return where.download_button(label, data=data, **kwargs)
 
 
 def page_reservee(role: str, action: str) -> None:

@@ -240,6 +240,26 @@ def test_a_role_change_applies_to_an_open_session_at_the_next_click(db):
     assert "Rôle : administration" in sidebar_text(at) and at.file_uploader
 
 
+def test_the_comite_downloads_stop_building_once_the_session_signs_out_or_the_account_is_deactivated(db, monkeypatch):
+    """The deck files are built at the click, for whoever sends the button's id (Streamlit): they are
+    built only while the session that drew them is signed in as the same, still active, reader."""
+    monkeypatch.setenv("DASHBOARD_LECTURE", "compte")
+    at = sign_in(app(), "lise", PASSWORDS["lise"])
+    at.switch_page("vues/comite.py").run()
+    assert not at.exception
+    jeton = at.session_state["_telechargement_jeton"]
+    assert jeton.valide and jeton.identite.login == "lise"
+    next(b for b in at.button if b.key == "compte_deconnexion").click().run()
+    assert not jeton.valide  # every deferred download drawn for lise now refuses to build
+    sign_in(at, "lise", PASSWORDS["lise"])
+    at.switch_page("vues/comite.py").run()
+    again = at.session_state["_telechargement_jeton"]
+    assert again is not jeton and again.valide
+    comptes.desactiver(db, OPERATEUR, "lise")
+    at.run()
+    assert not again.valide
+
+
 def test_open_mode_without_any_account_says_who_may_import(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", f"sqlite:///{tmp_path / 'ouvert.sqlite'}")
     at = app()
