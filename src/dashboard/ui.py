@@ -639,7 +639,9 @@ def _drawn(fig) -> _DrawnFigure:
 
     import plotly.io as pio  # noqa: PLC0415
 
-    return _DrawnFigure(json.loads(pio.to_json(fig, validate=False)))
+    from dashboard.present.charts import plotly_brut  # noqa: PLC0415
+
+    return _DrawnFigure(plotly_brut(json.loads(pio.to_json(fig, validate=False))))  # texts shown literally
 
 
 def chart(fig, **kwargs) -> None:
