@@ -38,5 +38,6 @@ if not ui.mode_ouvert() and ui.peut("admin"):
 # Projector mode (/comite?mode=projecteur): the room sees the slide only, no menu.
 projector = st.query_params.get("mode") == "projecteur"
 page = st.navigation(pages, position="hidden" if projector else "sidebar")
-ui.barre_compte(projecteur=projector)  # who is signed in, « Se connecter » / « Se déconnecter »
-page.run()
+with ui.page_guard():  # a failure shows a French message with a reference; the log keeps the traceback
+    ui.barre_compte(projecteur=projector)  # who is signed in, « Se connecter » / « Se déconnecter »
+    page.run()

@@ -62,7 +62,7 @@ def _on_row() -> None:
 chosen, problem = fiches.parse_action_param(st.query_params.get("action"), list(v.ids))
 if problem:
     log.info("lien vers une action inconnue : %r", st.query_params.get("action"))
-    st.warning(problem)
+    st.warning(ui.brut(problem))  # it quotes the link's text
 if st.session_state.get("fiche_choisie") != chosen:
     st.session_state["fiche_choisie"] = chosen
 
@@ -75,7 +75,7 @@ st.selectbox(
 
 def show_detail(d: fiche.ActionDetail) -> None:
     """The whole fiche: the plan's words, then its budget, ETP, calendar, indicators, status."""
-    st.header(f"Action n° {d.action_id} {fmt.DASH} {d.titre}")
+    st.header(f"Action n° {d.action_id} {fmt.DASH} {ui.brut(d.titre)}")
     where = f"**Axe {d.axe}** {fmt.DASH} {fiche.md_escape(d.axe_libelle)}"
     if d.enjeu:
         where += f" · **Enjeu {d.enjeu}** {fmt.DASH} {fiche.md_escape(d.enjeu_libelle)}"
@@ -83,11 +83,11 @@ def show_detail(d: fiche.ActionDetail) -> None:
         where += " · sans enjeu"
     st.markdown(where)
     row = st.container(horizontal=True, gap="large")  # one row (not columns: four messages fewer)
-    label = "**Budget**" if d.budget.empty else f"**Budget** ({d.categorie_budget})"  # no line: the text is the category
+    label = "**Budget**" if d.budget.empty else f"**Budget** ({ui.brut(d.categorie_budget)})"  # no line: the text is the category
     row.markdown(f"{label}  \n{fiche.md_escape(d.budget_text)}", width="stretch")
     row.markdown(f"**ETP prévus**  \n{fmt.etp(d.etp_total) if d.etp_total else 'aucun chiffré'}", width="content")
     row.markdown(f"**Indicateurs**  \n{fmt.nombre(len(d.indicateurs))}", width="content")
-    row.markdown(f"**Statut**  \n{d.statut['Statut'] if d.statut else 'pas encore de suivi importé'}", width="content")
+    row.markdown(f"**Statut**  \n{ui.brut(d.statut['Statut']) if d.statut else 'pas encore de suivi importé'}", width="content")
     if d.situation == "en retard":
         st.warning(f"Action en retard de {fmt.mois(d.retard_mois)} au {fmt.jour(metrics.as_timestamp())} : "
                    "fin prévue (ou révisée) passée, action ni réalisée ni abandonnée.")
@@ -101,7 +101,7 @@ def show_detail(d: fiche.ActionDetail) -> None:
 
     st.subheader("Budget")
     if d.budget.empty:
-        st.caption(f"Aucune ligne de budget : le plan classe cette action « {d.categorie_budget} ».")
+        st.caption(f"Aucune ligne de budget : le plan classe cette action « {ui.brut(d.categorie_budget)} ».")
     else:
         ui.dataframe(d.budget, width="stretch")
         st.caption("Montants du plan, en fourchette quand le plan en donne une ; « par an » : "
@@ -167,8 +167,8 @@ def show_list(titled: bool) -> None:
                            "Budget": st.column_config.TextColumn(width=170),
                            "ETP": st.column_config.TextColumn(width=70)},
         )
-        st.download_button(
-            "Télécharger le tableau (Excel)",
+        ui.download_button(
+            st, "Télécharger le tableau (Excel)",
             data=sel.excel, file_name="fiches_actions.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
             on_click="ignore", key="dl_fiches",
         )

@@ -66,7 +66,7 @@ st.caption(f"{fmt.nombre(v.n_non_comptes)} élément(s) ne sont pas comptés ou 
 reference = ui.compare_selector("budget_reference")
 if reference is not None:
     ref_plan, ref_label, cur_label = reference
-    st.markdown(f"**Budget par axe : référence « {ref_label} », en vigueur « {cur_label} »**")
+    st.markdown(f"**Budget par axe : référence « {ui.brut(ref_label)} », en vigueur « {ui.brut(cur_label)} »**")
     ui.table_with_download(compare_view(ref_plan, plan, filters), "budget_compare_par_axe", "b_compare",
                            caption="Chaque version avec les hypothèses de son propre classeur (les réglages "
                            "ci-dessus ne s'appliquent qu'aux chiffres de la page). " + LEFT_OUT)
@@ -114,7 +114,7 @@ with tabs[5]:
     if tabs[5].open:
         st.markdown("Les totaux en euros ne comptent que les lignes chiffrées. Voici, action par action, ce qu'ils "
                     "laissent de côté, avec le texte du plan.")
-        st.markdown("\n".join(f"- {fmt.nombre(n)} × {m}" for m, n in v.non_comptes) or "Rien : tout est chiffré.")
+        st.markdown("\n".join(f"- {fmt.nombre(n)} × {ui.brut(m)}" for m, n in v.non_comptes) or "Rien : tout est chiffré.")
         ui.table_with_download(v.table_non_comptes, "ce_que_le_total_ne_compte_pas", "b_nc")
 with tabs[6]:
     if tabs[6].open:

@@ -92,10 +92,10 @@ if TAB_FINS in tabs and tabs[TAB_FINS].open:
                               key="calendrier_toutes_fins")
             ends = ends_view(ref_plan, plan, statuts, ref_label, cur_label, not every, filters)
             if ends.empty:
-                st.success(f"Aucune fin prévue n'a changé entre « {ref_label} » et « {cur_label} ».")
+                st.success(f"Aucune fin prévue n'a changé entre « {ui.brut(ref_label)} » et « {ui.brut(cur_label)} ».")
             else:
                 _table(ends)
-            st.caption(f"Fin prévue (« {ref_label} ») → fin prévue (« {cur_label} », en vigueur) → fin réelle (suivi "
+            st.caption(f"Fin prévue (« {ui.brut(ref_label)} ») → fin prévue (« {ui.brut(cur_label)} », en vigueur) → fin réelle (suivi "
                        "importé). Fin prévue d'une action : la dernière fin de ses jalons. Écart : de combien la version "
                        "en vigueur a déplacé la fin prévue. Les retards (onglet « Avancement et retards ») se mesurent à "
                        "la version en vigueur.")

@@ -81,8 +81,8 @@ def _items_html(items, in_projector: bool, css: str, details: bool = True) -> st
     """The slide's actions as links (a list with their detail, or compact chips under a chart)."""
     rows = "".join(
         f'<li><a href="{html.escape(_item_href(it, in_projector))}" target="_self" title="{html.escape(it.detail)}">'
-        f"{html.escape(it.label)}</a>"
-        + (f'<span class="item-detail">{html.escape(it.detail)}</span>' if it.detail and details else "") + "</li>"
+        f"{ui.html_brut(it.label)}</a>"
+        + (f'<span class="item-detail">{ui.html_brut(it.detail)}</span>' if it.detail and details else "") + "</li>"
         for it in items)
     return f'<ul class="{css}">{rows}</ul>'
 
@@ -161,7 +161,7 @@ def _keys(back_to: int | None = None) -> None:
 
 def _footer(legende: str, extra: str = "") -> None:
     demo = '<span class="demo">données de démonstration</span>' if suivi.demo else ""
-    st.html(f'<div class="diapo-pied"><span class="legende">{html.escape(legende)}</span>{extra}{demo}</div>')
+    st.html(f'<div class="diapo-pied"><span class="legende">{ui.html_brut(legende)}</span>{extra}{demo}</div>')
 
 
 def _nav(back_to: int | None = None) -> None:
@@ -182,15 +182,15 @@ def _nav(back_to: int | None = None) -> None:
 def show_projector_slide() -> None:
     with st.container(key="diapo"):
         st.html(f'<div class="diapo-titre"><span class="diapo-num">{index + 1}/{len(deck)}</span>'
-                f"{html.escape(slide.titre)}</div>")
+                f"{ui.html_brut(slide.titre)}</div>")
         with st.container(key="diapo_corps", height="stretch"):
             if slide.chiffres:
                 st.html('<div class="chiffres-p">' + "".join(
-                    f'<div class="chiffre-p"><span class="v">{html.escape(c.valeur).replace(" ", "&nbsp;")}</span>'
-                    f'<span class="l">{html.escape(c.libelle)}</span></div>' for c in slide.chiffres) + "</div>")
+                    f'<div class="chiffre-p"><span class="v">{ui.html_brut(c.valeur).replace(" ", "&nbsp;")}</span>'
+                    f'<span class="l">{ui.html_brut(c.libelle)}</span></div>' for c in slide.chiffres) + "</div>")
             if slide.figure is not None:
                 for size, figures in (("normal", screen_figures), ("grand", big_figures)):  # CSS shows one
-                    st.plotly_chart(figures[slide.key], config={"displayModeBar": False, "responsive": True},
+                    ui.chart(figures[slide.key], config={"displayModeBar": False, "responsive": True},
                                     key=f"fig_{size}_{slide.key}", height="stretch", theme=None)
                 if slide.items:
                     st.html(_items_html(slide.items, True, "diapo-items", details=False))
@@ -206,7 +206,7 @@ def show_projector_action(action_id: int) -> None:
     if a is None:
         _go(index)
         st.rerun()
-    e = html.escape
+    e = ui.html_brut  # element content only (no attribute but the fiche's own link)
     chiffres = "".join(f'<div class="chiffre-p"><span class="v">{e(c.valeur)}</span><span class="l">{e(c.libelle)}</span>'
                        "</div>" for c in a.chiffres)
     cal = "".join(f"<li>{e(x)}</li>" for x in a.calendrier) or "<li>aucune date dans le plan</li>"
@@ -260,7 +260,7 @@ def _on_pick() -> None:
 
 
 if problem:
-    st.warning(problem)
+    st.warning(ui.brut(problem))  # it quotes the link's text
 if st.session_state.get("diapo_choisie") != index:
     st.session_state["diapo_choisie"] = index
 
@@ -279,40 +279,40 @@ proj_col.button("Mode projecteur", help="Plein écran sans menus ; PageDown / Pa
 
 st.markdown(
     f'<div class="diapo-titre"><span class="diapo-num">{index + 1}/{len(deck)}</span>'
-    f"{html.escape(slide.titre)}</div>",
+    f"{ui.html_brut(slide.titre)}</div>",
     unsafe_allow_html=True,
 )
 if slide.chiffres:
     for col, c in zip(st.columns(len(slide.chiffres)), slide.chiffres, strict=True):
         col.markdown(
-            f'<div class="chiffre"><div class="chiffre-v">{html.escape(c.valeur)}</div>'
-            f'<div class="chiffre-l">{html.escape(c.libelle)}</div></div>',
+            f'<div class="chiffre"><div class="chiffre-v">{ui.html_brut(c.valeur)}</div>'
+            f'<div class="chiffre-l">{ui.html_brut(c.libelle)}</div></div>',
             unsafe_allow_html=True,
         )
 if slide.figure is not None:
-    st.plotly_chart(slide.figure, config={"displayModeBar": False}, key=f"fig_{slide.key}")
+    ui.chart(slide.figure, config={"displayModeBar": False}, key=f"fig_{slide.key}")
 if slide.items:
     st.markdown(_items_html(slide.items, False, "diapo-liste" if slide.figure is None else "diapo-items"),
                 unsafe_allow_html=True)
 if slide.legende:
-    st.markdown(f'<p class="diapo-legende">{html.escape(slide.legende)}</p>', unsafe_allow_html=True)
+    st.markdown(f'<p class="diapo-legende">{ui.html_brut(slide.legende)}</p>', unsafe_allow_html=True)
 
 st.divider()
-st.download_button(
-    "Télécharger le diaporama à diffuser (HTML, s'ouvre sans connexion)",
+ui.download_button(
+    st, "Télécharger le diaporama à diffuser (HTML, s'ouvre sans connexion)",
     data=lambda: deck_html.deck_html(list(deck), view.titre, view.sous_titre),
     file_name=f"{view.file_stem}.html", mime="text/html", on_click="ignore",
     icon=":material/download:", key="dl_diaporama",
 )
 # The same slides as files to circulate: built only when a button is clicked (the page stays fast).
 files_row = st.container(horizontal=True)
-files_row.download_button(
-    "Télécharger en PowerPoint (.pptx, graphiques modifiables)", data=lambda: deck_files.deck_pptx(list(deck), view.info),
+ui.download_button(
+    files_row, "Télécharger en PowerPoint (.pptx, graphiques modifiables)", data=lambda: deck_files.deck_pptx(list(deck), view.info),
     file_name=f"{view.file_stem}.pptx", on_click="ignore", icon=":material/slideshow:", key="dl_pptx",
     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
 )
-files_row.download_button(
-    "Télécharger en PDF (une page par diapositive)", data=lambda: deck_files.deck_pdf(list(deck), view.info),
+ui.download_button(
+    files_row, "Télécharger en PDF (une page par diapositive)", data=lambda: deck_files.deck_pdf(list(deck), view.info),
     file_name=f"{view.file_stem}.pdf", mime="application/pdf", on_click="ignore",
     icon=":material/picture_as_pdf:", key="dl_pdf", disabled=deck_files.chromium_path() is None,
     help=None if deck_files.chromium_path() else deck_files.NO_CHROMIUM,

@@ -58,7 +58,7 @@ def _faire(action, message: str) -> None:
         action()
     except (CompteError, AccesRefuse) as err:
         text = str(err)
-        st.error(text[:1].upper() + text[1:], icon=":material/error:")
+        st.error(ui.brut(text[:1].upper() + text[1:]), icon=":material/error:")
         return
     except Exception:
         log.exception("gestion des comptes")
@@ -86,7 +86,7 @@ with ajout, st.form("compte_creer", clear_on_submit=False):
             st.error("Les deux mots de passe diffèrent : rien n'a été créé.")
         else:
             _faire(lambda: comptes.creer(engine, moi, login, role, mdp or None, email=email, nom=nom),
-                   f"Compte « {login.strip().lower()} » créé (rôle {role}).")
+                   f"Compte « {ui.brut(login.strip().lower())} » créé (rôle {role}).")
 
 with modif:
     chosen = st.selectbox("Compte", logins, key="modifier_login")
@@ -96,7 +96,7 @@ with modif:
         new_role = st.selectbox("Rôle", ROLES, index=ROLES.index(compte.role), key="modifier_role")
         if st.form_submit_button("Changer le rôle"):
             _faire(lambda: comptes.changer_role(engine, moi, chosen, new_role),
-                   f"Rôle de « {chosen} » : {new_role}.")
+                   f"Rôle de « {ui.brut(chosen)} » : {new_role}.")
     with right.form("compte_mdp", border=True, clear_on_submit=True):
         p1 = st.text_input("Nouveau mot de passe", type="password", key="modifier_mdp")
         p2 = st.text_input("Confirmation", type="password", key="modifier_mdp2")
@@ -105,10 +105,10 @@ with modif:
                 st.error("Les deux mots de passe diffèrent : rien n'a été changé.")
             else:
                 _faire(lambda: comptes.changer_mot_de_passe(engine, moi, chosen, p1),
-                       f"Mot de passe de « {chosen} » changé.")
+                       f"Mot de passe de « {ui.brut(chosen)} » changé.")
     if compte.actif:
-        if st.button(f"Désactiver « {chosen} »", key="compte_desactiver", icon=":material/person_off:",
+        if st.button(f"Désactiver « {ui.brut(chosen)} »", key="compte_desactiver", icon=":material/person_off:",
                      help="Le compte ne peut plus se connecter ; l'historique des imports garde son nom."):
-            _faire(lambda: comptes.desactiver(engine, moi, chosen), f"Compte « {chosen} » désactivé.")
-    elif st.button(f"Réactiver « {chosen} »", key="compte_reactiver", icon=":material/person_check:"):
-        _faire(lambda: comptes.reactiver(engine, moi, chosen), f"Compte « {chosen} » réactivé.")
+            _faire(lambda: comptes.desactiver(engine, moi, chosen), f"Compte « {ui.brut(chosen)} » désactivé.")
+    elif st.button(f"Réactiver « {ui.brut(chosen)} »", key="compte_reactiver", icon=":material/person_check:"):
+        _faire(lambda: comptes.reactiver(engine, moi, chosen), f"Compte « {ui.brut(chosen)} » réactivé.")

@@ -59,9 +59,9 @@ def _template() -> bytes:
     return data
 
 
-right.download_button(f"Télécharger le modèle {year}", data=_template,
-                      file_name=template.template_file_name(year, porteurs_choisis), mime=XLSX_MIME, on_click="ignore",
-                      icon=":material/download:", key="dl_modele")
+ui.download_button(right, f"Télécharger le modèle {year}", data=_template,
+                   file_name=template.template_file_name(year, porteurs_choisis), mime=XLSX_MIME, on_click="ignore",
+                   icon=":material/download:", key="dl_modele")
 if ui.get_suivi().demo:
     st.caption(f"Le modèle liste les {fmt.nombre(len(plan.indicateurs))} indicateurs et les "
                f"{fmt.nombre(len(plan.actions))} actions du plan (ou ceux des porteurs choisis). Il est vierge tant "
@@ -105,7 +105,7 @@ def _dry_run(data: bytes, name: str) -> importer.ImportOutcome | None:
                                            progress=lambda f, t: bar.progress(min(max(f, 0.0), 1.0), text=t))
     except Exception:  # never a traceback on screen
         log.exception("vérification du fichier de suivi %s impossible", name)
-        st.error(f"« {name} » n'a pas pu être vérifié (voir le journal). Rien n'a été importé.")
+        st.error(f"« {ui.brut(name)} » n'a pas pu être vérifié (voir le journal). Rien n'a été importé.")
         return None
     finally:
         if bar is not None:
@@ -133,7 +133,7 @@ def _counts(c: store.Counts) -> None:
 
 def _table(frame: pd.DataFrame) -> None:
     """A static table: long messages wrap instead of being cut."""
-    st.table(frame, hide_index=True)
+    ui.table_brute(frame, hide_index=True)
 
 
 _CHOICES = {merge.FILE: "Garder la valeur du fichier", merge.STORE: "Garder la valeur de la base"}
@@ -159,8 +159,8 @@ def _conflicts(view, sha: str) -> tuple[dict, bool]:
                  args=(keys, merge.STORE))
     decisions = {}
     for key, cell, r in zip(keys, view.conflict_cells, view.conflicts.to_dict("records"), strict=True):
-        choice = st.radio(f"Action {r['N° action']} · {r['Objet']}, {r['Année']}, {r['Valeur']} : base "
-                          f"{r['Dans la base']}, fichier {r['Dans le fichier']}", list(_CHOICES), index=None,
+        choice = st.radio(ui.brut(f"Action {r['N° action']} · {r['Objet']}, {r['Année']}, {r['Valeur']} : base "
+                                  f"{r['Dans la base']}, fichier {r['Dans le fichier']}"), list(_CHOICES), index=None,
                           format_func=_CHOICES.get, horizontal=True, key=key)
         if choice is not None:
             decisions[cell] = choice
@@ -171,14 +171,14 @@ if uploaded is not None:
     data, name = uploaded.getvalue(), uploaded.name
     outcome = _dry_run(data, name)
     if outcome is not None:
-        st.markdown(f"**Vérification de « {name} »**")
+        st.markdown(f"**Vérification de « {ui.brut(name)} »**")
         report = outcome.report
         whole_file = [p for p in report.problems if p.row is None and p.column is None]
         if whole_file and len(whole_file) == len(report.problems):
-            st.error(f"« {name} » n'a pas été importé. " + " ".join(p.text[:1].upper() + p.text[1:] + "."
+            st.error(f"« {ui.brut(name)} » n'a pas été importé. " + " ".join(ui.brut(p.text[:1].upper() + p.text[1:] + ".")
                                                                for p in whole_file), icon=":material/error:")
         elif report.problems:
-            st.error(outcome.message() + " Corrigez chaque ligne ci-dessous dans Excel, enregistrez, puis "
+            st.error(ui.brut(outcome.message()) + " Corrigez chaque ligne ci-dessous dans Excel, enregistrez, puis "
                      "déposez à nouveau le fichier.", icon=":material/error:")
             _table(report.problems_frame())
             if report.warnings:  # to check in the same pass as the errors
@@ -186,18 +186,18 @@ if uploaded is not None:
                            "en même temps.", icon=":material/warning:")
                 _table(report.warnings_frame())
         elif outcome.empty_file:
-            st.info(outcome.message(), icon=":material/info:")
+            st.info(ui.brut(outcome.message()), icon=":material/info:")
         else:
             stamp = report.stamp
             if stamp is not None:
-                st.caption(f"Modèle {stamp.annee} envoyé le {stamp.emis_le:%d/%m/%Y}"
-                           + (f" par {stamp.emis_par}" if stamp.emis_par else "")
-                           + (f" à : {stamp.porteur_text}." if stamp.porteurs else " (toutes les actions).")
-                           + " Seules les valeurs changées dans ce fichier sont importées.")
+                st.caption(ui.brut(f"Modèle {stamp.annee} envoyé le {stamp.emis_le:%d/%m/%Y}"
+                                   + (f" par {stamp.emis_par}" if stamp.emis_par else "")
+                                   + (f" à : {stamp.porteur_text}." if stamp.porteurs else " (toutes les actions).")
+                                   + " Seules les valeurs changées dans ce fichier sont importées."))
             _counts(outcome.counts)
             view = ui.memo(outcome, ("vue", ui.plan_version()), lambda: views_imports.dry_run(plan, outcome))
             if report.ignored_columns:
-                st.caption("Colonnes non reconnues, ignorées : " + ", ".join(f"« {c} »" for c in report.ignored_columns) + ".")
+                st.caption("Colonnes non reconnues, ignorées : " + ", ".join(f"« {ui.brut(c)} »" for c in report.ignored_columns) + ".")
             decisions, decided = ({}, True)
             if len(view.conflicts):
                 decisions, decided = _conflicts(view, report.sha256)
@@ -205,11 +205,11 @@ if uploaded is not None:
                 st.markdown(f"**Ce que l'import changera ({fmt.nombre(len(view.changes))} valeur(s)), avant → après, "
                             "par action**")
                 ui.dataframe(view.changes, width="stretch")
-                st.download_button("Télécharger la liste des changements (Excel)", data=view.excel,
+                ui.download_button(st, "Télécharger la liste des changements (Excel)", data=view.excel,
                                    file_name=f"verification_{name.rsplit('.', 1)[0]}.xlsx", mime=XLSX_MIME,
                                    on_click="ignore", icon=":material/download:", key="dl_verification")
             if outcome.counts.nothing_to_do:
-                st.info(outcome.message(), icon=":material/info:")
+                st.info(ui.brut(outcome.message()), icon=":material/info:")
             else:
                 if outcome.demo:
                     st.warning("Les données de démonstration seront retirées au moment de l'import, dans la même "
@@ -228,6 +228,8 @@ if uploaded is not None:
                                    "confirmer » dans la liste des changements).")
                     checked = st.checkbox("J'ai vérifié ces avertissements",
                                           key=f"avertissements_{upload_key}_{report.sha256[:12]}")
+                st.success(f"Aucune erreur dans « {ui.brut(name)} » (années : {', '.join(map(str, report.annees))}). "
+                           "Rien n'est encore enregistré : confirmez l'import.", icon=":material/task_alt:")
                 name_col, porteur_col = st.columns(2)
                 who = ""
                 if ui.mode_ouvert():  # without accounts, a free-text name for the history, as before
@@ -256,15 +258,15 @@ if uploaded is not None:
                         st.error(str(refus), icon=":material/lock:")
                     except Exception:  # never a traceback on screen; the transaction left the store as before
                         log.exception("import du fichier de suivi %s impossible", name)
-                        st.error(f"L'import de « {name} » a échoué (voir le journal). Rien n'a été modifié.")
+                        st.error(f"L'import de « {ui.brut(name)} » a échoué (voir le journal). Rien n'a été modifié.")
                     else:
                         ui.clear_suivi_cache()
                         st.session_state.pop("_dry_run", None)
                         if final.batch_id is None and final.conflicts:  # another import changed them meanwhile
-                            st.session_state["_import_blocked"] = (final.message() + " Un autre import a eu lieu "
-                                                                   "entre-temps : décidez les conflits montrés.")
+                            st.session_state["_import_blocked"] = ui.brut(final.message() + " Un autre import a eu "
+                                                                           "lieu entre-temps : décidez les conflits montrés.")
                             st.rerun()
-                        st.session_state["_import_message"] = final.message()
+                        st.session_state["_import_message"] = ui.brut(final.message())
                         if final.batch_id is not None:
                             st.session_state["import_detail"] = final.batch_id  # show what it changed
                         st.session_state["_upload_round"] = st.session_state.get("_upload_round", 0) + 1
@@ -332,7 +334,7 @@ if changes is not None:
 if view.actifs[chosen] and not may_write:
     st.caption(roles.role_requis("annuler un import", ui.identite()))
 elif view.actifs[chosen]:
-    confirm = st.checkbox(f"Je confirme vouloir annuler l'import n° {chosen} ({view.fichiers[chosen]})",
+    confirm = st.checkbox(f"Je confirme vouloir annuler l'import n° {chosen} ({ui.brut(view.fichiers[chosen])})",
                           key=f"confirmer_annulation_{chosen}")
     if st.button("Annuler cet import", disabled=not confirm or read_only, key="annuler_import"):
         try:
@@ -340,7 +342,7 @@ elif view.actifs[chosen]:
         except AccesRefuse as refus:
             st.error(str(refus), icon=":material/lock:")
         except store.StoreError as err:
-            st.error(f"Annulation impossible : {err}")
+            st.error(f"Annulation impossible : {ui.brut(err)}")
         except Exception:
             log.exception("annulation de l'import %s impossible", chosen)
             st.error("L'annulation a échoué (voir le journal). Rien n'a été modifié.")

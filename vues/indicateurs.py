@@ -87,7 +87,7 @@ with tab_trend:
                                     format_func=lambda i: f"{i} – {v.labels.get(i, '')}")
             trend = ui.memo(v, ("trend", ident), lambda: v.trend(ident))
             ui.chart(trend.fig)
-            st.caption(trend.caption)
+            st.caption(ui.brut(trend.caption))
             ui.dataframe(trend.table)
 
 # --- every indicator -------------------------------------------------------------------------
@@ -107,7 +107,7 @@ with tab_table:
         note.caption(f"Dernière valeur connue jusqu'en {annee} et son évolution par rapport à l'année précédente "
                      "(non calculée si l'une des deux manque). En bleu une évolution dans le sens souhaité par le plan, "
                      "en orange une évolution contraire ; les jalons n'ont pas d'évolution (voir l'onglet « Jalons »).")
-        button.download_button("Télécharger (Excel)", data=v.excel, file_name=f"indicateurs_{annee}.xlsx",
+        ui.download_button(button, "Télécharger (Excel)", data=v.excel, file_name=f"indicateurs_{annee}.xlsx",
                                mime=export.XLSX_MIME,
                                key="dl_indicateurs", on_click="ignore", icon=":material/download:",
                                help="Le tableau avec le commentaire et la source de chaque valeur.")

@@ -4,7 +4,6 @@ history, return to an earlier version, comparison of two versions."""
 import hashlib
 import logging
 import os
-import re
 
 import streamlit as st
 
@@ -56,8 +55,8 @@ def diff_view(before, after):
 
 
 def _md(text: str) -> str:
-    """Plain text shown through markdown: its special characters escaped (titles, postes, libellés)."""
-    return re.sub(r"([\\`*_\[\]#<>$|~])", r"\\\1", str(text))
+    """Plain text shown through markdown, literally (titles, postes, libellés, file names)."""
+    return ui.brut(text)
 
 
 def _when(ts) -> str:
@@ -72,7 +71,7 @@ def show_diff(diff, before: str, after: str) -> None:
     """The changes, section by section, as the director reads them."""
     sections = plan_changes.diff_lines(diff)
     if not sections:
-        st.info(f"Aucun changement de « {before} » à « {after} » : les deux classeurs disent la même chose.")
+        st.info(f"Aucun changement de « {_md(before)} » à « {_md(after)} » : les deux classeurs disent la même chose.")
         return
     st.markdown(f"**{fmt.nombre(diff.n_changes)} changement(s)** de « {_md(before)} » à « {_md(after)} » :")
     for title, items in sections:
@@ -99,7 +98,7 @@ else:
     st.caption(f"Format .xlsx, {MAX_UPLOAD_MB} Mo au plus. Partez de la version en vigueur (téléchargeable "
                "ci-dessous) et gardez les noms des feuilles et des colonnes.")
 if current is not None:
-    st.download_button(f"Télécharger la version en vigueur ({current.file_name})",
+    ui.download_button(st, f"Télécharger la version en vigueur ({_md(current.file_name)})",
                        data=lambda: versions.workbook(engine, current.id), file_name=current.file_name,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore", icon=":material/download:", key="dl_plan_courant")
@@ -116,7 +115,7 @@ def _preview(data: bytes, name: str) -> versions.Preview | None:
             preview = versions.preview_import(engine, data, name)
     except Exception:  # never a traceback on screen
         log.exception("vérification du plan %s impossible", name)
-        st.error(f"« {fmt.cite(name)} » n'a pas pu être vérifié (voir le journal). Rien n'a été enregistré.")
+        st.error(f"« {_md(fmt.cite(name))} » n'a pas pu être vérifié (voir le journal). Rien n'a été enregistré.")
         return None
     st.session_state["_plan_preview"] = (key, preview)
     return preview
@@ -126,14 +125,14 @@ if uploaded is not None:
     data, name = uploaded.getvalue(), uploaded.name
     preview = _preview(data, name)
     if preview is not None and not preview.ok:  # refused by the door or the validation: no comparison shown
-        st.error(f"« {fmt.cite(name)} » a {fmt.nombre(len(preview.problems))} problème(s) ; rien n'a été enregistré. "
-                 "Corrigez chaque ligne ci-dessous dans Excel, enregistrez, puis déposez à nouveau le fichier.",
-                 icon=":material/error:")
-        st.table([{"Où": p.where(), "Problème": p.text} for p in preview.problems])
+        st.error(f"« {_md(fmt.cite(name))} » a {fmt.nombre(len(preview.problems))} problème(s) ; rien n'a été "
+                 "enregistré. Corrigez chaque ligne ci-dessous dans Excel, enregistrez, puis déposez à nouveau le "
+                 "fichier.", icon=":material/error:")
+        ui.table_brute([{"Où": p.where(), "Problème": p.text} for p in preview.problems])
     elif preview is not None:
-        st.success(f"« {fmt.cite(name)} » est un classeur du plan valide.", icon=":material/check:")
+        st.success(f"« {_md(fmt.cite(name))} » est un classeur du plan valide.", icon=":material/check:")
         if preview.same_as is not None:
-            st.info(f"Ce classeur est identique à la {_label(preview.same_as).lower()} : pour y revenir, "
+            st.info(f"Ce classeur est identique à la {_md(_label(preview.same_as).lower())} : pour y revenir, "
                     "utilisez plutôt « Revenir à cette version » ci-dessous.")
         show_diff(preview.diff, _label(preview.current), fmt.cite(name))
         with st.form("confirmer_plan", border=True):
@@ -152,12 +151,12 @@ if uploaded is not None:
             except AccesRefuse as refus:  # the session's role was lowered meanwhile: nothing written
                 st.error(str(refus), icon=":material/lock:")
             except versions.VersionError as err:
-                st.error(f"Version non enregistrée : {err}", icon=":material/error:")
+                st.error(f"Version non enregistrée : {_md(err)}", icon=":material/error:")
             except Exception:
                 log.exception("enregistrement du plan %s impossible", name)
                 st.error("L'enregistrement a échoué (voir le journal) : rien n'a été modifié.")
             else:
-                st.session_state["_plan_message"] = (f"Version {vid} enregistrée (« {' '.join(label.split())} ») : "
+                st.session_state["_plan_message"] = (f"Version {vid} enregistrée (« {_md(' '.join(label.split()))} ») : "
                                                      "c'est désormais la version courante du plan.")
                 st.session_state["_plan_upload_round"] = st.session_state.get("_plan_upload_round", 0) + 1
                 st.session_state.pop("_plan_preview", None)
@@ -188,12 +187,12 @@ elif others:
         except AccesRefuse as refus:
             st.error(str(refus), icon=":material/lock:")
         except versions.VersionError as err:
-            st.error(f"Changement de version impossible : {err}")
+            st.error(f"Changement de version impossible : {_md(err)}")
         except Exception:
             log.exception("retour à la version %s impossible", target)
             st.error("Le changement de version a échoué (voir le journal) : rien n'a été modifié.")
         else:
-            st.session_state["_plan_message"] = f"{_label(v)} : c'est de nouveau la version courante du plan."
+            st.session_state["_plan_message"] = f"{_md(_label(v))} : c'est de nouveau la version courante du plan."
             st.session_state.pop("_plan_preview", None)
             st.rerun()
 

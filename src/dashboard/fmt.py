@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from datetime import date
 
 from babel import Locale
@@ -88,3 +89,23 @@ def cite(value) -> str:
     characters then « … ». The one cap on echoed text: a long cell must not make a long message."""
     text = str(value).strip()
     return text if len(text) <= ECHO_MAX else text[:ECHO_MAX].rstrip() + "…"
+
+
+# Every ASCII punctuation character, each escaped by a backslash (CommonMark allows it for all of them):
+# no link, image, emphasis, code, heading, list, table, HTML, math ($) nor Streamlit directive
+# (:red[…], :material/…:) can start. Bare addresses (https://…, www.…, a@b.c) are turned into links
+# by the GFM autolink pass on the text itself, after escapes are read: a word joiner (U+2060,
+# invisible) inside `//`, after `www` and after `@` keeps them plain.
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_AUTOLINK = re.compile(r"(?<=/)(?=/)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
+def texte_brut(text) -> str:
+    """`text` (a file name, a comment, a label, a title: anything a person or a file wrote) as Markdown
+    that shows it literally, line breaks kept: for st.markdown, st.caption, alerts, widget labels and
+    help, st.table cells. None and NaN give ""."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    text = _AUTOLINK.sub(WORD_JOINER, str(text))
+    return _MD_PUNCTUATION.sub(r"\\\1", text).replace("\r\n", "\n").replace("\n", "  \n")

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
-from dashboard import metrics
+from dashboard import fmt, metrics
 from dashboard.memo import Shared, per_object
 from dashboard.plan import DEFAULT_PLAN_PATH, Plan, PlanError, load_plan
 
@@ -96,6 +96,61 @@ def page(path: str, **kwargs):
         if ctx is not None:
             _PAGES[key] = made
     return copy.copy(made)
+
+
+# --- Texte brut : what a person or a file wrote, shown as it is --------------------------------------
+# A file name, a comment, a label, a plan's title or a cell's text is never Markdown nor HTML on a page:
+# st.markdown, st.caption, alerts, widget labels and help and st.table cells read Markdown (a crafted
+# file name gave a clickable external link and an image the browser fetched). Every such text goes
+# through brut (Markdown) or html_brut (HTML written by a page).
+
+def brut(text) -> str:
+    """`text` as Markdown that shows it literally (fmt.texte_brut)."""
+    return fmt.texte_brut(text)
+
+
+def html_brut(text) -> str:
+    """`text` escaped for HTML a page writes (st.html, st.markdown with unsafe_allow_html): no tag, and
+    no blank line that would end the HTML block and let Markdown read what follows."""
+    import html  # noqa: PLC0415
+
+    return html.escape("" if text is None else str(text)).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def table_brute(rows, **kwargs) -> None:
+    """st.table of `rows` (a DataFrame or a list of dicts) whose text cells are shown literally (st.table
+    reads Markdown in its cells)."""
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    shown = frame.copy()
+    for col in shown.columns:
+        if shown[col].dtype == object or pd.api.types.is_string_dtype(shown[col]):
+            shown[col] = [brut(v) if isinstance(v, str) else v for v in shown[col]]
+    st.table(shown, **kwargs)
+
+
+# --- Erreurs : a page that fails ------------------------------------------------------------------
+# Visitors never read a traceback (.streamlit/config.toml: client.showErrorDetails = "none"): a page
+# that fails shows a French message with a short reference, and the server's log keeps the traceback
+# under that same reference, so the person who runs the server finds it from what a visitor reports.
+
+MESSAGE_ERREUR = ("Cette page n'a pas pu s'afficher à cause d'une erreur du tableau de bord (référence {ref}). "
+                  "Rechargez la page ; si l'erreur revient, donnez cette référence à la personne qui administre "
+                  "le tableau de bord.")
+
+
+@contextlib.contextmanager
+def page_guard():
+    """Run a page inside: an exception becomes MESSAGE_ERREUR with a new reference on the page, and the
+    traceback is logged with that reference. Streamlit's own st.stop / st.rerun pass through (they are
+    not Exceptions)."""
+    import secrets  # noqa: PLC0415
+
+    try:
+        yield
+    except Exception:
+        ref = secrets.token_hex(4)
+        log.exception("page en échec, référence %s", ref)
+        st.error(MESSAGE_ERREUR.format(ref=ref), icon=":material/error:")
 
 
 # --- Plan : the version in force, read from the store -----------------------------------------
@@ -197,7 +252,7 @@ def get_plan() -> Plan:
         log.warning("plan invalide : %s", err)
         st.error(f"Le {name} contient {len(err.problems)} problème(s). "
                  "Corrigez-les dans Excel puis rechargez la page.")
-        st.markdown("\n".join(f"- {p.message()}" for p in err.problems))
+        st.markdown("\n".join(f"- {brut(p.message())}" for p in err.problems))
         st.stop()
     except Exception:  # never a traceback on screen; the log has it
         log.exception("lecture du plan impossible")
@@ -329,7 +384,7 @@ def compare_selector(key: str) -> tuple[Plan, str, str] | None:
     choice = st.selectbox("Comparer la version en vigueur avec", [None, *labels], key=key,
                           format_func=lambda i: "Pas de comparaison" if i is None else labels[i],
                           index=1, width=420,
-                          help=f"Version en vigueur : {current.id} – {current.label}. Par défaut, le plan voté.")
+                          help=f"Version en vigueur : {current.id} – {brut(current.label)}. Par défaut, le plan voté.")
     if choice is None:
         return None
     ref = get_plan_version(choice)
@@ -584,7 +639,9 @@ def _drawn(fig) -> _DrawnFigure:
 
     import plotly.io as pio  # noqa: PLC0415
 
-    return _DrawnFigure(json.loads(pio.to_json(fig, validate=False)))
+    from dashboard.present.charts import plotly_brut  # noqa: PLC0415
+
+    return _DrawnFigure(plotly_brut(json.loads(pio.to_json(fig, validate=False))))  # texts shown literally
 
 
 def chart(fig, **kwargs) -> None:
@@ -652,8 +709,8 @@ def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=Non
     row = st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
     if caption:
         row.caption(caption)
-    row.download_button(
-        "Télécharger (Excel)", data=lambda: t.excel(title=file_stem),
+    download_button(
+        row, "Télécharger (Excel)", data=lambda: t.excel(title=file_stem),
         file_name=f"{file_stem}.xlsx", mime=export.XLSX_MIME, key=f"dl_{key}", on_click="ignore",
         icon=":material/download:",
     )
@@ -900,7 +957,10 @@ def _fournisseur_oidc() -> str | None:
 
 
 def identite():
-    """The session's identity (acces.Identite), or None (anonymous). The one way a page asks who is there."""
+    """The session's identity (acces.Identite), or None (anonymous). The one way a page asks who is there.
+
+    The account is read again from the store once per script run (_a_jour): a deactivated account
+    or a changed role takes effect at the next click of every open session."""
     from dashboard.acces import comptes, roles  # noqa: PLC0415
 
     if oidc_configure():
@@ -909,14 +969,45 @@ def identite():
         email = str(st.user.get("email") or "")
         kept = st.session_state.get(_IDENTITE)
         if kept is not None and kept[0] == email:
-            return kept[1]
+            return _a_jour(kept)
         engine = _engine_or_none()
         found = None if engine is None else comptes.identite_oidc(
             engine, email, str(st.user.get("name") or ""), roles.role_oidc_inconnu())
         st.session_state[_IDENTITE] = (email, found)
         return found
     kept = st.session_state.get(_IDENTITE)
-    return kept[1] if kept is not None else None
+    return _a_jour(kept) if kept is not None else None
+
+
+def _a_jour(kept: tuple):
+    """The kept identity as the store says now, read once per script run (comptes.relire: one small
+    query). A deactivated or removed account signs the session out, with a message; a changed role or
+    name replaces the kept one. A store that cannot be read leaves the identity as it is (every writing
+    function checks the account again anyway)."""
+    from dashboard.acces import comptes  # noqa: PLC0415
+
+    def read():
+        engine = _engine_or_none()
+        if engine is None or kept[1] is None:
+            return kept[1]
+        try:
+            return comptes.relire(engine, kept[1])
+        except Exception:
+            log.info("compte de la session illisible", exc_info=True)
+            return kept[1]
+
+    now = _run_memo("identite_relue", read)
+    if now is None and kept[1] is not None:
+        _revoquer_jeton()
+        st.session_state.pop(_IDENTITE, None)
+        st.session_state.pop(_ACTIVITE, None)
+        st.session_state["_compte_message"] = ("Votre compte a été désactivé : la session est fermée. Demandez "
+                                               "à l'administrateur du tableau de bord de le réactiver.")
+        log.info("session du compte %s fermée : compte désactivé", kept[1].login)
+        return None
+    if now != kept[1]:
+        st.session_state[_IDENTITE] = (kept[0], now)
+    return now
 
 
 def peut(role: str) -> bool:
@@ -942,6 +1033,7 @@ def _read_peut(role: str) -> bool:
 
 
 def _deconnecter(message: str | None = None) -> None:
+    _revoquer_jeton()
     st.session_state.pop(_IDENTITE, None)
     st.session_state.pop(_ACTIVITE, None)
     if message:
@@ -957,7 +1049,7 @@ def _formulaire_connexion(where) -> None:
 
     if oidc_configure():
         if st.user.is_logged_in:  # signed in at the provider, but no account for this e-mail
-            where.warning(f"L'adresse « {st.user.get('email', '')} » n'a pas de compte sur ce tableau de bord : "
+            where.warning(f"L'adresse « {brut(st.user.get('email', ''))} » n'a pas de compte sur ce tableau de bord : "
                           "demandez-en un à son administrateur.")
             if where.button("Se déconnecter", key="compte_deconnexion"):
                 _deconnecter()
@@ -1023,9 +1115,50 @@ def barre_compte(projecteur: bool = False) -> None:
             _formulaire_connexion(st.container())
             st.caption("Sans connexion : consultation seulement.")
             return
-        st.markdown(f"**{qui.affichage}**  \nRôle : {roles.ROLE_LABELS.get(qui.role, qui.role)}")
+        st.markdown(f"**{brut(qui.affichage)}**  \nRôle : {roles.ROLE_LABELS.get(qui.role, qui.role)}")
         if st.button("Se déconnecter", key="compte_deconnexion", icon=":material/logout:"):
             _deconnecter()
+
+
+# Deferred downloads (the file built at the click): Streamlit serves them to any session that sends the
+# button's id, not only to the one it was drawn for. Each is built only while the session that drew it
+# is still signed in as the same person and, when reading needs an account, that account may read
+# (acces.telechargements); a session that may not read gets the button disabled, which makes Streamlit
+# drop the ids it gave before.
+
+_JETON = "_telechargement_jeton"
+
+
+def _jeton():
+    """The session's acces.telechargements.Jeton for who it is now (a new one after a sign-in)."""
+    from dashboard.acces import telechargements  # noqa: PLC0415
+
+    qui = identite()
+    jeton = st.session_state.get(_JETON)
+    if jeton is None or jeton.identite != qui or not jeton.valide:
+        if jeton is not None:
+            jeton.revoquer()
+        jeton = st.session_state[_JETON] = telechargements.Jeton(qui)
+    return jeton
+
+
+def _revoquer_jeton() -> None:
+    jeton = st.session_state.pop(_JETON, None)
+    if jeton is not None:
+        jeton.revoquer()
+
+
+def download_button(where, label: str, data, **kwargs):
+    """where.download_button(label, data=…): a callable `data` (built at the click) is guarded by
+    acces.telechargements for this session; disabled for a session that may not read."""
+    from dashboard.acces import roles, telechargements  # noqa: PLC0415
+
+    if callable(data):
+        lecture_compte = roles.lecture_sur_compte()
+        if lecture_compte and not mode_ouvert() and not peut("lecture"):
+            kwargs["disabled"] = True
+        data = telechargements.garde(_engine_or_none(), _jeton(), data, lecture_compte)
+    return where.download_button(label, data=data, **kwargs)
 
 
 def page_reservee(role: str, action: str) -> None:

@@ -224,3 +224,68 @@ def test_settings(env, lecture, minutes, inconnu):
 def test_idle_expiry(idle_minutes, expired):
     last = None if idle_minutes is None else T0 - timedelta(minutes=idle_minutes)
     assert roles.expiree(last, T0, 60) == expired
+
+
+class _CountingHasher:
+    """comptes' argon2 hasher, counting the passwords it checks (each check slowed down a little, so
+    that parallel attempts overlap as they do on a busy server)."""
+
+    def __init__(self, hasher):
+        import threading
+
+        self._hasher, self._lock, self.checked = hasher, threading.Lock(), 0
+
+    def verify(self, hashed, password):
+        import time
+
+        with self._lock:
+            self.checked += 1
+        time.sleep(0.05)
+        return self._hasher.verify(hashed, password)
+
+    def __getattr__(self, name):
+        return getattr(self._hasher, name)
+
+
+def test_twenty_parallel_attempts_check_at_most_five_passwords_before_the_wait(engine, monkeypatch):
+    """20 sessions at once, 19 wrong passwords then the right one: the wait is checked and the attempt
+    counted together, so no more than 5 passwords are checked before the wait."""
+    import threading
+
+    add(engine, "camille", "saisie")
+    hasher = _CountingHasher(comptes._hasher)
+    monkeypatch.setattr(comptes, "_hasher", hasher)
+    start = threading.Barrier(20)
+    results: list = [None] * 20
+
+    def attempt(i: int) -> None:
+        start.wait()
+        results[i] = comptes.authentifier(engine, "camille", MDP if i == 19 else f"faux-{i}", T0)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert all(r is not None for r in results)
+    assert hasher.checked <= comptes.ESSAIS_LIBRES, f"{hasher.checked} mots de passe vérifiés sur 20"
+    refused = [r for r in results if r.identite is None]
+    assert len(refused) >= 20 - comptes.ESSAIS_LIBRES
+    assert sum(r.attente > 0 for r in refused) >= 20 - comptes.ESSAIS_LIBRES
+    assert sum(r.identite is not None for r in results) <= 1
+    if all(r.identite is None for r in results):  # the count is in the store: the right password now waits
+        assert comptes.authentifier(engine, "camille", MDP, T0 + timedelta(seconds=1)).attente > 0
+
+
+def test_an_open_session_is_read_again_from_the_store(engine):
+    add(engine, "admin", "admin")
+    add(engine, "camille", "saisie")
+    session = comptes.authentifier(engine, "camille", MDP, T0).identite
+    assert comptes.relire(engine, session) == session
+    comptes.changer_role(engine, OPERATEUR, "camille", "lecture")
+    assert comptes.relire(engine, session) == Identite("camille", "Camille", "lecture")
+    comptes.desactiver(engine, OPERATEUR, "camille")
+    assert comptes.relire(engine, session) is None
+    assert comptes.relire(engine, None) is None
+    visitor = Identite("", "Invité", "lecture", "invite@office.fr", "oidc")  # no account: kept as it is
+    assert comptes.relire(engine, visitor) == visitor

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from acces_builders import suivi_file
+from markdown_builders import literal
 from streamlit.testing.v1 import AppTest
 from versions_builders import revise
 
@@ -80,7 +81,7 @@ def sign_in(at: AppTest, login: str, password: str) -> AppTest:
 
 
 def sidebar_text(at: AppTest) -> str:
-    return " ".join(str(getattr(e, "value", "")) for e in at.sidebar.markdown)
+    return " ".join(literal(getattr(e, "value", "")) for e in at.sidebar.markdown)
 
 
 def writing_controls(at: AppTest) -> list[str]:
@@ -142,7 +143,7 @@ def test_saisie_imports_and_rolls_back_and_the_history_names_the_account(db, pla
     at.button(key="confirmer_import").click().run()
     assert not at.exception, [e.message for e in at.exception]
     # the real import replaces the demo batches (deleted in the same transaction)
-    assert at.success[0].value == ("Import n° 1 enregistré (suivi_2025.xlsx, 2025) : 1 valeur(s) nouvelle(s), "
+    assert literal(at.success[0].value) == ("Import n° 1 enregistré (suivi_2025.xlsx, 2025) : 1 valeur(s) nouvelle(s), "
                                    "0 modifiée(s), 0 inchangée(s), 0 ignorée(s). Les données de démonstration ont "
                                    "été retirées.")
     history = at.dataframe[0].value
@@ -213,6 +214,52 @@ def test_reading_needs_an_account_when_configured(db, monkeypatch):
     assert [m.value for m in at.metric if m.label == "Fiches action"] == ["53"]
 
 
+def test_a_deactivated_account_loses_its_open_session_at_the_next_click(db, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_LECTURE", "compte")
+    at = sign_in(app(), "lise", PASSWORDS["lise"])
+    assert [m.value for m in at.metric if m.label == "Fiches action"] == ["53"]
+    comptes.desactiver(db, OPERATEUR, "lise")  # from another session, or `users disable lise`
+    at.run()
+    assert not at.exception
+    assert not at.metric  # the page is no longer shown: only the sign-in
+    assert any("réservé aux comptes de l'office" in i.value for i in at.info)
+    assert any("Votre compte a été désactivé" in i.value for i in at.info)
+    assert at.text_input(key="connexion_identifiant") is not None
+
+
+def test_a_role_change_applies_to_an_open_session_at_the_next_click(db):
+    at = sign_in(app(), "camille", PASSWORDS["camille"])
+    at.switch_page("vues/import_suivi.py").run()
+    assert "Rôle : saisie" in sidebar_text(at) and at.file_uploader
+    comptes.changer_role(db, OPERATEUR, "camille", "lecture")
+    at.run()
+    assert not at.exception
+    assert "Rôle : lecture" in sidebar_text(at) and not at.file_uploader
+    comptes.changer_role(db, OPERATEUR, "camille", "admin")
+    at.run()
+    assert "Rôle : administration" in sidebar_text(at) and at.file_uploader
+
+
+def test_the_comite_downloads_stop_building_once_the_session_signs_out_or_the_account_is_deactivated(db, monkeypatch):
+    """The deck files are built at the click, for whoever sends the button's id (Streamlit): they are
+    built only while the session that drew them is signed in as the same, still active, reader."""
+    monkeypatch.setenv("DASHBOARD_LECTURE", "compte")
+    at = sign_in(app(), "lise", PASSWORDS["lise"])
+    at.switch_page("vues/comite.py").run()
+    assert not at.exception
+    jeton = at.session_state["_telechargement_jeton"]
+    assert jeton.valide and jeton.identite.login == "lise"
+    next(b for b in at.button if b.key == "compte_deconnexion").click().run()
+    assert not jeton.valide  # every deferred download drawn for lise now refuses to build
+    sign_in(at, "lise", PASSWORDS["lise"])
+    at.switch_page("vues/comite.py").run()
+    again = at.session_state["_telechargement_jeton"]
+    assert again is not jeton and again.valide
+    comptes.desactiver(db, OPERATEUR, "lise")
+    at.run()
+    assert not again.valide
+
+
 def test_open_mode_without_any_account_says_who_may_import(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB", f"sqlite:///{tmp_path / 'ouvert.sqlite'}")
     at = app()
@@ -273,7 +320,7 @@ def test_oidc_unknown_email_gets_nothing_when_so_configured(db, monkeypatch):
     monkeypatch.setenv("DASHBOARD_OIDC_INCONNU", "aucun")
     monkeypatch.setenv("DASHBOARD_LECTURE", "compte")
     at = oidc_app({"is_logged_in": True, "email": "visiteur@office.fr", "name": "Visiteur"})
-    assert any("« visiteur@office.fr » n'a pas de compte" in w.value for w in at.warning)
+    assert any("« visiteur@office.fr » n'a pas de compte" in literal(w.value) for w in at.warning)
     assert not at.metric
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from markdown_builders import literal
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(Path(__file__).resolve().parents[2] / "vues" / "actions.py")
@@ -43,7 +44,7 @@ def test_deep_link_opens_action_11(plan):
     at = _run("11")
     assert not at.exception
     titre = plan.actions.loc[plan.actions["action_id"] == 11, "titre"].iloc[0]
-    assert [h.value for h in at.header][0] == f"Action n° 11 – {titre}"
+    assert [literal(h.value) for h in at.header][0] == f"Action n° 11 – {titre}"
     assert VERBATIM_11 in _markdown(at).replace("\\", "")   # the plan's words, verbatim (unescaped)
     budget = at.dataframe[0].value                            # the action's budget lines
     assert VERBATIM_11 in list(budget["Extrait du plan"])
@@ -59,7 +60,7 @@ def test_deep_link_opens_action_11(plan):
 def test_invalid_deep_link_shows_french_message(value, message):
     at = _run(value)
     assert not at.exception
-    assert any(message in w.value for w in at.warning)
+    assert any(message in literal(w.value) for w in at.warning)
     assert not at.header or not at.header[0].value.startswith("Action n°")   # no fiche open
     assert len(_table(at)) > 0                                                # the list still shows
 

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from markdown_builders import literal
 from streamlit.testing.v1 import AppTest
 from versions_builders import (
     BUDGET_NEW,
@@ -54,7 +55,7 @@ def frame_with(at: AppTest, column: str):
 
 
 def text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join(literal(m.value) for m in at.markdown)
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ def test_revision_in_force_compared_with_the_voted_plan_then_rolled_back(engine)
     at.run()
     assert not at.exception
     assert versions.current_id(engine) == 1
-    assert any("Version 1 – Plan voté le 16/02/2023 : c'est de nouveau la version courante" in s.value
+    assert any("Version 1 – Plan voté le 16/02/2023 : c'est de nouveau la version courante" in literal(s.value)
                for s in at.success)
     history = frame_with(at, "En vigueur")  # the revision is still listed, to come back to
     assert history[["N°", "En vigueur"]].to_dict("records") == [{"N°": 2, "En vigueur": ""}, {"N°": 1, "En vigueur": "oui"}]

@@ -272,3 +272,26 @@ def test_cli_demo_mention(tmp_path, plan):
     assert "données de démonstration" in texts(prs.slides[0])
     late = next(s for s in prs.slides if "en retard au 30/06/2025" in texts(s))
     assert "feuille Avancement" in late.notes_slide.notes_text_frame.text
+
+
+def test_chart_texts_from_the_plan_never_become_links_on_pages_or_in_the_html_deck():
+    """Plotly reads a little HTML in its texts: a title written as a link stays text; the charts' own
+    <br>, <b> and hover <extra></extra> still work."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from dashboard.present import charts, comite, deck_html
+
+    crafted = '<a href="https://evil.example">x</a><span style="fill:url(https://evil.example/a)">y</span> & co'
+    fig = go.Figure(go.Bar(y=[crafted, "Axe 1"], x=[1, 2], orientation="h",
+                           hovertemplate="%{y}<br>%{x}<extra></extra>"))
+    fig.update_layout(title_text=f"<b>Budget</b><br>{crafted}")
+    safe = json.dumps(charts.plotly_brut(json.loads(fig.to_json())))
+    assert "<a " not in safe and "<span" not in safe and "https://evil.example" in safe
+    assert "&lt;a href" in safe and "&amp; co" in safe
+    assert "<b>Budget</b><br>" in safe and "<br>%{x}<extra></extra>" in safe
+    slide = comite.Slide(key="k", nom="n", titre="t", figure=fig)
+    page = deck_html.deck_html([slide], "titre", "sous-titre")
+    assert '<a href=\\"https://evil.example' not in page and '<a href="https://evil.example' not in page
+    assert "&lt;a href" in page

@@ -241,7 +241,7 @@ def test_format_value(x, unite, expected):
     ("20 000 € par an", "20 000 € par an"),
     ("5 $ et 10 $", "5 \\$ et 10 \\$"),
     ("- point\n* étoile", "\\- point  \n\\* étoile"),
-    ("fin 2023 ? (saison)", "fin 2023 ? \\(saison\\)"),
+    ("fin 2023 ? (saison)", "fin 2023 \\? \\(saison\\)"),
     (None, ""),
 ])
 def test_md_escape(text, expected):

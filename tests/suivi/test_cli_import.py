@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from markdown_builders import literal
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 from suivi_builders import fill, first_of
@@ -174,7 +175,7 @@ def test_page_and_cli_agree(capsys, db, good_file, plan, template_2025, tmp_path
     at.text_input(key="import_user").input("Camille")
     at.button(key="confirmer_import").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith("Import n° 2 enregistré (suivi_2025.xlsx, 2025) : 5 valeur(s) nouvelle(s), "
+    assert literal(at.success[0].value).startswith("Import n° 2 enregistré (suivi_2025.xlsx, 2025) : 5 valeur(s) nouvelle(s), "
                                           "1 modifiée(s)")
     h = store.history(store.open_engine(db))
     assert h[["batch_id", "nouveaux", "modifies", "utilisateur"]].values.tolist()[0] == [2, 5, 1, "Camille"]
@@ -191,7 +192,7 @@ def test_page_lists_every_problem_and_hides_confirm(db, plan, template_2025, mon
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     at.file_uploader[0].set_value(("faux.xlsx", bad, "application/octet-stream")).run()
     assert not at.exception
-    assert at.error[0].value.startswith("« faux.xlsx » : 2 problèmes à corriger")
+    assert literal(at.error[0].value).startswith("« faux.xlsx » : 2 problèmes à corriger")
     problems = at.table[0].value
     assert list(problems.columns) == ["Feuille", "Ligne", "Colonne", "Problème"]
     assert problems["Colonne"].tolist() == ["G « 2025 Résultat »", "G « 2025 Résultat »"]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from markdown_builders import literal
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 from suivi_builders import PLAN, edited, filled, put, snapshot
@@ -361,7 +362,7 @@ def test_page_warnings_need_the_checkbox_then_uploader_cleared_and_outcome_by_th
     assert "10 Mo au plus" in " ".join(c.value for c in at.caption)
     data = edited(put("Indicateurs", {"G3": "0,645"}))
     at.file_uploader[0].set_value(("suivi_2025.xlsx", data, "application/octet-stream")).run()
-    warnings = at.table[0].value
+    warnings = at.table[0].value.map(literal)  # the cells as read (shown as plain text)
     assert warnings[["Ligne", "Colonne", "Valeur lue"]].values.tolist() == [["3", "G « 2025 Résultat »", "0,645"]]
     assert at.button(key="confirmer_import").disabled
     at.checkbox[0].check().run()

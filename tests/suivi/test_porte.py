@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from markdown_builders import literal
 from openpyxl import load_workbook
 from versions_builders import SHIPPED
 
@@ -464,9 +465,9 @@ def test_plan_page_refuses_a_revision_at_the_door_before_any_preview(tmp_path, m
     bad = in_sheet(plan_file(), P_BUD, b'<row r="30000"><c r="CV30000" t="str"><v> </v></c></row>')
     at.file_uploader[0].set_value(("plan_revise.xlsx", bad, "application/octet-stream")).run()
     assert not at.exception, [e.message for e in at.exception]
-    assert "« plan_revise.xlsx » a 1 problème(s) ; rien n'a été enregistré" in at.error[0].value
+    assert "« plan_revise.xlsx » a 1 problème(s) ; rien n'a été enregistré" in literal(at.error[0].value)
     [table] = [t.value for t in at.table]
-    assert table["Où"].tolist() == ["Fichier « plan_revise.xlsx »"]
-    assert f"{EVEN_EMPTY} 30{NBSP}000 et la colonne CV" in table["Problème"].iloc[0]
+    assert [literal(x) for x in table["Où"]] == ["Fichier « plan_revise.xlsx »"]
+    assert f"{EVEN_EMPTY} 30{NBSP}000 et la colonne CV" in literal(table["Problème"].iloc[0])
     assert not at.text_input and not at.success  # no comparison, no form to confirm
     assert _stored(engine) == [(1, versions.get(engine, 1).sha256, True)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from markdown_builders import literal
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 from suivi_builders import fill
@@ -37,13 +38,13 @@ def test_two_porteurs_same_cell_decided_on_the_page(plan, tmp_path):
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
     at = _confirm(_upload(at, "a.xlsx", a))
-    assert at.success[0].value.startswith("Import n° 1 enregistré (a.xlsx, 2025)")
+    assert literal(at.success[0].value).startswith("Import n° 1 enregistré (a.xlsx, 2025)")
 
     at = _upload(at, "c.xlsx", c)
     assert not at.exception
     [err] = [e.value for e in at.error]
     assert err.startswith("1 conflit : ce fichier change des valeurs qu'un autre import a aussi changées")
-    conflicts = at.table[0].value
+    conflicts = at.table[0].value.map(literal)
     assert conflicts[["Dans le modèle envoyé", "Dans la base", "Dans le fichier"]].values.tolist() == [["—", "10", "20"]]
     assert "Office de tourisme" in conflicts["Enregistrée par"].iloc[0]  # the porteur of import n° 1
     assert "(import n° 1)" in conflicts["Enregistrée par"].iloc[0]
@@ -53,7 +54,7 @@ def test_two_porteurs_same_cell_decided_on_the_page(plan, tmp_path):
     at.button(key=[b.key for b in at.button if b.key.startswith("tous_base_")][0]).click().run()
     assert not at.button(key="confirmer_import").disabled
     at = at.button(key="confirmer_import").click().run()
-    assert not at.exception and at.success[0].value.startswith("Import n° 2 enregistré (c.xlsx, 2025)")
+    assert not at.exception and literal(at.success[0].value).startswith("Import n° 2 enregistré (c.xlsx, 2025)")
     ind = store.load_suivi(engine).indicateurs.set_index("indicateur_id")["resultat"]
     assert (ind[x], ind[y]) == (10, 7)  # the stored value kept, the other change written
 
@@ -83,7 +84,7 @@ def test_collection_status_and_reminders(plan, tmp_path):
     buf = io.BytesIO()
     wb.save(buf)
     at = _confirm(_upload(at, "communes.xlsx", buf.getvalue()))
-    assert not at.exception and at.success[0].value.startswith("Import n° 1 enregistré")
+    assert not at.exception and literal(at.success[0].value).startswith("Import n° 1 enregistré")
     table = at.dataframe[-1].value.set_index("Porteur")
     assert table.loc["Communes", "Fichiers reçus"].startswith("1 (dernier le ")
     assert table.loc["Communes", ["Indicateurs sans résultat", "Actions sans statut"]].tolist() == [0, 0]

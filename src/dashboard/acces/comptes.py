@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from dashboard.acces.roles import OPERATEUR, ROLES, AccesRefuse, Identite, suffit
@@ -177,6 +178,20 @@ def par_email(engine: Engine, email: str) -> Compte | None:
     return _compte(row) if row else None
 
 
+def relire(engine: Engine, identite: Identite | None) -> Identite | None:
+    """The session's identity as the store says now (one small query): the account's role and name
+    of today, or None when the account is deactivated or gone. An identity without an account (an
+    OIDC visitor reading, the operator) is kept as it is; raises what the database raises."""
+    if identite is None or not identite.login or identite is OPERATEUR:
+        return identite
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(comptes.c.login, comptes.c.nom, comptes.c.email, comptes.c.role,
+                                     comptes.c.actif).where(comptes.c.login == identite.login)).first()
+    if row is None or not row.actif:
+        return None
+    return Identite(row.login, row.nom or "", row.role, row.email or "", identite.origine)
+
+
 # --- the rule, where the action happens ----------------------------------------------------------
 
 def exiger_role(engine: Engine, identite: Identite | None, role: str, action: str = "faire cela") -> Identite | None:
@@ -238,19 +253,52 @@ def _attente(conn, cle: str, maintenant: datetime) -> int:
     return max(1, int((row.attente_jusqua - maintenant).total_seconds() + 0.999))
 
 
+def _attente_apres(n: sa.ColumnElement, maintenant: datetime) -> sa.ColumnElement:
+    """SQL: the end of the wait after `n` failures (delai as a CASE over precomputed instants), or NULL."""
+    plafond = next(k for k in range(ESSAIS_LIBRES, ESSAIS_LIBRES + 64) if delai(k) >= ATTENTE_MAX_S)
+    return sa.case(*((n == k, maintenant + timedelta(seconds=delai(k))) for k in range(ESSAIS_LIBRES, plafond)),
+                   (n >= plafond, maintenant + timedelta(seconds=ATTENTE_MAX_S)), else_=sa.null())
+
+
+def _reserver(engine: Engine, cle: str, maintenant: datetime) -> int | None:
+    """Count one more attempt on `cle` before its password is checked: the number of attempts counted
+    (this one included), or None when the login is waiting (nothing counted, no password to check).
+
+    One statement, INSERT … ON CONFLICT DO UPDATE … WHERE the wait is over … RETURNING, on SQLite and
+    PostgreSQL alike, under the store's write lock: the wait is checked and the attempt counted
+    together, so parallel attempts cannot all pass the check before any of them is counted. The
+    attempt is counted as a failure and the wait it would bring set at once; a right password then
+    clears the count."""
+    n = echecs.c.echecs + 1
+    libre = sa.or_(echecs.c.attente_jusqua.is_(None), echecs.c.attente_jusqua <= maintenant)
+    premier = {"login": cle, "echecs": 1, "dernier_echec": maintenant,
+               "attente_jusqua": maintenant + timedelta(seconds=delai(1)) if delai(1) else None}
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert  # the store's two engines
+    stmt = insert(echecs).values(**premier).on_conflict_do_update(
+        index_elements=[echecs.c.login], where=libre,
+        set_={"echecs": n, "dernier_echec": maintenant, "attente_jusqua": _attente_apres(n, maintenant)},
+    ).returning(echecs.c.echecs)
+    with store.writing(engine) as conn:
+        row = conn.execute(stmt).first()
+    return None if row is None else int(row.echecs)
+
+
 def authentifier(engine: Engine, login: str, mot_de_passe: str, maintenant: datetime | None = None) -> Connexion:
     """Check a login and password. The same message whether the login exists, is inactive or the
-    password is wrong; after 5 failures on a login, no attempt is checked before the delay is over."""
+    password is wrong; after 5 failures on a login, no attempt is checked before the delay is over,
+    however many attempts arrive at once (each is counted before its password is checked)."""
     if not prepare(engine):  # a read-only store without accounts: nobody to sign in
         return Connexion(None, REFUS_CONNEXION)
     maintenant = maintenant or _now()
     cle = normaliser_login(login)
+    n = _reserver(engine, cle, maintenant)
+    if n is None:
+        with engine.connect() as conn:
+            attente = _attente(conn, cle, maintenant)
+        return Connexion(None, f"Trop d'essais infructueux pour cet identifiant : attendez {duree(max(attente, 1))} "
+                               "avant de réessayer.", max(attente, 1))
     with engine.connect() as conn:
-        attente = _attente(conn, cle, maintenant)
         row = conn.execute(sa.select(comptes).where(comptes.c.login == cle)).first()
-    if attente:
-        return Connexion(None, f"Trop d'essais infructueux pour cet identifiant : attendez {duree(attente)} "
-                               "avant de réessayer.", attente)
     stored = row.mot_de_passe if row is not None and row.actif and row.mot_de_passe else None
     try:
         ok = _hasher.verify(stored or _LEURRE, mot_de_passe or "") and stored is not None
@@ -265,16 +313,8 @@ def authentifier(engine: Engine, login: str, mot_de_passe: str, maintenant: date
             conn.execute(comptes.update().where(comptes.c.login == cle).values(**values))
         log.info("connexion du compte %s", cle)
         return Connexion(_compte(row).identite(), "")
-    with store.writing(engine) as conn:  # counted under the store's lock: processes share the count
-        n = (conn.execute(sa.select(echecs.c.echecs).where(echecs.c.login == cle)).scalar() or 0) + 1
-        wait = delai(n)
-        values = {"echecs": n, "dernier_echec": maintenant,
-                  "attente_jusqua": maintenant + timedelta(seconds=wait) if wait else None}
-        if n == 1:
-            conn.execute(echecs.insert().values(login=cle, **values))
-        else:
-            conn.execute(echecs.update().where(echecs.c.login == cle).values(**values))
     log.info("connexion refusée (identifiant saisi : %r, %d échec(s))", cle, n)
+    wait = delai(n)
     if wait:
         return Connexion(None, f"{REFUS_CONNEXION} Trop d'essais infructueux : attendez {duree(wait)} avant "
                                "de réessayer.", wait)

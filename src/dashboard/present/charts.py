@@ -3,6 +3,8 @@ calendar's figures are `charts_calendar`)."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -12,6 +14,25 @@ from dashboard import fmt
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 GREY = "#9AA1A9"
 FONT = "Source Sans Pro, Arial, sans-serif"
+
+
+# Plotly draws the text of titles, axes, labels and hovers as a little HTML: <a href> is a link, <span
+# style> takes CSS. A title from the plan or a version's label must stay text: every "<" that does not
+# open the only tags the charts write themselves (<br>, <b>, </b>, and <extra></extra> of a hover) is
+# written "&lt;", every "&" "&amp;" (plotly shows both as the character).
+_PLOTLY_NOT_OURS = re.compile(r"&|<(?!br>|/?b>|/?extra>)", re.IGNORECASE)
+
+
+def plotly_brut(value):
+    """A figure as JSON values (fig.to_json read back) whose every text shows literally: what a page, the
+    HTML deck and the PDF hand to plotly.js."""
+    if isinstance(value, str):
+        return _PLOTLY_NOT_OURS.sub(lambda m: "&amp;" if m.group() == "&" else "&lt;", value)
+    if isinstance(value, dict):
+        return {k: plotly_brut(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plotly_brut(v) for v in value]
+    return value
 
 
 def axe_color(axe: int) -> str:

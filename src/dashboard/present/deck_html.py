@@ -7,9 +7,12 @@ The slides themselves are `comite.slides`; nothing here computes a figure.
 from __future__ import annotations
 
 import html
+import json
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
+from dashboard.present.charts import plotly_brut
 from dashboard.present.comite import Slide
 
 
@@ -113,8 +116,9 @@ def deck_html(deck: list[Slide], titre: str, sous_titre: str = "") -> str:
                 f'<div class="chiffre"><div class="v">{e(c.valeur)}</div><div class="l">{e(c.libelle)}</div></div>'
                 for c in s.chiffres) + "</div>")
         if s.figure is not None:  # the chart fills what the title and caption leave of the screen
-            parts.append('<div class="fig">' + fill_height(s.figure).to_html(
-                full_html=False, include_plotlyjs=False, default_height="100%",
+            figure = plotly_brut(json.loads(fill_height(s.figure).to_json()))  # texts shown literally
+            parts.append('<div class="fig">' + pio.to_html(
+                figure, full_html=False, include_plotlyjs=False, default_height="100%", validate=False,
                 config={"displayModeBar": False, "responsive": True}) + "</div>")
         if s.items:
             parts.append('<ul class="items">' + "".join(

@@ -21,6 +21,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from dashboard import fmt
+from dashboard.present.charts import plotly_brut
 from dashboard.present.deck_model import (
     ACCENT,
     DEMO_INK,
@@ -88,7 +89,7 @@ def _esc(text: str) -> str:
 
 def _fig_json(fig: go.Figure, div_id: str) -> dict:
     """The figure for Plotly.newPlot, filling its box (the box's size comes from the page, not the figure)."""
-    f = json.loads(fig.to_json())
+    f = plotly_brut(json.loads(fig.to_json()))  # a title from the plan never becomes a link in the PDF
     f["layout"].pop("height", None)
     f["layout"].pop("width", None)
     f["layout"]["autosize"] = True

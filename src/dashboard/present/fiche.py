@@ -6,7 +6,6 @@ fiches are `fiches`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -194,14 +193,9 @@ def action_label(action_id: int, titre: str) -> str:
     return f"{int(action_id)} {fmt.DASH} {titre}" if titre else f"{int(action_id)}"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~])")
-
-
 def md_escape(text) -> str:
-    """The plan's verbatim text safe for st.markdown: punctuation escaped, line breaks kept."""
-    if not isinstance(text, str):
-        return ""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+    """The plan's verbatim text safe for st.markdown (fmt.texte_brut: shown literally, line breaks kept)."""
+    return fmt.texte_brut(text) if isinstance(text, str) else ""
 
 
 def deck_return(diapo, retour=None) -> dict[str, str] | None:

@@ -254,8 +254,10 @@ def slide_changes(reference, plan, ref_label: str, cur_label: str, axes=None):
     a = diff.actions
     added, removed = int((a["changement"] == AJOUT).sum()), int((a["changement"] == RETRAIT).sum())
     moved = diff.calendrier[diff.calendrier["changement"] == MODIF]
-    moved = moved[[_text(x) != _text(y) for x, y in zip(moved["fin_prevue_avant"], moved["fin_prevue_apres"],
-                                                        strict=True)]]
+    # a boolean Series, never a bare list: an empty list would select no column (no row moved → KeyError)
+    moved = moved[pd.Series([_text(x) != _text(y) for x, y in zip(moved["fin_prevue_avant"],
+                                                                  moved["fin_prevue_apres"], strict=True)],
+                            index=moved.index, dtype=bool)]
     n_moved = int(moved["action_id"].nunique())
     ta, tb = diff.total_avant, diff.total_apres
     delta = _signed_range(tb["periode_min"] - ta["periode_min"], tb["periode_max"] - ta["periode_max"])
