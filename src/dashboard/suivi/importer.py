@@ -108,7 +108,7 @@ def import_workbook(engine: Engine, data, plan, *, file_name: str | None = None,
 
     The one code path of the page and of `python -m dashboard import`. `conflits`: how conflicts are
     decided (`merge.FILE` / `merge.STORE` for all, or a mapping cell -> decision; None: undecided).
-    `porteur`: who provided a file without stamp (a stamped file names its porteurs itself).
+    `porteur`: who provided a file whose stamp names no porteur, or a file without stamp.
     `checked`: the report of this very file from its dry run (same sha256), not read and checked again.
     Real data never sits beside the demonstration data: the plan is against the real data alone,
     and the import deletes the demo batches in its own transaction.
@@ -120,7 +120,8 @@ def import_workbook(engine: Engine, data, plan, *, file_name: str | None = None,
     else:
         current = store.load_suivi(engine, real_only=True)
         report = followup.read_followup(data, plan, file_name=file_name, progress=progress, previous=current)
-    who = porteur if report.stamp is None else report.stamp.porteur_text or None
+    # who provided the file: the porteurs its stamp names, else the one said at upload
+    who = report.stamp.porteur_text if report.stamp is not None and report.stamp.porteurs else porteur
     if report.problems:
         return ImportOutcome(report, None, None, dry_run, demo, accept_warnings, porteur=who)
     if dry_run or (report.warnings and not accept_warnings):
