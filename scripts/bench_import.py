@@ -154,7 +154,7 @@ def run_stamped(plan: Plan, first: bytes) -> dict[str, float]:
         t0 = time.perf_counter()
         dry = importer.import_workbook(engine, data, plan, dry_run=True)
         t1 = time.perf_counter()
-        done = importer.import_workbook(engine, data, plan, dry_run=False, checked=dry.report)  # as the page does
+        done = importer.import_workbook(engine, data, plan, dry_run=False, checked=dry)  # as the page does
         t2 = time.perf_counter()
         assert dry.report.stamp is not None and done.batch_id == 2 and done.counts.changed == changed, done.message()
         engine.dispose()

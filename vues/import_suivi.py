@@ -258,7 +258,7 @@ if uploaded is not None:
                         with st.spinner("Import en cours…"):
                             final = ecritures.importer(engine, ui.identite(), data, plan, file_name=name,
                                                        nom_libre=who, accept_warnings=checked, porteur=porteur,
-                                                       conflits=decisions, checked=report)
+                                                       conflits=decisions, checked=outcome)
                     except AccesRefuse as refus:  # the session's role was lowered meanwhile: nothing written
                         st.error(str(refus), icon=":material/lock:")
                     except Exception:  # never a traceback on screen; the transaction left the store as before

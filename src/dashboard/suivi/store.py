@@ -118,7 +118,11 @@ ACTIVE_BATCHES = sa.func.sum(sa.case((batches.c.active.is_(True), 1), else_=0)) 
 def state_key(engine: Engine) -> tuple[int, int]:
     """Changes after every import or rollback: (latest batch id, number of active batches)."""
     with engine.connect() as conn:
-        row = conn.execute(sa.select(LATEST_BATCH, ACTIVE_BATCHES)).one()
+        return _state(conn)
+
+
+def _state(conn) -> tuple[int, int]:
+    row = conn.execute(sa.select(LATEST_BATCH, ACTIVE_BATCHES)).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 
@@ -225,19 +229,23 @@ def apply_counted(engine: Engine, report, file_name: str | None = None, sha256: 
 def apply_plan(engine: Engine, report, file_name: str | None = None, sha256: str | None = None,
                user: str | None = None, *, demo: bool = False, replace_demo: bool = False,
                compte: str | None = None, porteur: str | None = None, decisions=None,
-               accept_overwrites: bool = True) -> tuple[int | None, merge.ImportPlan, Counts]:
+               accept_overwrites: bool = True, reuse: tuple | None = None) -> tuple[int | None, merge.ImportPlan, Counts]:
     """The import planned again under the store's write lock, then written unless it is blocked.
 
     Blocked (nothing written, batch None): a conflict without a decision in `decisions`, or values
     another import set that a file without stamp would replace while `accept_overwrites` is False.
     What another import wrote between the dry run and now is taken into account, and the counts
-    recorded in the history are the lines written."""
+    recorded in the history are the lines written. `reuse`: (state_key, plan) of this report's dry run;
+    while the store's state is still that one, the plan is decided again without reading the store."""
     if report.problems:
         raise StoreError(f"le fichier contient {len(report.problems)} problème(s) : rien n'a été importé. "
                          "Corrigez-les puis recommencez.")
     stamp = getattr(report, "stamp", None)
     with writing(engine) as conn:
-        plan = plan_import(conn, report, real_only=replace_demo, decisions=decisions)
+        if reuse is not None and reuse[1].inputs and _state(conn) == reuse[0]:
+            plan = merge.replan(reuse[1], decisions)
+        else:
+            plan = plan_import(conn, report, real_only=replace_demo, decisions=decisions)
         counts = _counts(conn, report, plan, replace_demo)
         if plan.undecided or (plan.overwrites and not accept_overwrites) or counts.nothing_to_do:
             return None, plan, counts
