@@ -243,9 +243,9 @@ def import_file(args: argparse.Namespace) -> int:
     import logging  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
-    from dashboard import fmt  # noqa: PLC0415
+    from dashboard import fmt, xlsx_scan  # noqa: PLC0415
     from dashboard.present.views import imports as views_imports  # noqa: PLC0415
-    from dashboard.suivi import importer, xlsx_scan  # noqa: PLC0415
+    from dashboard.suivi import importer  # noqa: PLC0415
 
     path = Path(args.file)
     if not path.is_file():

@@ -106,8 +106,8 @@ def diff_text(diff, before: str, after: str) -> str:
 def plan_import(args: argparse.Namespace) -> int:
     """Validate a revised workbook, show what changes against the current version, then (unless
     --dry-run) store it and make it current."""
+    from dashboard import revision, xlsx_scan  # noqa: PLC0415
     from dashboard.plan import versions  # noqa: PLC0415
-    from dashboard.suivi import xlsx_scan  # noqa: PLC0415
 
     path = Path(args.file)
     if not path.is_file():
@@ -126,7 +126,7 @@ def plan_import(args: argparse.Namespace) -> int:
         return code
     data = path.read_bytes()
     try:
-        preview = versions.preview_import(engine, data, path.name)
+        preview = revision.preview_import(engine, data, path.name)
     except Exception as exc:  # noqa: BLE001
         log.debug("plan import %s", path, exc_info=True)
         print(f"Le classeur « {name} » n'a pas pu être comparé à la version courante "

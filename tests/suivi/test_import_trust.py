@@ -20,8 +20,9 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 from suivi_builders import PLAN, edited, filled, put, snapshot
 
+from dashboard import xlsx_scan
 from dashboard.__main__ import main
-from dashboard.suivi import cells, followup, importer, store, template, xlsx_scan
+from dashboard.suivi import cells, followup, importer, store, template
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "vues" / "import_suivi.py")

@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from dashboard import xlsx_scan
 from dashboard.plan import Plan, Problem
 from dashboard.suivi import stamp as stamp_
-from dashboard.suivi import xlsx_scan
 from dashboard.suivi.cells import blank, cell_value, fold, header_text
 from dashboard.suivi.checks import Context, Sheet, check_avancement, check_indicateurs, hundredfold
 from dashboard.suivi.contract import (
