@@ -154,7 +154,7 @@ def test_percent_in_a_percent_cell_or_typed_with_percent_is_no_warning():
 
 
 def test_cli_warnings_need_the_flag(tmp_path, capsys, engine, monkeypatch):
-    monkeypatch.setattr("dashboard.cli._suivi_plan", lambda args: PLAN)  # the small plan of these tests
+    monkeypatch.setattr("dashboard.cli.suivi.plan_for", lambda args: PLAN)  # the small plan of these tests
     db = str(engine.url)
     path = tmp_path / "suivi_2025.xlsx"
     path.write_bytes(edited(put("Indicateurs", {"G3": "0,645"})))
