@@ -8,6 +8,7 @@ import argparse
 import getpass
 import json
 import logging
+import os
 from pathlib import Path
 
 from dashboard import fmt
@@ -25,10 +26,7 @@ def add_validate_plan(sub) -> None:
 
 def validate_plan(args: argparse.Namespace) -> int:
     """Load and validate the plan: a one-screen summary (exit 0) or every problem (exit 1)."""
-    import logging  # noqa: PLC0415
-    import os  # noqa: PLC0415
-
-    from dashboard import fmt, plan  # noqa: PLC0415
+    from dashboard import plan  # noqa: PLC0415
 
     path = args.path or os.environ.get("DASHBOARD_PLAN") or str(plan.DEFAULT_PLAN_PATH)
     try:
@@ -39,7 +37,7 @@ def validate_plan(args: argparse.Namespace) -> int:
             print(f"- {problem.message()}")
         return PROBLEMS
     except Exception as exc:  # never a traceback for the user; the log keeps it
-        logging.getLogger(__name__).exception("validate-plan %s", path)
+        log.exception("validate-plan %s", path)
         print(f"Le classeur du plan « {path} » n'a pas pu être lu ({exc.__class__.__name__}) : "
               "vérifiez qu'il s'agit bien d'un classeur Excel (.xlsx) non ouvert ailleurs.")
         return PROBLEMS
