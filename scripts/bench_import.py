@@ -41,8 +41,9 @@ from openpyxl.styles import NamedStyle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from dashboard import xlsx_scan  # noqa: E402
 from dashboard.plan import Plan  # noqa: E402
-from dashboard.suivi import followup, importer, store, xlsx_scan  # noqa: E402
+from dashboard.suivi import followup, importer, store  # noqa: E402
 
 UNITS = ["nombre", "nombre", "€", "%", "oui/non", "date"]
 

@@ -10,10 +10,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import fmt, ui
+from dashboard import fmt, ui, xlsx_scan
 from dashboard.acces import AccesRefuse, ecritures, roles
 from dashboard.present.views import imports as views_imports
-from dashboard.suivi import collecte, importer, merge, store, template, xlsx_scan
+from dashboard.suivi import collecte, importer, merge, store, template
 
 log = logging.getLogger("dashboard")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,12 +7,11 @@ import os
 
 import streamlit as st
 
-from dashboard import fmt, ui
+from dashboard import fmt, revision, ui, xlsx_scan
 from dashboard.acces import AccesRefuse, ecritures, roles
 from dashboard.metrics.plan_diff import plan_diff
 from dashboard.plan import versions
 from dashboard.present import plan_changes
-from dashboard.suivi import xlsx_scan
 
 log = logging.getLogger("dashboard")
 MAX_UPLOAD_MB = xlsx_scan.MAX_UPLOAD_MB  # the door's limit; a plan workbook weighs a few dozen KB
@@ -104,7 +103,7 @@ if current is not None:
                        on_click="ignore", icon=":material/download:", key="dl_plan_courant")
 
 
-def _preview(data: bytes, name: str) -> versions.Preview | None:
+def _preview(data: bytes, name: str) -> revision.Preview | None:
     """Validation and comparison, once per file and current version (kept in the session)."""
     key = (hashlib.sha256(data).hexdigest(), name, ui.plan_version())
     kept = st.session_state.get("_plan_preview")
@@ -112,7 +111,7 @@ def _preview(data: bytes, name: str) -> versions.Preview | None:
         return kept[1]
     try:
         with st.spinner("Vérification du classeur…"):
-            preview = versions.preview_import(engine, data, name)
+            preview = revision.preview_import(engine, data, name)
     except Exception:  # never a traceback on screen
         log.exception("vérification du plan %s impossible", name)
         st.error(f"« {_md(fmt.cite(name))} » n'a pas pu être vérifié (voir le journal). Rien n'a été enregistré.")

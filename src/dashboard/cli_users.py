@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from dashboard.cli import OK, PROBLEMS, suivi_engine, write_refused
+from dashboard.cli.common import OK, PROBLEMS, suivi_engine, write_refused
 
 
 def add_parser(sub) -> None:

@@ -252,11 +252,11 @@ SHIPPED_STATUTS = pd.DataFrame({
 def test_summary_command_adds_statuses_and_late_list(plan, monkeypatch, capsys):
     import json
 
-    from dashboard import cli
     from dashboard.__main__ import main
+    from dashboard.cli import reports
     from dashboard.suivi.store import Suivi
 
-    monkeypatch.setattr(cli, "_summary_suivi", lambda db: Suivi(statuts=SHIPPED_STATUTS))
+    monkeypatch.setattr(reports, "_summary_suivi", lambda db: Suivi(statuts=SHIPPED_STATUTS))
     assert main(["summary", "--as-of", "2025-01-15", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["situation_au"] == "2025-01-15" and out["avancement_importe"] is True

@@ -22,7 +22,7 @@ from versions_builders import (
     revise,
 )
 
-from dashboard import fmt, metrics
+from dashboard import fmt, metrics, revision
 from dashboard.__main__ import main
 from dashboard.plan import load_plan, versions
 
@@ -61,7 +61,7 @@ def test_broken_plan_changes_nothing(engine, tmp_path, capsys):
     versions.ensure_first_version(engine)
     before = _rows(engine)
     data = revise(broken=True)
-    preview = versions.preview_import(engine, data, "casse.xlsx")
+    preview = revision.preview_import(engine, data, "casse.xlsx")
     messages = [p.message() for p in preview.problems]
     assert not preview.ok and preview.diff is None
     assert "Feuille « Budget », ligne 2, colonne « Montant min (€) » : montant négatif (-5) : saisissez un nombre " \
@@ -84,7 +84,7 @@ def test_broken_plan_changes_nothing(engine, tmp_path, capsys):
 
 def test_revision_shows_exactly_its_three_changes_with_the_right_totals(engine):
     data = revise(budget=True, add_action=True, move_end=True)
-    preview = versions.preview_import(engine, data, "revision.xlsx")
+    preview = revision.preview_import(engine, data, "revision.xlsx")
     assert preview.ok and preview.current.id == 1 and preview.same_as is None
     d = preview.diff
     assert d.n_changes == 3

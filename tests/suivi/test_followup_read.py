@@ -14,7 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from suivi_builders import PLAN, edited, filled, put, snapshot
 
-from dashboard.suivi import cells, contract, followup, importer, store, xlsx_scan
+from dashboard import xlsx_scan
+from dashboard.suivi import cells, contract, followup, importer, store
 
 
 @pytest.fixture

@@ -20,8 +20,9 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 from suivi_builders import PLAN, edited, filled, put, snapshot
 
+from dashboard import xlsx_scan
 from dashboard.__main__ import main
-from dashboard.suivi import cells, followup, importer, store, template, xlsx_scan
+from dashboard.suivi import cells, followup, importer, store, template
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "vues" / "import_suivi.py")
@@ -153,7 +154,7 @@ def test_percent_in_a_percent_cell_or_typed_with_percent_is_no_warning():
 
 
 def test_cli_warnings_need_the_flag(tmp_path, capsys, engine, monkeypatch):
-    monkeypatch.setattr("dashboard.cli._suivi_plan", lambda args: PLAN)  # the small plan of these tests
+    monkeypatch.setattr("dashboard.cli.suivi.plan_for", lambda args: PLAN)  # the small plan of these tests
     db = str(engine.url)
     path = tmp_path / "suivi_2025.xlsx"
     path.write_bytes(edited(put("Indicateurs", {"G3": "0,645"})))

@@ -26,9 +26,9 @@ from markdown_builders import literal
 from openpyxl import load_workbook
 from versions_builders import SHIPPED
 
-from dashboard import fmt
+from dashboard import fmt, revision, xlsx_scan
 from dashboard.plan import PlanError, Problem, load_plan, load_plan_bytes, versions
-from dashboard.suivi import cells, followup, importer, store, template, xlsx_scan
+from dashboard.suivi import cells, followup, importer, store, template
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = 987654321  # a number written with openpyxl, then replaced in the XML by what openpyxl cannot write
@@ -270,7 +270,7 @@ def test_follow_up_door_refuses_and_stores_nothing(name, fu, pl, text, shipped, 
                          ids=[i for i in IDS if i not in HEAVY])
 def test_plan_door_refuses_before_any_preview_and_stores_nothing(name, fu, pl, text, plan_engine):
     before = _stored(plan_engine)
-    preview = versions.preview_import(plan_engine, pl, "plan_revise.xlsx")
+    preview = revision.preview_import(plan_engine, pl, "plan_revise.xlsx")
     messages = [p.message() for p in preview.problems]
     assert not preview.ok and preview.plan is None and preview.diff is None
     assert [m for m in messages if text in m], messages

@@ -1,4 +1,4 @@
-"""Reading the plan workbook: the door (`suivi.xlsx_scan`, the same one as the follow-up's), raw
+"""Reading the plan workbook: the door (`xlsx_scan`, the same one as the follow-up's), raw
 sheets (calamine, each read up to the extent the door scanned), then validation, then the frozen Plan.
 
 It never formats nor computes a figure: it hands a validated Plan to metrics.
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard import xlsx_scan
 from dashboard.plan.schema import ATTRS, README_SHEET, Plan, PlanError, Problem
 from dashboard.plan.validate import validate_sheets
-from dashboard.suivi import xlsx_scan
 
 DEFAULT_PLAN_PATH = Path("data/plan_2023_2028.xlsx")
 

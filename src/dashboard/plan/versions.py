@@ -7,8 +7,9 @@ stored when it has a problem), compared with the current version, then stored an
 Any earlier version can be made current again.
 
 The only writes are `import_version` and `use_version` (both take the `auteur`); they run under the
-store's write lock (`store.writing`), so two processes never make two versions current.
+store's write lock (`base.database.writing`), so two processes never make two versions current.
 Every process reads the current version's id (one cheap query) and loads the workbook once per id.
+How a revision compares with the current version is `revision`, above the plan and the metrics.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from dashboard import fmt
+from dashboard.base import database
+from dashboard.base.tables import plan_versions
 from dashboard.plan.load import DEFAULT_PLAN_PATH, load_plan_bytes
 from dashboard.plan.schema import Plan, PlanError, Problem
-from dashboard.suivi import store
 
 log = logging.getLogger("dashboard")
 
@@ -36,22 +38,7 @@ log = logging.getLogger("dashboard")
 SHIPPED_LABEL = "Plan voté le 16/02/2023"
 SHIPPED_AUTHOR = "installation"
 
-metadata = sa.MetaData()
-
-plan_versions = sa.Table(
-    "plan_versions", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("label", sa.String(200), nullable=False),
-    sa.Column("file_name", sa.String(255), nullable=False, default=""),
-    sa.Column("sha256", sa.String(64), nullable=False, index=True),
-    sa.Column("size", sa.Integer, nullable=False, default=0),
-    sa.Column("content", sa.LargeBinary, nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),  # UTC
-    sa.Column("user_name", sa.String(100), nullable=False, default=""),
-    sa.Column("is_current", sa.Boolean, nullable=False, default=False),
-    sa.Column("made_current_at", sa.DateTime, nullable=True),  # UTC, the last time it became current
-    sa.Column("made_current_by", sa.String(100), nullable=False, default=""),
-)
+metadata = plan_versions.metadata  # the versions' table only, created beside the store's
 
 
 class VersionError(Exception):
@@ -108,18 +95,18 @@ _INFO = [c for c in plan_versions.c if c.name != "content"]
 
 def ensure_schema(engine: Engine) -> Engine:
     """The store's tables and the versions' table (idempotent)."""
-    return store.ensure_schema(engine, metadata)
+    return database.ensure_schema(engine, metadata)
 
 
 def open_engine(url: str | None = None) -> Engine:
-    """store.open_engine, with the versions' table (raises store.StoreUnavailable, in French)."""
-    engine = store.open_engine(url)
-    url = url or store.default_url()
+    """database.open_engine, with the versions' table (raises database.StoreUnavailable, in French)."""
+    engine = database.open_engine(url)
+    url = url or database.default_url()
     try:
         return ensure_schema(engine)
     except Exception as exc:
-        log.info("table des versions du plan impossible à créer : %s", store.shown_url(url), exc_info=True)
-        raise store.open_problem(url, exc) from exc
+        log.info("table des versions du plan impossible à créer : %s", database.shown_url(url), exc_info=True)
+        raise database.open_problem(url, exc) from exc
 
 
 def ensure_first_version(engine: Engine, path: str | Path = DEFAULT_PLAN_PATH, label: str = SHIPPED_LABEL,
@@ -136,7 +123,7 @@ def ensure_first_version(engine: Engine, path: str | Path = DEFAULT_PLAN_PATH, l
                                  "devenir la première version du plan.")])
     data = path.read_bytes()
     load_plan_bytes(data, path.name)  # never store a plan that does not load
-    with store.writing(engine) as conn:  # another process may have done it meanwhile
+    with database.writing(engine) as conn:  # another process may have done it meanwhile
         if conn.execute(sa.select(sa.func.count()).select_from(plan_versions)).scalar():
             return None
         return _insert(conn, data, path.name, label, auteur, current=True)
@@ -225,48 +212,12 @@ def reference_id(engine: Engine) -> int | None:
 
 # --- import of a revision and rollback ---------------------------------------------------------
 
-@dataclass(frozen=True)
-class Preview:
-    """An uploaded workbook checked against the current version, before anything is stored.
-
-    problems: every problem of the workbook (then plan and diff are None); diff: metrics.plan_diff
-    from the current version; same_as: an existing version with the very same workbook."""
-
-    file_name: str
-    sha256: str
-    problems: tuple[Problem, ...] = ()
-    plan: Plan | None = None
-    current: Version | None = None
-    diff: object | None = None  # metrics.plan_diff.PlanDiff
-    same_as: Version | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
 def check_workbook(data: bytes, file_name: str) -> tuple[Plan | None, list[Problem]]:
     """The validation of `validate-plan` on an uploaded workbook: (plan, []) or (None, every problem)."""
     try:
         return load_plan_bytes(data, file_name), []
     except PlanError as err:
         return None, list(err.problems)
-
-
-def preview_import(engine: Engine, data: bytes, file_name: str) -> Preview:
-    """Check a revised workbook and compare it with the current version; writes nothing."""
-    from dashboard.metrics.plan_diff import plan_diff  # noqa: PLC0415  (plan does not import metrics at load)
-
-    sha = hashlib.sha256(data).hexdigest()
-    plan, problems = check_workbook(data, file_name)
-    if problems:
-        return Preview(file_name, sha, tuple(problems))
-    ensure_first_version(engine)
-    vid = current_id(engine)
-    current = get(engine, vid) if vid is not None else None
-    diff = plan_diff(current_plan(engine), plan) if current is not None else None
-    same = next((v for v in history(engine) if v.sha256 == sha), None)
-    return Preview(file_name, sha, (), plan, current, diff, same)
 
 
 def import_version(engine: Engine, data: bytes, *, file_name: str, label: str, auteur: str) -> int:
@@ -285,13 +236,13 @@ def import_version(engine: Engine, data: bytes, *, file_name: str, label: str, a
                            "enregistré.",
                            problems)
     ensure_first_version(engine)
-    with store.writing(engine) as conn:
+    with database.writing(engine) as conn:
         return _insert(conn, data, file_name, label, auteur, current=True)
 
 
 def use_version(engine: Engine, version_id: int, *, auteur: str) -> Version:
     """Make an earlier (or later) version current again; the version. VersionError if it does not exist."""
-    with store.writing(engine) as conn:
+    with database.writing(engine) as conn:
         row = conn.execute(sa.select(plan_versions.c.id, plan_versions.c.is_current).where(
             plan_versions.c.id == int(version_id))).first()
         if row is None:

@@ -28,7 +28,7 @@ from dashboard.suivi.cells import (
     parse_statut,
     text_value,
 )
-from dashboard.suivi.contract import SHEET_AV, SHEET_IND
+from dashboard.suivi.contract import SHEET_AV, SHEET_IND, header_of
 
 
 @dataclass
@@ -125,19 +125,19 @@ def check_indicateurs(sh: Sheet, plan: Plan, percent: set[tuple[int, int]], ctx:
         xl = i + 1
         ident = cell_value(row, c_id)
         values = [(f, y, j, cell_value(row, j)) for f, y, j in value_cols]
-        com = _long_text(ctx, name, xl, "Commentaire", text_value(cell_value(row, c_com)))
-        src = _long_text(ctx, name, xl, "Source", text_value(cell_value(row, c_src)))
+        com = _long_text(ctx, name, xl, header_of(name, "commentaire"), text_value(cell_value(row, c_com)))
+        src = _long_text(ctx, name, xl, header_of(name, "source"), text_value(cell_value(row, c_src)))
         clear_com, clear_src = is_clear(com), is_clear(src)
         com, src = (None if clear_com else com), (None if clear_src else src)
         has_values = any(v is not None for *_, v in values) or com or src or clear_com or clear_src
         if ident is None:
             if has_values:
-                problems.append(Problem(name, xl, "Identifiant", "la ligne a des valeurs mais pas d'identifiant : "
+                problems.append(Problem(name, xl, header_of(name, "indicateur_id"), "la ligne a des valeurs mais pas d'identifiant : "
                                         "recopiez l'identifiant de l'indicateur (ex. A11-1) depuis le modèle"))
             continue
         ident = str(ident).strip().upper()
         if ident not in units:
-            problems.append(Problem(name, xl, "Identifiant", f"l'indicateur « {ident} » n'existe pas dans le plan : "
+            problems.append(Problem(name, xl, header_of(name, "indicateur_id"), f"l'indicateur « {ident} » n'existe pas dans le plan : "
                                     "vérifiez l'identifiant (repartez du modèle de l'année)"))
             continue
         act = cell_value(row, c_act)
@@ -242,8 +242,8 @@ def check_avancement(sh: Sheet, plan: Plan, year: int, ctx: Context) -> tuple[li
             try:
                 rec["statut"] = parse_statut(inputs["statut"])
             except BadValue as err:
-                problems.append(Problem(name, xl, "Statut", str(err)))
-        for k, label in (("debut_reel", "Début réel"), ("fin_reelle", "Fin réelle"), ("fin_revisee", "Fin révisée")):
+                problems.append(Problem(name, xl, header_of(name, "statut"), str(err)))
+        for k, label in [(k, header_of(name, k)) for k in ("debut_reel", "fin_reelle", "fin_revisee")]:
             if inputs[k] is not None:
                 try:
                     rec[k] = parse_date(inputs[k])
@@ -251,12 +251,12 @@ def check_avancement(sh: Sheet, plan: Plan, year: int, ctx: Context) -> tuple[li
                     problems.append(Problem(name, xl, label, str(err)))
                 else:
                     _date_check(rec[k], ctx, name, xl, label, inputs[k])
-        for k, label in (("fin_reelle", "Fin réelle"), ("fin_revisee", "Fin révisée")):
+        for k, label in [(k, header_of(name, k)) for k in ("fin_reelle", "fin_revisee")]:
             if rec.get(k) is not None and rec.get("debut_reel") is not None and rec[k] < rec["debut_reel"]:
                 problems.append(Problem(name, xl, label, f"la date ({rec[k]:%d/%m/%Y}) est avant le début réel "
                                         f"({rec['debut_reel']:%d/%m/%Y}) : corrigez l'une des deux dates"))
         _status_dates(rec, ctx, xl, year)
-        com = _long_text(ctx, name, xl, "Commentaire", text_value(inputs["commentaire"]))
+        com = _long_text(ctx, name, xl, header_of(name, "commentaire"), text_value(inputs["commentaire"]))
         if com:
             rec["commentaire"] = com
         if rec:
@@ -293,15 +293,15 @@ def _status_dates(rec: dict, ctx: Context, xl: int, year: int) -> None:
     end, start = rec.get("fin_reelle"), rec.get("debut_reel")
     if rec.get("statut") == "Réalisée" and end is not None:
         if end.date() > ctx.today:
-            ctx.problems.append(Problem(SHEET_AV, xl, "Fin réelle", f"l'action est « Réalisée » mais sa fin réelle "
+            ctx.problems.append(Problem(SHEET_AV, xl, header_of(SHEET_AV, "fin_reelle"), f"l'action est « Réalisée » mais sa fin réelle "
                                         f"({end:%d/%m/%Y}) est dans le futur : corrigez la date, ou choisissez "
                                         "« En cours » et mettez la date prévue dans « Fin révisée »"))
         elif end.year > year:
-            ctx.problems.append(Problem(SHEET_AV, xl, "Fin réelle", f"l'action est « Réalisée » mais sa fin réelle "
+            ctx.problems.append(Problem(SHEET_AV, xl, header_of(SHEET_AV, "fin_reelle"), f"l'action est « Réalisée » mais sa fin réelle "
                                         f"({end:%d/%m/%Y}) est après l'année du fichier ({year}) : corrigez la "
                                         "date, ou déclarez-la dans le suivi de l'année où elle s'est terminée"))
     if rec.get("statut") == "Non démarrée" and start is not None:
-        ctx.warnings.append(Problem(SHEET_AV, xl, "Début réel", f"l'action est « Non démarrée » mais a un début réel "
+        ctx.warnings.append(Problem(SHEET_AV, xl, header_of(SHEET_AV, "debut_reel"), f"l'action est « Non démarrée » mais a un début réel "
                                     f"({start:%d/%m/%Y}) : vérifiez le statut (« En cours » ?) ou videz la date",
                                     value=f"{start:%d/%m/%Y}"))
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.base.tables import PORTEUR_SEP
 from dashboard.plan import Plan, porteurs_by_action
 from dashboard.suivi.merge import suivi_cells
-from dashboard.suivi.tables import PORTEUR_SEP
 
 COLUMNS = ["porteur", "actions", "modele_envoye", "modele_par", "fichiers_recus", "dernier_fichier",
            "indicateurs", "sans_statut", "dates", "depenses", "etp"]

@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from dashboard import xlsx_scan
 from dashboard.plan import Plan, Problem
 from dashboard.suivi import stamp as stamp_
-from dashboard.suivi import xlsx_scan
 from dashboard.suivi.cells import blank, cell_value, fold, header_text
 from dashboard.suivi.checks import Context, Sheet, check_avancement, check_indicateurs, hundredfold
 from dashboard.suivi.contract import (
@@ -34,6 +34,7 @@ from dashboard.suivi.contract import (
     SHEET_STAMP,
     STATUT_COLUMNS,
     YEAR_COLUMNS,
+    header_of,
 )
 
 log = logging.getLogger("dashboard")
@@ -187,12 +188,14 @@ def read_followup(data: bytes | str | Path, plan: Plan, *, file_name: str | None
     ind = _scan_header(SHEET_IND, raw[SHEET_IND], IND_FIXED, plan, problems, ignored_cols[SHEET_IND])
     av = _scan_header(SHEET_AV, raw[SHEET_AV], AV_FIXED, plan, problems, ignored_cols[SHEET_AV])
     letters = {sh.name: _letters([header_text(h) for h in (sh.rows[0] if sh.rows else [])]) for sh in (ind, av)}
-    for sh, key, header in ((ind, "indicateur_id", "Identifiant"), (av, "action_id", "N° action")):
+    for sh, key in ((ind, "indicateur_id"), (av, "action_id")):
         if key not in sh.columns:
+            header = header_of(sh.name, key)
             problems.append(Problem(sh.name, 1, header, f"la colonne « {header} » est absente : rétablissez-la "
                                     "(en-tête en ligne 1, comme dans le modèle)"))
     if av.columns.get("action_id") is not None and "statut" not in av.columns:
-        problems.append(Problem(SHEET_AV, 1, "Statut", "la colonne « Statut » est absente : rétablissez-la "
+        statut = header_of(SHEET_AV, "statut")
+        problems.append(Problem(SHEET_AV, 1, statut, f"la colonne « {statut} » est absente : rétablissez-la "
                                 "(en-tête en ligne 1, comme dans le modèle)"))
     all_years = sorted({y for sh in (ind, av) for ys in sh.years.values() for y in ys})
     if not ind.years["resultat"] and not ind.years["objectif"] and not problems:

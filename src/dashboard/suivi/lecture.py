@@ -11,8 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from dashboard.suivi.merge import CLEARED
-from dashboard.suivi.tables import (
+from dashboard.base.tables import (
     DATE_FIELDS,
     FLOAT_FIELDS,
     INDICATEUR_COLUMNS,
@@ -21,6 +20,7 @@ from dashboard.suivi.tables import (
     STATUT_COLUMNS,
     batches,
 )
+from dashboard.suivi.merge import CLEARED
 
 ORIGIN_COLUMNS = ["objet", "cle", "annee", "champ", "batch_id", "porteur", "compte", "utilisateur", "importe_le",
                   "fichier"]

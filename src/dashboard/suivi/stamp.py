@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from dashboard.base.tables import DATE_FIELDS, FLOAT_FIELDS
 from dashboard.suivi.contract import SHEET_STAMP
 from dashboard.suivi.merge import FIELDS, Cell
-from dashboard.suivi.tables import DATE_FIELDS, FLOAT_FIELDS
 
 FORMAT = 2
 CHUNK = 30_000  # characters per cell (Excel keeps at most 32 767 in one cell)

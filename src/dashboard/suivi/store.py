@@ -1,7 +1,8 @@
 """Follow-up store on SQLAlchemy: import batches, values, history, rollback.
 
-Read side used by every page: `load_suivi(engine) -> Suivi` (in `lecture`, re-exported here). Where the store lives and how it is
-opened is `database`, its tables `tables` (both reached through this module); the upload's whole
+Read side used by every page: `load_suivi(engine) -> Suivi` (in `lecture`, re-exported here). Where the
+store lives and how it is opened is `base.database`, its tables `base.tables` (both reached through this
+module); the upload's whole
 flow (read, check, count, write) is `importer`.
 
 Every import is a batch; every value references its batch. The current value of a field is the
@@ -23,8 +24,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from dashboard.suivi import lecture, merge
-from dashboard.suivi.database import (
+from dashboard.base.database import (
     DEFAULT_URL,
     StoreError,
     StoreUnavailable,
@@ -41,9 +41,7 @@ from dashboard.suivi.database import (
     write_problem,
     writing,
 )
-from dashboard.suivi.lecture import ORIGIN_COLUMNS, Suivi, demo_active, imports_info, load_suivi
-from dashboard.suivi.merge import CLEARED
-from dashboard.suivi.tables import (
+from dashboard.base.tables import (
     DATE_FIELDS,
     FLOAT_FIELDS,
     INDICATEUR_COLUMNS,
@@ -58,8 +56,11 @@ from dashboard.suivi.tables import (
     realise_values,
     statut_values,
 )
+from dashboard.suivi import lecture, merge
+from dashboard.suivi.lecture import ORIGIN_COLUMNS, Suivi, demo_active, imports_info, load_suivi
+from dashboard.suivi.merge import CLEARED
 
-# The store's public surface, the connection (`database`) and the tables (`tables`) included: the
+# The store's public surface, the connection (`base.database`) and the tables (`base.tables`) included: the
 # rest of the app reads and writes the follow-up through this one module.
 __all__ = [
     "CHANGE_COLUMNS", "DATE_FIELDS", "DEFAULT_URL", "FLOAT_FIELDS", "HISTORY_COLUMNS", "INDICATEUR_COLUMNS",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -20,15 +19,23 @@ from openpyxl.utils import get_column_letter
 
 from dashboard.plan import Plan, porteurs_by_action
 from dashboard.suivi import stamp
-from dashboard.suivi.contract import CLEAR_WORD, SHEET_AV, SHEET_HELP, SHEET_IND, STATUTS
+from dashboard.suivi.contract import (
+    AV,
+    CLEAR_WORD,
+    IND,
+    NUMBER_FORMATS,
+    SHEET_AV,
+    SHEET_HELP,
+    SHEET_IND,
+    STATUTS,
+    UNIT,
+    Column,
+)
 from dashboard.suivi.merge import suivi_cells
 
 _FILL_RO = "E7EAEE"  # read-only cells (locked)
 _FILL_HEAD = "1F4E79"
 _FILL_HEAD_INPUT = "0072B2"
-# "General" keeps every decimal typed; the literal " %" does not scale (45 shows 45 %)
-_NUMBER_FORMATS = {"nombre": "General", "€": 'General" €"', "%": 'General" %"', "date": "DD/MM/YYYY",
-                   "oui/non": "@"}
 _DATE_MIN, _DATE_MAX = "36526", "73050"  # 01/01/2000 .. 31/12/2099 as Excel serials
 
 HELP_LINES = [
@@ -146,33 +153,40 @@ def issue(plan: Plan, year: int, previous=None, *, porteurs=(), emis_par: str = 
     xlsx.put(help_ws, len(HELP_LINES) + 2, 1, f"Statuts possibles : {' / '.join(STATUTS)}.")
     xlsx.put(help_ws, len(HELP_LINES) + 3, 1, f"Plan {lo}-{hi} · modèle généré le {date.today():%d/%m/%Y}.")
 
-    def sheet(title: str, columns: list[Column], rows: list[list], validations: dict):
-        """One protected sheet: header, rows, formats and validations from `columns`, filter and sort allowed."""
+    def sheet(title: str, columns: tuple[Column, ...], rows: list[dict], validations: dict, units=()):
+        """One protected sheet laid out by its columns' specification (contract): header, rows (values by
+        column key), formats and validations, filter and sort allowed. `units`: each row's indicator
+        unit, for the columns whose format and validation follow it (UNIT)."""
         ws = wb.create_sheet(title)
         for j, col in enumerate(columns, start=1):
-            c = xlsx.put(ws, 1, j, col.header)
+            c = xlsx.put(ws, 1, j, col.written(year))
             c.font = head_font
             c.fill = PatternFill("solid", fgColor=_FILL_HEAD_INPUT if col.input else _FILL_HEAD)
             c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
             ws.column_dimensions[get_column_letter(j)].width = col.width
         ws.row_dimensions[1].height = 32
         for i, row in enumerate(rows, start=2):
-            for j, (col, v) in enumerate(zip(columns, row, strict=True), start=1):
-                c = xlsx.put(ws, i, j, v)  # imported text (comments, sources) stays text
+            for j, col in enumerate(columns, start=1):
+                c = xlsx.put(ws, i, j, row[col.key])  # imported text (comments, sources) stays text
                 if col.input:
                     c.protection = unlocked
                 else:
                     c.fill = ro_fill
-                fmt_ = col.number_format(i - 2) if callable(col.number_format) else col.number_format
-                if fmt_:
-                    c.number_format = fmt_
+                kind = units[i - 2] if col.kind == UNIT else col.kind
+                if kind:
+                    c.number_format = NUMBER_FORMATS.get(kind, "General")
                 if col.wrap:
                     c.alignment = wrap
+        for dv in validations.values():
+            ws.add_data_validation(dv)
         last = len(rows) + 1
         for j, col in enumerate(columns, start=1):
-            dv = validations.get(col.validation) if col.validation else None
-            if dv is not None and last >= 2 and not callable(col.validation):
-                dv.add(f"{get_column_letter(j)}2:{get_column_letter(j)}{last}")
+            if col.validation in validations and last >= 2:  # the whole column
+                validations[col.validation].add(f"{get_column_letter(j)}2:{get_column_letter(j)}{last}")
+        by_unit = [j for j, col in enumerate(columns, start=1) if col.validation == UNIT]
+        for i, unit in enumerate(units if by_unit else (), start=2):  # each row its unit's validation
+            validations.get(unit, validations["nombre"]).add(
+                f"{get_column_letter(by_unit[0])}{i}:{get_column_letter(by_unit[-1])}{i}")
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
         ws.protection.sheet = True
         ws.protection.formatColumns = False  # staff may still widen columns and rows
@@ -187,18 +201,8 @@ def issue(plan: Plan, year: int, previous=None, *, porteurs=(), emis_par: str = 
                               errorTitle="Valeur non valide", error=message, **kw)
 
     # --- Indicateurs ---------------------------------------------------------------------------
-    res_h, obj_h, rap_h = f"{year} Résultat", f"{year} Objectif", f"Rappel {prev_year}"
     units = [str(u) for u in ind["unite"]]
-    unit_format = lambda i: _NUMBER_FORMATS.get(units[i], "General")  # noqa: E731
-    ind_columns = [
-        Column("Identifiant", 12), Column("N° action", 10), Column("Action", 40, wrap=True),
-        Column("Indicateur", 50, wrap=True), Column("Unité", 10), Column(rap_h, 14, number_format=unit_format),
-        Column(res_h, 16, input=True, number_format=unit_format), Column(obj_h, 16, input=True,
-                                                                          number_format=unit_format),
-        Column("Commentaire", 40, input=True, wrap=True), Column("Source", 30, input=True),
-        Column("Axe", 6), Column("Porteur", 28, wrap=True),
-    ]
-    dvs = {
+    dvs = {  # by unit
         "nombre": error_dv("decimal", "Saisissez un nombre positif ou nul (ex. 1234,5), « effacer », ou laissez vide.",
                            operator="greaterThanOrEqual", formula1="0"),
         "€": error_dv("decimal", "Saisissez un montant en euros positif ou nul (ex. 12000), « effacer », ou laissez "
@@ -215,30 +219,18 @@ def issue(plan: Plan, year: int, previous=None, *, porteurs=(), emis_par: str = 
     rows = []
     for r in ind.itertuples(index=False):
         ident, unite, aid = str(r.indicateur_id).upper(), str(r.unite), int(r.action_id)
-        rows.append([str(r.indicateur_id), aid, titles.get(aid, ""), r.indicateur, unite,
-                     _shown(rappel, ("indicateurs", ident, prev_year), "resultat", unite),
-                     _shown(now, ("indicateurs", ident, year), "resultat", unite),
-                     _shown(now, ("indicateurs", ident, year), "objectif", unite),
-                     now.get(("indicateurs", ident, year, "commentaire")),
-                     now.get(("indicateurs", ident, year, "source")), _axe(axes.get(aid)), who.get(aid, "")])
-    ws = sheet(SHEET_IND, ind_columns, rows, {})
-    for dv in dvs.values():
-        ws.add_data_validation(dv)
-    for i, unite in enumerate(units, start=2):
-        dvs.get(unite, dvs["nombre"]).add(f"G{i}:H{i}")
+        rows.append({"indicateur_id": str(r.indicateur_id), "action_id": aid, "action": titles.get(aid, ""),
+                     "indicateur": r.indicateur, "unite": unite,
+                     "rappel": _shown(rappel, ("indicateurs", ident, prev_year), "resultat", unite),
+                     "resultat": _shown(now, ("indicateurs", ident, year), "resultat", unite),
+                     "objectif": _shown(now, ("indicateurs", ident, year), "objectif", unite),
+                     "commentaire": now.get(("indicateurs", ident, year, "commentaire")),
+                     "source": now.get(("indicateurs", ident, year, "source")), "axe": _axe(axes.get(aid)),
+                     "porteur": who.get(aid, "")})
+    ws = sheet(SHEET_IND, IND, rows, dvs, units)
     ws.freeze_panes = "B2"
 
     # --- Avancement ----------------------------------------------------------------------------
-    dep_h, etp_h = f"{year} Dépenses (€)", f"{year} ETP"
-    av_columns = [
-        Column("N° action", 10), Column("Action", 50, wrap=True), Column("Statut", 16, input=True, validation="statut"),
-        Column("Début réel", 13, input=True, number_format="DD/MM/YYYY", validation="date"),
-        Column("Fin réelle", 13, input=True, number_format="DD/MM/YYYY", validation="date"),
-        Column("Fin révisée", 13, input=True, number_format="DD/MM/YYYY", validation="date"),
-        Column(dep_h, 16, input=True, number_format='General" €"', validation="euros"),
-        Column(etp_h, 10, input=True, validation="etp"),
-        Column("Commentaire", 40, input=True, wrap=True), Column("Axe", 6), Column("Porteur", 28, wrap=True),
-    ]
     av_dvs = {
         "statut": DataValidation(type="list", formula1='"' + ",".join((*STATUTS, CLEAR_WORD)) + '"', allow_blank=True,
                                  showErrorMessage=True, errorTitle="Statut non valide",
@@ -257,31 +249,19 @@ def issue(plan: Plan, year: int, previous=None, *, porteurs=(), emis_par: str = 
     for aid in actions:
         def v(kind, f, aid=aid):
             return now.get((kind, aid, year, f))
-        rows.append([aid, titles.get(aid) or f"Action {aid}", v("statuts", "statut"),
-                     _py_date(v("statuts", "debut_reel")), _py_date(v("statuts", "fin_reelle")),
-                     _py_date(v("statuts", "fin_revisee")), v("realise", "depenses"), v("realise", "etp"),
-                     v("statuts", "commentaire"), _axe(axes.get(aid)), who.get(aid, "")])
-    ws = sheet(SHEET_AV, av_columns, rows, av_dvs)
-    for dv in av_dvs.values():
-        ws.add_data_validation(dv)
+        rows.append({"action_id": aid, "action": titles.get(aid) or f"Action {aid}", "statut": v("statuts", "statut"),
+                     "debut_reel": _py_date(v("statuts", "debut_reel")),
+                     "fin_reelle": _py_date(v("statuts", "fin_reelle")),
+                     "fin_revisee": _py_date(v("statuts", "fin_revisee")), "depenses": v("realise", "depenses"),
+                     "etp": v("realise", "etp"), "commentaire": v("statuts", "commentaire"),
+                     "axe": _axe(axes.get(aid)), "porteur": who.get(aid, "")})
+    ws = sheet(SHEET_AV, AV, rows, av_dvs)
     ws.freeze_panes = "C2"
 
     stamp.write_sheet(wb, st)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue(), st
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a template sheet: header, width, input (unlocked) or read-only, format, validation."""
-
-    header: str
-    width: float
-    input: bool = False
-    wrap: bool = False
-    number_format: object = None  # a format, or a function of the row (0-based) giving one
-    validation: str | None = None  # key of the sheet's data validations
 
 
 def _axe(v):

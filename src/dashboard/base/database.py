@@ -1,4 +1,4 @@
-"""Where the follow-up store lives and how to open it: the URL (DASHBOARD_DB, the secrets file, else a
+"""Where the store (the follow-up, the plan's versions, the accounts) lives and how to open it: the URL (DASHBOARD_DB, the secrets file, else a
 SQLite file beside the app), the engine set up for concurrent writers (SQLite's immediate
 transactions and busy timeout, PostgreSQL's advisory lock), the tables created on first start, and
 the French message a user reads when the store cannot be opened, read or written.
@@ -18,8 +18,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from dashboard.suivi import migrations
-from dashboard.suivi.tables import batches, metadata
+from dashboard.base import migrations
+from dashboard.base.tables import batches, metadata
 
 log = logging.getLogger("dashboard")
 

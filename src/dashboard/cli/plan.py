@@ -1,7 +1,5 @@
-"""`python -m dashboard plan …`: the plan's versions in the store (import, history, diff, use), and
-which plan the other commands read (the current version, unless --plan or DASHBOARD_PLAN names a file).
-
-Exit codes as every command: 0 done, 1 the input has problems (all listed, in French), 2 usage error.
+"""`python -m dashboard validate-plan` and `plan …`: the plan's workbook checked, and its versions in the
+store (import of a revision, history, diff, use).
 """
 
 from __future__ import annotations
@@ -14,17 +12,48 @@ import os
 from pathlib import Path
 
 from dashboard import fmt
-from dashboard.cli import suivi_engine, write_refused
+from dashboard.cli.common import OK, PROBLEMS, USAGE, plan_engine, write_refused
 
-OK, PROBLEMS, USAGE = 0, 1, 2
 log = logging.getLogger(__name__)
 
 
-def _engine(args: argparse.Namespace):
-    """(engine with the versions' table, None) or (None, exit code) after a French message."""
-    from dashboard.plan import versions  # noqa: PLC0415
+def add_validate_plan(sub) -> None:
+    """The `validate-plan` command."""
+    p = sub.add_parser("validate-plan", help="charge et valide le classeur du plan")
+    p.add_argument("path", nargs="?", default=None, help="classeur du plan (défaut : data/plan_2023_2028.xlsx)")
+    p.set_defaults(func=validate_plan)
 
-    return suivi_engine(args, versions.open_engine)
+
+def validate_plan(args: argparse.Namespace) -> int:
+    """Load and validate the plan: a one-screen summary (exit 0) or every problem (exit 1)."""
+    from dashboard import plan  # noqa: PLC0415
+
+    path = args.path or os.environ.get("DASHBOARD_PLAN") or str(plan.DEFAULT_PLAN_PATH)
+    try:
+        p = plan.load_plan(path)
+    except plan.PlanError as err:
+        print(f"Le classeur du plan « {path} » a {fmt.nombre(len(err.problems))} problème(s) :")
+        for problem in err.problems:
+            print(f"- {problem.message()}")
+        return PROBLEMS
+    except Exception as exc:  # never a traceback for the user; the log keeps it
+        log.exception("validate-plan %s", path)
+        print(f"Le classeur du plan « {path} » n'a pas pu être lu ({exc.__class__.__name__}) : "
+              "vérifiez qu'il s'agit bien d'un classeur Excel (.xlsx) non ouvert ailleurs.")
+        return PROBLEMS
+    lo, hi = p.periode
+    n = fmt.nombre
+    print(f"Plan valide : {path}")
+    print(f"Période : {lo}-{hi} ({n(hi - lo + 1)} ans)")
+    print(f"Axes : {n(len(p.axes))} · Enjeux : {n(len(p.enjeux))} · Fiches action : {n(len(p.actions))}")
+    print(f"Lignes de budget : {n(len(p.budget))} · Lignes ETP : {n(len(p.etp))} · "
+          f"Jalons du calendrier : {n(len(p.calendrier))}")
+    print(f"Indicateurs : {n(len(p.indicateurs))} · Hypothèses : {n(len(p.hypotheses))}")
+    print("Fiches action par catégorie de budget :")
+    counts = p.actions["categorie_budget"].value_counts()
+    for categorie in plan.CATEGORIES:
+        print(f"  {categorie} : {n(int(counts.get(categorie, 0)))}")
+    return OK
 
 
 def _auteur(args: argparse.Namespace) -> str:
@@ -34,59 +63,6 @@ def _auteur(args: argparse.Namespace) -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001
         return ""
-
-
-def plan_for(args: argparse.Namespace):
-    """The plan a command works on, or None after printing why (French).
-
-    --plan FILE, else DASHBOARD_PLAN (a file, for development), else the current version in the store
-    at --db (the shipped workbook becomes version 1 on first use)."""
-    from dashboard import plan  # noqa: PLC0415
-    from dashboard.plan import versions  # noqa: PLC0415
-
-    path = getattr(args, "plan", None) or os.environ.get("DASHBOARD_PLAN")
-    if path:
-        try:
-            return plan.load_plan(path)
-        except plan.PlanError as err:
-            print(f"Le classeur du plan « {path} » a {len(err.problems)} problème(s) : lancez "
-                  "`python -m dashboard validate-plan` pour les voir.")
-        except Exception as exc:  # noqa: BLE001  (never a traceback for the user)
-            print(f"Le classeur du plan « {path} » n'a pas pu être lu ({exc.__class__.__name__}).")
-        return None
-    engine, _ = _engine(args)
-    if engine is None:
-        return None
-    try:
-        return versions.current_plan(engine)
-    except plan.PlanError as err:
-        print("La version courante du plan n'a pas pu être chargée :")
-        for problem in err.problems:
-            print(f"- {problem.message()}")
-    except versions.VersionError as err:
-        print(f"Plan introuvable : {err}")
-    except Exception as exc:  # noqa: BLE001
-        log.debug("plan courant", exc_info=True)
-        print(f"La version courante du plan n'a pas pu être lue ({exc.__class__.__name__}) : vérifiez l'adresse --db.")
-    return None
-
-
-def voted_changes(engine, plan, axes=()):
-    """The deck's « ce qui a changé depuis le plan voté » slide when `plan` is a stored version other
-    than the voted one (the first stored); None otherwise (a file given by --plan or DASHBOARD_PLAN)."""
-    from dashboard.plan import versions  # noqa: PLC0415
-    from dashboard.present import plan_changes  # noqa: PLC0415
-
-    if not plan.version:
-        return None
-    versions.ensure_schema(engine)
-    vs = versions.history(engine)
-    current = next((v for v in vs if v.current), None)
-    if current is None or len(vs) < 2 or current.id == vs[-1].id:
-        return None
-    voted = vs[-1]
-    return plan_changes.slide_changes(versions.load_version(engine, voted.id), plan, voted.label, current.label,
-                                      axes)
 
 
 def diff_text(diff, before: str, after: str) -> str:
@@ -106,8 +82,8 @@ def diff_text(diff, before: str, after: str) -> str:
 def plan_import(args: argparse.Namespace) -> int:
     """Validate a revised workbook, show what changes against the current version, then (unless
     --dry-run) store it and make it current."""
+    from dashboard import revision, xlsx_scan  # noqa: PLC0415
     from dashboard.plan import versions  # noqa: PLC0415
-    from dashboard.suivi import xlsx_scan  # noqa: PLC0415
 
     path = Path(args.file)
     if not path.is_file():
@@ -121,12 +97,12 @@ def plan_import(args: argparse.Namespace) -> int:
     if refused is not None:  # never read into memory
         print(f"Le classeur du plan « {name} » est refusé ; rien n'a été enregistré :\n- Fichier « {name} » : {refused}")
         return PROBLEMS
-    engine, code = _engine(args)
+    engine, code = plan_engine(args)
     if engine is None:
         return code
     data = path.read_bytes()
     try:
-        preview = versions.preview_import(engine, data, path.name)
+        preview = revision.preview_import(engine, data, path.name)
     except Exception as exc:  # noqa: BLE001
         log.debug("plan import %s", path, exc_info=True)
         print(f"Le classeur « {name} » n'a pas pu être comparé à la version courante "
@@ -167,7 +143,7 @@ def plan_history(args: argparse.Namespace) -> int:
     """Every version of the plan, the latest first (table or --json)."""
     from dashboard.plan import versions  # noqa: PLC0415
 
-    engine, code = _engine(args)
+    engine, code = plan_engine(args)
     if engine is None:
         return code
     try:
@@ -202,7 +178,7 @@ def plan_diff(args: argparse.Namespace) -> int:
         print(f"Numéros de version invalides « {args.a} » « {args.b} » : donnez deux numéros de "
               "`python -m dashboard plan history` (exemple : plan diff 1 2).")
         return USAGE
-    engine, code = _engine(args)
+    engine, code = plan_engine(args)
     if engine is None:
         return code
     try:
@@ -230,7 +206,7 @@ def plan_use(args: argparse.Namespace) -> int:
         print(f"Numéro de version invalide « {args.version} » : donnez un numéro de "
               "`python -m dashboard plan history` (exemple : plan use 1).")
         return USAGE
-    engine, code = _engine(args)
+    engine, code = plan_engine(args)
     if engine is None:
         return code
     if write_refused(engine):
@@ -253,7 +229,7 @@ def plan_use(args: argparse.Namespace) -> int:
     return OK
 
 
-def add_parser(sub) -> None:
+def add_plan(sub) -> None:
     """The `plan` command and its four sub-commands."""
     p = sub.add_parser("plan", help="versions du plan : import d'une révision, historique, comparaison, retour")
     plan_sub = p.add_subparsers(dest="plan_command", required=True, metavar="ACTION")

@@ -1,7 +1,9 @@
-"""The follow-up store's tables (SQLAlchemy Core): one row per import batch, one row per imported
-value (indicator results, action statuses, money spent and staff time), each value pointing at its
-batch. Shared by the store (`store`), the connection (`database`, which creates them) and the
-modules that add tables of their own to the same database (accounts, plan versions).
+"""The store's tables (SQLAlchemy Core).
+
+The follow-up's (`metadata`, created by `database.ensure_schema` on first start): one row per import
+batch, one row per imported value (indicator results, action statuses, money spent and staff time),
+each value pointing at its batch, one row per template issued. The plan's versions (`plan_versions`,
+a MetaData of its own, created by `plan.versions`): each workbook uploaded, one of them current.
 """
 
 from __future__ import annotations
@@ -112,3 +114,22 @@ FLOAT_FIELDS = {"resultat", "objectif", "depenses", "etp"}
 
 
 PORTEUR_SEP = " ; "  # several porteurs of one template or import, in one text column
+
+
+# The plan's versions: a MetaData of their own, created beside the follow-up's by plan.versions.
+versions_metadata = sa.MetaData()
+
+plan_versions = sa.Table(
+    "plan_versions", versions_metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False, default=""),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("size", sa.Integer, nullable=False, default=0),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("user_name", sa.String(100), nullable=False, default=""),
+    sa.Column("is_current", sa.Boolean, nullable=False, default=False),
+    sa.Column("made_current_at", sa.DateTime, nullable=True),  # UTC, the last time it became current
+    sa.Column("made_current_by", sa.String(100), nullable=False, default=""),
+)

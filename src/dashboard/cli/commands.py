@@ -1,0 +1,17 @@
+"""Every command of `python -m dashboard` but `serve`, added to the main parser in the order `--help`
+lists them; each group module defines its commands' arguments beside their implementations.
+"""
+
+from __future__ import annotations
+
+from dashboard import cli_users
+from dashboard.cli import plan, reports, suivi
+
+COMMANDS = (plan.add_validate_plan, reports.add_summary, suivi.add_template, suivi.add_import, suivi.add_history,
+            suivi.add_rollback, reports.add_deck, plan.add_plan, cli_users.add_parser)
+
+
+def add_commands(sub) -> None:
+    """Add every command (its arguments and the function it runs) to the main parser's subcommands."""
+    for add in COMMANDS:
+        add(sub)

@@ -1,0 +1,231 @@
+"""`python -m dashboard summary` and `deck`: the overview's figures in the terminal (or JSON), and the
+comité's slides as a file (PowerPoint, PDF or HTML).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from dashboard.cli.common import OK, PROBLEMS, USAGE, plan_for, suivi_engine, write_file
+
+
+def add_summary(sub) -> None:
+    """The `summary` command."""
+    p = sub.add_parser("summary", help="les chiffres de la vue d'ensemble")
+    p.add_argument("--plan", default=None, help="classeur du plan")
+    p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
+    p.add_argument("--as-of", default=None, help="date de situation AAAA-MM-JJ (défaut : aujourd'hui)")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    p.set_defaults(func=summary)
+
+
+def add_deck(sub) -> None:
+    """The `deck` command."""
+    p = sub.add_parser("deck", help="la présentation au comité en fichier (.pptx, .pdf ou .html)")
+    p.add_argument("-o", "--output", required=True, help="fichier à écrire : .pptx (PowerPoint), .pdf ou .html")
+    p.add_argument("--as-of", default=None, help="date de situation AAAA-MM-JJ (défaut : aujourd'hui)")
+    p.add_argument("--axe", action="append", default=None, help="ne garder que cet axe (répétable : --axe 1 --axe 3)")
+    p.add_argument("--plan", default=None, help="classeur du plan")
+    p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
+    p.set_defaults(func=deck)
+
+
+def _summary_suivi(db: str | None):
+    """The follow-up store's values for `summary`, or None (no --db / DASHBOARD_DB, or no reader yet)."""
+    import os  # noqa: PLC0415
+
+    url = db or os.environ.get("DASHBOARD_DB")
+    if not url:
+        return None
+    from dashboard.suivi import store  # noqa: PLC0415
+
+    if not hasattr(store, "load_suivi") or not hasattr(store, "open_engine"):
+        return None
+    return store.load_suivi(store.open_engine(url))
+
+
+def summary_text(s: dict) -> str:
+    """The summary dict (metrics.summary) as French text for the terminal."""
+    from dashboard import fmt  # noqa: PLC0415
+
+    n, b = fmt.nombre, s["budget"]
+    lo, hi = s["periode"]
+    lines = [f"Schéma de développement touristique {lo}-{hi} : {n(s['actions'])} fiches action, "
+             f"{n(s['indicateurs'])} indicateurs",
+             "Budget chiffré (hypothèses du classeur) :",
+             f"  ponctuel : {fmt.fourchette(b['unique_min'], b['unique_max'])}",
+             f"  récurrent : {fmt.fourchette(b['annuel_min'], b['annuel_max'])} par an",
+             f"  par unité (quantité fixée) : {fmt.fourchette(b['par_unite_min'], b['par_unite_max'])}",
+             f"  total {lo}-{hi} : {fmt.fourchette(b['periode_min'], b['periode_max'])}",
+             f"ETP chiffrés : {fmt.etp(s['etp'])}",
+             "Par axe :"]
+    for a in s["axes"]:
+        lines.append(f"  Axe {a['axe']} – {a['libelle']}")
+        lines.append(f"    {n(a['actions'])} actions · ponctuel {fmt.fourchette(a['budget_unique_min'], a['budget_unique_max'])}"
+                     f" · récurrent {fmt.fourchette(a['budget_annuel_min'], a['budget_annuel_max'])} par an"
+                     f" · {fmt.etp(a['etp'])}")
+        for u in a["budget_par_unite"]:
+            qty = "quantité non fixée, hors totaux" if u["quantite"] is None else f"quantité {n(u['quantite'], 2)}"
+            lines.append(f"    par unité : action {u['action_id']}, "
+                         f"{fmt.fourchette(u['montant_unitaire_min'], u['montant_unitaire_max'])} par {u['unite']} ({qty})")
+    nc = s["non_comptes"]
+    cats = ", ".join(f"{c} {n(k)}" for c, k in s["categories"].items() if c != "chiffré")
+    lines.append("Ce que les totaux ne comptent pas :")
+    lines.append(f"  {n(nc['actions_sans_chiffrage'])} actions sans montant chiffré ({cats})")
+    lines.append(f"  {n(nc['lignes_par_unite_sans_quantite'])} ligne(s) « par unité » sans quantité ; "
+                 f"{n(nc['lignes_uniques_sans_annee'])} dépense(s) ponctuelle(s) sans année (comptées, hors projection)")
+    for r in s.get("realise", []):
+        lines.append(f"Réalisé {r['annee']} : {fmt.euros(r['depenses'])} "
+                     f"(prévu {fmt.fourchette(r['prevu_min'], r['prevu_max'])})")
+    lines += _summary_calendar_text(s)
+    return "\n".join(lines)
+
+
+def _summary_calendar_text(s: dict) -> list[str]:
+    """Avancement par axe et actions en retard (keys added by metrics.calendar_summary)."""
+    from datetime import date  # noqa: PLC0415
+
+    from dashboard import fmt  # noqa: PLC0415
+
+    if "en_retard" not in s:
+        return []
+    au = fmt.jour(date.fromisoformat(s["situation_au"]))
+    if not s.get("avancement_importe"):
+        return [f"Avancement au {au} : aucun avancement importé, aucun retard calculé."]
+    lines = [f"Avancement au {au} :"]
+    for a in s["axes"]:
+        counts = " · ".join(f"{k} {fmt.nombre(v)}" for k, v in a.get("statuts", {}).items() if v)
+        lines.append(f"  Axe {a['axe']} : {counts}")
+    lines.append(f"Actions en retard : {fmt.nombre(len(s['en_retard']))}")
+    for r in s["en_retard"]:
+        lines.append(f"  {r['action_id']} · {r['titre']} ({r['porteur']}) : {fmt.mois(r['mois_de_retard'])} de retard")
+    return lines
+
+
+def summary(args: argparse.Namespace) -> int:
+    """The overview's figures (metrics.summary): French text, or JSON with --json."""
+    import json  # noqa: PLC0415
+    import logging  # noqa: PLC0415
+    from datetime import date  # noqa: PLC0415
+
+    from dashboard import metrics  # noqa: PLC0415
+
+    as_of = None
+    if getattr(args, "as_of", None):
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            print(f"Date de situation invalide « {args.as_of} » : écrivez-la AAAA-MM-JJ (par exemple 2025-06-30).")
+            return USAGE
+    p = plan_for(args)  # --plan, DASHBOARD_PLAN, else the current version in the store
+    if p is None:
+        return PROBLEMS
+    try:
+        suivi = _summary_suivi(args.db)
+    except Exception as exc:  # a broken store must not hide the plan's figures
+        from dashboard.suivi import store  # noqa: PLC0415
+
+        if isinstance(exc, store.StoreUnavailable):
+            print(exc)
+            return USAGE if exc.usage else PROBLEMS
+        logging.getLogger(__name__).debug("summary: lecture du suivi", exc_info=True)  # not on the terminal
+        print(f"Le suivi n'a pas pu être lu ({exc.__class__.__name__}) : vérifiez l'adresse --db.")
+        return PROBLEMS
+    s = metrics.summary(metrics.apply_hypotheses(p), suivi, as_of)
+    print(json.dumps(s, ensure_ascii=False, indent=2) if args.json else summary_text(s))
+    return OK
+
+
+def _deck_axes(values, plan) -> tuple[tuple[int, ...], str | None]:
+    """The --axe values as the plan's axe numbers, or a French message naming the wrong one."""
+    known = sorted(int(a) for a in plan.axes["axe"])
+    axes = []
+    for value in values or ():
+        text = str(value).strip()
+        if not text.isdigit() or int(text) not in known:
+            return (), (f"Axe inconnu « {text} » : le plan a les axes {', '.join(map(str, known))} "
+                        "(exemple : --axe 1 --axe 3).")
+        axes.append(int(text))
+    return tuple(sorted(set(axes))), None
+
+
+def deck(args: argparse.Namespace) -> int:
+    """The comité's slides as a file: PowerPoint (.pptx), PDF (.pdf) or HTML (.html), from the page's slides."""
+    import logging  # noqa: PLC0415
+    from datetime import date  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    out = Path(args.output)
+    suffix = out.suffix.lower()
+    if suffix not in (".pptx", ".pdf", ".html"):
+        print(f"Format de fichier non pris en charge « {out.name} » : le nom doit finir par .pptx (PowerPoint), "
+              ".pdf ou .html.")
+        return USAGE
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            print(f"Date de situation invalide « {args.as_of} » : écrivez-la AAAA-MM-JJ (par exemple 2025-06-30).")
+            return USAGE
+    if not out.parent.is_dir():
+        print(f"Impossible d'écrire « {out} » : le dossier « {out.parent} » n'existe pas.")
+        return PROBLEMS
+    from dashboard import metrics  # noqa: PLC0415
+    from dashboard.present import comite, deck_files  # noqa: PLC0415
+    from dashboard.suivi import store  # noqa: PLC0415
+
+    if suffix == ".pdf":
+        deck_files.PRINTER.warm()  # chromium starts while the plan is read and the slides computed
+    p = plan_for(args)
+    if p is None:
+        return PROBLEMS
+    axes, problem = _deck_axes(args.axe, p)
+    if problem:
+        print(problem)
+        return USAGE
+    engine, code = suivi_engine(args)
+    if engine is None:
+        return code
+    try:
+        suivi = store.load_suivi(engine)
+    except Exception as exc:  # noqa: BLE001  (never a traceback for the user)
+        logging.getLogger(__name__).exception("deck: lecture du suivi")
+        print(f"Le suivi n'a pas pu être lu ({exc.__class__.__name__}) : vérifiez l'adresse --db.")
+        return PROBLEMS
+    plan_h = metrics.apply_hypotheses(p)
+    try:
+        slides = comite.slides(plan_h, suivi, as_of=as_of, axes=axes, changes=voted_changes(engine, p, axes))
+        info = deck_files.deck_info(plan_h, as_of=as_of, demo=suivi.demo, axes=axes)
+        data = deck_files.deck_file(slides, info, suffix)
+    except deck_files.DeckError as err:
+        print(str(err))
+        return PROBLEMS
+    except Exception as exc:  # noqa: BLE001
+        logging.getLogger(__name__).exception("deck %s", out)
+        print(f"La présentation n'a pas pu être construite ({exc.__class__.__name__}) : vérifiez le classeur "
+              "du plan (validate-plan) et le dernier import du suivi.")
+        return PROBLEMS
+    if not write_file(out, data):
+        return PROBLEMS
+    print(f"Présentation écrite : {out} ({deck_files.FORMATS[suffix]}, {len(slides) + 2} diapositives, "
+          f"{info.situation.lower()}{', données de suivi de démonstration' if suivi.demo else ''}).")
+    return OK
+
+
+def voted_changes(engine, plan, axes=()):
+    """The deck's « ce qui a changé depuis le plan voté » slide when `plan` is a stored version other
+    than the voted one (the first stored); None otherwise (a file given by --plan or DASHBOARD_PLAN)."""
+    from dashboard.plan import versions  # noqa: PLC0415
+    from dashboard.present import plan_changes  # noqa: PLC0415
+
+    if not plan.version:
+        return None
+    versions.ensure_schema(engine)
+    vs = versions.history(engine)
+    current = next((v for v in vs if v.current), None)
+    if current is None or len(vs) < 2 or current.id == vs[-1].id:
+        return None
+    voted = vs[-1]
+    return plan_changes.slide_changes(versions.load_version(engine, voted.id), plan, voted.label, current.label,
+                                      axes)
