@@ -18,6 +18,16 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium absent (apt-get install chromium)")]
 
 
+def sign_in(page, login: str, password: str) -> None:
+    """« Se connecter » in the sidebar, then the sign-in form (POST /connexion), back to the page."""
+    page.locator("[data-testid='stSidebar']").get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Identifiant").wait_for(timeout=30000)  # the form of GET /connexion
+    page.get_by_label("Identifiant").fill(login)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("[data-testid='stSidebar']", timeout=60000)
+
+
 def suivi_file(plan) -> bytes:
     """The 2025 template with the first `nombre` indicator's result filled in (7)."""
     import io
@@ -60,9 +70,7 @@ def test_sign_in_import_sign_out(server, tmp_path, plan):
             assert page.locator("input[type='file']").count() == 0  # anonymous: no upload
 
             sidebar = page.locator("[data-testid='stSidebar']")
-            sidebar.get_by_label("Identifiant").fill("camille")
-            sidebar.get_by_label("Mot de passe").fill(PASSWORD)
-            sidebar.get_by_role("button", name="Se connecter").click()
+            sign_in(page, "camille", PASSWORD)
             page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]').innerText"
                                    ".includes('Camille Martin (camille)')", timeout=60000)
             assert "Rôle : saisie" in sidebar.inner_text()
@@ -77,7 +85,7 @@ def test_sign_in_import_sign_out(server, tmp_path, plan):
             assert page.locator("[data-testid='stException']").count() == 0
 
             sidebar.get_by_role("button", name="Se déconnecter").click()
-            sidebar.get_by_role("button", name="Se connecter").wait_for(timeout=60000)
+            sidebar.get_by_role("link", name="Se connecter").wait_for(timeout=60000)
             page.get_by_text("Pour déposer un classeur de suivi, connectez-vous").wait_for(timeout=60000)
             assert page.locator("input[type='file']").count() == 0
             assert "Camille Martin (camille)" not in sidebar.inner_text()

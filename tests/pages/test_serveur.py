@@ -1,4 +1,5 @@
-"""`python -m dashboard serve`: Streamlit's own server, each connection without Nagle's algorithm."""
+"""`python -m dashboard serve`: the app as Streamlit's ASGI application (dashboard.serveur), its HTML shell
+in French, its start-up reading, and the changes it makes to Streamlit's runtime."""
 
 import asyncio
 import functools
@@ -14,7 +15,7 @@ import pytest
 from streamlit.web.server.starlette import starlette_server
 
 from dashboard import __main__ as command
-from dashboard import ui
+from dashboard import serveur, ui
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,7 +70,7 @@ def test_serve_installs_it_where_streamlit_binds_its_port(monkeypatch):
 ])
 def test_serve_hands_streamlit_its_arguments_as_they_are(monkeypatch, argv, handed):
     got = []
-    monkeypatch.setattr(ui, "serve", lambda args: got.append(args) or 0)
+    monkeypatch.setattr(serveur, "serve", lambda args: got.append(args) or 0)
     assert command.main(argv) == 0
     assert got == [handed]
 
@@ -211,7 +212,6 @@ def test_the_server_reads_the_plan_in_force_as_it_starts_and_the_first_page_read
     from dashboard.plan import versions
 
     monkeypatch.delenv("DASHBOARD_PLAN")  # the plan in force comes from the store (version 1 on first start)
-    monkeypatch.setattr(ui, "_server_listening", lambda: True)
     ui.warm_up()
 
     def read_again(*_):
@@ -232,7 +232,6 @@ def test_a_plan_unreadable_at_start_is_logged_the_follow_up_still_read_and_the_p
     from dashboard.suivi import store
 
     caplog.set_level(logging.INFO, logger="dashboard")
-    monkeypatch.setattr(ui, "_server_listening", lambda: True)
     monkeypatch.setattr(ui, "load_plan", lambda path: (_ for _ in ()).throw(OSError("disque illisible")))
     monkeypatch.setenv("DASHBOARD_PLAN", str(ROOT / "tests" / "absent-au-demarrage.xlsx"))
     ui.warm_up()  # no exception out of the thread
@@ -247,25 +246,112 @@ def test_a_plan_unreadable_at_start_is_logged_the_follow_up_still_read_and_the_p
     assert any("n'a pas pu être lu" in e.value for e in at.error), [e.value for e in at.error]
 
 
-def test_a_refused_command_line_or_a_taken_port_reads_nothing(monkeypatch):
-    reads = []
-    monkeypatch.setattr(ui, "_load_plan_in_force", lambda source: reads.append("plan"))
-    monkeypatch.setattr(ui, "get_suivi", lambda: reads.append("suivi"))
-    monkeypatch.setattr(ui, "_server_listening", lambda: False)
-    monkeypatch.setattr("time.sleep", lambda s: None)  # the two minutes of waiting, at once
-    ui.warm_up()
-    assert reads == []
-    monkeypatch.setattr(ui, "_server_listening", lambda: True)
-    ui.warm_up()
-    assert reads == ["plan", "suivi"]
+def test_the_lifespan_imports_the_pages_and_reads_in_a_thread_once_the_runtime_runs(monkeypatch):
+    import threading
+
+    seen = []
+    monkeypatch.setattr(serveur, "PAGES_MODULES", ("dashboard.present.views", "module.absent"))
+    monkeypatch.setattr(ui, "warm_up", lambda: seen.append(threading.current_thread().name))
+
+    async def run():
+        async with serveur.lifespan(None):
+            for _ in range(100):
+                if seen:
+                    break
+                await asyncio.sleep(0.01)
+
+    asyncio.run(run())
+    assert seen == [ui.WARM_UP_THREAD]  # not the event loop's thread: the server answers meanwhile
+    assert "dashboard.present.views" in sys.modules
 
 
-def test_the_server_listens_once_streamlits_runtime_has_started(monkeypatch):
-    from streamlit.runtime import Runtime, RuntimeState
+def test_a_taken_port_exits_1_and_a_missing_script_2():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        out = subprocess.run([sys.executable, "-m", "dashboard", "serve", "app.py", "--server.port", str(port),
+                              "--server.address", "127.0.0.1"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    out = subprocess.run([sys.executable, "-m", "dashboard", "serve", "absent.py"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 2 and "script introuvable" in out.stderr
 
-    monkeypatch.setattr(Runtime, "_instance", None)
-    assert not ui._server_listening()
-    for state, listening in ((RuntimeState.INITIAL, False), (RuntimeState.NO_SESSIONS_CONNECTED, True),
-                             (RuntimeState.STOPPING, False)):
-        monkeypatch.setattr(Runtime, "_instance", types.SimpleNamespace(state=state))
-        assert ui._server_listening() is listening
+
+@pytest.mark.parametrize(("args", "script", "config"), [
+    ([], "app.py", {}),
+    (["app.py", "--server.port", "8502", "--server.headless=true"], "app.py",
+     {"server.port": 8502, "server.headless": True}),
+    (["--server.address", "127.0.0.1", "scripts/app_triviale.py"], "scripts/app_triviale.py",
+     {"server.address": "127.0.0.1"}),
+])
+def test_the_options_of_streamlit_run_are_typed_as_streamlit_declares_them(args, script, config):
+    assert serveur.options(args) == (script, config)
+
+
+@pytest.mark.parametrize(("args", "said"), [(["--server.port", "huit"], "un nombre"),
+                                            (["--server.headless", "oui"], "true ou false"),
+                                            (["--server.port"], "valeur manquante"), (["app.txt"], "inattendu")])
+def test_a_wrong_option_is_said_in_french(args, said):
+    with pytest.raises(ValueError, match=said):
+        serveur.options(args)
+
+
+# --- The HTML shell in French ---------------------------------------------------------------------
+
+SHELL = (b'<!doctype html><html lang="en"><head><title>Streamlit</title></head>'
+         b'<body><div id="root"></div></body></html>')
+
+
+def test_the_shell_says_french_and_the_dashboards_title():
+    html = serveur.coquille_francaise(SHELL)
+    assert html.startswith(b'<!doctype html><html lang="fr"><head>')
+    assert b"<title>Tableau de bord du sch\xc3\xa9ma de d\xc3\xa9veloppement touristique</title>" in html
+    assert b"Streamlit</title>" not in html and html.endswith(b'<div id="root"></div></body></html>')
+
+
+def serve_through_the_middleware(body: bytes, content_type: bytes, encoding: bytes | None = None,
+                                 cookie: str | None = None, method: str = "GET", path: str = "/budget"):
+    async def inner(scope, receive, send):
+        headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": headers + ([(b"content-encoding", encoding)] if encoding else [])})
+        half = len(body) // 2  # in two chunks, as a streamed response comes
+        await send({"type": "http.response.body", "body": body[:half], "more_body": True})
+        await send({"type": "http.response.body", "body": body[half:]})
+
+    out = []
+
+    async def send(message):
+        out.append(message)
+
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    headers = [(b"host", b"localhost:8501")] + ([(b"cookie", cookie.encode())] if cookie else [])
+    scope = {"type": "http", "method": method, "path": path, "headers": headers, "scheme": "http",
+             "query_string": b"", "server": ("localhost", 8501)}
+    asyncio.run(serveur.CoquilleFrancaise(inner)(scope, receive, send))
+    start = out[0]
+    got = b"".join(m.get("body", b"") for m in out[1:])
+    return dict(start["headers"]), [v for k, v in start["headers"] if k == b"set-cookie"], got
+
+
+def test_the_middleware_rewrites_the_html_pages_plain_or_gzipped_and_gives_the_form_token():
+    import gzip
+
+    headers, cookies, body = serve_through_the_middleware(SHELL, b"text/html; charset=utf-8")
+    assert b'<html lang="fr">' in body and headers[b"content-length"] == str(len(body)).encode()
+    assert len(cookies) == 1 and cookies[0].startswith(b"dashboard_csrf=") and b"HttpOnly" in cookies[0]
+    headers, cookies, body = serve_through_the_middleware(gzip.compress(SHELL), b"text/html", b"gzip",
+                                                          cookie="dashboard_csrf=abc")
+    assert b'<html lang="fr">' in gzip.decompress(body) and cookies == []
+
+
+@pytest.mark.parametrize(("content_type", "method", "path"), [(b"application/javascript", "GET", "/static/x.js"),
+                                                              (b"text/html", "POST", "/budget"),
+                                                              (b"text/html", "GET", "/connexion")])
+def test_other_responses_pass_untouched(content_type, method, path):
+    _, cookies, body = serve_through_the_middleware(SHELL, content_type, method=method, path=path)
+    assert body == SHELL and cookies == []
