@@ -17,6 +17,7 @@ import sys
 
 import pytest
 from cluster_run import ROOT, free_port, up
+from markdown_builders import literal
 from suivi_builders import fill, first_of
 from versions_builders import revise
 
@@ -61,7 +62,7 @@ def test_an_import_through_one_replica_shows_on_the_other(cluster, loadtest, pla
     done = _run(through_replica_1())
     assert done.error is None
     assert any(t.startswith("Import n° 4 enregistré (suivi_grappe.xlsx, 2025) : 1 valeur(s) nouvelle(s)")
-               for t in done.texts())
+               for t in map(literal, done.texts()))
 
     # replica 2, next page load: no more demo, the new import and its value
     after = _run(_page(loadtest, r2, "import"))
@@ -108,7 +109,7 @@ def plan_from_store(monkeypatch):
 def _texts(url: str, page: str, client) -> list[str]:
     shown = _run(_page(client, url, page))
     assert shown.error is None, shown.error
-    return shown.texts()
+    return [literal(t) for t in shown.texts()]
 
 
 def _widget(shown, kind: str, label: str) -> str:
@@ -129,13 +130,13 @@ def test_a_plan_revision_imported_through_one_replica_shows_on_the_other(plan_fr
             await s.load("plan")
             checked = await s.upload("revision_2025.xlsx", data, "plan")
             assert checked.error is None
-            assert "« revision_2025.xlsx » est un classeur du plan valide." in checked.texts()
+            assert "« revision_2025.xlsx » est un classeur du plan valide." in map(literal, checked.texts())
             label = WidgetState(id=_widget(checked, "text_input", "Libellé de la version"), string_value=LABEL)
             submit = WidgetState(id=_widget(checked, "button", "Enregistrer et rendre cette version courante"),
                                  trigger_value=True)
             done = await s.load("plan", widget_states=[*s.widgets.values(), label, submit])
             assert done.error is None
-            return done.texts()
+            return [literal(t) for t in done.texts()]
 
     shown = _run(through_replica_1(revise(budget=True, add_action=True, move_end=True)))
     assert f"Version 2 enregistrée (« {LABEL} ») : c'est désormais la version courante du plan." in shown
@@ -154,9 +155,63 @@ def test_a_plan_revision_imported_through_one_replica_shows_on_the_other(plan_fr
 
     back = _run(back_through_replica_2())
     assert back.error is None
-    assert "Version 1 – Plan voté le 16/02/2023 : c'est de nouveau la version courante du plan." in back.texts()
+    assert "Version 1 – Plan voté le 16/02/2023 : c'est de nouveau la version courante du plan." in map(literal, back.texts())
     assert voted in _texts(r1, "", loadtest)
 
     proc = cluster["proc"]
     os.killpg(proc.pid, signal.SIGINT)
     proc.wait(timeout=60)
+
+
+def test_a_password_sign_in_through_nginx_is_seen_by_both_replicas(cluster, loadtest, pg_url):
+    """Signed in once through nginx (POST /connexion): the session's cookie opens the same signed-in
+    session on either replica, then « Se déconnecter » through nginx ends it on both."""
+    import http.cookies
+    import re
+    import urllib.parse
+    import urllib.request
+
+    from dashboard.acces import comptes
+    from dashboard.acces.roles import OPERATEUR
+    from dashboard.suivi import store
+
+    comptes.creer(store.open_engine(pg_url), OPERATEUR, "camille", "saisie", "motdepasse-saisie",
+                  nom="Camille Martin")
+    front, jar = cluster["front"], http.cookies.SimpleCookie()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+
+    def send(path: str, form: dict | None = None):
+        headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items()), "Origin": front}
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        try:
+            resp = opener.open(urllib.request.Request(front + path, data=data, headers=headers), timeout=30)
+        except urllib.error.HTTPError as err:  # the 303 answer, not followed
+            resp = err
+        for header in resp.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        return resp.status, resp.read().decode()
+
+    status, page = send("/connexion?suite=/import")
+    token = re.search(r'name="jeton" value="([^"]+)"', page).group(1)
+    status, _ = send("/connexion", {"jeton": token, "suite": "/import", "identifiant": "camille",
+                                    "mot_de_passe": "motdepasse-saisie"})
+    assert status == 303 and "dashboard_session" in jar
+    cookie = f"dashboard_session={jar['dashboard_session'].value}"
+
+    async def sidebar(url):
+        async with loadtest.StreamlitSession(url, cookie=cookie) as s:
+            return " ".join((await s.load("import")).texts())
+
+    for replica in cluster["replicas"]:
+        shown = _run(sidebar(replica))
+        assert "Camille Martin" in shown and "Rôle : saisie" in shown, replica
+    status, _ = send("/deconnexion", {"jeton": jar["dashboard_csrf"].value, "suite": "/import"})
+    assert status == 303
+    for replica in cluster["replicas"]:
+        shown = _run(sidebar(replica))
+        assert "Camille Martin" not in shown and "Rôle : saisie" not in shown, replica
