@@ -1,16 +1,15 @@
 """Streamlit glue shared by every page: the navigation's pages, the plan in force and the follow-up
 (cached on their versions, shared by every session), the sidebar's filters, the store's banners, the
 views' cache, the tables and charts drawn once, the demonstration data, the accounts (sign-in, role,
-sign-out), and the server's own settings (`python -m dashboard serve`).
+sign-out), and the reading the server does as it starts (dashboard.serveur serves the app).
 
 One module (about 1 100 lines) on purpose: with app.py and vues/ (the pages), it is the only module
 that imports streamlit, so that everything else stays plain Python tested without it; its sections
-(navigation, plan, suivi, tables, cache, demo, comptes, serveur) are marked by banner comments.
+(navigation, plan, suivi, tables, cache, demo, comptes, start-up) are marked by banner comments.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -1215,175 +1214,7 @@ def notice_mode_ouvert() -> None:
             icon=":material/lock_open:")
 
 
-# --- Serveur : `python -m dashboard serve` ------------------------------------------------------
-# Streamlit's server binds its listening socket itself, with protocol 0. asyncio turns Nagle's
-# algorithm off (TCP_NODELAY) only on the connections of a listening socket that says IPPROTO_TCP,
-# so every connection kept it: a message written while the previous one is not yet acknowledged
-# waited for the browser's delayed acknowledgement (40 ms on Linux), once or more on each page and
-# on each click. The server below is Streamlit's own, given the same socket with its true protocol.
-
-def _listener_tcp(bind):
-    """Streamlit's socket binding, the bound socket handed back as IPPROTO_TCP (same descriptor)."""
-    import socket  # noqa: PLC0415
-
-    def bind_tcp(address, port, backlog):
-        sock = bind(address, port, backlog)
-        if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto == socket.IPPROTO_TCP:
-            return sock
-        tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
-        tcp.setblocking(False)  # as Streamlit hands it over
-        return tcp
-
-    return bind_tcp
-
-
-def install_nodelay() -> bool:
-    """Make Streamlit's server bind its port as TCP (see above); False when this Streamlit binds it
-    some other way (the app is then served as `streamlit run` would)."""
-    from streamlit.web.server.starlette import starlette_server  # noqa: PLC0415
-
-    bind = getattr(starlette_server, "_bind_socket", None)
-    if bind is None:
-        log.warning("Streamlit ne lie plus son port par _bind_socket : application servie sans TCP_NODELAY")
-        return False
-    if not getattr(bind, "_tcp", False):
-        starlette_server._bind_socket = _listener_tcp(bind)
-        starlette_server._bind_socket._tcp = True
-    return True
-
-
-# Each element a page draws reaches the browser through two hand-overs per message in Streamlit:
-# the script's thread asks the event loop to take it (call_soon_threadsafe: a write on the loop's
-# self-pipe, a wake-up, the GIL handed over), then the loop, once it holds the message, wakes itself
-# again the same way to send it. A page of 60 elements paid 120 wake-ups and as many GIL hand-overs
-# between two busy threads. Below, the script's thread queues its callbacks and wakes the loop only
-# when none is waiting; the loop runs every queued callback at once, in order, and sets its own
-# "send" event without writing to its own pipe.
-
-def _handed_over_in_batches(call_soon):
-    """AppSession._call_soon_on_event_loop, batched: the callbacks of one session run on its event
-    loop in the order they were given, several per wake-up."""
-    import threading  # noqa: PLC0415
-
-    lock = threading.Lock()
-
-    def call_soon_batched(session, callback) -> None:
-        with lock:
-            queued = session.__dict__.get("_dashboard_queued")
-            if queued is not None:  # the loop has not run the queue yet: it will run this one too
-                queued.append(callback)
-                return
-            queued = session.__dict__["_dashboard_queued"] = [callback]
-
-        def run_queued() -> None:
-            with lock:  # what came after this point gets its own wake-up, after these
-                batch = session.__dict__.pop("_dashboard_queued", None) or []
-            for queued_callback in batch:
-                try:
-                    queued_callback()
-                except (SystemExit, KeyboardInterrupt):
-                    raise
-                except BaseException:  # as the event loop does with a failing callback: logged, the next ones run
-                    log.exception("rappel de session en échec")
-
-        try:
-            call_soon(session, run_queued)
-        except BaseException:
-            with lock:
-                session.__dict__.pop("_dashboard_queued", None)
-            raise
-
-    call_soon_batched._batched = True
-    return call_soon_batched
-
-
-def _send_soon(runtime) -> None:
-    """Runtime._enqueued_some_message: on the event loop's own thread, set its event directly."""
-    loop_objects = runtime._get_async_objs()
-    try:
-        running = asyncio.get_running_loop()
-    except RuntimeError:  # another thread (the script's)
-        running = None
-    if running is loop_objects.eventloop:
-        loop_objects.need_send_data.set()
-    else:
-        loop_objects.eventloop.call_soon_threadsafe(loop_objects.need_send_data.set)
-
-
-# Once it holds a session's messages, Streamlit's runtime loop yields to the event loop after each one
-# (`await asyncio.sleep(0)`): a whole pass of the event loop per message, with its system call, each
-# one a moment when the page's thread takes the GIL back while the sending waits. Measured on a page of
-# 50 texts: 0.27 ms per element, 0.21 without these passes. Below, that loop sees an asyncio whose
-# sleep(0) gives the hand once in 64 calls: the messages it holds go to the session's sender together
-# (whose queue takes 500), and the other tasks still run at least every 64 messages.
-
-class _YieldingEvery:
-    """The asyncio module as streamlit.runtime.runtime sees it, except that sleep(0) yields once in
-    `every` calls (the other calls return at once)."""
-
-    def __init__(self, every: int):
-        self.every = every
-        self._calls = 0
-
-    def __getattr__(self, name: str):
-        return getattr(asyncio, name)
-
-    async def sleep(self, delay: float, result=None):
-        if delay == 0:
-            self._calls += 1
-            if self._calls % self.every:
-                return result
-        return await asyncio.sleep(delay, result)
-
-
-# Streamlit forgets the compiled pages each time the last browser tab closes, so that a file watcher
-# (development) never serves stale code; then the next visitor waits for app.py and its page to be
-# compiled again (1 to 5 ms a page). With the watcher off (.streamlit/config.toml: the files do not
-# change while the server runs), the compiled pages are kept until the server stops.
-
-def _cleared_only_when_watched(clear):
-    def clear_if_watched(cache) -> None:
-        from streamlit import config  # noqa: PLC0415
-
-        if config.get_option("server.fileWatcherType") != "none":
-            clear(cache)
-
-    clear_if_watched._watched = True
-    return clear_if_watched
-
-
-_STREAMLIT_CHECKED = "1.67."  # requirements.txt pins it; another version is served as streamlit run serves it
-
-
-def install_message_batching() -> bool:
-    """Batch the hand-overs above, send the messages held without a pass of the event loop each, keep
-    compiled pages (see above); False when this Streamlit no longer has what is changed (the app is
-    then served as `streamlit run` serves it)."""
-    import streamlit  # noqa: PLC0415
-    from streamlit.runtime import app_session, runtime  # noqa: PLC0415
-    from streamlit.runtime.scriptrunner import script_cache  # noqa: PLC0415
-
-    if not streamlit.__version__.startswith(_STREAMLIT_CHECKED):  # what is changed was read in that version
-        log.warning("Streamlit %s (vérifié : %s) : messages servis un par un", streamlit.__version__,
-                    _STREAMLIT_CHECKED)
-        return False
-    session, rt, cache = app_session.AppSession, runtime.Runtime, script_cache.ScriptCache
-    needed = ((session, "_call_soon_on_event_loop"), (rt, "_enqueued_some_message"), (rt, "_get_async_objs"),
-              (cache, "clear"), (getattr(runtime, "asyncio", None), "sleep"))
-    missing = [f"{getattr(owner, '__name__', 'asyncio')}.{name}" for owner, name in needed
-               if not callable(getattr(owner, name, None))]
-    if missing:
-        log.warning("Streamlit n'a plus %s : messages servis un par un", ", ".join(missing))
-        return False
-    if not getattr(session._call_soon_on_event_loop, "_batched", False):
-        session._call_soon_on_event_loop = _handed_over_in_batches(session._call_soon_on_event_loop)
-        rt._enqueued_some_message = _send_soon
-    if not getattr(cache.clear, "_watched", False):
-        cache.clear = _cleared_only_when_watched(cache.clear)
-    if not isinstance(runtime.asyncio, _YieldingEvery):
-        runtime.asyncio = _YieldingEvery(64)
-    return True
-
+# --- Start-up reading (run by dashboard.serveur's lifespan) -----------------------------------
 
 WARM_UP_THREAD = "lecture au démarrage"  # the thread of dashboard.serveur.lifespan
 
