@@ -3,7 +3,7 @@
 views' cache, the tables and charts drawn once, the demonstration data, the accounts (sign-in, role,
 sign-out), and the reading the server does as it starts (dashboard.serveur serves the app).
 
-One module (about 1 100 lines) on purpose: with app.py and vues/ (the pages), it is the only module
+One module (about 1 250 lines) on purpose: with app.py and vues/ (the pages), it is the only module
 that imports streamlit, so that everything else stays plain Python tested without it; its sections
 (navigation, plan, suivi, tables, cache, demo, comptes, start-up) are marked by banner comments.
 """
