@@ -169,3 +169,17 @@ def test_logout_of_an_account_ends_all_its_sessions_and_lists_none(engine):
     assert sessions.fermer_compte(engine, "Camille") == 3
     assert sessions.ouvertes(engine, "camille") == []
     assert all(sessions.lire(engine, t).identite is None for t in tokens)
+
+
+@pytest.mark.parametrize(("headers", "scheme", "ok"), [
+    ({"host": "tdb.agglo.fr", "origin": "http://tdb.agglo.fr"}, "http", True),
+    ({"host": "tdb.agglo.fr", "origin": "https://tdb.agglo.fr", "x-forwarded-proto": "https"}, "http", True),
+    ({"host": "tdb.agglo.fr", "origin": "http://tdb.agglo.fr", "x-forwarded-proto": "https"}, "http", False),
+    ({"host": "tdb.agglo.fr", "referer": "http://tdb.agglo.fr/budget?axe=1"}, "http", True),  # no Origin sent
+    ({"host": "tdb.agglo.fr", "referer": "http://autre.fr/tdb.agglo.fr"}, "http", False),
+    ({"host": "tdb.agglo.fr", "origin": "http://tdb.agglo.fr.autre.fr"}, "http", False),
+    ({"host": "tdb.agglo.fr"}, "http", False),
+    ({"origin": "http://"}, "http", False),
+])
+def test_the_origin_must_be_this_site_as_the_browser_reached_it(headers, scheme, ok):
+    assert connexion.origine_ok(headers, scheme) is ok
