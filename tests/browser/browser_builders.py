@@ -68,3 +68,13 @@ def open_page(page, url):
     # loads on first use (metrics, charts) show a placeholder until then: wait until none is left
     page.wait_for_function("() => !document.querySelector('[data-testid^=\"stSkeleton\"]')", timeout=90000)
     page.wait_for_timeout(1000)
+
+
+def sign_in(page, login: str, password: str) -> None:
+    """« Se connecter » in the sidebar, then the sign-in form (POST /connexion), back to the page."""
+    page.locator("[data-testid='stSidebar']").get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Identifiant").wait_for(timeout=30000)  # the form of GET /connexion
+    page.get_by_label("Identifiant").fill(login)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("[data-testid='stSidebar']", timeout=60000)

@@ -6,7 +6,7 @@ Skipped where /usr/bin/chromium is absent (`apt-get install chromium`; CI instal
 from __future__ import annotations
 
 import pytest
-from browser_builders import ARGS, CHROMIUM, open_page, streamlit_server
+from browser_builders import ARGS, CHROMIUM, open_page, sign_in, streamlit_server
 
 from dashboard.acces import comptes
 from dashboard.acces.roles import OPERATEUR
@@ -16,16 +16,6 @@ PASSWORD = "motdepasse-saisie"
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium absent (apt-get install chromium)")]
-
-
-def sign_in(page, login: str, password: str) -> None:
-    """« Se connecter » in the sidebar, then the sign-in form (POST /connexion), back to the page."""
-    page.locator("[data-testid='stSidebar']").get_by_role("link", name="Se connecter").click()
-    page.get_by_label("Identifiant").wait_for(timeout=30000)  # the form of GET /connexion
-    page.get_by_label("Identifiant").fill(login)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_selector("[data-testid='stSidebar']", timeout=60000)
 
 
 def suivi_file(plan) -> bytes:

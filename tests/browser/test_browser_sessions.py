@@ -8,8 +8,7 @@ Skipped where /usr/bin/chromium is absent (`apt-get install chromium`; CI instal
 from __future__ import annotations
 
 import pytest
-from browser_builders import ARGS, CHROMIUM, open_page, streamlit_server
-from test_browser_comptes import sign_in
+from browser_builders import ARGS, CHROMIUM, open_page, sign_in, streamlit_server
 
 from dashboard.acces import comptes
 from dashboard.acces.roles import OPERATEUR
