@@ -154,7 +154,7 @@ def run_stamped(plan: Plan, first: bytes) -> dict[str, float]:
         t0 = time.perf_counter()
         dry = importer.import_workbook(engine, data, plan, dry_run=True)
         t1 = time.perf_counter()
-        done = importer.import_workbook(engine, data, plan, dry_run=False, checked=dry.report)  # as the page does
+        done = importer.import_workbook(engine, data, plan, dry_run=False, checked=dry)  # as the page does
         t2 = time.perf_counter()
         assert dry.report.stamp is not None and done.batch_id == 2 and done.counts.changed == changed, done.message()
         engine.dispose()
@@ -281,6 +281,14 @@ def memory(plan: Plan, rows: int) -> None:
             print(f"  {label:<52} {r['rss']:7.0f} Mo  {r['outcome']}")
 
 
+def medians(runs: list[dict], title: str) -> None:
+    """The title, then the median of each figure of the runs (keys starting with _ are not timings)."""
+    print(title)
+    for key in runs[0]:
+        if not key.startswith("_"):
+            print(f"  {key:<28} {statistics.median(r[key] for r in runs):6.3f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=10_000)
@@ -295,18 +303,12 @@ def main() -> None:
     for label, percent_style in (("saisies texte (45 %)", False), ("cellules au format pourcentage", True)):
         data = make_file(plan, 2025, percent_style)
         runs = [run_once(plan, data) for _ in range(a.repeat)]
-        print(f"{a.rows} lignes d'indicateurs, {label} — {runs[0]['_values']} valeurs, "
-              f"fichier {len(data) / 1e6:.2f} Mo, médianes sur {a.repeat} essais :")
-        for key in runs[0]:
-            if not key.startswith("_"):
-                print(f"  {key:<24} {statistics.median(r[key] for r in runs):6.3f} s")
+        medians(runs, f"{a.rows} lignes d'indicateurs, {label} — {runs[0]['_values']} valeurs, "
+                      f"fichier {len(data) / 1e6:.2f} Mo, médianes sur {a.repeat} essais :")
     first = make_file(plan, 2025, False)
     runs = [run_stamped(plan, first) for _ in range(a.repeat)]
-    print(f"{a.rows} lignes, copie tamponnée d'un modèle pré-rempli — {runs[0]['_values']} valeurs changées, "
-          f"médianes sur {a.repeat} essais (cible à blanc + import ≤ 1,5 s) :")
-    for key in runs[0]:
-        if not key.startswith("_"):
-            print(f"  {key:<28} {statistics.median(r[key] for r in runs):6.3f} s")
+    medians(runs, f"{a.rows} lignes, copie tamponnée d'un modèle pré-rempli — {runs[0]['_values']} valeurs "
+                  f"changées, médianes sur {a.repeat} essais (cible à blanc + import ≤ 1,5 s) :")
     memory(plan, a.rows)
 
 

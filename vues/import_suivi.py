@@ -136,6 +136,7 @@ def _table(frame: pd.DataFrame) -> None:
     ui.table_brute(frame, hide_index=True)
 
 
+CHANGES_SHOWN = 200  # lines of the dry run drawn as a static table (beyond: a scrolling table)
 _CHOICES = {merge.FILE: "Garder la valeur du fichier", merge.STORE: "Garder la valeur de la base"}
 
 
@@ -204,7 +205,11 @@ if uploaded is not None:
             if len(view.changes):
                 st.markdown(f"**Ce que l'import changera ({fmt.nombre(len(view.changes))} valeur(s)), avant → après, "
                             "par action**")
-                ui.dataframe(view.changes, width="stretch")
+                if len(view.changes) <= CHANGES_SHOWN:  # a static table: every word visible, long ones wrap
+                    _table(view.changes)
+                else:
+                    ui.dataframe(view.changes, width="stretch")
+                    st.caption("Liste longue : faites défiler le tableau, ou téléchargez-la ci-dessous.")
                 ui.download_button(st, "Télécharger la liste des changements (Excel)", data=view.excel,
                                    file_name=f"verification_{name.rsplit('.', 1)[0]}.xlsx", mime=XLSX_MIME,
                                    on_click="ignore", icon=":material/download:", key="dl_verification")
@@ -235,12 +240,12 @@ if uploaded is not None:
                 if ui.mode_ouvert():  # without accounts, a free-text name for the history, as before
                     who = name_col.text_input("Votre nom (pour l'historique)", key="import_user", max_chars=100)
                 porteur = None
-                if stamp is None:
+                if stamp is None or not stamp.porteurs:
                     porteur = porteur_col.selectbox(
                         "Porteur qui a fourni ce fichier", ui.memo(plan, "porteurs", lambda: template.porteurs(plan)),
                         index=None, placeholder="Non précisé", key=f"porteur_{report.sha256[:12]}",
-                        help="Le fichier n'a pas de tampon : dites qui l'a fourni, pour l'historique et la page "
-                             "Indicateurs (« renseigné par »).")
+                        help="Ni le fichier ni son modèle ne disent de quel porteur il vient : dites-le, pour "
+                             "l'historique, la collecte et la page Indicateurs (« renseigné par »).")
                 if read_only:
                     st.caption("Import impossible : la base du suivi est en lecture seule (message en haut "
                                "de la page).")
@@ -253,7 +258,7 @@ if uploaded is not None:
                         with st.spinner("Import en cours…"):
                             final = ecritures.importer(engine, ui.identite(), data, plan, file_name=name,
                                                        nom_libre=who, accept_warnings=checked, porteur=porteur,
-                                                       conflits=decisions, checked=report)
+                                                       conflits=decisions, checked=outcome)
                     except AccesRefuse as refus:  # the session's role was lowered meanwhile: nothing written
                         st.error(str(refus), icon=":material/lock:")
                     except Exception:  # never a traceback on screen; the transaction left the store as before
@@ -278,13 +283,15 @@ if uploaded is not None:
 def _collecte() -> None:
     st.subheader(f"4. Collecte {year} : qui a renvoyé quoi")
     try:
-        frame = collecte.collecte(plan, ui.get_suivi(), year, store.templates(engine), store.history(engine))
+        sent = store.templates(engine)
+        frame = collecte.collecte(plan, ui.get_suivi(), year, sent, store.history(engine))
     except Exception:
         log.exception("état de la collecte illisible")
         st.error("L'état de la collecte n'a pas pu être lu (voir le journal).")
         return
-    view = views_imports.collecte(frame, year)
-    ui.dataframe(view.table, width="stretch")
+    complet = sent.loc[(sent["annee"] == year) & (sent["porteur"] == ""), "emis_le"].max() if len(sent) else None
+    view = views_imports.collecte(frame, year, complet)
+    _table(view.table)
     row = st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
     row.caption(f"{fmt.nombre(view.n_a_relancer)} porteur(s) à relancer pour {year}. Un porteur compte les actions "
                 "dont il a la maîtrise d'ouvrage ou une ligne de budget ; « Modèle envoyé » : le dernier modèle "

@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--conflits", choices=["fichier", "base"], default=None,
                    help="décide chaque conflit : fichier (les valeurs du fichier) ou base (garder celles de la base)")
     p.add_argument("--porteur", default=None, metavar="NOM",
-                   help="qui a fourni un fichier sans tampon (un fichier tamponné le dit lui-même)")
+                   help="qui a fourni le fichier, quand son tampon ne nomme pas de porteur (ou qu'il n'en a pas)")
     p.set_defaults(func=cli.import_file)
 
     p = sub.add_parser("history", help="liste les imports")

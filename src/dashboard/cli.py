@@ -288,8 +288,8 @@ def import_file(args: argparse.Namespace) -> int:
         print(f"Modèle {stamp.annee} envoyé le {stamp.emis_le:%d/%m/%Y}"
               + (f" par {stamp.emis_par}" if stamp.emis_par else "")
               + (f" à : {stamp.porteur_text}." if stamp.porteurs else " (toutes les actions)."))
-    elif outcome.porteur:
-        print(f"Fichier sans tampon, fourni par : {outcome.porteur}.")
+    if outcome.porteur and (stamp is None or not stamp.porteurs):
+        print(f"Fichier fourni par : {outcome.porteur}.")
     view = views_imports.dry_run(p, outcome)
     if len(view.changes):
         print(f"Changements ({len(view.changes)}) :")
@@ -345,8 +345,10 @@ def history(args: argparse.Namespace) -> int:
         return OK
     for r in h.itertuples(index=False):
         state = "actif" if r.actif else f"annulé le {r.annule_le:%d/%m/%Y %H:%M}"
+        removed = f"{r.retires} retirée(s), " if r.retires else ""
         print(f"n° {r.batch_id} · {r.date:%d/%m/%Y %H:%M} · {r.fichier} · {r.annees} · {r.utilisateur or '—'} · "
-              f"{r.nouveaux} nouvelle(s), {r.modifies} modifiée(s), {r.inchanges} inchangée(s) · {state}"
+              + (f"porteur : {r.porteur} · " if r.porteur else "")
+              + f"{r.nouveaux} nouvelle(s), {r.modifies} modifiée(s), {removed}{r.inchanges} inchangée(s) · {state}"
               + (" · démonstration" if r.demo else ""))
     return OK
 

@@ -169,7 +169,7 @@ def test_page_and_cli_agree(capsys, db, good_file, plan, template_2025, tmp_path
     assert [m.label for m in at.metric] == ["Nouvelles valeurs", "Valeurs modifiées", "Valeurs retirées",
                                             "Valeurs inchangées", "Valeurs ignorées"]
     assert [m.value for m in at.metric] == ["5", "1", "0", "0", "0"]
-    listed = at.dataframe[0].value  # every change, before → after, as the command line lists it
+    listed = at.table[0].value.map(literal)  # every change, before → after, as the command line lists it
     assert len(listed) == 6 and listed["Changement"].tolist().count("modifié") == 1
     assert listed.loc[listed["Changement"] == "modifié", ["Avant", "Après"]].values.tolist() == [["1", "1\u202f234"]]
     at.text_input(key="import_user").input("Camille")

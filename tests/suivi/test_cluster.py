@@ -27,6 +27,11 @@ from dashboard.suivi import template
 DEMO_BANNER = "Données de démonstration"
 
 
+def _read(loaded) -> list[str]:
+    """What a visitor reads of a page's texts (Markdown written plain by ui.brut, read back)."""
+    return [literal(t) for t in loaded.texts()]
+
+
 def _run(coro):
     return asyncio.run(coro)
 
@@ -44,7 +49,7 @@ def test_an_import_through_one_replica_shows_on_the_other(cluster, loadtest, pla
     # replica 2 first: the demonstration data, prepared once before the replicas started (its caches
     # now hold that state)
     before = _run(_page(loadtest, r2, "import"))
-    assert before.error is None and any(DEMO_BANNER in t for t in before.texts())
+    assert before.error is None and any(DEMO_BANNER in t for t in _read(before))
     history = before.tables()[0]
     assert len(history) == 3 and (history["Fichier"].str.startswith("suivi_")).all()
 
@@ -53,25 +58,25 @@ def test_an_import_through_one_replica_shows_on_the_other(cluster, loadtest, pla
             await s.load("import")
             removed = await s.click("Retirer les données de démonstration", "import")
             assert removed.error is None
-            assert "Données de démonstration retirées" in " ".join(removed.texts())
+            assert "Données de démonstration retirées" in " ".join(_read(removed))
             await s.load("import")
             checked = await s.upload("suivi_grappe.xlsx", data, "import")
-            assert checked.error is None and "Nouvelles valeurs 1" in checked.texts()
+            assert checked.error is None and "Nouvelles valeurs 1" in _read(checked)
             return await s.click("Confirmer l'import", "import")
 
     done = _run(through_replica_1())
     assert done.error is None
     assert any(t.startswith("Import n° 4 enregistré (suivi_grappe.xlsx, 2025) : 1 valeur(s) nouvelle(s)")
-               for t in map(literal, done.texts()))
+               for t in _read(done))
 
     # replica 2, next page load: no more demo, the new import and its value
     after = _run(_page(loadtest, r2, "import"))
-    assert after.error is None and not any(DEMO_BANNER in t for t in after.texts())
+    assert after.error is None and not any(DEMO_BANNER in t for t in _read(after))
     history, detail = after.tables()[:2]
     assert history[["N°", "Fichier", "Nouvelles"]].values.tolist() == [[4, "suivi_grappe.xlsx", "1"]]
     assert detail.astype(str).apply(lambda col: col.str.contains("4242|4 242|4\u202f242")).any().any()
     home = _run(_page(loadtest, r2, ""))
-    assert home.error is None and not any(DEMO_BANNER in t for t in home.texts())
+    assert home.error is None and not any(DEMO_BANNER in t for t in _read(home))
 
     # and through nginx, as people reach it
     front = _run(_page(loadtest, cluster["front"], "import"))
@@ -109,7 +114,7 @@ def plan_from_store(monkeypatch):
 def _texts(url: str, page: str, client) -> list[str]:
     shown = _run(_page(client, url, page))
     assert shown.error is None, shown.error
-    return [literal(t) for t in shown.texts()]
+    return _read(shown)
 
 
 def _widget(shown, kind: str, label: str) -> str:
@@ -130,13 +135,13 @@ def test_a_plan_revision_imported_through_one_replica_shows_on_the_other(plan_fr
             await s.load("plan")
             checked = await s.upload("revision_2025.xlsx", data, "plan")
             assert checked.error is None
-            assert "« revision_2025.xlsx » est un classeur du plan valide." in map(literal, checked.texts())
+            assert "« revision_2025.xlsx » est un classeur du plan valide." in _read(checked)
             label = WidgetState(id=_widget(checked, "text_input", "Libellé de la version"), string_value=LABEL)
             submit = WidgetState(id=_widget(checked, "button", "Enregistrer et rendre cette version courante"),
                                  trigger_value=True)
             done = await s.load("plan", widget_states=[*s.widgets.values(), label, submit])
             assert done.error is None
-            return [literal(t) for t in done.texts()]
+            return _read(done)
 
     shown = _run(through_replica_1(revise(budget=True, add_action=True, move_end=True)))
     assert f"Version 2 enregistrée (« {LABEL} ») : c'est désormais la version courante du plan." in shown
@@ -155,7 +160,7 @@ def test_a_plan_revision_imported_through_one_replica_shows_on_the_other(plan_fr
 
     back = _run(back_through_replica_2())
     assert back.error is None
-    assert "Version 1 – Plan voté le 16/02/2023 : c'est de nouveau la version courante du plan." in map(literal, back.texts())
+    assert "Version 1 – Plan voté le 16/02/2023 : c'est de nouveau la version courante du plan." in _read(back)
     assert voted in _texts(r1, "", loadtest)
 
     proc = cluster["proc"]

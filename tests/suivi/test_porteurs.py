@@ -297,3 +297,24 @@ def test_indicators_table_and_its_excel_say_who_provided_each_value(engine):
     by_id = {ws.cell(r, 2).value: ws.cell(r, len(heads)).value for r in range(2, ws.max_row + 1)}
     assert by_id["A1-1"] == f"Non renseigné (Camille Martin), le {today}"
     assert by_id["A1-2"] == f"le {today}"  # the first file: no porteur, no name given
+
+
+def test_confirming_a_dry_run_plans_again_only_if_the_store_changed(engine, monkeypatch):
+    """The page confirms the dry run it showed: while the store is as it was, that plan is written as is
+    (not read again); after another import it is made again, and a new conflict blocks the write."""
+    _first(engine)
+    issued = template.write_template(PLAN, 2025, store.load_suivi(engine))
+    a = _copy(issued, ind={("A1-1", "2025 Résultat"): 1310})
+    c = _copy(issued, ind={("A1-1", "2025 Résultat"): 1400})
+    dry_c = importer.import_workbook(engine, c, PLAN, file_name="c.xlsx")
+    assert not dry_c.conflicts and dry_c.counts.changed == 1
+    assert _import(engine, a, "a.xlsx").batch_id == 2  # meanwhile, another porteur's file
+    late = importer.import_workbook(engine, c, PLAN, file_name="c.xlsx", dry_run=False, checked=dry_c)
+    assert late.batch_id is None and [x.stocke for x in late.conflicts] == [1310]
+    assert _values(engine)["A1-1"] == 1310
+
+    dry_c = importer.import_workbook(engine, c, PLAN, file_name="c.xlsx")
+    monkeypatch.setattr(store, "plan_import", lambda *a, **k: pytest.fail("the store was read again"))
+    done = importer.import_workbook(engine, c, PLAN, file_name="c.xlsx", dry_run=False, checked=dry_c,
+                                    conflits=merge.FILE)
+    assert done.batch_id == 3 and _values(engine)["A1-1"] == 1400

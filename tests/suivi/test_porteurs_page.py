@@ -68,7 +68,7 @@ def test_collection_status_and_reminders(plan, tmp_path):
     store.record_template(engine, issued)
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
-    table = at.dataframe[-1].value.set_index("Porteur")
+    table = at.table[-1].value.map(literal).set_index("Porteur")
     assert table.loc["Communes", "Modèle 2025 envoyé"].endswith("par Camille")
     assert table.loc["Communes", "Fichiers reçus"] == "aucun" and table.loc["Communes", "État"] == "à relancer"
     assert table.loc["Office de tourisme", "État"] == "modèle à envoyer"
@@ -85,9 +85,9 @@ def test_collection_status_and_reminders(plan, tmp_path):
     wb.save(buf)
     at = _confirm(_upload(at, "communes.xlsx", buf.getvalue()))
     assert not at.exception and literal(at.success[0].value).startswith("Import n° 1 enregistré")
-    table = at.dataframe[-1].value.set_index("Porteur")
-    assert table.loc["Communes", "Fichiers reçus"].startswith("1 (dernier le ")
-    assert table.loc["Communes", ["Indicateurs sans résultat", "Actions sans statut"]].tolist() == [0, 0]
+    table = at.table[-1].value.map(literal).set_index("Porteur")
+    assert table.loc["Communes", "Fichiers reçus"].startswith("1, le dernier le ")
+    assert table.loc["Communes", ["Indicateurs sans résultat", "Sans statut"]].tolist() == ["0", "0"]
     assert [b.label for b in at.get("download_button")][-1] == "Relances (Excel)"
 
 

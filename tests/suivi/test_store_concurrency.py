@@ -53,7 +53,6 @@ def test_concurrent_imports_tell_the_counts_they_record(tmp_path, plan):
     actions = [int(a) for a in plan.actions["action_id"].head(6)]
     url = f"sqlite:///{tmp_path / 'suivi.sqlite'}"
     engine = store.open_engine(url)
-    ctx = multiprocessing.get_context("fork")
     for rnd in range(1, ROUNDS + 1):
         # both files set the shared indicators (different values) and some of their own: the counts
         # of each depend on which one goes first
@@ -63,15 +62,7 @@ def test_concurrent_imports_tell_the_counts_they_record(tmp_path, plan):
             "b.xlsx": _filled(plan, {i: 1000 * rnd + 500 + k for k, i in enumerate(shared + only_b)},
                               {a: ("Réalisée" if rnd % 2 else "Reportée") for a in actions}),
         }
-        barrier, results = ctx.Barrier(2), ctx.Queue()
-        procs = [ctx.Process(target=_import, args=(url, data, name, plan, barrier, results))
-                 for name, data in files.items()]
-        for p in procs:
-            p.start()
-        told = [results.get(timeout=120) for _ in procs]
-        for p in procs:
-            p.join(timeout=60)
-            assert p.exitcode == 0
+        told = _race(url, plan, files)
         history = store.history(engine).set_index("batch_id")
         for name, batch, counts, message in told:
             assert batch is not None, message

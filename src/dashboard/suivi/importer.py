@@ -36,6 +36,7 @@ class ImportOutcome:
     plan: merge.ImportPlan = field(default_factory=merge.ImportPlan)
     sources: pd.DataFrame | None = None
     porteur: str | None = None  # who provided the file (the stamp's porteurs, or chosen at upload)
+    state: tuple | None = None  # the store's state_key read before the dry run (see `checked`)
 
     @property
     def ok(self) -> bool:
@@ -103,36 +104,41 @@ class ImportOutcome:
 def import_workbook(engine: Engine, data, plan, *, file_name: str | None = None, user: str | None = None,
                     dry_run: bool = True, progress=None, accept_warnings: bool = False,
                     compte: str | None = None, porteur: str | None = None, conflits=None,
-                    checked=None) -> ImportOutcome:
+                    checked: ImportOutcome | None = None) -> ImportOutcome:
     """Read, check, plan and (unless dry_run or blocked) import a workbook.
 
     The one code path of the page and of `python -m dashboard import`. `conflits`: how conflicts are
     decided (`merge.FILE` / `merge.STORE` for all, or a mapping cell -> decision; None: undecided).
-    `porteur`: who provided a file without stamp (a stamped file names its porteurs itself).
-    `checked`: the report of this very file from its dry run (same sha256), not read and checked again.
+    `porteur`: who provided a file whose stamp names no porteur, or a file without stamp.
+    `checked`: the dry run of this very file (same sha256): its report is not read and checked again,
+    and while the store is as it was then, its plan is not made again either.
     Real data never sits beside the demonstration data: the plan is against the real data alone,
     and the import deletes the demo batches in its own transaction.
     """
     demo = store.demo_active(engine)
     current = None  # the real data, read once here when the file is read (last year's values, the dry run)
-    if checked is not None and checked.sha256 == hashlib.sha256(_bytes(data)).hexdigest():
-        report = checked
+    state = store.state_key(engine)  # before reading: a later change makes the plan be made again
+    reuse = None
+    if checked is not None and checked.report.sha256 == hashlib.sha256(_bytes(data)).hexdigest():
+        report = checked.report
+        reuse = (checked.state, checked.plan) if checked.state is not None else None
     else:
         current = store.load_suivi(engine, real_only=True)
         report = followup.read_followup(data, plan, file_name=file_name, progress=progress, previous=current)
-    who = porteur if report.stamp is None else report.stamp.porteur_text or None
+    # who provided the file: the porteurs its stamp names, else the one said at upload
+    who = report.stamp.porteur_text if report.stamp is not None and report.stamp.porteurs else porteur
     if report.problems:
         return ImportOutcome(report, None, None, dry_run, demo, accept_warnings, porteur=who)
     if dry_run or (report.warnings and not accept_warnings):
         prepared, counts = store.prepare(engine, report, real_only=True, decisions=conflits,
                                          suivi=current)
         return _with_sources(engine, ImportOutcome(report, counts, None, dry_run, demo, accept_warnings,
-                                                   prepared, porteur=who))
+                                                   prepared, porteur=who, state=state))
     # planned under the write lock: what another import did since the dry run is taken into account (a
     # new conflict blocks the write), and the counts told are exactly those recorded in the history
     batch_id, prepared, counts = store.apply_plan(
         engine, report, file_name=report.file_name, sha256=report.sha256, user=user, replace_demo=True,
-        compte=compte, porteur=who, decisions=conflits, accept_overwrites=accept_warnings)
+        compte=compte, porteur=who, decisions=conflits, accept_overwrites=accept_warnings, reuse=reuse)
     return _with_sources(engine, ImportOutcome(report, counts, batch_id, dry_run, demo, accept_warnings,
                                                prepared, porteur=who))
 

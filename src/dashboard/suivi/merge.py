@@ -92,6 +92,9 @@ class ImportPlan:
     unchanged: int = 0  # file values equal to the stored ones
     untouched: int = 0  # stamped cells the file left as issued (not its change)
     decided: Mapping = field(default_factory=dict)
+    # what the plan was made from (file cells, store cells, issued cells, covers): to decide its
+    # conflicts again without reading the store again while it has not changed
+    inputs: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def new(self) -> int:
@@ -165,7 +168,14 @@ def plan(file_cells: Mapping[Cell, object], current: Mapping[Cell, tuple[object,
         elif decided.get(c.cell) == STORE:
             kept.append(c)
     lines.sort(key=lambda x: _order(x.cell))
-    return ImportPlan(tuple(lines), tuple(conflicts), tuple(kept), unchanged, untouched, decided)
+    return ImportPlan(tuple(lines), tuple(conflicts), tuple(kept), unchanged, untouched, decided,
+                      (file_cells, current, issued, covers))
+
+
+def replan(previous: ImportPlan, decisions=None) -> ImportPlan:
+    """`previous` made again from the same file and store, with `decisions` for its conflicts."""
+    file_cells, current, issued, covers = previous.inputs
+    return plan(file_cells, current, issued=issued, covers=covers, decisions=decisions)
 
 
 def _line(cell: Cell, stored, value, source, overwrite: bool = False) -> Line:

@@ -1,6 +1,6 @@
 """Follow-up store on SQLAlchemy: import batches, values, history, rollback.
 
-Read side used by every page: `load_suivi(engine) -> Suivi`. Where the store lives and how it is
+Read side used by every page: `load_suivi(engine) -> Suivi` (in `lecture`, re-exported here). Where the store lives and how it is
 opened is `database`, its tables `tables` (both reached through this module); the upload's whole
 flow (read, check, count, write) is `importer`.
 
@@ -16,14 +16,14 @@ history are the ones told to the user, even when two imports run at the same mom
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from dashboard.suivi import merge
+from dashboard.suivi import lecture, merge
 from dashboard.suivi.database import (
     DEFAULT_URL,
     StoreError,
@@ -41,6 +41,7 @@ from dashboard.suivi.database import (
     write_problem,
     writing,
 )
+from dashboard.suivi.lecture import ORIGIN_COLUMNS, Suivi, demo_active, imports_info, load_suivi
 from dashboard.suivi.merge import CLEARED
 from dashboard.suivi.tables import (
     DATE_FIELDS,
@@ -63,7 +64,7 @@ from dashboard.suivi.tables import (
 __all__ = [
     "CHANGE_COLUMNS", "DATE_FIELDS", "DEFAULT_URL", "FLOAT_FIELDS", "HISTORY_COLUMNS", "INDICATEUR_COLUMNS",
     "KINDS", "REALISE_COLUMNS", "FIELD_LABELS", "TEMPLATE_COLUMNS", "apply_plan", "imports_info",
-    "demo_active", "modeles", "plan_import", "prepare", "record_template", "templates", "STATUT_COLUMNS", "apply", "apply_counted", "batch_changes", "batches", "configure",
+    "demo_active", "modeles", "ORIGIN_COLUMNS", "plan_import", "prepare", "record_template", "templates", "STATUT_COLUMNS", "apply", "apply_counted", "batch_changes", "batches", "configure",
     "Counts", "deactivate_demo", "default_url", "diff", "ensure_schema", "history",
     "ind_values", "load_suivi", "metadata", "open_engine", "open_problem", "prepare_url",
     "readonly_problem", "realise_values", "remove_demo_batches", "rollback", "shown_url", "sqlite_file",
@@ -72,43 +73,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("dashboard")
-
-
-ORIGIN_COLUMNS = ["objet", "cle", "annee", "champ", "batch_id", "porteur", "compte", "utilisateur", "importe_le",
-                  "fichier"]
-
-
-def _empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-
-
-@dataclass(frozen=True)
-class Suivi:
-    """The current follow-up values (those of the latest active batch).
-
-    indicateurs: indicateur_id (str), annee (int), resultat (float), objectif (float),
-                 commentaire (str), source (str) — one row per indicator and year;
-                 date_resultat, date_objectif (Timestamp / NaT): the value of `date` indicators
-                 (their resultat is then 1.0 = reached); `oui/non` indicators: 1.0 oui, 0.0 non;
-                 `%` indicators in percent (45.0 = 45 %).
-    statuts:     action_id (int), annee (int: year of the file it came from), statut (str),
-                 debut_reel, fin_reelle, fin_revisee (Timestamp / NaT), commentaire (str)
-                 — one row per action: its latest known status.
-    realise:     action_id (int), annee (int), depenses (float €), etp (float) — per action and year.
-    demo:        True while the demonstration data is what the store holds.
-    """
-
-    indicateurs: pd.DataFrame = field(default_factory=lambda: _empty(INDICATEUR_COLUMNS))
-    statuts: pd.DataFrame = field(default_factory=lambda: _empty(STATUT_COLUMNS))
-    realise: pd.DataFrame = field(default_factory=lambda: _empty(REALISE_COLUMNS))
-    demo: bool = False
-    # which import gave each current value: objet (indicateurs / statuts / realise), cle, annee, champ,
-    # batch_id, porteur, compte, utilisateur, importe_le, fichier (statuts: the action's shown value)
-    origines: pd.DataFrame = field(default_factory=lambda: _empty(ORIGIN_COLUMNS))
-
-    @property
-    def empty(self) -> bool:
-        return self.indicateurs.empty and self.statuts.empty and self.realise.empty
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,174 +110,6 @@ class Counts:
 # --- engine ----------------------------------------------------------------------------------
 
 
-# --- reading ---------------------------------------------------------------------------------
-
-def _frame(rows, columns: list[str]) -> pd.DataFrame:
-    df = pd.DataFrame([tuple(r) for r in rows], columns=columns)
-    for c in columns:
-        if c in DATE_FIELDS:
-            df[c] = pd.to_datetime(df[c])
-        elif c in FLOAT_FIELDS:
-            df[c] = df[c].astype(float)
-        elif c in ("annee", "action_id", "batch_id"):
-            df[c] = df[c].astype("int64")
-    return df
-
-
-def _values(conn, kind: str, *, batch_id: int | None = None, before: int | None = None,
-            active_only: bool = True, real_only: bool = False) -> pd.DataFrame:
-    """Raw value rows of one kind, with their batch id, ordered by batch (real_only: no demo batch).
-
-    A field a row removes (« effacer ») holds CLEARED: it hides the earlier values of that field."""
-    table, keys, fields, _ = KINDS[kind]
-    q = sa.select(table.c.batch_id, *[table.c[k] for k in keys + fields], table.c.effaces).join(
-        batches, batches.c.id == table.c.batch_id)
-    if active_only:
-        q = q.where(batches.c.active.is_(True))
-    if real_only:
-        q = q.where(batches.c.demo.is_(False))
-    if batch_id is not None:
-        q = q.where(table.c.batch_id == batch_id)
-    if before is not None:
-        q = q.where(table.c.batch_id < before)
-    q = q.order_by(table.c.batch_id, table.c.id)
-    raw = _frame(conn.execute(q).all(), ["batch_id", *keys, *fields, "effaces"])
-    return _mark_cleared(raw, fields)
-
-
-def _mark_cleared(raw: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
-    """The `effaces` column turned into CLEARED in the fields it names (then dropped)."""
-    removed = raw.pop("effaces")
-    if removed.notna().any():
-        raw = raw.astype({f: object for f in fields})
-        for i, text in removed.dropna().items():
-            for f in str(text).split(","):
-                if f in fields:
-                    raw.at[i, f] = CLEARED
-    return raw
-
-
-def _uncleared(df: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
-    """CLEARED values read as blanks again, the fields typed back; rows left without any value dropped."""
-    marked = [f for f in fields if df[f].dtype == object and any(v is CLEARED for v in df[f])]
-    if not marked:
-        return df
-    df = df.copy()
-    for f in marked:
-        col = df[f].map(lambda v: None if v is CLEARED else v)
-        df[f] = (col.astype(float) if f in FLOAT_FIELDS else pd.to_datetime(col) if f in DATE_FIELDS
-                 else col)
-    return df[df[fields].notna().any(axis=1)]
-
-
-def _latest(raw: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """Current value of each field per key: that of the latest active batch which gave one."""
-    _, keys, fields, _ = KINDS[kind]
-    if raw.empty:
-        return raw.drop(columns="batch_id")
-    return _uncleared(raw.groupby(keys, sort=True, as_index=False)[fields].last(), fields)  # last non-null
-
-
-def _origins(raw: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """Which import gave each current value: objet, cle, annee, champ, batch_id (statuts: per action)."""
-    _, keys, fields, _ = KINDS[kind]
-    cols = ["objet", "cle", "annee", "champ", "batch_id"]
-    if raw.empty:
-        return pd.DataFrame(columns=cols)
-    if kind == "statuts":  # one row per action, each field its latest year's (as load_suivi)
-        raw = raw.sort_values(["annee", "batch_id"], kind="stable")
-    parts = []
-    for f in fields:  # field by field (no melt: dates would all be turned into objects)
-        col = raw[f]
-        given = raw.loc[col.notna().to_numpy(), [*keys, "batch_id"]].assign(champ=f, removed=False)
-        if col.dtype == object and len(given):
-            given["removed"] = [v is CLEARED for v in col[given.index]]
-        parts.append(given)
-    long = pd.concat(parts, ignore_index=True)
-    long = long.drop_duplicates(["action_id", "champ"] if kind == "statuts" else [*keys, "champ"], keep="last")
-    long = long[~long["removed"].astype(bool)]  # a removed value has no origin
-    return pd.DataFrame({"objet": kind, "cle": long[keys[0]].astype(str).to_numpy(),
-                         "annee": long["annee"].astype(int).to_numpy(), "champ": long["champ"].to_numpy(),
-                         "batch_id": long["batch_id"].astype(int).to_numpy()}, columns=cols)
-
-
-def load_suivi(engine: Engine, *, real_only: bool = False) -> Suivi:
-    """The current follow-up values (what every page shows), with the import each value came from."""
-    with engine.connect() as conn:
-        return _load(conn, real_only)
-
-
-def demo_active(engine: Engine) -> bool:
-    """The demonstration data is what the store holds (an active demo batch)."""
-    with engine.connect() as conn:
-        return _demo(conn)
-
-
-def _demo(conn) -> bool:
-    return bool(conn.execute(sa.select(sa.func.count()).select_from(batches).where(
-        batches.c.active.is_(True), batches.c.demo.is_(True))).scalar())
-
-
-def _load(conn, real_only: bool = False, before: int | None = None) -> Suivi:
-    raws = {kind: _values(conn, kind, real_only=real_only, before=before) for kind in KINDS}
-    demo = False if real_only else _demo(conn)
-    origins = pd.concat([_origins(raw, kind) for kind, raw in raws.items()], ignore_index=True)
-    if len(origins):
-        info = _batch_info(conn, set(origins["batch_id"]))
-        origins = origins.merge(info, on="batch_id", how="left")
-    else:
-        origins = origins.reindex(columns=[*origins.columns, *ORIGIN_INFO])
-
-    ind, real = _latest(raws["indicateurs"], "indicateurs"), _latest(raws["realise"], "realise")
-    st = raws["statuts"]
-    if not ind.empty:
-        reached = ind["resultat"].isna() & ind["date_resultat"].notna()
-        ind.loc[reached, "resultat"] = 1.0
-    ind = ind.reindex(columns=INDICATEUR_COLUMNS).reset_index(drop=True)
-    if not ind.empty:
-        ind["renseigne_par"], ind["renseigne_le"] = _who_gave_results(ind, origins)
-    if not st.empty:  # one row per action: its latest status, each field the latest known
-        fields = ["statut", "debut_reel", "fin_reelle", "fin_revisee", "commentaire"]
-        st = _uncleared(st.sort_values(["annee", "batch_id"], kind="stable").groupby("action_id", as_index=False)[
-            ["annee", *fields]].last(), fields)
-    st = st.reindex(columns=STATUT_COLUMNS).reset_index(drop=True)
-    real = real.reindex(columns=REALISE_COLUMNS).reset_index(drop=True)
-    if ind.empty and st.empty and real.empty:
-        return Suivi(demo=demo)
-    return Suivi(indicateurs=ind, statuts=st, realise=real, demo=demo, origines=origins)
-
-
-ORIGIN_INFO = ["porteur", "compte", "utilisateur", "importe_le", "fichier"]
-
-
-def _who_gave_results(ind: pd.DataFrame, origins: pd.DataFrame) -> tuple[list, list]:
-    """For each indicator row: who provided its result (« porteur (personne) ») and when it was imported."""
-    res = origins[(origins["objet"] == "indicateurs") & origins["champ"].isin(["resultat", "date_resultat"])]
-    res = res.assign(cle=res["cle"].astype(str).str.upper(), annee=res["annee"].astype(int)).drop_duplicates(
-        ["cle", "annee"], keep="last")
-    keys = pd.DataFrame({"cle": ind["indicateur_id"].astype(str).str.upper(), "annee": ind["annee"].astype(int)})
-    m = keys.merge(res, on=["cle", "annee"], how="left")
-    person = m["utilisateur"].where(m["utilisateur"].fillna("") != "", m["compte"]).fillna("")
-    porteur = m["porteur"].fillna("")
-    who = [(f"{p} ({x})" if p and x else p or x) or None for p, x in zip(porteur, person, strict=True)]
-    return who, m["importe_le"].tolist()
-
-
-def _batch_info(conn, ids: set[int]) -> pd.DataFrame:
-    """Who provided and imported each batch of `ids`, and when (Europe/Paris): ORIGIN_INFO by batch_id."""
-    rows = conn.execute(sa.select(batches.c.id, batches.c.porteur, batches.c.compte, batches.c.user_name,
-                                  batches.c.created_at, batches.c.file_name).where(
-        batches.c.id.in_(sorted(int(i) for i in ids)))).all() if ids else []
-    return pd.DataFrame([(int(r.id), r.porteur or "", r.compte or "", r.user_name or "", _local(r.created_at),
-                          r.file_name) for r in rows], columns=["batch_id", *ORIGIN_INFO])
-
-
-def imports_info(engine: Engine, ids) -> pd.DataFrame:
-    """Who provided and imported each import of `ids`, and when: batch_id, ORIGIN_INFO."""
-    with engine.connect() as conn:
-        return _batch_info(conn, set(ids))
-
-
 # The store's state (dashboard.etat reads it with the plan's version and the accounts).
 LATEST_BATCH = sa.func.max(batches.c.id)
 ACTIVE_BATCHES = sa.func.sum(sa.case((batches.c.active.is_(True), 1), else_=0))  # portable (no FILTER clause)
@@ -322,7 +118,11 @@ ACTIVE_BATCHES = sa.func.sum(sa.case((batches.c.active.is_(True), 1), else_=0)) 
 def state_key(engine: Engine) -> tuple[int, int]:
     """Changes after every import or rollback: (latest batch id, number of active batches)."""
     with engine.connect() as conn:
-        row = conn.execute(sa.select(LATEST_BATCH, ACTIVE_BATCHES)).one()
+        return _state(conn)
+
+
+def _state(conn) -> tuple[int, int]:
+    row = conn.execute(sa.select(LATEST_BATCH, ACTIVE_BATCHES)).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 
@@ -333,7 +133,7 @@ def plan_import(conn, report, *, real_only: bool = False, decisions=None, suivi:
     """The dry run of `report` against the store as `conn` sees it (or as `suivi`, read from it just
     before): every line written, every conflict."""
     if suivi is None:
-        suivi = _load(conn, real_only)
+        suivi = lecture.load(conn, real_only)
     current: dict = {}
     for year in report.annees:
         current.update(merge.suivi_cells(suivi, int(year)))
@@ -429,19 +229,23 @@ def apply_counted(engine: Engine, report, file_name: str | None = None, sha256: 
 def apply_plan(engine: Engine, report, file_name: str | None = None, sha256: str | None = None,
                user: str | None = None, *, demo: bool = False, replace_demo: bool = False,
                compte: str | None = None, porteur: str | None = None, decisions=None,
-               accept_overwrites: bool = True) -> tuple[int | None, merge.ImportPlan, Counts]:
+               accept_overwrites: bool = True, reuse: tuple | None = None) -> tuple[int | None, merge.ImportPlan, Counts]:
     """The import planned again under the store's write lock, then written unless it is blocked.
 
     Blocked (nothing written, batch None): a conflict without a decision in `decisions`, or values
     another import set that a file without stamp would replace while `accept_overwrites` is False.
     What another import wrote between the dry run and now is taken into account, and the counts
-    recorded in the history are the lines written."""
+    recorded in the history are the lines written. `reuse`: (state_key, plan) of this report's dry run;
+    while the store's state is still that one, the plan is decided again without reading the store."""
     if report.problems:
         raise StoreError(f"le fichier contient {len(report.problems)} problème(s) : rien n'a été importé. "
                          "Corrigez-les puis recommencez.")
     stamp = getattr(report, "stamp", None)
     with writing(engine) as conn:
-        plan = plan_import(conn, report, real_only=replace_demo, decisions=decisions)
+        if reuse is not None and reuse[1].inputs and _state(conn) == reuse[0]:
+            plan = merge.replan(reuse[1], decisions)
+        else:
+            plan = plan_import(conn, report, real_only=replace_demo, decisions=decisions)
         counts = _counts(conn, report, plan, replace_demo)
         if plan.undecided or (plan.overwrites and not accept_overwrites) or counts.nothing_to_do:
             return None, plan, counts
@@ -499,19 +303,13 @@ HISTORY_COLUMNS = ["batch_id", "fichier", "annees", "date", "utilisateur", "nouv
                    "retires"]
 
 
-def _local(ts) -> pd.Timestamp:
-    if ts is None or pd.isna(ts):
-        return pd.NaT
-    return pd.Timestamp(ts).tz_localize("UTC").tz_convert("Europe/Paris")
-
-
 def history(engine: Engine) -> pd.DataFrame:
     """Every import, latest first: HISTORY_COLUMNS (date / annule_le in Europe/Paris time)."""
     with engine.connect() as conn:
         rows = conn.execute(sa.select(batches).order_by(batches.c.id.desc())).all()
     return pd.DataFrame(
-        [(r.id, r.file_name, r.annees.replace(",", ", "), _local(r.created_at), r.user_name, r.n_new, r.n_changed,
-          r.n_unchanged, r.n_ignored, bool(r.active), bool(r.demo), _local(r.rolled_back_at), r.sha256,
+        [(r.id, r.file_name, r.annees.replace(",", ", "), lecture.local_time(r.created_at), r.user_name, r.n_new, r.n_changed,
+          r.n_unchanged, r.n_ignored, bool(r.active), bool(r.demo), lecture.local_time(r.rolled_back_at), r.sha256,
           r.compte or "", r.annule_par or "", r.porteur or "", r.modele_id or "", int(r.n_effaces or 0))
          for r in rows], columns=HISTORY_COLUMNS)
 
@@ -523,7 +321,7 @@ def _batch_cells(conn, batch_id: int) -> dict:
     """The values one import wrote, as cells (CLEARED for a value it removed)."""
     cells = {}
     for kind, (_, keys, fields, _) in KINDS.items():
-        raw = _values(conn, kind, batch_id=batch_id, active_only=False)
+        raw = lecture.values(conn, kind, batch_id=batch_id, active_only=False)
         for rec in raw.to_dict("records"):
             key = str(rec[keys[0]]) if kind == "indicateurs" else int(rec[keys[0]])
             for f in fields:
@@ -543,7 +341,7 @@ def batch_changes(engine: Engine, batch_id: int) -> pd.DataFrame:
         if conn.execute(sa.select(batches.c.id).where(batches.c.id == batch_id)).first() is None:
             raise StoreError(f"l'import n° {batch_id} n'existe pas : consultez l'historique des imports.")
         after = _batch_cells(conn, batch_id)
-        before = _load(conn, before=batch_id)
+        before = lecture.load(conn, before=batch_id)
     current: dict = {}
     for year in sorted({cell[2] for cell in after}):
         current.update(merge.suivi_cells(before, year))
@@ -569,7 +367,7 @@ def templates(engine: Engine) -> pd.DataFrame:
     """Every template issued, latest first: TEMPLATE_COLUMNS (emis_le in Europe/Paris time)."""
     with engine.connect() as conn:
         rows = conn.execute(sa.select(modeles).order_by(modeles.c.emis_le.desc())).all()
-    return pd.DataFrame([(r.id, int(r.annee), r.porteur or "", _local(r.emis_le), r.emis_par, r.compte or "")
+    return pd.DataFrame([(r.id, int(r.annee), r.porteur or "", lecture.local_time(r.emis_le), r.emis_par, r.compte or "")
                          for r in rows], columns=TEMPLATE_COLUMNS)
 
 

@@ -114,7 +114,7 @@ def changes(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
 
 _OBJETS = {"indicateurs": "Indicateur", "statuts": "Avancement", "realise": "Réalisé"}
 CHANGE_HEADERS = ["N° action", "Action", "Objet", "Année", "Valeur", "Avant", "Après", "Changement",
-                  "Valeur d'avant enregistrée par"]
+                  "Avant : enregistrée par"]
 CONFLICT_HEADERS = ["N° action", "Action", "Objet", "Année", "Valeur", "Dans le modèle envoyé", "Dans la base",
                     "Enregistrée par", "Dans le fichier"]
 
@@ -133,7 +133,7 @@ class DryRunView:
         pending = pd.DataFrame({
             **{h: self.conflicts[h] for h in ("N° action", "Action", "Objet", "Année", "Valeur")},
             "Avant": self.conflicts["Dans la base"], "Après": self.conflicts["Dans le fichier"],
-            "Changement": "conflit à décider", "Valeur d'avant enregistrée par": self.conflicts["Enregistrée par"],
+            "Changement": "conflit à décider", "Avant : enregistrée par": self.conflicts["Enregistrée par"],
         }, columns=CHANGE_HEADERS)
         frame = pd.concat([self.changes, pending], ignore_index=True) if len(pending) else self.changes
         return export.to_excel(frame, sheet="Changements", overrides={"N° action": ("N° action", "int")},
@@ -229,8 +229,16 @@ def _ids(values: list) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def collecte(frame: pd.DataFrame, annee: int) -> CollecteView:
-    """`suivi.collecte.collecte`'s frame as the page and the « Relances » file show it."""
+def _sent(d, par, complet) -> str:
+    """When the porteur's own template was sent, else when a template of every action was, else « non »."""
+    if pd.notna(d):
+        return f"le {fmt.jour(d)}" + (f" par {par}" if par else "")
+    return f"modèle complet, le {fmt.jour(complet)}" if complet is not None and pd.notna(complet) else "non"
+
+
+def collecte(frame: pd.DataFrame, annee: int, complet=None) -> CollecteView:
+    """`suivi.collecte.collecte`'s frame as the page and the « Relances » file show it; `complet`: when the
+    latest template of every action (no porteur) was sent for `annee`, if any."""
     missing = ["indicateurs", "sans_statut", "dates", "depenses", "etp"]
     n_missing = [sum(len(r[k]) for k in missing) for r in frame.to_dict("records")]
 
@@ -244,15 +252,15 @@ def collecte(frame: pd.DataFrame, annee: int) -> CollecteView:
     etats = [etat(r, n) for r, n in zip(frame.to_dict("records"), n_missing, strict=True)]
     table = pd.DataFrame({
         "Porteur": frame["porteur"], "Actions": frame["actions"].map(len),
-        f"Modèle {annee} envoyé": [f"{when(d)} par {p}" if pd.notna(d) and p else when(d) or "non"
+        f"Modèle {annee} envoyé": [_sent(d, p, complet)
                                    for d, p in zip(frame["modele_envoye"], frame["modele_par"], strict=True)],
-        "Fichiers reçus": [f"{n} (dernier le {when(d)})" if n else "aucun"
+        "Fichiers reçus": [f"{n}, le dernier le {fmt.jour(d)}" if n else "aucun"
                            for n, d in zip(frame["fichiers_recus"], frame["dernier_fichier"], strict=True)],
         "Indicateurs sans résultat": frame["indicateurs"].map(len),
-        "Actions sans statut": frame["sans_statut"].map(len),
+        "Sans statut": frame["sans_statut"].map(len),
         "Dates à compléter": frame["dates"].map(len),
-        f"Dépenses {annee} à déclarer": frame["depenses"].map(len),
-        f"ETP {annee} à déclarer": frame["etp"].map(len),
+        "Dépenses à déclarer": frame["depenses"].map(len),
+        "ETP à déclarer": frame["etp"].map(len),
         "État": etats,
     })
     todo = []
