@@ -199,7 +199,7 @@ def changer_le_runtime(version: str | None = None) -> bool:
 # --- the application ------------------------------------------------------------------------------
 
 def application(script: str | Path = "app.py"):
-    """The app as an ASGI application: `uvicorn dashboard.serveur:app` or `application().run()`."""
+    """The app as an ASGI application (`uvicorn --factory dashboard.serveur:application`, or serve below)."""
     import streamlit as st  # noqa: PLC0415
     from starlette.middleware import Middleware  # noqa: PLC0415
 
