@@ -15,7 +15,7 @@ $(VENV)/.installed: $(BIN)/python requirements.txt pyproject.toml
 	touch $@
 
 ## make run : installe puis sert l'application sur http://localhost:$(PORT)
-## (python -m dashboard serve : streamlit run, chaque connexion en TCP_NODELAY ; options de streamlit run
+## (python -m dashboard serve : st.App de Streamlit sous uvicorn, routes /connexion et /deconnexion ; options de streamlit run
 ## dans STREAMLIT_OPTIONS)
 STREAMLIT_OPTIONS ?=
 run: $(VENV)/.installed

@@ -145,7 +145,7 @@ def warm_reruns(env: dict, n: int, pages: list[str]) -> dict[str, float]:
 # --- opening in a fresh session (real servers) -------------------------------------------------
 
 class Server:
-    """`python -m dashboard serve SCRIPT` (streamlit run, as `make run` serves the app, with the
+    """`python -m dashboard serve SCRIPT` (st.App under uvicorn, as `make run` serves the app, with the
     repository's .streamlit/config.toml) on a free local port, until stop(). The trivial app is
     served the same way: the same server and settings on both sides."""
 

@@ -83,9 +83,10 @@ class PageLoad:
 class StreamlitSession:
     """One browser tab: a websocket session on a Streamlit server (or on nginx in front of it)."""
 
-    def __init__(self, base_url: str, timeout: float = 120.0):
+    def __init__(self, base_url: str, timeout: float = 120.0, cookie: str = ""):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.extra_cookie = cookie  # e.g. a signed-in session's cookie (dashboard_session=…)
         self.cookie = ""
         self.xsrf = ""
         self.page_hash = ""
@@ -95,7 +96,7 @@ class StreamlitSession:
         self._last: PageLoad | None = None  # the latest finished run (for click)
 
     async def __aenter__(self) -> StreamlitSession:
-        self.cookie = await asyncio.to_thread(self._first_get)
+        self.cookie = "; ".join(c for c in (await asyncio.to_thread(self._first_get), self.extra_cookie) if c)
         ws_url = "ws" + self.base_url[len("http"):] + "/_stcore/stream"
         headers = {"Cookie": self.cookie} if self.cookie else {}
         self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], additional_headers=headers,

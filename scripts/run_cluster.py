@@ -5,7 +5,7 @@ Ce que fait le script, dans l'ordre :
    fait pour plusieurs serveurs) : base PostgreSQL dans DASHBOARD_DB ;
 2. prépare la base une fois (tables, classeur du plan livré comme version 1, données de démonstration
    du premier démarrage), avant que les processus ne démarrent ensemble ;
-3. démarre N processus `python -m dashboard serve app.py` (streamlit run) sur des ports locaux libres, même base (chacun y lit la
+3. démarre N processus `python -m dashboard serve app.py` (st.App sous uvicorn) sur des ports locaux libres, même base (chacun y lit la
    version du plan en vigueur ; DASHBOARD_PLAN, s'il est donné, reste un classeur sur le disque pour le
    développement), même secret de cookies, et attend que chacun réponde sur /_stcore/health ;
 4. écrit la configuration de nginx (deploy/nginx-dashboard.conf, dans un dossier temporaire où vont

@@ -19,7 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_commands(sub)
 
-    p = sub.add_parser("serve", help="sert l'application (streamlit run, sans attente de Nagle sur chaque connexion)",
+    p = sub.add_parser("serve", help="sert l'application (st.App de Streamlit sous uvicorn)",
                        description="Comme `streamlit run` : `python -m dashboard serve app.py --server.port 8501`.")
     p.add_argument("script", nargs="?", default="app.py", help="le script servi (défaut : app.py)")
     p.set_defaults(func=serve)  # the options of `streamlit run` follow (--server.port 8501…)
@@ -27,10 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Streamlit's server, through ui (the only module that imports streamlit)."""
-    from dashboard import ui  # noqa: PLC0415
+    """The app as Streamlit's ASGI application under uvicorn (dashboard.serveur)."""
+    from dashboard import serveur  # noqa: PLC0415
 
-    return ui.serve(getattr(args, "streamlit_args", None) or [args.script])
+    return serveur.serve(getattr(args, "streamlit_args", None) or [args.script])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,6 @@
 """`python -m dashboard users …`: the accounts in the store, for the server's operator (local, with
-access to the database itself): add, list (never a password or a hash), passwd, disable, enable.
+access to the database itself): add, list (never a password or a hash), passwd, disable, enable,
+sessions (an account's signed-in sessions) and logout (ends them all).
 The password is read from standard input when it is not a terminal, typed twice otherwise.
 
 Exit codes as every command: 0 done, 1 the input has problems (all listed, in French), 2 usage error.
@@ -23,8 +24,10 @@ def add_parser(sub) -> None:
     u.add_argument("--nom", default=None, help="« Prénom Nom »")
     u = actions.add_parser("list", help="liste les comptes (jamais de mot de passe)")
     u.add_argument("--json", action="store_true", help="sortie JSON")
-    for action, text in (("passwd", "change le mot de passe d'un compte"), ("disable", "désactive un compte"),
-                         ("enable", "réactive un compte")):
+    for action, text in (("passwd", "change le mot de passe d'un compte"),
+                         ("disable", "désactive un compte (et ferme ses sessions)"), ("enable", "réactive un compte"),
+                         ("sessions", "liste les sessions ouvertes d'un compte"),
+                         ("logout", "ferme toutes les sessions d'un compte (chaque onglet ouvert au clic suivant)")):
         u = actions.add_parser(action, help=text)
         u.add_argument("login", help="identifiant du compte")
     for u in actions.choices.values():
@@ -60,7 +63,7 @@ def users(args: argparse.Namespace) -> int:
     """`users add|list|passwd|disable|enable`: the accounts in the store (never a password or a hash)."""
     import json  # noqa: PLC0415
 
-    from dashboard.acces import comptes  # noqa: PLC0415
+    from dashboard.acces import comptes, sessions  # noqa: PLC0415
     from dashboard.acces.roles import OPERATEUR  # noqa: PLC0415
 
     engine, code = suivi_engine(args)
@@ -78,6 +81,11 @@ def users(args: argparse.Namespace) -> int:
             print(f"{c.login} · {c.nom or '—'} · {c.email or '—'} · {c.role} · "
                   f"{'actif' if c.actif else 'désactivé'} · {last}")
         return OK
+    if args.action in ("sessions", "logout") and comptes.trouver(engine, args.login) is None:
+        print(f"Aucun compte « {args.login} » : « python -m dashboard users list » les liste.")
+        return PROBLEMS
+    if args.action == "sessions":
+        return _sessions(engine, args)
     if write_refused(engine):
         return PROBLEMS
     try:
@@ -99,7 +107,11 @@ def users(args: argparse.Namespace) -> int:
             print(f"Mot de passe du compte « {comptes.normaliser_login(args.login)} » changé.")
         elif args.action == "disable":
             c = comptes.desactiver(engine, OPERATEUR, args.login)
-            print(f"Compte « {c.login} » désactivé : il ne peut plus se connecter ; l'historique garde son nom.")
+            n = sessions.fermer_compte(engine, c.login)
+            print(f"Compte « {c.login} » désactivé : il ne peut plus se connecter ({n} session(s) fermée(s)) ; "
+                  "l'historique garde son nom.")
+        elif args.action in ("sessions", "logout"):
+            return _sessions(engine, args)
         else:
             c = comptes.reactiver(engine, OPERATEUR, args.login)
             print(f"Compte « {c.login} » réactivé.")
@@ -107,4 +119,24 @@ def users(args: argparse.Namespace) -> int:
         text = str(err)
         print(text[:1].upper() + text[1:])
         return PROBLEMS
+    return OK
+
+
+def _sessions(engine, args: argparse.Namespace) -> int:
+    """`users sessions LOGIN`: its open sessions (when opened, last activity, end at the latest; never a
+    token); `users logout LOGIN`: ends them all."""
+    from dashboard.acces import comptes, sessions  # noqa: PLC0415
+
+    login = comptes.normaliser_login(args.login)
+    if args.action == "logout":
+        n = sessions.fermer_compte(engine, login)
+        print(f"{n} session(s) du compte « {login} » fermée(s) : chaque onglet ouvert perd la connexion au clic "
+              "suivant.")
+        return OK
+    ouvertes = sessions.ouvertes(engine, login)
+    if not ouvertes:
+        print(f"Aucune session ouverte pour « {login} ».")
+    for s in ouvertes:
+        print(f"ouverte le {s.cree_le:%d/%m/%Y %H:%M} UTC · dernière activité {s.derniere_activite:%d/%m/%Y %H:%M} "
+              f"UTC · fin au plus tard {s.expire_le:%d/%m/%Y %H:%M} UTC")
     return OK

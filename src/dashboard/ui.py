@@ -1,16 +1,15 @@
 """Streamlit glue shared by every page: the navigation's pages, the plan in force and the follow-up
 (cached on their versions, shared by every session), the sidebar's filters, the store's banners, the
 views' cache, the tables and charts drawn once, the demonstration data, the accounts (sign-in, role,
-sign-out), and the server's own settings (`python -m dashboard serve`).
+sign-out), and the reading the server does as it starts (dashboard.serveur serves the app).
 
-One module (about 1 100 lines) on purpose: with app.py and vues/ (the pages), it is the only module
+One module (about 1 250 lines) on purpose: with app.py and vues/ (the pages), it is the only module
 that imports streamlit, so that everything else stays plain Python tested without it; its sections
-(navigation, plan, suivi, tables, cache, demo, comptes, serveur) are marked by banner comments.
+(navigation, plan, suivi, tables, cache, demo, comptes, start-up) are marked by banner comments.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -899,8 +898,7 @@ def demo_banner() -> None:
 # account exists, app.py draws the sign-in in the sidebar (barre_compte) and the writing actions
 # check the role themselves (dashboard.acces.ecritures); the pages only hide what cannot be done.
 
-_IDENTITE = "_compte_identite"
-_ACTIVITE = "_compte_activite"
+_IDENTITE = "_compte_identite"  # OIDC: (e-mail, identity) of the session
 
 
 def _engine_or_none():
@@ -956,11 +954,24 @@ def _fournisseur_oidc() -> str | None:
     return next((name for name, value in auth.items() if hasattr(value, "get") and "client_id" in value), None)
 
 
+def jeton_de_session() -> str | None:
+    """The token of the browser's signed-in session (cookie set by POST /connexion), sent with the
+    websocket's opening request: the same in every tab and after a reload."""
+    from dashboard.acces import sessions  # noqa: PLC0415
+
+    try:
+        return st.context.cookies.get(sessions.COOKIE)
+    except Exception:  # outside a page (no browser)
+        return None
+
+
 def identite():
     """The session's identity (acces.Identite), or None (anonymous). The one way a page asks who is there.
 
-    The account is read again from the store once per script run (_a_jour): a deactivated account
-    or a changed role takes effect at the next click of every open session."""
+    A password session is read from the store with its account once per script run (its cookie,
+    acces.sessions.lire): a sign-out in another tab, `users logout`, a deactivated account or a
+    changed role take effect at the next click of every open tab. Through OIDC, the account of the
+    e-mail is read again the same way (_a_jour)."""
     from dashboard.acces import comptes, roles  # noqa: PLC0415
 
     if oidc_configure():
@@ -975,8 +986,27 @@ def identite():
             engine, email, str(st.user.get("name") or ""), roles.role_oidc_inconnu())
         st.session_state[_IDENTITE] = (email, found)
         return found
-    kept = st.session_state.get(_IDENTITE)
-    return _a_jour(kept) if kept is not None else None
+    return _run_memo("identite_session", _read_session)
+
+
+def _read_session():
+    from dashboard.acces import sessions  # noqa: PLC0415
+
+    jeton = jeton_de_session()
+    engine = _engine_or_none() if jeton else None
+    lecture = sessions.Lecture(None)
+    if engine is not None:
+        try:
+            lecture = sessions.lire(engine, jeton)
+        except Exception:
+            log.info("session illisible", exc_info=True)
+    if lecture.motif:
+        st.session_state["_compte_message"] = lecture.motif
+        log.info("session fermée : %s", lecture.motif)
+    kept = st.session_state.get(_JETON)
+    if kept is not None and kept.identite != lecture.identite:  # signed out, or someone else: its downloads stop
+        _revoquer_jeton()
+    return lecture.identite
 
 
 def _a_jour(kept: tuple):
@@ -1000,7 +1030,6 @@ def _a_jour(kept: tuple):
     if now is None and kept[1] is not None:
         _revoquer_jeton()
         st.session_state.pop(_IDENTITE, None)
-        st.session_state.pop(_ACTIVITE, None)
         st.session_state["_compte_message"] = ("Votre compte a été désactivé : la session est fermée. Demandez "
                                                "à l'administrateur du tableau de bord de le réactiver.")
         log.info("session du compte %s fermée : compte désactivé", kept[1].login)
@@ -1032,69 +1061,67 @@ def _read_peut(role: str) -> bool:
         return False
 
 
-def _deconnecter(message: str | None = None) -> None:
+def _deconnecter_oidc() -> None:
     _revoquer_jeton()
     st.session_state.pop(_IDENTITE, None)
-    st.session_state.pop(_ACTIVITE, None)
-    if message:
-        st.session_state["_compte_message"] = message
-    if oidc_configure() and st.user.is_logged_in:
-        st.logout()
-    st.rerun()
+    st.logout()
 
 
-def _formulaire_connexion(where) -> None:
-    """The sign-in: the office's identity provider (OIDC), else identifiant + mot de passe."""
-    from dashboard.acces import comptes  # noqa: PLC0415
+def _page_courante() -> str:
+    """This page's path and query (where /connexion and /deconnexion send the person back)."""
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    parts = urlsplit(st.context.url or "/")
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _lien_connexion(where) -> None:
+    """« Se connecter »: the OIDC button, else a link to the sign-in form (GET /connexion)."""
+    from dashboard import connexion  # noqa: PLC0415
 
     if oidc_configure():
         if st.user.is_logged_in:  # signed in at the provider, but no account for this e-mail
             where.warning(f"L'adresse « {brut(st.user.get('email', ''))} » n'a pas de compte sur ce tableau de bord : "
                           "demandez-en un à son administrateur.")
             if where.button("Se déconnecter", key="compte_deconnexion"):
-                _deconnecter()
+                _deconnecter_oidc()
             return
         if where.button("Se connecter", key="compte_oidc", type="primary", icon=":material/login:",
                         help="Connexion par le compte de l'office (annuaire de l'office)."):
             st.login(_fournisseur_oidc())
         return
-    with where.form("connexion", clear_on_submit=True, border=False):
-        st.markdown("**Se connecter**")
-        login = st.text_input("Identifiant", key="connexion_identifiant", max_chars=60)
-        mot_de_passe = st.text_input("Mot de passe", type="password", key="connexion_mot_de_passe", max_chars=256)
-        submitted = st.form_submit_button("Se connecter", type="primary")
-    if submitted:
-        result = comptes.authentifier(get_engine(), login, mot_de_passe)
-        if result.identite is None:
-            where.error(result.message, icon=":material/lock:")
-            return
-        st.session_state[_IDENTITE] = (result.identite.login, result.identite)
-        st.session_state[_ACTIVITE] = _maintenant()
-        st.rerun()
+    where.html(f'<a class="dashboard-connexion" href="{html_brut(connexion.lien_connexion(_page_courante()))}" '
+               'target="_self" style="display:inline-block;padding:.4rem .9rem;border-radius:.5rem;'
+               'background:#0072B2;color:#fff;text-decoration:none">Se connecter</a>')
 
 
-def _maintenant():
-    from datetime import datetime  # noqa: PLC0415
+def _bouton_deconnexion(where) -> None:
+    """« Se déconnecter »: OIDC through st.logout; a password session posts to /deconnexion, with the
+    browser's form token (its cookie, set by the HTML shell)."""
+    from dashboard import connexion  # noqa: PLC0415
 
-    return datetime.now()
+    if oidc_configure():
+        if where.button("Se déconnecter", key="compte_deconnexion", icon=":material/logout:"):
+            _deconnecter_oidc()
+        return
+    jeton = st.context.cookies.get(connexion.CSRF_COOKIE) or ""
+    where.html(f'<form method="post" action="/deconnexion" style="margin:0">'
+               f'<input type="hidden" name="{connexion.CSRF_CHAMP}" value="{html_brut(jeton)}">'
+               f'<input type="hidden" name="suite" value="{html_brut(_page_courante())}">'
+               '<button type="submit" style="padding:.4rem .9rem;border-radius:.5rem;border:1px solid #ccc;'
+               'background:#fff;cursor:pointer">Se déconnecter</button></form>')
 
 
 def barre_compte(projecteur: bool = False) -> None:
     """Called by app.py before each page, once accounts exist: who is signed in (name, role) and
-    « Se déconnecter » in the sidebar, or the « Se connecter » form. Ends an idle session. With
-    DASHBOARD_LECTURE=compte, an anonymous session sees only the sign-in (the page is not run).
-    The projector mode (no sidebar) shows nothing, unless reading needs an account."""
+    « Se déconnecter » in the sidebar, or « Se connecter ». With DASHBOARD_LECTURE=compte, an
+    anonymous session sees only « Se connecter » (the page is not run). The projector mode (no
+    sidebar) shows nothing, unless reading needs an account."""
     from dashboard.acces import roles  # noqa: PLC0415
 
     if mode_ouvert():
         return
     qui = identite()
-    now = _maintenant()
-    if qui is not None:
-        if roles.expiree(st.session_state.get(_ACTIVITE), now, roles.minutes_inactivite()):
-            _deconnecter(f"Session fermée après {roles.minutes_inactivite()} minutes sans activité : "
-                         "reconnectez-vous.")
-        st.session_state[_ACTIVITE] = now
     message = st.session_state.pop("_compte_message", None)
     if qui is None and roles.lecture_sur_compte():
         st.title("Tableau de bord du schéma de développement touristique")
@@ -1103,7 +1130,7 @@ def barre_compte(projecteur: bool = False) -> None:
         st.info("Ce tableau de bord est réservé aux comptes de l'office : connectez-vous pour le consulter.",
                 icon=":material/lock:")
         left, _ = st.columns([1, 2])
-        _formulaire_connexion(left)
+        _lien_connexion(left)
         st.stop()
     if projecteur:
         return
@@ -1112,12 +1139,11 @@ def barre_compte(projecteur: bool = False) -> None:
         if message:
             st.info(message, icon=":material/schedule:")
         if qui is None:
-            _formulaire_connexion(st.container())
+            _lien_connexion(st.container())
             st.caption("Sans connexion : consultation seulement.")
             return
         st.markdown(f"**{brut(qui.affichage)}**  \nRôle : {roles.ROLE_LABELS.get(qui.role, qui.role)}")
-        if st.button("Se déconnecter", key="compte_deconnexion", icon=":material/logout:"):
-            _deconnecter()
+        _bouton_deconnexion(st.container())
 
 
 # Deferred downloads (the file built at the click): Streamlit serves them to any session that sends the
@@ -1134,11 +1160,12 @@ def _jeton():
     from dashboard.acces import telechargements  # noqa: PLC0415
 
     qui = identite()
+    session = None if oidc_configure() else jeton_de_session()
     jeton = st.session_state.get(_JETON)
-    if jeton is None or jeton.identite != qui or not jeton.valide:
+    if jeton is None or jeton.identite != qui or jeton.session != session or not jeton.valide:
         if jeton is not None:
             jeton.revoquer()
-        jeton = st.session_state[_JETON] = telechargements.Jeton(qui)
+        jeton = st.session_state[_JETON] = telechargements.Jeton(qui, session)
     return jeton
 
 
@@ -1187,196 +1214,9 @@ def notice_mode_ouvert() -> None:
             icon=":material/lock_open:")
 
 
-# --- Serveur : `python -m dashboard serve` ------------------------------------------------------
-# Streamlit's server binds its listening socket itself, with protocol 0. asyncio turns Nagle's
-# algorithm off (TCP_NODELAY) only on the connections of a listening socket that says IPPROTO_TCP,
-# so every connection kept it: a message written while the previous one is not yet acknowledged
-# waited for the browser's delayed acknowledgement (40 ms on Linux), once or more on each page and
-# on each click. The server below is Streamlit's own, given the same socket with its true protocol.
+# --- Start-up reading (run by dashboard.serveur's lifespan) -----------------------------------
 
-def _listener_tcp(bind):
-    """Streamlit's socket binding, the bound socket handed back as IPPROTO_TCP (same descriptor)."""
-    import socket  # noqa: PLC0415
-
-    def bind_tcp(address, port, backlog):
-        sock = bind(address, port, backlog)
-        if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto == socket.IPPROTO_TCP:
-            return sock
-        tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
-        tcp.setblocking(False)  # as Streamlit hands it over
-        return tcp
-
-    return bind_tcp
-
-
-def install_nodelay() -> bool:
-    """Make Streamlit's server bind its port as TCP (see above); False when this Streamlit binds it
-    some other way (the app is then served as `streamlit run` would)."""
-    from streamlit.web.server.starlette import starlette_server  # noqa: PLC0415
-
-    bind = getattr(starlette_server, "_bind_socket", None)
-    if bind is None:
-        log.warning("Streamlit ne lie plus son port par _bind_socket : application servie sans TCP_NODELAY")
-        return False
-    if not getattr(bind, "_tcp", False):
-        starlette_server._bind_socket = _listener_tcp(bind)
-        starlette_server._bind_socket._tcp = True
-    return True
-
-
-# Each element a page draws reaches the browser through two hand-overs per message in Streamlit:
-# the script's thread asks the event loop to take it (call_soon_threadsafe: a write on the loop's
-# self-pipe, a wake-up, the GIL handed over), then the loop, once it holds the message, wakes itself
-# again the same way to send it. A page of 60 elements paid 120 wake-ups and as many GIL hand-overs
-# between two busy threads. Below, the script's thread queues its callbacks and wakes the loop only
-# when none is waiting; the loop runs every queued callback at once, in order, and sets its own
-# "send" event without writing to its own pipe.
-
-def _handed_over_in_batches(call_soon):
-    """AppSession._call_soon_on_event_loop, batched: the callbacks of one session run on its event
-    loop in the order they were given, several per wake-up."""
-    import threading  # noqa: PLC0415
-
-    lock = threading.Lock()
-
-    def call_soon_batched(session, callback) -> None:
-        with lock:
-            queued = session.__dict__.get("_dashboard_queued")
-            if queued is not None:  # the loop has not run the queue yet: it will run this one too
-                queued.append(callback)
-                return
-            queued = session.__dict__["_dashboard_queued"] = [callback]
-
-        def run_queued() -> None:
-            with lock:  # what came after this point gets its own wake-up, after these
-                batch = session.__dict__.pop("_dashboard_queued", None) or []
-            for queued_callback in batch:
-                try:
-                    queued_callback()
-                except (SystemExit, KeyboardInterrupt):
-                    raise
-                except BaseException:  # as the event loop does with a failing callback: logged, the next ones run
-                    log.exception("rappel de session en échec")
-
-        try:
-            call_soon(session, run_queued)
-        except BaseException:
-            with lock:
-                session.__dict__.pop("_dashboard_queued", None)
-            raise
-
-    call_soon_batched._batched = True
-    return call_soon_batched
-
-
-def _send_soon(runtime) -> None:
-    """Runtime._enqueued_some_message: on the event loop's own thread, set its event directly."""
-    loop_objects = runtime._get_async_objs()
-    try:
-        running = asyncio.get_running_loop()
-    except RuntimeError:  # another thread (the script's)
-        running = None
-    if running is loop_objects.eventloop:
-        loop_objects.need_send_data.set()
-    else:
-        loop_objects.eventloop.call_soon_threadsafe(loop_objects.need_send_data.set)
-
-
-# Once it holds a session's messages, Streamlit's runtime loop yields to the event loop after each one
-# (`await asyncio.sleep(0)`): a whole pass of the event loop per message, with its system call, each
-# one a moment when the page's thread takes the GIL back while the sending waits. Measured on a page of
-# 50 texts: 0.27 ms per element, 0.21 without these passes. Below, that loop sees an asyncio whose
-# sleep(0) gives the hand once in 64 calls: the messages it holds go to the session's sender together
-# (whose queue takes 500), and the other tasks still run at least every 64 messages.
-
-class _YieldingEvery:
-    """The asyncio module as streamlit.runtime.runtime sees it, except that sleep(0) yields once in
-    `every` calls (the other calls return at once)."""
-
-    def __init__(self, every: int):
-        self.every = every
-        self._calls = 0
-
-    def __getattr__(self, name: str):
-        return getattr(asyncio, name)
-
-    async def sleep(self, delay: float, result=None):
-        if delay == 0:
-            self._calls += 1
-            if self._calls % self.every:
-                return result
-        return await asyncio.sleep(delay, result)
-
-
-# Streamlit forgets the compiled pages each time the last browser tab closes, so that a file watcher
-# (development) never serves stale code; then the next visitor waits for app.py and its page to be
-# compiled again (1 to 5 ms a page). With the watcher off (.streamlit/config.toml: the files do not
-# change while the server runs), the compiled pages are kept until the server stops.
-
-def _cleared_only_when_watched(clear):
-    def clear_if_watched(cache) -> None:
-        from streamlit import config  # noqa: PLC0415
-
-        if config.get_option("server.fileWatcherType") != "none":
-            clear(cache)
-
-    clear_if_watched._watched = True
-    return clear_if_watched
-
-
-_STREAMLIT_CHECKED = "1.67."  # requirements.txt pins it; another version is served as streamlit run serves it
-
-
-def install_message_batching() -> bool:
-    """Batch the hand-overs above, send the messages held without a pass of the event loop each, keep
-    compiled pages (see above); False when this Streamlit no longer has what is changed (the app is
-    then served as `streamlit run` serves it)."""
-    import streamlit  # noqa: PLC0415
-    from streamlit.runtime import app_session, runtime  # noqa: PLC0415
-    from streamlit.runtime.scriptrunner import script_cache  # noqa: PLC0415
-
-    if not streamlit.__version__.startswith(_STREAMLIT_CHECKED):  # what is changed was read in that version
-        log.warning("Streamlit %s (vérifié : %s) : messages servis un par un", streamlit.__version__,
-                    _STREAMLIT_CHECKED)
-        return False
-    session, rt, cache = app_session.AppSession, runtime.Runtime, script_cache.ScriptCache
-    needed = ((session, "_call_soon_on_event_loop"), (rt, "_enqueued_some_message"), (rt, "_get_async_objs"),
-              (cache, "clear"), (getattr(runtime, "asyncio", None), "sleep"))
-    missing = [f"{getattr(owner, '__name__', 'asyncio')}.{name}" for owner, name in needed
-               if not callable(getattr(owner, name, None))]
-    if missing:
-        log.warning("Streamlit n'a plus %s : messages servis un par un", ", ".join(missing))
-        return False
-    if not getattr(session._call_soon_on_event_loop, "_batched", False):
-        session._call_soon_on_event_loop = _handed_over_in_batches(session._call_soon_on_event_loop)
-        rt._enqueued_some_message = _send_soon
-    if not getattr(cache.clear, "_watched", False):
-        cache.clear = _cleared_only_when_watched(cache.clear)
-    if not isinstance(runtime.asyncio, _YieldingEvery):
-        runtime.asyncio = _YieldingEvery(64)
-    return True
-
-
-# The modules of the pages, imported before the server listens: the first person to open a page
-# after a restart does not wait for them (about 2 s here). A module that fails to import is logged
-# and left to its page, which shows its own message.
-_PAGES_MODULES = ("dashboard.present.views", "dashboard.present.plan_changes", "dashboard.present.export",
-                  "dashboard.present.fiche", "dashboard.present.fiches", "dashboard.present.comite",
-                  "dashboard.present.deck_files", "dashboard.present.deck_html", "dashboard.suivi.importer",
-                  "dashboard.suivi.template", "dashboard.plan.versions", "dashboard.metrics.plan_diff",
-                  "dashboard.acces.ecritures", "plotly.io")
-
-
-_WARM_UP_THREAD = "lecture au démarrage"
-
-
-def _server_listening() -> bool:
-    """Streamlit's runtime has started, which it does once its port is bound: the command line was
-    accepted and no other server holds the port."""
-    from streamlit.runtime import Runtime, RuntimeState  # noqa: PLC0415
-
-    return Runtime.exists() and Runtime.instance().state in (
-        RuntimeState.NO_SESSIONS_CONNECTED, RuntimeState.ONE_OR_MORE_SESSIONS_CONNECTED)
+WARM_UP_THREAD = "lecture au démarrage"  # the thread of dashboard.serveur.lifespan
 
 
 class _NotOnAPage(logging.Filter):
@@ -1384,48 +1224,19 @@ class _NotOnAPage(logging.Filter):
     start): expected there, said nowhere else."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.threadName != _WARM_UP_THREAD or "ScriptRunContext" not in record.getMessage()
+        return record.threadName != WARM_UP_THREAD or "ScriptRunContext" not in record.getMessage()
 
 
 def warm_up() -> None:
     """What the first visitor after a start would wait for, done by the server as it starts (a thread
-    of serve): the store opened, the first-start demonstration imported, the plan in force and the
-    follow-up read into the shared caches (plan 100×: 2.6 s of the 4.4 s of the first opening). A
-    visitor arriving meanwhile waits for that same reading (with its spinner), not for a second one.
-    Starts once the server listens (a refused option or a taken port reads and writes nothing); a
-    failure is only logged: the page tells the first visitor, as it would without this."""
-    import time  # noqa: PLC0415
-
-    for _ in range(1200):  # two minutes
-        if _server_listening():
-            break
-        time.sleep(0.1)
-    else:
-        return
+    started by the app's lifespan, dashboard.serveur, once Streamlit's runtime runs): the store
+    opened, the first-start demonstration imported, the plan in force and the follow-up read into the
+    shared caches (plan 100×: 2.6 s of the 4.4 s of the first opening). A visitor arriving meanwhile
+    waits for that same reading (with its spinner), not for a second one. A failure is only logged:
+    the page tells the first visitor, as it would without this."""
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_NotOnAPage())
     for what, read in (("le plan", lambda: _load_plan_in_force(_plan_source())), ("le suivi", get_suivi)):
         try:
             read()
         except Exception:
             log.info("lecture au démarrage impossible (%s)", what, exc_info=True)
-
-
-def serve(args: list[str]) -> int:
-    """`streamlit run ARGS…` (app.py and its options), every connection without Nagle's algorithm, the
-    messages of a page handed over in batches, compiled pages kept (see above), the plan and the
-    follow-up read while the server starts (warm_up). Exit codes are Streamlit's own (e.g. 1: the
-    port is taken)."""
-    import importlib  # noqa: PLC0415
-    import threading  # noqa: PLC0415
-
-    from streamlit.web import cli as streamlit_cli  # noqa: PLC0415
-
-    for name in _PAGES_MODULES:
-        try:
-            importlib.import_module(name)
-        except Exception:
-            log.exception("import préalable de %s impossible", name)
-    install_nodelay()
-    install_message_batching()
-    threading.Thread(target=warm_up, name=_WARM_UP_THREAD, daemon=True).start()
-    return streamlit_cli.main.main(args=["run", *args], prog_name="streamlit")  # exits (SystemExit)

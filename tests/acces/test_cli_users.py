@@ -1,4 +1,4 @@
-"""`python -m dashboard users add|list|passwd|disable|enable` on SQLite and PostgreSQL."""
+"""`python -m dashboard users add|list|passwd|disable|enable|sessions|logout` on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.__main__ import main
-from dashboard.acces import comptes
+from dashboard.acces import comptes, sessions
 from dashboard.suivi import store
 
 
@@ -58,13 +58,28 @@ def test_add_list_passwd_disable_enable(store_url, capsys, monkeypatch):
     assert comptes.authentifier(engine, "cmartin", "second-mot-de-passe").identite is not None
     assert comptes.authentifier(engine, "cmartin", "premier-mot-de-passe").identite is None
 
+    # signed in twice (two browsers): listed, never a token; `logout` ends both
+    tokens = [sessions.ouvrir(engine, "cmartin") for _ in range(2)]
+    code, out = run(capsys, monkeypatch, "sessions", "cmartin", *db)
+    assert code == 0 and out.count("ouverte le ") == 2 and "fin au plus tard" in out
+    assert not any(t in out or sessions.empreinte(t) in out for t in tokens)
+    assert run(capsys, monkeypatch, "logout", "cmartin", *db) == (
+        0, "2 session(s) du compte « cmartin » fermée(s) : chaque onglet ouvert perd la connexion au clic suivant.\n")
+    assert all(sessions.lire(engine, t).identite is None for t in tokens)
+    assert run(capsys, monkeypatch, "sessions", "cmartin", *db) == (0, "Aucune session ouverte pour « cmartin ».\n")
+    assert run(capsys, monkeypatch, "sessions", "personne", *db)[0] == 1
+
+    token = sessions.ouvrir(engine, "cmartin")
     assert run(capsys, monkeypatch, "disable", "cmartin", *db) == (
-        0, "Compte « cmartin » désactivé : il ne peut plus se connecter ; l'historique garde son nom.\n")
+        0, "Compte « cmartin » désactivé : il ne peut plus se connecter (1 session(s) fermée(s)) ; l'historique "
+           "garde son nom.\n")
+    assert sessions.lire(engine, token).identite is None
     assert comptes.authentifier(engine, "cmartin", "second-mot-de-passe").identite is None
     code, out = run(capsys, monkeypatch, "list", *db)
     assert out.startswith("cmartin · Camille Martin · c.martin@office.fr · saisie · désactivé · ")
     assert run(capsys, monkeypatch, "enable", "cmartin", *db)[0] == 0
     assert comptes.authentifier(engine, "cmartin", "second-mot-de-passe").identite is not None
+    assert sessions.lire(engine, token).identite is None  # re-enabled: its old session stays closed
 
 
 @pytest.mark.parametrize(("args", "stdin", "code", "message"), [

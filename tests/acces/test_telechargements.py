@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.acces import comptes, telechargements
+from dashboard.acces import comptes, sessions, telechargements
 from dashboard.acces.roles import OPERATEUR, AccesRefuse, Identite
 from dashboard.suivi import store
 
@@ -34,6 +34,18 @@ def test_a_reader_gets_the_file_until_signed_out_or_deactivated(engine):
     comptes.reactiver(engine, OPERATEUR, "lise")
     assert build() == deck()
     jeton.revoquer()  # the session signed out: its buttons no longer build anything
+    with pytest.raises(AccesRefuse, match="plus disponible"):
+        build()
+
+
+def test_a_tab_signed_out_elsewhere_builds_nothing_before_its_next_run(engine):
+    """Signed out in another tab (or by `users logout`): this tab's buttons, drawn while signed in,
+    stop building at once, even before this tab runs again and sees it."""
+    token = sessions.ouvrir(engine, "lise")
+    jeton = telechargements.Jeton(sessions.lire(engine, token).identite, token)
+    build = telechargements.garde(engine, jeton, deck, lecture_sur_compte=True)
+    assert build() == deck()
+    sessions.fermer(engine, token)
     with pytest.raises(AccesRefuse, match="plus disponible"):
         build()
 

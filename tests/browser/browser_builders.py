@@ -20,14 +20,21 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free local port: the first free one of DASHBOARD_TEST_PORTS (e.g. 8621-8639) when set, else any."""
+    first, _, last = os.environ.get("DASHBOARD_TEST_PORTS", "").partition("-")
+    for port in range(int(first), int(last or first) + 1) if first else [0]:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise OSError(f"aucun port libre dans DASHBOARD_TEST_PORTS={first}-{last}")
 
 
 @contextmanager
 def streamlit_server(env: dict):
-    """The app served by streamlit on a free local port, with `env` added to the environment; its URL."""
+    """The app served by `python -m dashboard serve` on a free local port, with `env` added to the environment; its URL."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "dashboard", "serve", "app.py", "--server.port", str(port),
@@ -61,3 +68,13 @@ def open_page(page, url):
     # loads on first use (metrics, charts) show a placeholder until then: wait until none is left
     page.wait_for_function("() => !document.querySelector('[data-testid^=\"stSkeleton\"]')", timeout=90000)
     page.wait_for_timeout(1000)
+
+
+def sign_in(page, login: str, password: str) -> None:
+    """« Se connecter » in the sidebar, then the sign-in form (POST /connexion), back to the page."""
+    page.locator("[data-testid='stSidebar']").get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Identifiant").wait_for(timeout=30000)  # the form of GET /connexion
+    page.get_by_label("Identifiant").fill(login)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("[data-testid='stSidebar']", timeout=60000)

@@ -6,7 +6,7 @@ Skipped where /usr/bin/chromium is absent (`apt-get install chromium`; CI instal
 from __future__ import annotations
 
 import pytest
-from browser_builders import ARGS, CHROMIUM, open_page, streamlit_server
+from browser_builders import ARGS, CHROMIUM, open_page, sign_in, streamlit_server
 
 from dashboard.acces import comptes
 from dashboard.acces.roles import OPERATEUR
@@ -60,9 +60,7 @@ def test_sign_in_import_sign_out(server, tmp_path, plan):
             assert page.locator("input[type='file']").count() == 0  # anonymous: no upload
 
             sidebar = page.locator("[data-testid='stSidebar']")
-            sidebar.get_by_label("Identifiant").fill("camille")
-            sidebar.get_by_label("Mot de passe").fill(PASSWORD)
-            sidebar.get_by_role("button", name="Se connecter").click()
+            sign_in(page, "camille", PASSWORD)
             page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]').innerText"
                                    ".includes('Camille Martin (camille)')", timeout=60000)
             assert "Rôle : saisie" in sidebar.inner_text()
@@ -77,7 +75,7 @@ def test_sign_in_import_sign_out(server, tmp_path, plan):
             assert page.locator("[data-testid='stException']").count() == 0
 
             sidebar.get_by_role("button", name="Se déconnecter").click()
-            sidebar.get_by_role("button", name="Se connecter").wait_for(timeout=60000)
+            sidebar.get_by_role("link", name="Se connecter").wait_for(timeout=60000)
             page.get_by_text("Pour déposer un classeur de suivi, connectez-vous").wait_for(timeout=60000)
             assert page.locator("input[type='file']").count() == 0
             assert "Camille Martin (camille)" not in sidebar.inner_text()

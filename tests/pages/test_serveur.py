@@ -1,20 +1,19 @@
-"""`python -m dashboard serve`: Streamlit's own server, each connection without Nagle's algorithm."""
+"""`python -m dashboard serve`: the app as Streamlit's ASGI application (dashboard.serveur), its HTML shell
+in French, its start-up reading, and the changes it makes to Streamlit's runtime."""
 
 import asyncio
-import functools
 import inspect
 import socket
 import subprocess
 import sys
 import threading
-import types
 from pathlib import Path
 
 import pytest
 from streamlit.web.server.starlette import starlette_server
 
 from dashboard import __main__ as command
-from dashboard import ui
+from dashboard import serveur, ui
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,17 +47,48 @@ def test_streamlit_alone_leaves_nagle_on_each_connection():
 
 
 def test_served_listener_turns_nagle_off_on_each_connection():
-    listener = ui._listener_tcp(starlette_server._bind_socket)("127.0.0.1", 0, 8)
-    assert listener.proto == socket.IPPROTO_TCP
-    assert nodelay_of_accepted_connection(listener) != 0
-
-
-def test_serve_installs_it_where_streamlit_binds_its_port(monkeypatch):
-    monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)  # put back after
-    assert ui.install_nodelay() and ui.install_nodelay()      # twice: wrapped once
-    listener, _ = starlette_server._bind_server_socket("127.0.0.1", "127.0.0.1", 0, 8)
+    listener = serveur._listener_tcp(starlette_server._bind_socket)("127.0.0.1", 0, 8)
     assert listener.proto == socket.IPPROTO_TCP and listener.getblocking() is False
     assert nodelay_of_accepted_connection(listener) != 0
+
+
+@pytest.fixture
+def shipped(monkeypatch):
+    """Streamlit's runtime put back as shipped after the test."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)
+    monkeypatch.setattr(ScriptCache, "clear", ScriptCache.clear)
+    return starlette_server._bind_socket, ScriptCache.clear
+
+
+def test_serve_changes_where_streamlit_binds_its_port_and_forgets_its_pages_once(shipped):
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    assert serveur.changer_le_runtime() and serveur.changer_le_runtime()  # twice: wrapped once
+    assert inspect.getclosurevars(starlette_server._bind_socket).nonlocals["bind"] is shipped[0]
+    assert inspect.getclosurevars(ScriptCache.clear).nonlocals["clear"] is shipped[1]
+    listener, _ = starlette_server._bind_server_socket("127.0.0.1", "127.0.0.1", 0, 8)  # as st.App's runner
+    assert listener.proto == socket.IPPROTO_TCP and listener.getblocking() is False
+    assert nodelay_of_accepted_connection(listener) != 0
+
+
+def test_another_streamlit_is_served_as_shipped(shipped, caplog):
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    assert serveur.changer_le_runtime("1.68.0") is False
+    assert (starlette_server._bind_socket, ScriptCache.clear) == shipped
+    assert "Streamlit 1.68.0 (vérifié : 1.67.) : servi tel quel" in caplog.text
+    listener, _ = starlette_server._bind_server_socket("127.0.0.1", "127.0.0.1", 0, 8)
+    assert nodelay_of_accepted_connection(listener) == 0  # Streamlit's own behaviour
+
+
+def test_a_streamlit_without_what_is_changed_is_served_as_shipped(shipped, monkeypatch, caplog):
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    monkeypatch.delattr(starlette_server, "_bind_socket")
+    assert serveur.changer_le_runtime() is False
+    assert ScriptCache.clear is shipped[1] and "n'a plus _bind_socket" in caplog.text
 
 
 @pytest.mark.parametrize(("argv", "handed"), [
@@ -69,7 +99,7 @@ def test_serve_installs_it_where_streamlit_binds_its_port(monkeypatch):
 ])
 def test_serve_hands_streamlit_its_arguments_as_they_are(monkeypatch, argv, handed):
     got = []
-    monkeypatch.setattr(ui, "serve", lambda args: got.append(args) or 0)
+    monkeypatch.setattr(serveur, "serve", lambda args: got.append(args) or 0)
     assert command.main(argv) == 0
     assert got == [handed]
 
@@ -81,92 +111,7 @@ def test_serve_passes_a_wrong_option_to_streamlit_which_refuses_it_without_trace
     assert "--server.prot" in out.stderr and "Traceback" not in out.stderr
 
 
-# --- Messages handed over in batches, compiled pages kept ----------------------------------------
-
-def run_loop_until_idle(loop) -> None:
-    for _ in range(5):  # a few turns: callbacks queued by callbacks get their own wake-up
-        loop.call_soon(loop.stop)
-        loop.run_forever()
-
-
-def test_callbacks_from_the_script_thread_run_in_order_several_per_wake_up():
-    loop = asyncio.new_event_loop()
-    wake_ups = []
-
-    def call_soon(session, callback):  # Streamlit's: one call_soon_threadsafe each
-        wake_ups.append(callback)
-        session._event_loop.call_soon_threadsafe(callback)
-
-    batched = ui._handed_over_in_batches(call_soon)
-    session = types.SimpleNamespace(_event_loop=loop)
-    ran = []
-    producer = threading.Thread(target=lambda: [batched(session, functools.partial(ran.append, i)) for i in range(500)])
-    producer.start()
-    producer.join()
-    run_loop_until_idle(loop)
-    assert ran == list(range(500))
-    assert len(wake_ups) == 1  # the loop was busy elsewhere: all 500 waited for one wake-up
-    loop.close()
-
-
-def test_a_callback_queued_by_a_callback_runs_after_the_batch_and_a_failing_one_stops_nothing(caplog):
-    loop = asyncio.new_event_loop()
-    batched = ui._handed_over_in_batches(lambda session, cb: session._event_loop.call_soon_threadsafe(cb))
-    session = types.SimpleNamespace(_event_loop=loop)
-    ran = []
-
-    def first():
-        ran.append("premier")
-        batched(session, lambda: ran.append("ajouté par le premier"))
-
-    def failing():
-        raise ValueError("rappel cassé")
-
-    for callback in (first, failing, lambda: ran.append("troisième")):
-        batched(session, callback)
-    run_loop_until_idle(loop)
-    assert ran == ["premier", "troisième", "ajouté par le premier"]
-    assert "rappel de session en échec" in caplog.text
-    loop.close()
-
-
-def test_the_runtime_loop_yields_once_in_64_messages_and_other_tasks_still_run():
-    shim = ui._YieldingEvery(64)
-    turns = []  # another task's turns while the "runtime loop" sends 200 messages
-
-    async def sender():
-        for _ in range(200):
-            await shim.sleep(0)  # Streamlit's runtime loop, after each message
-        return len(turns)
-
-    async def other_task():
-        while True:
-            turns.append(1)
-            await asyncio.sleep(0)
-
-    async def both():
-        other = asyncio.create_task(other_task())
-        await asyncio.sleep(0)  # its first turn
-        seen = await sender()
-        other.cancel()
-        return seen
-
-    assert asyncio.run(both()) == 1 + 200 // 64  # Streamlit's own asyncio: 1 + 200
-
-
-def test_the_runtime_loop_still_waits_when_it_asks_for_a_delay():
-    shim = ui._YieldingEvery(64)
-
-    async def timed():
-        loop = asyncio.get_running_loop()
-        start = loop.time()
-        value = await shim.sleep(0.05, "fini")
-        return loop.time() - start, value
-
-    waited, value = asyncio.run(timed())
-    assert waited >= 0.045 and value == "fini"
-    assert shim.Event is asyncio.Event and shim.FIRST_COMPLETED == asyncio.FIRST_COMPLETED  # the rest is asyncio's
-
+# --- Compiled pages kept ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(("watcher", "kept"), [("none", True), ("auto", False), ("poll", False)])
 def test_compiled_pages_are_kept_only_when_no_file_is_watched(tmp_path, watcher, kept):
@@ -180,27 +125,10 @@ def test_compiled_pages_are_kept_only_when_no_file_is_watched(tmp_path, watcher,
     before = config.get_option("server.fileWatcherType")
     config.set_option("server.fileWatcherType", watcher)
     try:
-        ui._cleared_only_when_watched(ScriptCache.clear)(cache)  # the last tab closed
+        serveur._cleared_only_when_watched(ScriptCache.clear)(cache)  # the last tab closed
     finally:
         config.set_option("server.fileWatcherType", before)
     assert (cache.get_bytecode(str(script)) is compiled) is kept
-
-
-def test_serve_installs_the_batching_once(monkeypatch):
-    from streamlit.runtime import app_session, runtime
-    from streamlit.runtime.scriptrunner import script_cache
-
-    for cls, name in ((app_session.AppSession, "_call_soon_on_event_loop"), (runtime.Runtime, "_enqueued_some_message"),
-                      (script_cache.ScriptCache, "clear")):
-        monkeypatch.setattr(cls, name, getattr(cls, name))  # put back after
-    monkeypatch.setattr(runtime, "asyncio", asyncio)
-    streamlits = app_session.AppSession._call_soon_on_event_loop
-    assert ui.install_message_batching() and ui.install_message_batching()
-    batched = app_session.AppSession._call_soon_on_event_loop
-    assert batched._batched and inspect.getclosurevars(batched).nonlocals["call_soon"] is streamlits  # wrapped once
-    assert runtime.Runtime._enqueued_some_message is ui._send_soon
-    assert script_cache.ScriptCache.clear._watched
-    assert isinstance(runtime.asyncio, ui._YieldingEvery) and runtime.asyncio.__getattr__("sleep") is asyncio.sleep
 
 
 # --- The plan and the follow-up read while the server starts -----------------------------------
@@ -211,7 +139,6 @@ def test_the_server_reads_the_plan_in_force_as_it_starts_and_the_first_page_read
     from dashboard.plan import versions
 
     monkeypatch.delenv("DASHBOARD_PLAN")  # the plan in force comes from the store (version 1 on first start)
-    monkeypatch.setattr(ui, "_server_listening", lambda: True)
     ui.warm_up()
 
     def read_again(*_):
@@ -232,7 +159,6 @@ def test_a_plan_unreadable_at_start_is_logged_the_follow_up_still_read_and_the_p
     from dashboard.suivi import store
 
     caplog.set_level(logging.INFO, logger="dashboard")
-    monkeypatch.setattr(ui, "_server_listening", lambda: True)
     monkeypatch.setattr(ui, "load_plan", lambda path: (_ for _ in ()).throw(OSError("disque illisible")))
     monkeypatch.setenv("DASHBOARD_PLAN", str(ROOT / "tests" / "absent-au-demarrage.xlsx"))
     ui.warm_up()  # no exception out of the thread
@@ -247,25 +173,111 @@ def test_a_plan_unreadable_at_start_is_logged_the_follow_up_still_read_and_the_p
     assert any("n'a pas pu être lu" in e.value for e in at.error), [e.value for e in at.error]
 
 
-def test_a_refused_command_line_or_a_taken_port_reads_nothing(monkeypatch):
-    reads = []
-    monkeypatch.setattr(ui, "_load_plan_in_force", lambda source: reads.append("plan"))
-    monkeypatch.setattr(ui, "get_suivi", lambda: reads.append("suivi"))
-    monkeypatch.setattr(ui, "_server_listening", lambda: False)
-    monkeypatch.setattr("time.sleep", lambda s: None)  # the two minutes of waiting, at once
-    ui.warm_up()
-    assert reads == []
-    monkeypatch.setattr(ui, "_server_listening", lambda: True)
-    ui.warm_up()
-    assert reads == ["plan", "suivi"]
+def test_the_lifespan_imports_the_pages_and_reads_in_a_thread_once_the_runtime_runs(monkeypatch):
+
+    seen = []
+    monkeypatch.setattr(serveur, "PAGES_MODULES", ("dashboard.present.views", "module.absent"))
+    monkeypatch.setattr(ui, "warm_up", lambda: seen.append(threading.current_thread().name))
+
+    async def run():
+        async with serveur.lifespan(None):
+            for _ in range(100):
+                if seen:
+                    break
+                await asyncio.sleep(0.01)
+
+    asyncio.run(run())
+    assert seen == [ui.WARM_UP_THREAD]  # not the event loop's thread: the server answers meanwhile
+    assert "dashboard.present.views" in sys.modules
 
 
-def test_the_server_listens_once_streamlits_runtime_has_started(monkeypatch):
-    from streamlit.runtime import Runtime, RuntimeState
+def test_a_taken_port_exits_1_and_a_missing_script_2():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        out = subprocess.run([sys.executable, "-m", "dashboard", "serve", "app.py", "--server.port", str(port),
+                              "--server.address", "127.0.0.1"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    out = subprocess.run([sys.executable, "-m", "dashboard", "serve", "absent.py"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 2 and "script introuvable" in out.stderr
 
-    monkeypatch.setattr(Runtime, "_instance", None)
-    assert not ui._server_listening()
-    for state, listening in ((RuntimeState.INITIAL, False), (RuntimeState.NO_SESSIONS_CONNECTED, True),
-                             (RuntimeState.STOPPING, False)):
-        monkeypatch.setattr(Runtime, "_instance", types.SimpleNamespace(state=state))
-        assert ui._server_listening() is listening
+
+@pytest.mark.parametrize(("args", "script", "config"), [
+    ([], "app.py", {}),
+    (["app.py", "--server.port", "8502", "--server.headless=true"], "app.py",
+     {"server.port": 8502, "server.headless": True}),
+    (["--server.address", "127.0.0.1", "scripts/app_triviale.py"], "scripts/app_triviale.py",
+     {"server.address": "127.0.0.1"}),
+])
+def test_the_options_of_streamlit_run_are_typed_as_streamlit_declares_them(args, script, config):
+    assert serveur.options(args) == (script, config)
+
+
+@pytest.mark.parametrize(("args", "said"), [(["--server.port", "huit"], "un nombre"),
+                                            (["--server.headless", "oui"], "true ou false"),
+                                            (["--server.port"], "valeur manquante"), (["app.txt"], "inattendu")])
+def test_a_wrong_option_is_said_in_french(args, said):
+    with pytest.raises(ValueError, match=said):
+        serveur.options(args)
+
+
+# --- The HTML shell in French ---------------------------------------------------------------------
+
+SHELL = (b'<!doctype html><html lang="en"><head><title>Streamlit</title></head>'
+         b'<body><div id="root"></div></body></html>')
+
+
+def test_the_shell_says_french_and_the_dashboards_title():
+    html = serveur.coquille_francaise(SHELL)
+    assert html.startswith(b'<!doctype html><html lang="fr"><head>')
+    assert b"<title>Tableau de bord du sch\xc3\xa9ma de d\xc3\xa9veloppement touristique</title>" in html
+    assert b"Streamlit</title>" not in html and html.endswith(b'<div id="root"></div></body></html>')
+
+
+def serve_through_the_middleware(body: bytes, content_type: bytes, encoding: bytes | None = None,
+                                 cookie: str | None = None, method: str = "GET", path: str = "/budget"):
+    async def inner(scope, receive, send):
+        headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": headers + ([(b"content-encoding", encoding)] if encoding else [])})
+        half = len(body) // 2  # in two chunks, as a streamed response comes
+        await send({"type": "http.response.body", "body": body[:half], "more_body": True})
+        await send({"type": "http.response.body", "body": body[half:]})
+
+    out = []
+
+    async def send(message):
+        out.append(message)
+
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    headers = [(b"host", b"localhost:8501")] + ([(b"cookie", cookie.encode())] if cookie else [])
+    scope = {"type": "http", "method": method, "path": path, "headers": headers, "scheme": "http",
+             "query_string": b"", "server": ("localhost", 8501)}
+    asyncio.run(serveur.CoquilleFrancaise(inner)(scope, receive, send))
+    start = out[0]
+    got = b"".join(m.get("body", b"") for m in out[1:])
+    return dict(start["headers"]), [v for k, v in start["headers"] if k == b"set-cookie"], got
+
+
+def test_the_middleware_rewrites_the_html_pages_plain_or_gzipped_and_gives_the_form_token():
+    import gzip
+
+    headers, cookies, body = serve_through_the_middleware(SHELL, b"text/html; charset=utf-8")
+    assert b'<html lang="fr">' in body and headers[b"content-length"] == str(len(body)).encode()
+    assert len(cookies) == 1 and cookies[0].startswith(b"dashboard_csrf=") and b"HttpOnly" in cookies[0]
+    headers, cookies, body = serve_through_the_middleware(gzip.compress(SHELL), b"text/html", b"gzip",
+                                                          cookie="dashboard_csrf=abc")
+    assert b'<html lang="fr">' in gzip.decompress(body) and cookies == []
+
+
+@pytest.mark.parametrize(("content_type", "method", "path"), [(b"application/javascript", "GET", "/static/x.js"),
+                                                              (b"text/html", "POST", "/budget"),
+                                                              (b"text/html", "GET", "/connexion")])
+def test_other_responses_pass_untouched(content_type, method, path):
+    _, cookies, body = serve_through_the_middleware(SHELL, content_type, method=method, path=path)
+    assert body == SHELL and cookies == []

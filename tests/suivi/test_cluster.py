@@ -166,3 +166,57 @@ def test_a_plan_revision_imported_through_one_replica_shows_on_the_other(plan_fr
     proc = cluster["proc"]
     os.killpg(proc.pid, signal.SIGINT)
     proc.wait(timeout=60)
+
+
+def test_a_password_sign_in_through_nginx_is_seen_by_both_replicas(cluster, loadtest, pg_url):
+    """Signed in once through nginx (POST /connexion): the session's cookie opens the same signed-in
+    session on either replica, then « Se déconnecter » through nginx ends it on both."""
+    import http.cookies
+    import re
+    import urllib.parse
+    import urllib.request
+
+    from dashboard.acces import comptes
+    from dashboard.acces.roles import OPERATEUR
+    from dashboard.suivi import store
+
+    comptes.creer(store.open_engine(pg_url), OPERATEUR, "camille", "saisie", "motdepasse-saisie",
+                  nom="Camille Martin")
+    front, jar = cluster["front"], http.cookies.SimpleCookie()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+
+    def send(path: str, form: dict | None = None):
+        headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items()), "Origin": front}
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        try:
+            resp = opener.open(urllib.request.Request(front + path, data=data, headers=headers), timeout=30)
+        except urllib.error.HTTPError as err:  # the 303 answer, not followed
+            resp = err
+        for header in resp.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        return resp.status, resp.read().decode()
+
+    status, page = send("/connexion?suite=/import")
+    token = re.search(r'name="jeton" value="([^"]+)"', page).group(1)
+    status, _ = send("/connexion", {"jeton": token, "suite": "/import", "identifiant": "camille",
+                                    "mot_de_passe": "motdepasse-saisie"})
+    assert status == 303 and "dashboard_session" in jar
+    cookie = f"dashboard_session={jar['dashboard_session'].value}"
+
+    async def sidebar(url):
+        async with loadtest.StreamlitSession(url, cookie=cookie) as s:
+            return " ".join((await s.load("import")).texts())
+
+    for replica in cluster["replicas"]:
+        shown = _run(sidebar(replica))
+        assert "Camille Martin" in shown and "Rôle : saisie" in shown, replica
+    status, _ = send("/deconnexion", {"jeton": jar["dashboard_csrf"].value, "suite": "/import"})
+    assert status == 303
+    for replica in cluster["replicas"]:
+        shown = _run(sidebar(replica))
+        assert "Camille Martin" not in shown and "Rôle : saisie" not in shown, replica

@@ -4,7 +4,8 @@ Streamlit 1.67 builds a deferred download for whoever sends its address (a rando
 session that drew the button), without checking that the asking session is that one. What the app
 can do is check, when the file is built, that the session that drew the button is still signed in
 as the same person and that this account may still read: a `Jeton` per session sign-in, revoked
-when the session signs out or signs in as someone else, and the account read again from the store
+when the session signs out or signs in as someone else, its signed-in session (acces.sessions) read
+again, and the account read again from the store
 when reading needs an account (DASHBOARD_LECTURE=compte). Pure Python, no streamlit.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from dashboard.acces import sessions
 from dashboard.acces.comptes import exiger_role, mode_ouvert, relire
 from dashboard.acces.roles import AccesRefuse, Identite
 
@@ -27,6 +29,7 @@ class Jeton:
     """One sign-in of one session (or its anonymous visit), shared by the downloads it drew."""
 
     identite: Identite | None
+    session: str | None = None  # the browser's signed-in session (acces.sessions), when signed in by password
     valide: bool = True
 
     def revoquer(self) -> None:
@@ -40,6 +43,8 @@ def verifier(engine: Engine | None, jeton: Jeton, lecture_sur_compte: bool) -> N
         raise AccesRefuse(REFUS)
     if not lecture_sur_compte or engine is None or mode_ouvert(engine):
         return
+    if jeton.session is not None and sessions.lire(engine, jeton.session).identite is None:
+        raise AccesRefuse(REFUS)  # signed out since, in another tab or by `users logout`
     qui = relire(engine, jeton.identite)
     if qui is None:
         raise AccesRefuse(REFUS)
