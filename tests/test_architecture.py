@@ -39,7 +39,8 @@ WEB = {"ui"}  # the web layer: the only package that imports streamlit
 MAY_IMPORT["cli"] = set(MAY_IMPORT)  # every command group, on everything but the web layer
 MAY_IMPORT["ui"] = set(MAY_IMPORT) - {"cli"}
 MAY_IMPORT["__main__"] = {"cli", *WEB}  # `python -m dashboard`: the commands, and `serve`
-GROUPED = {"cli_users": "cli"}  # a command group kept beside the `cli` package
+# a command group kept beside the `cli` package; the web layer's server (st.App, routes) beside `ui`
+GROUPED = {"cli_users": "cli", "serveur": "ui", "connexion": "ui"}
 
 
 def package_of(module: str) -> str:
