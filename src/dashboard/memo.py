@@ -25,7 +25,8 @@ def per_object(owner, key, compute):
     if entry is None or entry[0]() is not owner:
         ident = id(owner)
         try:
-            ref = weakref.ref(owner, lambda _: _KEPT.pop(ident, None))
+            # the dict itself is bound: at interpreter exit the module's globals may already be None
+            ref = weakref.ref(owner, lambda _, kept=_KEPT: kept.pop(ident, None))
         except TypeError:
             return compute()
         entry = _KEPT[ident] = (ref, {})
