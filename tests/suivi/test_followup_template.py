@@ -1,4 +1,4 @@
-"""The follow-up template: headers of DESIGN.md, pre-filled rows, locked cells, validations.
+"""The follow-up template: headers of docs/contrats.md, pre-filled rows, locked cells, validations.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The plan workbook's schema: French headers ↔ snake_case keys, allowed values, the frozen Plan.
 
-The workbook contract is in DESIGN.md. This module is the one place where French headers
+The workbook contract is in docs/contrats.md. This module is the one place where French headers
 are mapped to column keys; every other module speaks keys. It reads no file and validates
 nothing (see load.py and validate.py): it only describes.
 """

@@ -1,4 +1,4 @@
-"""The follow-up workbook's contract (DESIGN.md, `suivi_<année>.xlsx`): its sheets, the statuses an
+"""The follow-up workbook's contract (docs/contrats.md, `suivi_<année>.xlsx`): its sheets, the statuses an
 action may have, and each sheet's columns, once: header, store key, input or read-only, width, number
 format, validation. The template writer (`template`) lays them out; the reader (`followup`) and its
 checks find them by the same specification.

@@ -1,7 +1,7 @@
 """The yearly follow-up workbook read back into an `ImportReport` (pure, no store; the template is
 `template`, each cell is read by `cells`, each sheet checked by `checks`).
 
-Contract in DESIGN.md (`suivi_<année>.xlsx`): sheets `Indicateurs` and `Avancement`, columns
+Contract in docs/contrats.md (`suivi_<année>.xlsx`): sheets `Indicateurs` and `Avancement`, columns
 labelled with a year are imported for that year (any number of years per file), `Rappel <AAAA>`
 columns are never imported. `read_followup` returns an `ImportReport`: the values found, in the
 store's column keys, and every problem at once (sheet, Excel row, column, what to do, in French).
