@@ -55,9 +55,18 @@ def add_rollback(sub) -> None:
     p.set_defaults(func=rollback)
 
 
+def _user(args) -> str:
+    """Who runs the command: --user, else the system's login name (empty when it has none)."""
+    import getpass  # noqa: PLC0415
+
+    try:
+        return args.user or getpass.getuser()
+    except Exception:  # noqa: BLE001  (no login name: a container, a service)
+        return ""
+
+
 def template(args: argparse.Namespace) -> int:
     """Write the stamped follow-up template of a year (pre-filled from the store at --db), for some porteurs."""
-    import getpass  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
     from dashboard.suivi import store  # noqa: PLC0415
@@ -71,10 +80,7 @@ def template(args: argparse.Namespace) -> int:
         return code
     porteurs = tuple(args.porteur or ())
     out = Path(args.output or template_file_name(args.year, porteurs))
-    try:
-        user = args.user or getpass.getuser()
-    except Exception:  # noqa: BLE001
-        user = ""
+    user = _user(args)
     try:
         data, issued = issue(p, args.year, store.load_suivi(engine), porteurs=porteurs, emis_par=user)
     except ValueError as err:
@@ -99,7 +105,6 @@ def import_file(args: argparse.Namespace) -> int:
 
     Every change is listed before → after, grouped by action; a conflict (a cell the file and another
     import both changed since the template was issued) blocks the import until --conflits decides it."""
-    import getpass  # noqa: PLC0415
     import logging  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
@@ -124,10 +129,7 @@ def import_file(args: argparse.Namespace) -> int:
     if not args.dry_run and write_refused(engine):
         return PROBLEMS
     accept = bool(getattr(args, "accept_warnings", False))
-    try:
-        user = args.user or getpass.getuser()
-    except Exception:  # noqa: BLE001
-        user = ""
+    user = _user(args)
     try:
         outcome = importer.import_workbook(engine, path.read_bytes(), p, file_name=path.name, user=user,
                                            dry_run=args.dry_run, accept_warnings=accept,
