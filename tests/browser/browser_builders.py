@@ -57,6 +57,26 @@ def streamlit_server(env: dict):
         proc.wait(timeout=20)
 
 
+PASSWORD = "motdepasse-saisie"  # camille's, in accounts_server
+
+
+@contextmanager
+def accounts_server(folder: Path):
+    """The app on a new store (in `folder`) with two accounts, admin and camille (saisie, PASSWORD):
+    its URL and the store's address."""
+    from dashboard.acces import comptes
+    from dashboard.acces.roles import OPERATEUR
+    from dashboard.suivi import store
+
+    db = f"sqlite:///{folder / 'suivi.sqlite'}"
+    engine = store.open_engine(db)
+    comptes.creer(engine, OPERATEUR, "admin", "admin", "motdepasse-admin", nom="Alice Admin")
+    comptes.creer(engine, OPERATEUR, "camille", "saisie", PASSWORD, nom="Camille Martin")
+    engine.dispose()
+    with streamlit_server({"DASHBOARD_DB": db, "DASHBOARD_DEMO": "0"}) as url:
+        yield url, db
+
+
 def open_page(page, url):
     """Open `url` and wait until the script has run (its elements drawn, the "running" widget gone)."""
     page.goto(url)

@@ -6,13 +6,9 @@ Skipped where /usr/bin/chromium is absent (`apt-get install chromium`; CI instal
 from __future__ import annotations
 
 import pytest
-from browser_builders import ARGS, CHROMIUM, open_page, sign_in, streamlit_server
+from browser_builders import ARGS, CHROMIUM, PASSWORD, accounts_server, open_page, sign_in
 
-from dashboard.acces import comptes
-from dashboard.acces.roles import OPERATEUR
 from dashboard.suivi import store, template
-
-PASSWORD = "motdepasse-saisie"
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium absent (apt-get install chromium)")]
@@ -36,13 +32,8 @@ def suivi_file(plan) -> bytes:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = f"sqlite:///{tmp_path_factory.mktemp('comptes') / 'suivi.sqlite'}"
-    engine = store.open_engine(db)
-    comptes.creer(engine, OPERATEUR, "admin", "admin", "motdepasse-admin", nom="Alice Admin")
-    comptes.creer(engine, OPERATEUR, "camille", "saisie", PASSWORD, nom="Camille Martin")
-    engine.dispose()
-    with streamlit_server({"DASHBOARD_DB": db, "DASHBOARD_DEMO": "0"}) as url:
-        yield url, db
+    with accounts_server(tmp_path_factory.mktemp("comptes")) as served:
+        yield served
 
 
 def test_sign_in_import_sign_out(server, tmp_path, plan):

@@ -8,13 +8,12 @@ Skipped where /usr/bin/chromium is absent (`apt-get install chromium`; CI instal
 from __future__ import annotations
 
 import pytest
-from browser_builders import ARGS, CHROMIUM, open_page, sign_in, streamlit_server
+from browser_builders import ARGS, CHROMIUM, PASSWORD, accounts_server, open_page, sign_in
 
 from dashboard.acces import comptes
 from dashboard.acces.roles import OPERATEUR
 from dashboard.suivi import store
 
-PASSWORD = "motdepasse-saisie"
 SIGNED_IN = "() => document.querySelector('[data-testid=\"stSidebar\"]')?.innerText.includes('Camille Martin (camille)')"
 SIGNED_OUT = ("() => [...document.querySelectorAll('[data-testid=\"stSidebar\"] a')]"
               ".some(a => a.innerText.trim() === 'Se connecter')")
@@ -25,13 +24,8 @@ pytestmark = [pytest.mark.browser,
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = f"sqlite:///{tmp_path_factory.mktemp('sessions') / 'suivi.sqlite'}"
-    engine = store.open_engine(db)
-    comptes.creer(engine, OPERATEUR, "admin", "admin", "motdepasse-admin", nom="Alice Admin")
-    comptes.creer(engine, OPERATEUR, "camille", "saisie", PASSWORD, nom="Camille Martin")
-    engine.dispose()
-    with streamlit_server({"DASHBOARD_DB": db, "DASHBOARD_DEMO": "0"}) as url:
-        yield url, db
+    with accounts_server(tmp_path_factory.mktemp("sessions")) as served:
+        yield served
 
 
 def may_upload(page) -> bool:
