@@ -4,6 +4,7 @@ templates, a snapshot of every store table (to prove a refused import changed no
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pandas as pd
 import sqlalchemy as sa
@@ -96,3 +97,18 @@ def put(sheet: str, cells: dict):
         for ref, value in cells.items():
             wb[sheet][ref] = value
     return edit
+
+
+def rezip(data: bytes, change=None, rename=None, add=()) -> bytes:
+    """A workbook (a zip) with parts rewritten ({name: fn(bytes) -> bytes}), renamed ({old: new}) or added."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if change and item.filename in change:
+                content = change[item.filename](content)
+            dst.writestr((rename or {}).get(item.filename, item.filename), content)
+        for name, content in add:
+            dst.writestr(name, content)
+    return out.getvalue()

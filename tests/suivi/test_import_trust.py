@@ -18,7 +18,7 @@ import pytest
 from markdown_builders import literal
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
-from suivi_builders import PLAN, edited, filled, put, snapshot
+from suivi_builders import PLAN, edited, filled, put, rezip, snapshot
 
 from dashboard import xlsx_scan
 from dashboard.__main__ import main
@@ -47,19 +47,6 @@ def refused(engine, data: bytes, name="suivi_2025.xlsx"):
     return [p.message() for p in outcome.report.problems]
 
 
-def rezip(data: bytes, change=None, add=()) -> bytes:
-    """The same workbook with some parts rewritten (change: {name: fn(bytes) -> bytes}) or added."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            content = src.read(item.filename)
-            if change and item.filename in change:
-                content = change[item.filename](content)
-            dst.writestr(item.filename, content)
-        for name, content in add:
-            dst.writestr(name, content)
-    return out.getvalue()
 
 
 SHEET_IND = "xl/worksheets/sheet2.xml"  # Mode d'emploi is sheet1

@@ -24,6 +24,7 @@ import pytest
 import sqlalchemy as sa
 from markdown_builders import literal
 from openpyxl import load_workbook
+from suivi_builders import rezip
 from versions_builders import SHIPPED
 
 from dashboard import fmt, revision, xlsx_scan
@@ -73,19 +74,6 @@ def part_of(data: bytes, sheet: str) -> str:
     return "xl/" + (target.group(1) or target.group(2)).removeprefix("/xl/")
 
 
-def rezip(data: bytes, change=None, rename=None, add=()) -> bytes:
-    """The same zip with parts rewritten ({name: fn(bytes) -> bytes}), renamed ({old: new}) or added."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            content = src.read(item.filename)
-            if change and item.filename in change:
-                content = change[item.filename](content)
-            dst.writestr((rename or {}).get(item.filename, item.filename), content)
-        for name, content in add:
-            dst.writestr(name, content)
-    return out.getvalue()
 
 
 def in_sheet(data: bytes, sheet: str, xml: bytes, dimension: bytes | None = None) -> bytes:
