@@ -55,6 +55,15 @@ def add_rollback(sub) -> None:
     p.set_defaults(func=rollback)
 
 
+def _plan_and_store(args) -> tuple:
+    """The command's plan and the follow-up's store: (plan, engine, None), else (None, None, exit code)."""
+    p = plan_for(args)
+    if p is None:
+        return None, None, PROBLEMS
+    engine, code = suivi_engine(args)
+    return (p, engine, None) if engine is not None else (None, None, code)
+
+
 def _user(args) -> str:
     """Who runs the command: --user, else the system's login name (empty when it has none)."""
     import getpass  # noqa: PLC0415
@@ -72,10 +81,7 @@ def template(args: argparse.Namespace) -> int:
     from dashboard.suivi import store  # noqa: PLC0415
     from dashboard.suivi.template import issue, template_file_name  # noqa: PLC0415
 
-    p = plan_for(args)
-    if p is None:
-        return PROBLEMS
-    engine, code = suivi_engine(args)
+    p, engine, code = _plan_and_store(args)
     if engine is None:
         return code
     porteurs = tuple(args.porteur or ())
@@ -120,10 +126,7 @@ def import_file(args: argparse.Namespace) -> int:
     if refused is not None:  # never read into memory
         print(f"Fichier « {fmt.cite(path.name)} » : {refused}")
         return PROBLEMS
-    p = plan_for(args)
-    if p is None:
-        return PROBLEMS
-    engine, code = suivi_engine(args)
+    p, engine, code = _plan_and_store(args)
     if engine is None:
         return code
     if not args.dry_run and write_refused(engine):
