@@ -80,7 +80,7 @@ BROWSER: dict = {}
 @pytest.fixture(autouse=True)
 def browser(monkeypatch):
     BROWSER.clear()
-    monkeypatch.setattr(ui, "jeton_de_session", lambda: BROWSER.get("session"))
+    monkeypatch.setattr(ui.comptes, "jeton_de_session", lambda: BROWSER.get("session"))
     return BROWSER
 
 

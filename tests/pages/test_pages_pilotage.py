@@ -152,11 +152,11 @@ def test_the_navigations_pages_are_checked_once_and_each_run_gets_copies_of_them
     at.run()
     at.switch_page("vues/budget.py").run()
     assert not at.exception, [e.message for e in at.exception]
-    made = dict(ui._PAGES)
+    made = dict(ui.pages._PAGES)
     assert {p.url_path for p in made.values()} >= {"budget", "calendrier", "actions", "comite"}
     at.switch_page("vues/calendrier.py").run()
     assert at.title[0].value == "Calendrier & retards"
-    assert ui._PAGES == made and all(ui._PAGES[k] is v for k, v in made.items())  # not checked again
+    assert ui.pages._PAGES == made and all(ui.pages._PAGES[k] is v for k, v in made.items())  # not checked again
 
 
 def test_each_call_of_ui_page_is_a_copy_st_navigation_may_mark():

@@ -159,7 +159,7 @@ def test_a_plan_unreadable_at_start_is_logged_the_follow_up_still_read_and_the_p
     from dashboard.suivi import store
 
     caplog.set_level(logging.INFO, logger="dashboard")
-    monkeypatch.setattr(ui, "load_plan", lambda path: (_ for _ in ()).throw(OSError("disque illisible")))
+    monkeypatch.setattr(ui.plan, "load_plan", lambda path: (_ for _ in ()).throw(OSError("disque illisible")))
     monkeypatch.setenv("DASHBOARD_PLAN", str(ROOT / "tests" / "absent-au-demarrage.xlsx"))
     ui.warm_up()  # no exception out of the thread
     assert "lecture au démarrage impossible (le plan)" in caplog.text and "disque illisible" in caplog.text

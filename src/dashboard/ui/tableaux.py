@@ -1,0 +1,142 @@
+"""Tables and charts of the pilotage pages: drawn from cached views (converted once, not on every
+run), a French-formatted table with its Excel download, the « Prévu / réalisé » tab, tabs drawn when
+opened, the row of key figures."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.io as pio
+import pyarrow as pa
+import streamlit as st
+from plotly.basedatatypes import BaseFigure
+
+from dashboard.ui.comptes import download_button
+from dashboard.ui.partage import memo
+
+
+class _DrawnFigure(BaseFigure):
+    """A plotly figure already turned into its dict: st.plotly_chart takes any BaseFigure and asks it
+    for to_dict() (twice), which copies the whole figure on every run; this one hands out the dict made
+    once. Never built by plotly's constructor: it is only ever drawn, never changed."""
+
+    def __init__(self, figure_dict: dict):  # noqa: D107 — BaseFigure's own setup is deliberately skipped
+        object.__setattr__(self, "_drawn", figure_dict)
+
+    def to_dict(self) -> dict:
+        return self._drawn
+
+
+def _drawn(fig) -> _DrawnFigure:
+    """The figure as plain JSON values (lists, numbers, strings), as plotly writes it: st.plotly_chart
+    then serialises it in one orjson call, instead of walking every value of the figure again (dates,
+    NumPy arrays) on every run."""
+    from dashboard.present.charts import plotly_brut  # noqa: PLC0415
+
+    return _DrawnFigure(plotly_brut(json.loads(pio.to_json(fig, validate=False))))  # texts shown literally
+
+
+def chart(fig, **kwargs) -> None:
+    """st.plotly_chart of a figure from a cached view (no mode bar): its JSON values made once per figure."""
+    kwargs.setdefault("config", {"displayModeBar": False})
+    st.plotly_chart(memo(fig, "dict", lambda: _drawn(fig)), **kwargs)
+
+
+def _arrow(df):
+    """df as an Arrow table, as st.dataframe would convert it (the index left out: never shown)."""
+    try:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in a column: Streamlit's own conversion
+        return df
+
+
+def dataframe(df, **kwargs):
+    """st.dataframe of a table from a cached view (index hidden): converted to Arrow once per table,
+    not on every run."""
+    return st.dataframe(memo(df, "arrow", lambda: _arrow(df)), hide_index=True, **kwargs)
+
+
+def _long_text_config(shown) -> dict:
+    """Long texts (libellés, extraits du plan) get a bounded width so the figures stay in view."""
+    return {c: st.column_config.TextColumn(width="medium") for c in shown.columns
+            if len(shown.columns) > 5 and len(shown) and shown[c].str.len().max() > 40}
+
+
+def _row_styles(shown, col: str, value: str):
+    """The CSS of each cell: rows whose `col` is `value` in red; None when no row is (no styling at all)."""
+    hit = (shown[col] == value).to_numpy()
+    if not hit.any():
+        return None
+    css = "background-color: #FBE3D6; color: #8A2B00; font-weight: 600"
+    return pd.DataFrame([[css if h else ""] * len(shown.columns) for h in hit], index=shown.index,
+                        columns=shown.columns)
+
+
+def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=None, height="auto",
+                        caption: str | None = None, highlight: tuple[str, str] | None = None) -> None:
+    """A French-formatted table on screen and its formatted Excel file (real numbers) to download.
+
+    df: a DataFrame, or an export.Table already formatted (e.g. inside a cached view: what is derived
+    from it for the screen is then made once, see memo).
+    """
+    from dashboard.present import export
+
+    cached = isinstance(df, export.Table)
+    t = df if cached else export.table(df, overrides=overrides, ranges=ranges)
+    shown = t.shown
+    long_text = memo(t, "long_text", lambda: _long_text_config(shown)) if cached else _long_text_config(shown)
+    styles = None
+    if highlight and highlight[0] in shown.columns:  # (column header, value): rows to flag in red
+        styles = memo(t, ("highlight", *highlight), lambda: _row_styles(shown, *highlight)) if cached \
+            else _row_styles(shown, *highlight)
+    if styles is not None:  # a new Styler each run: Streamlit computes its styles in place when drawing it
+        shown = shown.style.apply(lambda _: styles, axis=None)
+    if cached and styles is None:
+        dataframe(shown, height=height, column_config=long_text)
+    else:
+        st.dataframe(shown, hide_index=True, height=height, column_config=long_text)
+    # one row (a horizontal container, not columns: two messages fewer for the browser per table)
+    row = st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
+    if caption:
+        row.caption(caption)
+    download_button(
+        row, "Télécharger (Excel)", data=lambda: t.excel(title=file_stem),
+        file_name=f"{file_stem}.xlsx", mime=export.XLSX_MIME, key=f"dl_{key}", on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def prevu_realise(fig, table, file_stem: str, key: str, caption: str, missing: str) -> None:
+    """The « Prévu / réalisé » tab of Budget and Effectifs: the chart, its caption and its table, or
+    a notice naming what appears once the follow-up is imported (`fig` None)."""
+    if fig is None:
+        st.info(f"Aucune donnée de suivi n'a encore été importée : {missing} apparaîtront ici après "
+                "l'import du suivi annuel (page « Import du suivi annuel »).")
+        return
+    chart(fig)
+    st.caption(caption + " Une année sans valeur importée n'est pas un zéro.")
+    table_with_download(table, file_stem, key)
+
+
+def tabs(labels: list[str], key: str):
+    """st.tabs whose closed tabs are not drawn (`tab.open` is False for them): opening the page draws its
+    first tab only, and a click on another tab reruns the page (a warm rerun: everything is cached) to
+    draw that one. The open tab is kept in session_state[key] (its label)."""
+    return st.tabs(labels, key=key, on_change="rerun")
+
+
+def keep_widgets(*keys: str) -> None:
+    """Keep these widgets' values while they are not drawn (in a closed tab): Streamlit forgets the value
+    of a widget absent from a run, unless the page sets it again."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def metrics_row():
+    """The page's key figures side by side (row.metric(…) each): one horizontal container rather than
+    columns, a message to the browser instead of one per column; on a narrow screen they wrap to the
+    next line instead of being cut."""
+    return st.container(horizontal=True)
+
