@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import math
 import re
 from datetime import date
@@ -109,3 +110,9 @@ def texte_brut(text) -> str:
         return ""
     text = _AUTOLINK.sub(WORD_JOINER, str(text))
     return _MD_PUNCTUATION.sub(r"\\\1", text).replace("\r\n", "\n").replace("\n", "  \n")
+
+
+def html_brut(text) -> str:
+    """`text` escaped for HTML a page writes (st.html, st.markdown with unsafe_allow_html): no tag, and
+    no blank line that would end the HTML block and let Markdown read what follows. None gives ""."""
+    return html.escape("" if text is None else str(text)).replace("\r\n", "\n").replace("\n", "<br>")
