@@ -290,15 +290,16 @@ class Printer:
         self._thread: threading.Thread | None = None
 
     def render(self, body: str, figures: list[dict], png_box: tuple[int, int] | None = None,
-               timeout: float = 120.0) -> bytes:
-        """The PDF of the pages (or, with png_box, a PNG of the first box), from the body's HTML."""
+               timeout: float = 120.0, paper: tuple[str, str] | None = None, footer: str = "") -> bytes:
+        """The PDF of the pages (or, with png_box, a PNG of the first box), from the body's HTML; `paper`
+        (width, height, e.g. A4's) instead of the slide's 16:9 page, `footer` a chromium footer template."""
         path = chromium_path()
         if path is None:
             raise DeckError(NO_CHROMIUM)
         done: Future = Future()
         with self._lock:
             self._start(path)
-            self._jobs.put((body, figures, png_box, done))
+            self._jobs.put((body, figures, png_box, (paper, footer), done))
         return done.result(timeout=timeout)
 
     def warm(self) -> None:
@@ -348,9 +349,9 @@ class Printer:
                     continue
                 if job is None:
                     return
-                body, figures, png_box, done = job
+                body, figures, png_box, layout, done = job
                 try:
-                    done.set_result(self._print(page, body, figures, png_box))
+                    done.set_result(self._print(page, body, figures, png_box, *layout))
                 except Exception as exc:  # noqa: BLE001
                     log.exception("impression du diaporama")
                     done.set_exception(DeckError(f"Le PDF n'a pas pu être produit ({exc.__class__.__name__})."))
@@ -367,10 +368,10 @@ class Printer:
             while not self._jobs.empty():
                 job = self._jobs.get_nowait()
                 if job is not None:
-                    job[3].set_exception(err)
+                    job[-1].set_exception(err)
 
     @staticmethod
-    def _print(page, body: str, figures: list[dict], png_box) -> bytes:
+    def _print(page, body: str, figures: list[dict], png_box, paper=None, footer: str = "") -> bytes:
         if png_box:
             w, h = png_box
             body = f'<div id="box" style="width:{w}px;height:{h}px">{body}</div>'
@@ -381,6 +382,10 @@ class Printer:
         page.evaluate(_RENDER_JS, {"body": body, "figures": figures, "box": bool(png_box)})
         if png_box:
             return page.locator("#box").screenshot(type="png", scale="device")
+        if paper:  # a document's pages (the fiche's A4): its own @page rule gives size and margins
+            return page.pdf(width=paper[0], height=paper[1], print_background=True, prefer_css_page_size=True,
+                            display_header_footer=bool(footer), header_template="<span></span>",
+                            footer_template=footer or "<span></span>")
         return page.pdf(width=f"{SLIDE_W_IN}in", height=f"{SLIDE_H_IN}in", print_background=True,
                         prefer_css_page_size=True, margin={"top": "0", "right": "0", "bottom": "0", "left": "0"})
 
