@@ -82,3 +82,16 @@ def test_fourchette_courte_contains_the_true_range_and_stays_distinct(x, y):
         if step > 1:                                   # rounded: never much wider than it is
             assert step <= (hi - lo) / 2
             assert b - a <= (hi - lo) + step
+
+
+@pytest.mark.parametrize(("stem", "svg", "filename", "format_"), [
+    ("budget_par_axe", False, "budget_par_axe_2026-12-06", "png"),
+    ("Retards / axe 1", True, "Retards_axe_1_2026-12-06", "svg"),     # a safe file name
+    ("", False, "graphique_2026-12-06", "png"),
+])
+def test_chart_export_config_names_the_image_by_chart_and_date(stem, svg, filename, format_):
+    from dashboard.present import charts
+
+    c = charts.export_config(stem, day="2026-12-06", svg=svg)
+    assert c["modeBarButtons"] == [["toImage"]] and c["displayModeBar"] is True
+    assert c["toImageButtonOptions"]["filename"] == filename and c["toImageButtonOptions"]["format"] == format_
