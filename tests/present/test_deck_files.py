@@ -359,3 +359,37 @@ def test_one_status_palette_on_pages_and_slides(demo_deck):
     page = charts_calendar.status_counts_figure(counts, metrics.SITUATIONS, "x")
     on_page = {t.name.lower(): t.marker.color for t in page.data}
     assert on_slide and all(on_page[k] == c == couleurs.SITUATIONS[k] for k, c in on_slide.items())
+
+
+def test_html_deck_names_every_category_of_a_chart(demo_deck):
+    """Plotly drops every other label when it finds them close (4 of 8 porteurs on a 720-pixel screen):
+    the HTML deck names each one, a long one on two lines."""
+    from dashboard.present import deck_html
+
+    deck, _, _ = demo_deck
+    fig = next(s.figure for s in deck if s.key == "indicateurs")
+    porteurs = list(dict.fromkeys(fig.data[0].y))
+    assert len(porteurs) >= 8
+    out = deck_html.every_label(fig)
+    assert list(out.layout.yaxis.tickvals) == porteurs and out.layout.yaxis.tickmode == "array"
+    assert [t.replace("<br>", " ") for t in out.layout.yaxis.ticktext] == porteurs
+    assert out.layout.margin.r >= 130                    # « 41 sur 58 » after the longest bar
+
+
+@pytest.mark.parametrize(("label", "wrapped"), [
+    ("Office de tourisme", "Office de tourisme"),
+    ("Service Pays d'art et d'histoire (agglomération)", "Service Pays d'art et<br>d'histoire (agglomération)"),
+    ("Axe 1<br>Soutenir la fréquentation pou…", "Axe 1<br>Soutenir la fréquentation pou…"),  # its own lines
+])
+def test_wrap_label(label, wrapped):
+    from dashboard.present import deck_html
+
+    assert deck_html.wrap_label(label) == wrapped
+
+
+def test_html_deck_puts_the_list_beside_the_chart(demo_deck):
+    deck, info, _ = demo_deck
+    page = deck_files.deck_file(deck, info, ".html").decode("utf-8")
+    late = next(s for s in page.split("<section")[1:] if "en retard au 06/12/2026, sur" in s)
+    assert '<div class="body avec-liste"><div class="main">' in late
+    assert late.index('class="fig"') < late.index('<ul class="items">')
