@@ -41,8 +41,9 @@ FICHE_CSS = f"""
 .fiche .f-chiffre .l {{ font-size: 9pt; color: #{MUTED}; }}
 .fiche h2 {{ font-size: 12.5pt; margin: 12px 0 4px; break-after: avoid; border-bottom: 2px solid #0072B2;
   padding-bottom: 2px; }}
-.fiche dl {{ margin: 0; }}
-.fiche dt {{ font-weight: 700; margin-top: 5px; break-after: avoid; }}
+.fiche dl {{ margin: 0; columns: 2; column-gap: 8mm; }}
+.fiche dl > div {{ break-inside: avoid; }}
+.fiche dt {{ font-weight: 700; margin-top: 5px; }}
 .fiche dd {{ margin: 0; white-space: pre-line; overflow-wrap: break-word; }}
 .fiche .vide {{ color: #{MUTED}; font-style: italic; }}
 .fiche table {{ width: 100%; border-collapse: collapse; table-layout: auto; font-size: 9pt; margin: 2px 0 4px; }}
@@ -161,9 +162,11 @@ def fiche_html(plan_titre: str, d: fiche.ActionDetail, s: Situation) -> str:
     if d.situation == "en retard":
         parts.append(f'<p class="retard">En retard de {_e(fmt.mois(d.retard_mois))} au {_e(fmt.jour(s.as_of))} : '
                      "fin prévue (ou révisée) passée, action ni réalisée ni abandonnée.</p>")
+    # the plan's fields in two columns, as on the page: most fiches then hold on one A4 page
     parts.append("<h2>La fiche du plan</h2><dl>" + "".join(
-        f"<dt>{_e(label)}</dt><dd>" + (_e(text) if text else '<span class="vide">non renseigné dans le plan</span>')
-        + "</dd>" for label, text in d.fields) + "</dl>")
+        f"<div><dt>{_e(label)}</dt><dd>"
+        + (_e(text) if text else '<span class="vide">non renseigné dans le plan</span>') + "</dd></div>"
+        for label, text in d.fields) + "</dl>")
     parts.append("<h2>Budget</h2>")
     if d.budget.empty:
         parts.append(f'<p class="vide">Aucune ligne de budget : le plan classe cette action « {_e(d.categorie_budget)} ».</p>')
