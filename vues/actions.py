@@ -175,7 +175,7 @@ def show_list(titled: bool) -> None:
         )
         ui.download_button(
             st, "Télécharger le tableau (Excel)",
-            data=sel.excel, file_name="fiches_actions.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
+            data=sel.excel, file_name=f"fiches_actions_{metrics.as_timestamp().date().isoformat()}.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
             on_click="ignore", key="dl_fiches",
         )
         st.caption("Budget : la somme des lignes chiffrées de l'action (ponctuel, « /an » chaque année, "
