@@ -7,6 +7,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from dashboard import fmt
@@ -109,3 +111,18 @@ def test_indicators_excel_keeps_values_and_objectives_as_numbers_in_their_unit()
     assert ws.cell(2, com).value == "=1+1" and ws.cell(2, com).data_type == "s"
     for r in range(2, 5):                                    # every numeric cell: a number with a format
         assert isinstance(ws.cell(r, val).value, int | float) and ws.cell(r, val).number_format != "General"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False), min_size=1,
+                max_size=6),
+       st.lists(st.floats(min_value=0, max_value=100, allow_nan=False), min_size=1, max_size=6))
+def test_excel_numbers_read_back_as_the_same_numbers_with_a_format(amounts, shares):
+    n = min(len(amounts), len(shares))
+    df = pd.DataFrame({"realise": amounts[:n], "part": shares[:n]})
+    ws = load_workbook(io.BytesIO(export.to_excel(df))).active
+    for i in range(n):
+        euro, share = ws.cell(i + 2, 1), ws.cell(i + 2, 2)
+        assert isinstance(euro.value, int | float) and euro.value == pytest.approx(amounts[i], rel=1e-12, abs=1e-9)
+        assert euro.number_format == ('#,##0 "€"' if round(amounts[i], 2).is_integer() else '#,##0.00 "€"')
+        assert share.value == pytest.approx(shares[i] / 100, rel=1e-12, abs=1e-15) and share.number_format == "0.0 %"
