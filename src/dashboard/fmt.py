@@ -20,19 +20,20 @@ _LOCALE = Locale.parse(LOCALE)
 
 
 @functools.cache
-def _pattern(decimals: int):
-    return parse_pattern("#,##0" + ("." + "#" * decimals if decimals else ""))
+def _pattern(decimals: int, fixed: bool = False):
+    return parse_pattern("#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else ""))
 
 
 def missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or (hasattr(x, "__class__") and str(x) in ("<NA>", "NaT"))
 
 
-def nombre(x, decimals: int = 0) -> str:
-    """`1 234 567` or `0,5`; empty values as an em dash."""
+def nombre(x, decimals: int = 0, fixed: bool = False) -> str:
+    """`1 234 567` or `0,5`; empty values as an em dash. `fixed`: always `decimals` digits (`1,80`),
+    so that the two ends of a range read at the same precision."""
     if missing(x):
         return "—"
-    return format_decimal(x, format=_pattern(decimals), locale=_LOCALE)
+    return format_decimal(x, format=_pattern(decimals, fixed), locale=_LOCALE)
 
 
 def euros(x) -> str:

@@ -4,7 +4,9 @@ Third stage of the data's way (plan → metrics → present → pages):
 
 - `charts` (plotly figures; the calendar's in `charts_calendar`), `textes` (the texts an indicator's value or change reads as),
   `export` (tables with French headers, and their Excel files);
-- `fiches` (the list of fiches actions: search, table, facets), `fiche` (one action in detail);
+- `couleurs` (the colours of axes, situations and indicators: the same on pages, slides and files);
+- `fiches` (the list of fiches actions: search, table, facets), `fiche` (one action in detail),
+  `fiche_pdf` (fiches to print, A4 portrait, by the deck's chromium printer);
 - `comite` (the comité's slides, one message each, their charts at `projector` sizes), `comite_html` (the HTML
   the page writes for a slide, on the projector or the page, and its two stylesheets `comite_*.css`), `deck_html`
   (a slide's chart sized by the screen, the HTML deck), `diapo_action` (one action in projector format), `deck_files` (the
