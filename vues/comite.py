@@ -9,7 +9,7 @@ import logging
 import streamlit as st
 
 from dashboard import metrics, ui
-from dashboard.present import comite, comite_html, deck_files, deck_html
+from dashboard.present import comite, comite_html, deck_files
 from dashboard.present.views import comite as views_comite
 
 log = logging.getLogger("dashboard")
@@ -186,7 +186,7 @@ if slide.legende:
 st.divider()
 ui.download_button(
     st, "Télécharger le diaporama à diffuser (HTML, s'ouvre sans connexion)",
-    data=lambda: deck_html.deck_html(list(deck), view.titre, view.sous_titre),
+    data=view.html,
     file_name=f"{view.file_stem}.html", mime="text/html", on_click="ignore",
     icon=":material/download:", key="dl_diaporama",
 )
