@@ -64,6 +64,18 @@ modeles = sa.Table(
 )
 
 
+# The comité's meetings: the date of each (entered, or recorded when the deck is exported or presented),
+# so that « depuis le dernier comité » knows since when.
+comites = sa.Table(
+    "suivi_comites", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("date", sa.Date, nullable=False, index=True),  # the meeting's day
+    sa.Column("origine", sa.String(20), nullable=False, default="saisie"),  # saisie / export / présentation
+    sa.Column("enregistre_le", sa.DateTime, nullable=False),  # UTC
+    sa.Column("par", sa.String(100), nullable=False, default=""),
+)
+
+
 def _values_table(name: str, keys: list[sa.Column], fields: list[sa.Column]) -> sa.Table:
     return sa.Table(
         name, metadata,
@@ -136,6 +148,18 @@ plan_versions = sa.Table(
     sa.Column("made_current_at", sa.DateTime, nullable=True),  # UTC, the last time it became current
     sa.Column("made_current_by", sa.String(100), nullable=False, default=""),
 )
+
+# Every time a version became current (imported as the new current one, or `plan use`): which version
+# was in force on a given date. A store made before this table gets one row per version from
+# `made_current_at` (its last time only: migrations.fill_new_tables).
+plan_courantes = sa.Table(
+    "plan_courantes", versions_metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("plan_versions.id"), nullable=False, index=True),
+    sa.Column("le", sa.DateTime, nullable=False, index=True),  # UTC
+    sa.Column("par", sa.String(100), nullable=False, default=""),
+)
+
 
 # The accounts: their own MetaData, created beside the store's by acces.comptes (missing tables only).
 comptes_metadata = sa.MetaData()

@@ -1,0 +1,88 @@
+"""« Depuis le dernier comité »: the store read on two days (`suivi.temps`), compared by
+`metrics.depuis`, told in French (terminal lines, the deck's slide).
+
+`lire_depuis(engine, jour, au)` is what a page or a command calls; `lignes` and `slide_depuis` say it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.engine import Engine
+
+from dashboard import fmt
+from dashboard.metrics.depuis import Depuis, depuis
+from dashboard.plan import versions
+from dashboard.suivi import store, temps
+
+MAX_ITEMS = 6  # late actions named on the slide (all of them in its notes)
+
+
+def lire_depuis(engine: Engine, jour: date, au: date | None = None, plan=None) -> Depuis:
+    """What changed in the store from the end of `jour` to the end of `au` (today when None). `plan`: a
+    workbook read from disk, used for both days (else the version in force on each day)."""
+    au = au or temps.aujourdhui()
+    plan_avant = plan if plan is not None and not plan.version else temps.plan_au(engine, jour)
+    plan_apres = plan if plan is not None and not plan.version else temps.plan_au(engine, au)
+    labels = {v.id: v.label for v in versions.history(engine)}
+    journal = [(vid, labels.get(vid, ""), le) for vid, le in versions.journal(engine)]
+    imports = temps.imports_en_vigueur(store.history(engine), au)
+    return depuis(plan_avant, temps.suivi_au(engine, jour), plan_apres, temps.suivi_au(engine, au), imports,
+                  journal, jour, au)
+
+
+def _n(n: int, one: str, many: str) -> str:
+    return f"{fmt.nombre(n)} {one if n == 1 else many}"
+
+
+def _valeur(v) -> str:
+    return fmt.nombre(v, 2)
+
+
+def lignes(d: Depuis) -> list[str]:
+    """The changes as French lines (the command line; the slide's notes)."""
+    out = [f"Depuis le {fmt.jour(d.depuis)} (jusqu'au {fmt.jour(d.au)}) :"]
+    if d.vide:
+        return [*out, "  rien n'a changé : aucun import, aucune révision du plan, aucune action devenue en retard."]
+    r = d.nouveaux_retards
+    out.append(f"  {_n(len(r), 'action devenue en retard', 'actions devenues en retard')}"
+               + (" :" if len(r) else ""))
+    out += [f"    {int(x.action_id)} · {x.titre} ({x.porteur}) : {fmt.mois(x.retard_mois)} de retard"
+            for x in r.itertuples()]
+    i = d.imports
+    out.append(f"  {_n(len(i), 'import', 'imports')}" + (" :" if len(i) else ""))
+    out += [f"    n° {int(x.batch_id)} du {fmt.jour(x.date)} · {x.fichier}"
+            + (f" · {x.porteur}" if x.porteur else "") + f" · {_n(int(x.valeurs), 'valeur', 'valeurs')}"
+            for x in i.itertuples()]
+    out.append(f"  {_n(len(d.revisions), 'révision du plan', 'révisions du plan')}" + (" :" if d.revisions else ""))
+    out += [f"    version {vid} « {label} », en vigueur depuis le {fmt.jour(day)}" for vid, label, day in d.revisions]
+    m = d.indicateurs
+    out.append(f"  {_n(len(m), 'résultat d’indicateur a bougé', 'résultats d’indicateurs ont bougé')}"
+               + (" :" if len(m) else ""))
+    out += [f"    {x.indicateur_id} · {x.indicateur} ({int(x.annee)}) : {_valeur(x.avant)} → {_valeur(x.apres)}"
+            for x in m.itertuples()]
+    return out
+
+
+def slide_depuis(d: Depuis):
+    """The deck's « depuis le dernier comité » slide: four big figures, the actions that became late
+    (each opens its fiche), every change in the speaker notes."""
+    from dashboard.present.comite import Chiffre, Item, Slide, action_name  # noqa: PLC0415
+
+    r = d.nouveaux_retards
+    chiffres = (Chiffre(fmt.nombre(len(r)), "action devenue en retard" if len(r) == 1 else "actions devenues en retard"),
+                Chiffre(fmt.nombre(len(d.imports)), "import" if len(d.imports) == 1 else "imports du suivi"),
+                Chiffre(fmt.nombre(len(d.revisions)), "révision du plan" if len(d.revisions) == 1 else "révisions du plan"),
+                Chiffre(fmt.nombre(len(d.indicateurs)), "résultat d’indicateur" if len(d.indicateurs) == 1
+                        else "résultats d’indicateurs"))
+    titre = f"Depuis le dernier comité, le {fmt.jour(d.depuis)} : " + (
+        "rien n'a changé." if d.vide else
+        f"{_n(len(r), 'action est devenue', 'actions sont devenues')} en retard, "
+        f"{_n(len(d.imports), 'import', 'imports')}, {_n(len(d.revisions), 'révision', 'révisions')} du plan.")
+    items = tuple(Item(int(x.action_id), action_name(int(x.action_id), x.titre), f"{fmt.mois(x.retard_mois)} de retard")
+                  for x in r.head(MAX_ITEMS).itertuples())
+    more = f" Et {_n(len(r) - MAX_ITEMS, 'autre', 'autres')} (notes)." if len(r) > MAX_ITEMS else ""
+    legende = (f"Du {fmt.jour(d.depuis)} au {fmt.jour(d.au)} : la base et le plan tels qu'ils étaient chaque jour "
+               f"(imports annulés depuis comptés comme ils étaient).{more}")
+    return Slide(key="depuis", nom="Depuis le dernier comité", titre=titre, chiffres=chiffres, legende=legende,
+                 items=items, notes="\n".join(lignes(d)))
