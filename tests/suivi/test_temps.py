@@ -147,6 +147,7 @@ def test_deck_depuis_adds_the_slide_and_records_the_comite(story, store_url, tmp
     assert main(["deck", "-o", str(out), "--db", store_url, "--depuis", "2025-06-30", "--comite", "2025-12-02"]) == 0
     page = html.unescape(out.read_text(encoding="utf-8"))
     assert "Depuis le dernier comité, le 30/06/2025 : 1 action est devenue en retard, 1 import, 1 révision du plan." in page
+    assert "Situation au 01/12/2025 · plan version 2" in page  # the title slide: latest import in force, version
     assert comites.dernier(story) == date(2025, 12, 2)
     # the next deck, for a later comité, says what changed since the one recorded
     assert main(["deck", "-o", str(out), "--db", store_url, "--comite", "2025-12-03"]) == 0
@@ -182,3 +183,15 @@ def test_situation_is_a_function_of_the_history_alone():
     assert temps.situation(h, (2, "Révision")).texte == "Situation au 14/11/2025 · plan version 2"
     assert temps.situation(h, (2, "Révision"), date(2025, 11, 20)).date == date(2025, 11, 20)
     assert temps.situation(h, None).texte == "Situation au 14/11/2025 · plan lu depuis un fichier"
+
+
+def test_revisions_between_two_days_leave_out_the_installation_of_the_voted_plan():
+    from dashboard.metrics.depuis import revisions_entre
+
+    journal = [(1, "Plan voté", datetime(2025, 1, 5, 9)), (2, "Révision", datetime(2025, 9, 1, 9)),
+               (1, "Plan voté", datetime(2025, 10, 2, 9))]
+    assert revisions_entre(journal, date(2025, 1, 1), date(2025, 12, 31)) == (
+        (2, "Révision", date(2025, 9, 1)), (1, "Plan voté", date(2025, 10, 2)))
+    assert revisions_entre(journal, date(2025, 9, 1), date(2025, 10, 1)) == ()
+    # a journal filled from an older store may start with a revision: it counts
+    assert revisions_entre(journal[1:], date(2025, 1, 1), date(2025, 9, 30)) == ((2, "Révision", date(2025, 9, 1)),)

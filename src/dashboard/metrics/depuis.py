@@ -74,10 +74,14 @@ def imports_entre(imports: pd.DataFrame, depuis: date, au: date) -> pd.DataFrame
 
 def revisions_entre(journal: list[tuple[int, str, object]], depuis: date, au: date) -> tuple[tuple[int, str, date], ...]:
     """(id, label, day) of each version made current after `depuis` up to `au`; `journal`: (id, label,
-    instant, UTC naive or aware) of every time a version became current."""
+    instant, UTC naive or aware) of every time a version became current, oldest first. Its first entry,
+    the voted plan (the first version stored) becoming current at installation, is no revision."""
     out = []
-    for vid, label, instant in journal:
+    first = min((int(vid) for vid, _, _ in journal), default=None)
+    for i, (vid, label, instant) in enumerate(journal):
         day = _local_day([instant]).iloc[0]
+        if i == 0 and int(vid) == first:
+            continue
         if depuis < day <= au:
             out.append((int(vid), label, day))
     return tuple(out)
