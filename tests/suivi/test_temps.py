@@ -146,7 +146,8 @@ def test_deck_depuis_adds_the_slide_and_records_the_comite(story, store_url, tmp
     out = tmp_path / "comite.html"
     assert main(["deck", "-o", str(out), "--db", store_url, "--depuis", "2025-06-30", "--comite", "2025-12-02"]) == 0
     page = html.unescape(out.read_text(encoding="utf-8"))
-    assert "Depuis le dernier comité, le 30/06/2025 : 1 action est devenue en retard, 1 import, 1 révision du plan." in page
+    assert ("Depuis le dernier comité, le 30/06/2025 : 1 action est devenue en retard, 1 import, 1 révision du plan, "
+            "1 résultat d’indicateur a bougé.") in page
     assert "Situation au 01/12/2025 · plan version 2" in page  # the title slide: latest import in force, version
     assert comites.dernier(story) == date(2025, 12, 2)
     # the next deck, for a later comité, says what changed since the one recorded

@@ -31,8 +31,14 @@ def lire_depuis(engine: Engine, jour: date, au: date | None = None, plan=None) -
                   journal, jour, au)
 
 
+def _mot(n: int, one: str, many: str) -> str:
+    """The word for `n` things (French: singular up to one)."""
+    return one if n <= 1 else many
+
+
 def _n(n: int, one: str, many: str) -> str:
-    return f"{fmt.nombre(n)} {one if n == 1 else many}"
+    """« 0 import », « 1 import », « 2 imports »."""
+    return f"{fmt.nombre(n)} {_mot(n, one, many)}"
 
 
 def _valeur(v) -> str:
@@ -65,24 +71,29 @@ def lignes(d: Depuis) -> list[str]:
 
 
 def slide_depuis(d: Depuis):
-    """The deck's « depuis le dernier comité » slide: four big figures, the actions that became late
-    (each opens its fiche), every change in the speaker notes."""
+    """The deck's « depuis le dernier comité » slide: three big figures, the actions that became late
+    (each opens its fiche), the indicators that moved counted in the caption, every change in the
+    speaker notes."""
     from dashboard.present.comite import Chiffre, Item, Slide, action_name  # noqa: PLC0415
 
     r = d.nouveaux_retards
-    chiffres = (Chiffre(fmt.nombre(len(r)), "action devenue en retard" if len(r) == 1 else "actions devenues en retard"),
-                Chiffre(fmt.nombre(len(d.imports)), "import" if len(d.imports) == 1 else "imports du suivi"),
-                Chiffre(fmt.nombre(len(d.revisions)), "révision du plan" if len(d.revisions) == 1 else "révisions du plan"),
-                Chiffre(fmt.nombre(len(d.indicateurs)), "résultat d’indicateur" if len(d.indicateurs) == 1
-                        else "résultats d’indicateurs"))
+    chiffres = (Chiffre(fmt.nombre(len(r)), _mot(len(r), "action devenue en retard", "actions devenues en retard")),
+                Chiffre(fmt.nombre(len(d.imports)), _mot(len(d.imports), "import du suivi", "imports du suivi")),
+                Chiffre(fmt.nombre(len(d.revisions)), _mot(len(d.revisions), "révision du plan",
+                                                           "révisions du plan")))
+    bits = [b for n, b in ((len(r), _n(len(r), "action est devenue en retard", "actions sont devenues en retard")),
+                           (len(d.imports), _n(len(d.imports), "import", "imports")),
+                           (len(d.revisions), _n(len(d.revisions), "révision du plan", "révisions du plan")),
+                           (len(d.indicateurs), _n(len(d.indicateurs), "résultat d’indicateur a bougé",
+                                                   "résultats d’indicateurs ont bougé"))) if n]
     titre = f"Depuis le dernier comité, le {fmt.jour(d.depuis)} : " + (
-        "rien n'a changé." if d.vide else
-        f"{_n(len(r), 'action est devenue', 'actions sont devenues')} en retard, "
-        f"{_n(len(d.imports), 'import', 'imports')}, {_n(len(d.revisions), 'révision', 'révisions')} du plan.")
+        "rien n'a changé." if d.vide else ", ".join(bits) + ".")
     items = tuple(Item(int(x.action_id), action_name(int(x.action_id), x.titre), f"{fmt.mois(x.retard_mois)} de retard")
                   for x in r.head(MAX_ITEMS).itertuples())
     more = f" Et {_n(len(r) - MAX_ITEMS, 'autre', 'autres')} (notes)." if len(r) > MAX_ITEMS else ""
-    legende = (f"Du {fmt.jour(d.depuis)} au {fmt.jour(d.au)} : la base et le plan tels qu'ils étaient chaque jour "
+    moved = len(d.indicateurs)
+    legende = (f"{_n(moved, 'résultat d’indicateur a bougé', 'résultats d’indicateurs ont bougé')} (notes). "
+               f"Du {fmt.jour(d.depuis)} au {fmt.jour(d.au)} : la base et le plan tels qu'ils étaient chaque jour "
                f"(imports annulés depuis comptés comme ils étaient).{more}")
     return Slide(key="depuis", nom="Depuis le dernier comité", titre=titre, chiffres=chiffres, legende=legende,
                  items=items, notes="\n".join(lignes(d)))
