@@ -196,6 +196,7 @@ def deck(args: argparse.Namespace) -> int:
         return PROBLEMS
     from dashboard import fmt, metrics  # noqa: PLC0415
     from dashboard.present import comite, deck_files  # noqa: PLC0415
+    from dashboard.present import depuis as present_depuis  # noqa: PLC0415
     from dashboard.suivi import comites, store  # noqa: PLC0415
 
     if suffix == ".pdf":
@@ -222,7 +223,8 @@ def deck(args: argparse.Namespace) -> int:
         depuis = depuis or comites.dernier(engine, avant=jour_comite)
         slides = comite.slides(plan_h, suivi, as_of=as_of, axes=axes, changes=voted_changes(engine, p, axes),
                                depuis=since_slide(engine, depuis, min(jour_comite, temps.aujourdhui()), p))
-        info = deck_situation(engine, deck_files.deck_info(plan_h, as_of=as_of, demo=suivi.demo, axes=axes), p, as_of)
+        info = deck_files.deck_info(plan_h, as_of=as_of, demo=suivi.demo, axes=axes)
+        info = present_depuis.deck_situation(engine, info, p, as_of)
         data = deck_files.deck_file(slides, info, suffix)
     except deck_files.DeckError as err:
         print(str(err))
@@ -244,19 +246,6 @@ def deck(args: argparse.Namespace) -> int:
     else:
         print("Base en lecture seule : le jour de ce comité n'a pas été enregistré.")
     return OK
-
-
-def deck_situation(engine, info, plan, as_of=None):
-    """The deck's words with the store's « situation au » (latest import in force, plan version); with
-    --as-of, that day is the situation's date."""
-    from dataclasses import replace  # noqa: PLC0415
-
-    from dashboard.suivi import temps  # noqa: PLC0415
-
-    situation = temps.lire_situation(engine, None, plan)
-    if as_of is not None:
-        situation = replace(situation, date=as_of)
-    return replace(info, situation=situation.texte)
 
 
 def since_slide(engine, jour, au, plan):

@@ -2,12 +2,15 @@
 `metrics.depuis`, told in French (terminal lines, the deck's slide).
 
 `lire_depuis(engine, jour, au)` is what a page or a command calls; `lignes` and `slide_depuis` say it.
+`deck_situation` puts the store's « situation au » on a deck's title and closing slides.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
+import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard import fmt
@@ -29,6 +32,16 @@ def lire_depuis(engine: Engine, jour: date, au: date | None = None, plan=None) -
     imports = temps.imports_en_vigueur(store.history(engine), au)
     return depuis(plan_avant, temps.suivi_au(engine, jour), plan_apres, temps.suivi_au(engine, au), imports,
                   journal, jour, au)
+
+
+def deck_situation(engine: Engine, info, plan, as_of=None, au: date | None = None):
+    """The deck's words (`deck_model.DeckInfo`) with the store's « situation au » (latest import in
+    force, plan version; as of the day `au`); with `as_of` (the day lateness is counted at), that day
+    is the situation's date."""
+    situation = temps.lire_situation(engine, au, plan)
+    if as_of is not None:
+        situation = replace(situation, date=pd.Timestamp(as_of).date())
+    return replace(info, situation=situation.texte)
 
 
 def _mot(n: int, one: str, many: str) -> str:
