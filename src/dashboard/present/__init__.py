@@ -13,7 +13,8 @@ Third stage of the data's way (plan → metrics → present → pages):
   slides as PowerPoint and PDF files: `deck_model` shared by `deck_pptx` and `deck_pdf`);
 - `plan_changes` (what changed between two versions of the plan, in French: the page « Plan »,
   `plan diff`, the voted plan beside the current one on the pages Calendrier and Budget, the
-  comité's « Ce qui a changé depuis le plan voté » slide);
+  comité's « Ce qui a changé depuis le plan voté » slide); `depuis` (« depuis le dernier comité »: the
+  store read on two days, in French lines and as the deck's slide);
 - `views`: one module per page, a frozen dataclass naming everything the page shows and the one
   pure function that builds it, callable from a test without Streamlit.
 

@@ -345,10 +345,12 @@ def slide_indicateurs(plan: Plan, ind: pd.DataFrame | None) -> Slide:
                  figure=projector(fig, rows_height(len(c.par_porteur))), legende=legende, items=items, notes=notes)
 
 
-def slides(plan: Plan, suivi=None, as_of=None, axes=None, changes: Slide | None = None) -> list[Slide]:
+def slides(plan: Plan, suivi=None, as_of=None, axes=None, changes: Slide | None = None,
+           depuis: Slide | None = None) -> list[Slide]:
     """Every slide of the deck, in order, for the (hypotheses-applied) plan and the follow-up;
     `axes` (e.g. [1, 3]) restricts every figure to those axes' actions; `changes`: the « ce qui a
-    changé depuis le plan voté » slide (present.plan_changes), second when there is one."""
+    changé depuis le plan voté » slide (present.plan_changes), second when there is one; `depuis`: the
+    « depuis le dernier comité » slide (present.depuis), right after the figures."""
     if axes:
         plan = metrics.filter_plan(plan, metrics.Filters(axes=tuple(int(a) for a in axes)))
     statuts = getattr(suivi, "statuts", None)
@@ -358,7 +360,7 @@ def slides(plan: Plan, suivi=None, as_of=None, axes=None, changes: Slide | None 
     follow_up = [s for s in follow_up if s is not None]
     if getattr(suivi, "demo", False):  # the comité must know the follow-up figures are not real
         follow_up = [replace(s, legende=s.legende + DEMO_NOTE) for s in follow_up]
-    first = [slide_chiffres(plan), *([changes] if changes is not None else [])]
+    first = [slide_chiffres(plan), *([depuis] if depuis is not None else []), *([changes] if changes is not None else [])]
     return [*first, slide_budget_axes(plan), slide_etp_axes(plan), slide_non_comptes(plan), *follow_up]
 
 
