@@ -12,6 +12,7 @@ plan = ui.get_plan()
 ui.demo_banner()
 filters = ui.sidebar_filters(plan)
 st.title("Effectifs (ETP)")
+ui.situation_au()  # the latest import shown, the plan version in force
 suivi = ui.get_suivi()
 v = etp_view(plan, filters, suivi.realise)
 

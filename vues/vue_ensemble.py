@@ -14,6 +14,7 @@ v = overview(plan, filters)
 first, last = v.periode
 
 st.title(f"Vue d'ensemble du schéma {first}-{last}")
+ui.situation_au()  # the latest import shown, the plan version in force
 st.caption("Les montants chiffrés sont des fourchettes (minimum – maximum) tirées du texte du plan ; "
            "les hypothèses du classeur (feuille « Hypothèses ») s'appliquent. "
            + ("Filtres actifs : seules les actions retenues sont comptées." if filters.active else ""))

@@ -52,15 +52,16 @@ FEW_HYPOTHESES = 12
 HYP_VALUE = "Valeur"
 
 
-def hypothesis_table(plan: Plan) -> pd.DataFrame:
-    """The hypotheses as one editable table: action, parameter, unit, workbook value (empty: not set),
-    what the plan says about it."""
+def hypothesis_table(plan: Plan, values: dict[tuple[int, str], float | None] | None = None) -> pd.DataFrame:
+    """The hypotheses as one editable table: action, parameter, unit, value (`values`', else the
+    workbook's; empty: not set), what the plan says about it."""
     inputs = hypothesis_inputs(plan)
+    values = values or {}
     return pd.DataFrame({
         "Action": [h.key[0] for h in inputs],
         "Paramètre": [h.key[1] for h in inputs],
         "Unité": ["%" if h.is_part else "quantité" for h in inputs],
-        HYP_VALUE: pd.array([h.default for h in inputs], dtype="Float64"),
+        HYP_VALUE: pd.array([values.get(h.key, h.default) for h in inputs], dtype="Float64"),
         "Explication": [h.help for h in inputs],
     })
 
