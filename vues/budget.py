@@ -123,4 +123,4 @@ with tabs[6]:
     if tabs[6].open:
         ui.prevu_realise(v.fig_prevu_realise, v.table_prevu_realise, "prevu_realise_budget", "b_pr",
                          "Fourchette prévue : projection année par année ; réalisé : dépenses déclarées dans le suivi.",
-                         "les dépenses réalisées")
+                         "les dépenses réalisées", v.couverture_prevu_realise)
