@@ -97,6 +97,27 @@ def test_budget_planned_vs_realised(plan):
     assert fmt.euros(18_500) in v.table_prevu_realise.shown["Réalisé (€)"].tolist()
 
 
+def test_overview_axe_labels_are_whole_on_several_lines(plan):
+    v = views.overview.build(plan, ALL)
+    labels = list(v.fig_budget.data[0].y)
+    assert not any("…" in label for label in labels)
+    assert labels[0].replace("<br>", " ") == ("Axe 1 – Soutenir la fréquentation pour le développement de l'offre "
+                                              "de médiation culturelle et d'itinérance douce")
+    assert all(len(line) <= 44 for label in labels for line in label.split("<br>"))
+
+
+def test_overview_one_axe_says_its_own_figures_and_the_period_total(plan):
+    v = views.overview.build(plan, metrics.Filters(axes=(2,)))
+    # axe 2: A30 « 50 000 € par an », every year 2023-2028: 6 × 50 000 €, nothing one-off
+    assert v.total == (300_000, 300_000)
+    assert v.fig_budget.layout.title.text == f"Axe 2 : {fmt.euros(300_000)} chiffrés sur 2023-2028"
+    assert v.fig_actions.layout.title.text == "Axe 2 : 12 fiche(s) action"
+    assert row(v.table_axes, "Axe", "2")["Total 2023-2028 (€)"] == fmt.euros(300_000)
+    whole = views.overview.build(plan, ALL)
+    assert whole.fig_budget.layout.title.text.startswith("Axe 1 porte ")  # several axes: the leader's share
+    assert whole.total == (1_801_500, 1_851_500)  # as Budget's « Total 2023-2028 » with the workbook's hypotheses
+
+
 # The demonstration's 2025: spending declared for actions 11, 12, 13, 17 (axe 1) and 34, 35 (axe 3), ETP for
 # 31, 32 (axe 2), 36 (axe 3), 37 (axe 4), 49, 50 (axe 5)
 REALISE_2025 = pd.DataFrame({
