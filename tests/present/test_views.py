@@ -214,6 +214,7 @@ def test_calendar_progress(plan):
     p = views.calendar.progress(plan, ALL, STATUTS, AS_OF)
     # action 5 planned end 30/06/2023 → 565 days to 15/01/2025 ; action 22: 31/12/2023 → 381 days
     assert list(p.late["N°"]) == [5, 22]
+    assert list(p.late.columns[:3]) == ["N°", "Action", "Retard sur le plan"]  # in view at 1440 px
     assert list(p.late["Retard sur le plan"]) == [fmt.mois(565 / metrics.DAYS_PER_MONTH),
                                                   fmt.mois(381 / metrics.DAYS_PER_MONTH)]
     assert list(p.late["Fin révisée"]) == ["—", "30/06/2024 (dépassée)"]
