@@ -108,8 +108,10 @@ def page_changed() -> bool:
 def put_back(key: str, value) -> None:
     """A widget's value from the session's settings, when Streamlit has forgotten it or the page's
     widget is a new one (the first run of another page: the previous page's widget had that key)."""
-    if key not in st.session_state or page_changed():
+    if key not in st.session_state:
         st.session_state[key] = value
+    elif page_changed():  # set again: the value the session holds is then the new widget's
+        st.session_state[key] = st.session_state[key]
 
 
 def sidebar_filters(plan: Plan) -> metrics.Filters:

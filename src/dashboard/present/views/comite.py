@@ -21,7 +21,7 @@ from dashboard.suivi.store import Suivi
 
 @dataclass(frozen=True)
 class DeckView:
-    """What the Comité page and the projector mode show (the whole plan: no sidebar filter)."""
+    """What the Comité page and the projector mode show (the session's filters and hypotheses applied)."""
 
     slides: tuple[comite.Slide, ...]
     figures: dict[str, go.Figure]       # slide key → its chart at the screen's height
