@@ -56,7 +56,7 @@ def build(plan: Plan, filters: metrics.Filters, values: dict[tuple[int, str], fl
             axes, over["periode_max"], "budget chiffré maximum sur la période",
             single=None if one is None else f"{axes[0]} : {fmt.fourchette(one['periode_min'], one['periode_max'])} "
                                             f"chiffrés sur {first}-{last}"))
-    short = charts.axe_titles(over["axe"], over["libelle"], 28)
+    short = charts.axe_titles(over["axe"], over["libelle"], 34)
     fig_actions = charts.count_bars(short, over["actions"], [charts.axe_color(a) for a in over["axe"]],
                                     charts.lead_title(axes, over["actions"], "nombre de fiches action", "regroupe",
                                                       single=None if one is None else
