@@ -63,7 +63,8 @@ def write_address(plan: Plan) -> None:
     """The session's settings into the address (only the parameters that change; the others, such as
     `action` or `diapo`, are left as they are)."""
     saved = _saved()
-    params = adresse.ecrire(plan, saved["filters"], saved["hyp"])
+    key = ("adresse", saved["filters"], tuple(sorted(saved["hyp"].items())))  # made once per plan and settings
+    params = memo(plan, key, lambda: adresse.ecrire(plan, saved["filters"], saved["hyp"]))
     for key in _address():
         if key not in params:
             del st.query_params[key]
