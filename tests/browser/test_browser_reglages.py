@@ -120,3 +120,16 @@ def test_every_pilotage_page_says_its_situation(server, fresh, path):
     # streamlit_server names the shipped workbook in DASHBOARD_PLAN: the plan is that file
     assert "plan : classeur « plan_2023_2028.xlsx »" in body
     _no_trace(fresh)
+
+
+def test_a_hypothesis_set_on_budget_is_in_the_deck_downloaded_next(server, fresh):
+    from dashboard.present.textes import fourchette_courte
+
+    open_page(fresh, server + "/budget?axe=1&h4_quantite_parcours=2")
+    _go(fresh, "Présentation au comité")
+    fresh.get_by_text("Actions retenues par les filtres de la barre latérale (axe 1)").wait_for(timeout=90000)
+    with fresh.expect_download(timeout=90000) as download:
+        fresh.get_by_role("button", name="Télécharger le diaporama à diffuser").click()
+    html = open(download.value.path(), encoding="utf-8").read()
+    # axe 1: 1 141 500 – 1 161 500 € with the workbook's hypotheses, + 2 parcours × 50 000 €
+    assert f"19 actions sur 1 axe pour 2023-2028 : {fourchette_courte(1_241_500, 1_261_500)} chiffrés." in html
