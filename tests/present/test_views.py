@@ -329,3 +329,11 @@ def test_etp_planned_vs_realised_at_equal_scope(plan):
     assert v.fig_prevu_realise.layout.title.text == (
         f"En 2025 : {fmt.etp(2.4)} consacrés pour {fmt.etp(3.6)} prévus (67\u00a0%)")
     assert v.couverture_prevu_realise == ("4 axes sur 4 ont déclaré leurs ETP 2025.",)
+
+
+def test_one_axe_titles_say_its_own_figures(plan):
+    axe2 = metrics.Filters(axes=(2,))
+    # axe 2: A30 « 50 000 € par an » over 2023-2028; A30 0,5 + A31 0,5 + A32 0,1 ETP
+    assert views.budget.build(plan, axe2, {}, None).fig_axe.layout.title.text == (
+        f"Axe 2 : {fmt.euros(300_000)} sur 2023-2028")
+    assert views.etp.build(plan, axe2, None).fig_axe.layout.title.text == f"Axe 2 : {fmt.etp(1.1)} par an chiffrés"

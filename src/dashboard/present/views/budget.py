@@ -131,9 +131,13 @@ def build(plan: Plan, filters: metrics.Filters, values: dict[tuple[int, str], fl
 
     by_axe = metrics.budget_by(plan, "axe")
     by_axe["label"] = [f"{charts.axe_label(a)} – {lib}" for a, lib in zip(by_axe["axe"], by_axe["libelle"], strict=True)]
+    one = by_axe.iloc[0] if len(by_axe) == 1 else None  # one axe kept: its own total, not « 100 % »
     fig_axe = charts.budget_split_figure(
         by_axe, "label", charts.lead_title([charts.axe_label(a) for a in by_axe["axe"]], by_axe["periode_max"],
-                                           "budget maximum sur la période"))
+                                           "budget maximum sur la période",
+                                           single=None if one is None else
+                                           f"{charts.axe_label(one['axe'])} : {fmt.fourchette(one['periode_min'], one['periode_max'])} "
+                                           f"sur {first}-{last}"))
     by_enjeu = metrics.budget_by(plan, "enjeu")
     by_enjeu["label"] = [f"{e} – {lib}" if e else lib for e, lib in zip(by_enjeu["enjeu"], by_enjeu["libelle"], strict=True)]
     fig_enjeu = charts.budget_split_figure(

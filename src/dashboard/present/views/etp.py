@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import metrics
+from dashboard import fmt, metrics
 from dashboard.plan import Plan
 from dashboard.present import charts, export, perimetre
 
@@ -58,7 +58,10 @@ def build(plan: Plan, filters: metrics.Filters, realise: pd.DataFrame | None) ->
     labels = charts.axe_titles(by_axe["axe"], by_axe["libelle"], 48)
     fig_axe = charts.count_bars(labels, by_axe["etp"], [charts.axe_color(a) for a in by_axe["axe"]],
                                 charts.lead_title([charts.axe_label(a) for a in by_axe["axe"]], by_axe["etp"],
-                                                  "temps de travail chiffré", "prend"), suffix=" ETP")
+                                                  "temps de travail chiffré", "prend",
+                                                  single=f"{charts.axe_label(by_axe['axe'].iloc[0])} : "
+                                                         f"{fmt.etp(by_axe['etp'].iloc[0])} par an chiffrés"
+                                                  if len(by_axe) == 1 else None), suffix=" ETP")
     fig_service = charts.etp_service_figure(
         metrics.etp_service_axe(plan), charts.lead_title(by_service["service"], by_service["etp"], "temps chiffré", "fournit"))
     by_action = metrics.etp_by(plan, "action")
