@@ -27,6 +27,7 @@ if back is not None:  # a relative link: it works under any base path, in AppTes
                 f"(diapositive {back['diapo']})</a>", unsafe_allow_html=True)
 
 st.title("Fiches actions")
+ui.situation_au()  # the latest import shown, the plan version in force
 st.caption(
     "Chaque action du plan : ce qu'elle prévoit, qui la porte, ce qu'elle coûte. Les textes de la "
     "fiche sont ceux du plan, mot pour mot. Cliquez une ligne du tableau ou choisissez une action pour "

@@ -9,17 +9,18 @@ LEFT_OUT = "Ne compte pas les actions sans chiffrage ni les lignes « par unité
 
 budget_view = ui.cache_view(views.budget.build)
 hypothesis_inputs = ui.cache_view(views.budget.hypothesis_inputs)
-hypothesis_table = ui.cache_view(views.budget.hypothesis_table)
 compare_view = ui.cache_view(plan_changes.budget_axes_table)
 
 plan = ui.get_plan()
 ui.demo_banner()
 filters = ui.sidebar_filters(plan)
 st.title("Budget du schéma")
+ui.situation_au()  # the latest import shown, the plan version in force
 
 # --- Hypothèses: every total and chart below follows these values ---------------------------
-values = {}
 inputs = hypothesis_inputs(plan)
+values = ui.hypotheses_reglees(plan)  # the session's (or the address's); the others are the workbook's
+set_values = {h.key: values.get(h.key, h.default) for h in inputs}
 few = len(inputs) <= views.budget.FEW_HYPOTHESES
 # open when the plan has a few (the shipped one: 2); a large plan's dozens stay folded above the figures
 with st.expander(f"Hypothèses ({len(inputs)}) : paramètres que le plan laisse ouverts", expanded=few):
@@ -27,7 +28,7 @@ with st.expander(f"Hypothèses ({len(inputs)}) : paramètres que le plan laisse 
         st.caption("Le classeur n'a aucune hypothèse (feuille « Hypothèses » vide).")
     elif not few:  # dozens: one editable table rather than one input each
         edited = st.data_editor(
-            hypothesis_table(plan), key="hypotheses_tableau", hide_index=True, width="stretch", placeholder="non fixé",
+            views.budget.hypothesis_table(plan, set_values), key="hypotheses_tableau", hide_index=True, width="stretch", placeholder="non fixé",
             disabled=["Action", "Paramètre", "Unité", "Explication"], height=min(38 + 35 * len(inputs), 420),
             column_config={"Action": st.column_config.NumberColumn(width=60),
                            views.budget.HYP_VALUE: st.column_config.NumberColumn(
@@ -42,15 +43,17 @@ with st.expander(f"Hypothèses ({len(inputs)}) : paramètres que le plan laisse 
     else:
         cols = st.columns(min(3, len(inputs)))
         for i, h in enumerate(inputs):
+            ui.put_back(h.widget_key, set_values[h.key])
             with cols[i % len(cols)]:
-                values[h.key] = st.number_input(
+                values[h.key] = st.number_input(  # value: the session's, put back above
                     h.label, min_value=0.0, max_value=100.0 if h.is_part else None, step=5.0 if h.is_part else 1.0,
-                    value=h.default, placeholder="non fixé", key=h.widget_key, format="%.0f", help=h.help,
+                    value=None, placeholder="non fixé", key=h.widget_key, format="%.0f", help=h.help,
                 )
                 if values[h.key] is None:
                     st.caption("Non fixé : " + ("la ligne reste hors des totaux." if not h.is_part
                                                 else "tout le montant reste au porteur de la ligne."))
 
+ui.keep_hypotheses(plan, values)  # kept for the other pages, written in the address
 suivi = ui.get_suivi()
 v = budget_view(plan, filters, values, suivi.realise)
 first, last = v.periode
@@ -120,4 +123,4 @@ with tabs[6]:
     if tabs[6].open:
         ui.prevu_realise(v.fig_prevu_realise, v.table_prevu_realise, "prevu_realise_budget", "b_pr",
                          "Fourchette prévue : projection année par année ; réalisé : dépenses déclarées dans le suivi.",
-                         "les dépenses réalisées")
+                         "les dépenses réalisées", v.couverture_prevu_realise)

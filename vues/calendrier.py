@@ -37,6 +37,7 @@ plan = ui.get_plan()
 filters = ui.sidebar_filters(plan)
 
 st.title("Calendrier & retards")
+ui.situation_au()  # the latest import shown, the plan version in force
 ui.demo_banner()
 as_of = st.date_input("Situation au", value=date.today(), format="DD/MM/YYYY", key="calendrier_situation", width=260,
                       help="Date à laquelle on regarde l'avancement : les retards sont comptés à cette date.")

@@ -35,7 +35,9 @@ if not projector:
     ui.demo_banner()
 today = metrics.as_timestamp().date().isoformat()
 try:
-    view = deck_view(plan, suivi.statuts, suivi.indicateurs, suivi.demo, today, *(ui.voted_reference() or ()))
+    filters, hypotheses = ui.reglages(plan)  # the session's, as on the pilotage pages
+    view = deck_view(plan, suivi.statuts, suivi.indicateurs, suivi.demo, today, *(ui.voted_reference() or ()),
+                     filters=filters, hypotheses=hypotheses)
 except Exception:  # never a traceback on screen; the log has it
     log.exception("présentation au comité impossible")
     st.error("La présentation n'a pas pu être construite à partir du plan et du suivi. "
@@ -203,6 +205,5 @@ ui.download_button(
     icon=":material/picture_as_pdf:", key="dl_pdf", disabled=deck_files.chromium_path() is None,
     help=None if deck_files.chromium_path() else deck_files.NO_CHROMIUM,
 )
-st.caption("Le plan entier, hypothèses du classeur appliquées ; les filtres de la barre latérale ne s'appliquent pas "
-           "à la présentation. Adresse d'une diapositive : …/comite?diapo=2 ; en mode projecteur : "
+st.caption(views_comite.perimetre(plan, filters, hypotheses) + " Adresse d'une diapositive : …/comite?diapo=2 ; en mode projecteur : "
            "…/comite?mode=projecteur&diapo=2.")

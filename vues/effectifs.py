@@ -12,6 +12,7 @@ plan = ui.get_plan()
 ui.demo_banner()
 filters = ui.sidebar_filters(plan)
 st.title("Effectifs (ETP)")
+ui.situation_au()  # the latest import shown, the plan version in force
 suivi = ui.get_suivi()
 v = etp_view(plan, filters, suivi.realise)
 
@@ -68,4 +69,4 @@ with tabs[6]:
     if tabs[6].open:
         ui.prevu_realise(v.fig_prevu_realise, v.table_prevu_realise, "prevu_realise_etp", "e_pr",
                          "Prévu : ETP chiffrés du plan pour l'année ; réalisé : ETP déclarés dans le suivi.",
-                         "les ETP réellement consacrés")
+                         "les ETP réellement consacrés", v.couverture_prevu_realise)

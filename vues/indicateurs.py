@@ -18,6 +18,7 @@ cat = catalogue_view(full_plan, filters, suivi.indicateurs)
 first, last = cat.periode
 
 st.title("Indicateurs de suivi")
+ui.situation_au()  # the latest import shown, the plan version in force
 
 
 def _retired() -> None:

@@ -172,3 +172,25 @@ st.markdown(f"{{a is not b}} {{b._can_be_called}} {{a.title == b.title == 'Budge
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.markdown[0].value == "True False True True"
+
+
+def test_the_address_sets_the_filters_and_an_unknown_value_is_said():
+    at = AppTest.from_file("../../vues/effectifs.py", default_timeout=30)
+    at.query_params["axe"] = "2,9"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    # axe 2: A30 0,5 + A31 0,5 + A32 0,1
+    assert metric(at, "ETP chiffrés par le plan") == fmt.etp(1.1)
+    assert at.session_state["filtre_axes"] == [2]
+    assert [w.value for w in at.warning] == ["Adresse : « axe=9 » ignoré (axes du plan : 1, 2, 3, 4, 5)."]
+    assert at.query_params["axe"] == "2"  # written back without the value refused
+
+
+def test_a_hypothesis_from_the_address_sets_budgets_input():
+    at = AppTest.from_file("../../vues/budget.py", default_timeout=30)
+    at.query_params["h4_quantite_parcours"] = "2"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.number_input(key="hyp_4_Quantité : parcours").value == 2
+    # 2 parcours × 50 000 € (action 4)
+    assert metric(at, "Par unité (quantité fixée)") == fmt.euros(100_000)

@@ -97,6 +97,47 @@ def test_budget_planned_vs_realised(plan):
     assert fmt.euros(18_500) in v.table_prevu_realise.shown["Réalisé (€)"].tolist()
 
 
+def test_overview_axe_labels_are_whole_on_several_lines(plan):
+    v = views.overview.build(plan, ALL)
+    labels = list(v.fig_budget.data[0].y)
+    assert not any("…" in label for label in labels)
+    assert labels[0].replace("<br>", " ") == ("Axe 1 – Soutenir la fréquentation pour le développement de l'offre "
+                                              "de médiation culturelle et d'itinérance douce")
+    assert all(len(line) <= 44 for label in labels for line in label.split("<br>"))
+
+
+def test_overview_one_axe_says_its_own_figures_and_the_period_total(plan):
+    v = views.overview.build(plan, metrics.Filters(axes=(2,)))
+    # axe 2: A30 « 50 000 € par an », every year 2023-2028: 6 × 50 000 €, nothing one-off
+    assert v.total == (300_000, 300_000)
+    assert v.fig_budget.layout.title.text == f"Axe 2 : {fmt.euros(300_000)} chiffrés sur 2023-2028"
+    assert v.fig_actions.layout.title.text == "Axe 2 : 12 fiche(s) action"
+    assert row(v.table_axes, "Axe", "2")["Total 2023-2028 (€)"] == fmt.euros(300_000)
+    whole = views.overview.build(plan, ALL)
+    assert whole.fig_budget.layout.title.text.startswith("Axe 1 porte ")  # several axes: the leader's share
+    assert whole.total == (1_801_500, 1_851_500)  # as Budget's « Total 2023-2028 » with the workbook's hypotheses
+
+
+# The demonstration's 2025: spending declared for actions 11, 12, 13, 17 (axe 1) and 34, 35 (axe 3), ETP for
+# 31, 32 (axe 2), 36 (axe 3), 37 (axe 4), 49, 50 (axe 5)
+REALISE_2025 = pd.DataFrame({
+    "action_id": [11, 12, 13, 17, 34, 35, 31, 32, 36, 37, 49, 50], "annee": 2025,
+    "depenses": [18_100.0, 21_800.0, 3_640.0, 57_600.0, 3_670.0, 7_150.0] + [float("nan")] * 6,
+    "etp": [float("nan")] * 6 + [0.45, 0.10, 0.10, 1.05, 0.50, 0.20]})
+
+
+def test_budget_planned_vs_realised_at_equal_scope(plan):
+    v = views.budget.build(plan, ALL, {}, REALISE_2025)
+    # 101 140 € (axe 1) + 10 820 € (axe 3) against axe 1's 120 000 € and axe 3's 10 000 – 15 000 € of 2025,
+    # not the whole 230 000 – 235 000 €: 111 960 / 135 000 = 83 %, / 130 000 = 86 %
+    assert v.fig_prevu_realise.layout.title.text == (
+        f"En 2025 : {fmt.euros(111_960)} dépensés pour {fmt.fourchette(130_000, 135_000)} prévus (83 à 86\u00a0%)")
+    # axes 2 and 5 plan 50 000 € each and declared nothing; axe 4 plans no spending
+    assert v.couverture_prevu_realise == (
+        f"2 axes sur 4 ont déclaré leurs dépenses 2025 ; sans déclaration : axes 2 et 5 ({fmt.euros(100_000)} "
+        "prévus, hors comparaison).",)
+
+
 # --- Effectifs (ETP) --------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("filters", "total"), [
@@ -173,6 +214,7 @@ def test_calendar_progress(plan):
     p = views.calendar.progress(plan, ALL, STATUTS, AS_OF)
     # action 5 planned end 30/06/2023 → 565 days to 15/01/2025 ; action 22: 31/12/2023 → 381 days
     assert list(p.late["N°"]) == [5, 22]
+    assert list(p.late.columns[:3]) == ["N°", "Action", "Retard sur le plan"]  # in view at 1440 px
     assert list(p.late["Retard sur le plan"]) == [fmt.mois(565 / metrics.DAYS_PER_MONTH),
                                                   fmt.mois(381 / metrics.DAYS_PER_MONTH)]
     assert list(p.late["Fin révisée"]) == ["—", "30/06/2024 (dépassée)"]
@@ -291,3 +333,19 @@ def test_comite_action_in_projector_format(plan):
     a = views.comite.action(plan, None, None, 11, "2025-06-30")
     assert a is not None and a.action_id == 11
     assert views.comite.action(plan, None, None, 999, "2025-06-30") is None
+
+
+def test_etp_planned_vs_realised_at_equal_scope(plan):
+    v = views.etp.build(plan, ALL, REALISE_2025)
+    # axes 2 (0,55 for 1,1), 3 (0,1 for 0,1), 4 (1,05 for 1), 5 (0,7 for 1,4): 2,4 for 3,6 ETP = 67 %
+    assert v.fig_prevu_realise.layout.title.text == (
+        f"En 2025 : {fmt.etp(2.4)} consacrés pour {fmt.etp(3.6)} prévus (67\u00a0%)")
+    assert v.couverture_prevu_realise == ("4 axes sur 4 ont déclaré leurs ETP 2025.",)
+
+
+def test_one_axe_titles_say_its_own_figures(plan):
+    axe2 = metrics.Filters(axes=(2,))
+    # axe 2: A30 « 50 000 € par an » over 2023-2028; A30 0,5 + A31 0,5 + A32 0,1 ETP
+    assert views.budget.build(plan, axe2, {}, None).fig_axe.layout.title.text == (
+        f"Axe 2 : {fmt.euros(300_000)} sur 2023-2028")
+    assert views.etp.build(plan, axe2, None).fig_axe.layout.title.text == f"Axe 2 : {fmt.etp(1.1)} par an chiffrés"

@@ -73,6 +73,7 @@ from dashboard.metrics.indicators import (
     tableau_indicateurs,
 )
 from dashboard.metrics.realise import (
+    a_perimetre_egal,
     prevu_realise_budget,
     prevu_realise_etp,
 )
@@ -133,6 +134,7 @@ __all__ = [
     "overview_by_axe",
     "planned_periods",
     "porteurs",
+    "a_perimetre_egal",
     "prevu_realise_budget",
     "prevu_realise_etp",
     "projection",

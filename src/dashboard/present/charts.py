@@ -4,6 +4,7 @@ calendar's figures are `charts_calendar`)."""
 from __future__ import annotations
 
 import re
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -78,9 +79,21 @@ def short_label(text, n: int = 48) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+def wrap_label(text, width: int = 44) -> str:
+    """A bar's label on as many lines (<br>) as it needs, words kept whole: never cut with « … »."""
+    text = str(text)
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def row_height(labels, base: int) -> int:
+    """Pixels per bar: `base`, or more when a wrapped label needs more lines (18 px a line)."""
+    lines = max([str(x).count("<br>") + 1 for x in labels] + [1])
+    return max(base, 18 * lines + 10)
+
+
 def axe_titles(axes, libelles, width: int = 48) -> list[str]:
-    """`Axe 1 – Soutenir la fréquentation…`: axe labels with their libellé cut to `width` characters."""
-    return [f"{axe_label(a)} – {short_label(lib, width)}" for a, lib in zip(axes, libelles, strict=True)]
+    """`Axe 1 – Soutenir la fréquentation pour…` on lines of `width` characters (the whole libellé)."""
+    return [wrap_label(f"{axe_label(a)} – {lib}", width) for a, lib in zip(axes, libelles, strict=True)]
 
 
 def _eur(x) -> str:
@@ -110,7 +123,7 @@ def budget_split_figure(table: pd.DataFrame, label_col: str, title: str, colors=
     """One-off (left) and annual (right) ranges per row of a budget_by table."""
     from plotly.subplots import make_subplots  # noqa: PLC0415
 
-    labels = [short_label(x) for x in table[label_col]]
+    labels = [wrap_label(x) for x in table[label_col]]
     if colors is None:
         colors = [axe_color(a) for a in table["axe"]] if "axe" in table else [NEUTRAL] * len(table)
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.12,
@@ -124,7 +137,7 @@ def budget_split_figure(table: pd.DataFrame, label_col: str, title: str, colors=
     for col, prefix in ((1, "unique"), (2, "annuel")):
         top = float(table[f"{prefix}_max"].max() or 0)
         fig.update_xaxes(range=[0, max(top * 1.75, 1)], row=1, col=col)
-    style(fig, title, height=height or max(300, 110 + 42 * len(table)))
+    style(fig, title, height=height or max(300, 110 + row_height(labels, 42) * len(table)))
     fig.update_annotations(font_size=15)
     return fig
 
@@ -207,7 +220,7 @@ def count_bars(labels, counts, colors, title: str, suffix: str = "", height: int
                            hovertemplate="%{y} : %{text}<extra></extra>"))
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
     fig.update_xaxes(rangemode="tozero", range=[0, max([float(c) for c in counts] + [1]) * 1.25])
-    return style(fig, title, height=height or max(260, 110 + 40 * len(list(labels))))
+    return style(fig, title, height=height or max(260, 110 + row_height(labels, 40) * len(list(labels))))
 
 
 def fmt_num(v) -> str:
@@ -218,7 +231,7 @@ def etp_service_figure(service_axe: pd.DataFrame, title: str) -> go.Figure:
     """ETP per service, stacked by axe."""
     fig = go.Figure()
     order = service_axe.groupby("service")["etp"].sum().sort_values(ascending=False).index
-    labels = [short_label(s, 40) for s in order]
+    labels = [wrap_label(s, 40) for s in order]
     for axe, g in service_axe.groupby("axe"):
         g = g.set_index("service").reindex(order)["etp"].fillna(0.0)
         fig.add_trace(go.Bar(y=labels, x=g.values, orientation="h", name=axe_label(axe), marker_color=axe_color(axe),
@@ -228,7 +241,7 @@ def etp_service_figure(service_axe: pd.DataFrame, title: str) -> go.Figure:
                              textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False))
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
     fig.update_xaxes(rangemode="tozero", range=[0, max(float(totals.max() or 0), 0.1) * 1.3], title="ETP")
-    style(fig, title, height=max(320, 170 + 44 * len(order)))
+    style(fig, title, height=max(320, 170 + row_height(labels, 44) * len(order)))
     # the legend under the plot: a long title must not run into it
     fig.update_layout(barmode="stack", legend={"traceorder": "normal", "y": -0.25, "yanchor": "top"})
     return fig
@@ -238,7 +251,7 @@ def capacity_figure(table: pd.DataFrame, title: str) -> go.Figure:
     """Allocated ETP per service for one year, against the available capacity (unknown said so)."""
     over = table["statut"] == "surallocation"
     colors = ["#D55E00" if o else "#0072B2" for o in over]
-    labels = [short_label(s, 40) for s in table["service"]]
+    labels = [wrap_label(s, 40) for s in table["service"]]
     fig = go.Figure(go.Bar(y=labels, x=table["alloue"], orientation="h", marker_color=colors, name="ETP alloués",
                            hovertemplate="%{y} : %{x:.2f} ETP alloués<extra></extra>"))
     known = table["disponible"].notna()
@@ -254,7 +267,7 @@ def capacity_figure(table: pd.DataFrame, title: str) -> go.Figure:
                              textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False))
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
     fig.update_xaxes(rangemode="tozero", range=[0, top * 1.6], title="ETP")
-    return style(fig, title, height=max(300, 130 + 44 * len(table)))
+    return style(fig, title, height=max(300, 130 + row_height(labels, 44) * len(table)))
 
 
 def prevu_realise_figure(table: pd.DataFrame, title: str, unit: str = "€") -> go.Figure:
@@ -278,14 +291,18 @@ def prevu_realise_figure(table: pd.DataFrame, title: str, unit: str = "€") -> 
     return style(fig, title, height=380)
 
 
-def lead_title(labels, values, what: str, verb: str = "porte") -> str:
-    """A title that states the message: which label leads, with its share of the total."""
+def lead_title(labels, values, what: str, verb: str = "porte", single: str | None = None) -> str:
+    """A title that states the message: which label leads, with its share of the total. With one label
+    only (a filter keeps one axe), a share says nothing (« 100 % »): `single` then, or the label alone."""
     values = [0.0 if pd.isna(v) else float(v) for v in values]
     total = sum(values)
     if not total:
         return f"Aucun {what} dans la sélection"
+    labels = list(labels)
+    if len(labels) == 1:
+        return single or f"{labels[0]}, seul retenu par les filtres : {what}"
     i = max(range(len(values)), key=values.__getitem__)
-    return f"{list(labels)[i]} {verb} {fmt.pct(100 * values[i] / total)} du {what}"
+    return f"{labels[i]} {verb} {fmt.pct(100 * values[i] / total)} du {what}"
 
 
 # --- Indicateurs -----------------------------------------------------------------------------

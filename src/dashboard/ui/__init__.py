@@ -7,7 +7,7 @@ through this package (`from dashboard import ui`, then `ui.get_plan()`…):
 - pages: the navigation's pages and the guard a page runs inside;
 - base: the follow-up store (engine, state, what stops it, history);
 - plan: the plan in force, its versions, the comparison selector;
-- filtres: the sidebar's filters;
+- filtres: the sidebar's filters and the hypotheses, kept across pages and in the address;
 - comptes: who the session is, what it may do, sign-in and sign-out, guarded downloads;
 - suivi: the follow-up values and the demonstration data;
 - tableaux: tables and charts of the pilotage pages;
@@ -39,7 +39,7 @@ from dashboard.ui.comptes import (
                                peut,
 )
 from dashboard.ui.demarrage import WARM_UP_THREAD, warm_up
-from dashboard.ui.filtres import sidebar_filters
+from dashboard.ui.filtres import hypotheses_reglees, keep_hypotheses, put_back, reglages, sidebar_filters
 from dashboard.ui.pages import MESSAGE_ERREUR, page, page_guard
 from dashboard.ui.partage import cache_view, memo, shared
 from dashboard.ui.plan import (
@@ -53,7 +53,7 @@ from dashboard.ui.plan import (
                                plan_versions,
                                voted_reference,
 )
-from dashboard.ui.suivi import clear_suivi_cache, demo_banner, ensure_demo, get_suivi
+from dashboard.ui.suivi import clear_suivi_cache, demo_banner, ensure_demo, get_suivi, situation_au
 from dashboard.ui.tableaux import (
                                chart,
                                dataframe,
@@ -68,10 +68,10 @@ from dashboard.ui.texte import brut, html_brut, table_brute
 __all__ = [
     "MESSAGE_ERREUR", "WARM_UP_THREAD", "barre_compte", "brut", "cache_view", "can_compare", "chart",
     "clear_suivi_cache", "compare_selector", "dataframe", "demo_banner", "download_button", "ensure_demo",
-    "get_engine", "get_plan", "get_plan_version", "get_suivi", "html_brut", "identite", "jeton_de_session",
-    "keep_widgets", "known_indicators", "memo", "metrics_row", "mode_ouvert", "notice_mode_ouvert",
+    "get_engine", "get_plan", "get_plan_version", "get_suivi", "html_brut", "hypotheses_reglees", "identite", "jeton_de_session",
+    "keep_hypotheses", "keep_widgets", "known_indicators", "memo", "metrics_row", "mode_ouvert", "notice_mode_ouvert",
     "oidc_configure", "page", "page_guard", "page_reservee", "peut", "plan_path", "plan_version",
-    "plan_versions", "prevu_realise", "shared", "sidebar_filters", "store_batch_changes", "store_history",
+    "plan_versions", "prevu_realise", "put_back", "reglages", "shared", "sidebar_filters", "situation_au", "store_batch_changes", "store_history",
     "store_notice", "store_problem", "store_state", "table_brute", "table_with_download", "tabs",
     "voted_reference", "warm_up",
 ]

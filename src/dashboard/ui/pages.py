@@ -47,6 +47,9 @@ def page_guard():
     """Run a page inside: an exception becomes MESSAGE_ERREUR with a new reference on the page, and the
     traceback is logged with that reference. Streamlit's own st.stop / st.rerun pass through (they are
     not Exceptions)."""
+    from dashboard.ui.filtres import page_changed  # noqa: PLC0415
+
+    page_changed()  # noted on every run, so that a page drawing the filters knows it is a new one
     try:
         yield
     except Exception:

@@ -128,3 +128,23 @@ def demo_banner() -> None:
     st.session_state["_demo_retiree"] = True
     st.rerun()
 
+
+
+def situation_au() -> None:
+    """« Situation au JJ/MM/AAAA » of a pilotage page: the latest import whose values are shown and the
+    plan version in force (present.situation writes it)."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from dashboard.present import situation  # noqa: PLC0415
+    from dashboard.ui.plan import plan_source, plan_versions  # noqa: PLC0415
+
+    kind, where, which = plan_source()
+    if kind == "version":
+        current = next((v for v in plan_versions() if v.id == which), None)
+        version = situation.version_text(which, current.label if current else None)
+    else:
+        version = situation.version_text(None, None, Path(where).name)
+    suivi = get_suivi()
+    st.caption(situation.situation(suivi.origines, version, suivi.demo), help=(
+        "Date du dernier import du suivi annuel dont les valeurs sont affichées (page « Import du suivi "
+        "annuel ») et version du plan en vigueur (page « Plan »)."))

@@ -107,15 +107,21 @@ def table_with_download(df, file_stem: str, key: str, overrides=None, ranges=Non
     )
 
 
-def prevu_realise(fig, table, file_stem: str, key: str, caption: str, missing: str) -> None:
-    """The « Prévu / réalisé » tab of Budget and Effectifs: the chart, its caption and its table, or
-    a notice naming what appears once the follow-up is imported (`fig` None)."""
+def prevu_realise(fig, table, file_stem: str, key: str, caption: str, missing: str,
+                  couverture: tuple[str, ...] = ()) -> None:
+    """The « Prévu / réalisé » tab of Budget and Effectifs: the chart, its caption, who declared each year
+    (`couverture`, latest year first) and its table, or a notice naming what appears once the follow-up
+    is imported (`fig` None)."""
     if fig is None:
         st.info(f"Aucune donnée de suivi n'a encore été importée : {missing} apparaîtront ici après "
                 "l'import du suivi annuel (page « Import du suivi annuel »).")
         return
     chart(fig)
-    st.caption(caption + " Une année sans valeur importée n'est pas un zéro.")
+    st.caption(caption + " Une année sans valeur importée n'est pas un zéro. À périmètre égal : pour une année "
+               "déclarée, le prévu est celui des seuls axes qui ont déclaré ; une année sans aucune déclaration "
+               "montre tout le prévu.")
+    if couverture:
+        st.markdown("\n".join(f"- {line}" for line in couverture))
     table_with_download(table, file_stem, key)
 
 

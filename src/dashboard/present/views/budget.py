@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard import fmt, metrics
 from dashboard.plan import HYPOTHESE_RE, Plan
-from dashboard.present import charts, export
+from dashboard.present import charts, export, perimetre
 
 AMOUNT = {"Montant (€)": ("montant_min", "montant_max")}
 
@@ -52,15 +52,16 @@ FEW_HYPOTHESES = 12
 HYP_VALUE = "Valeur"
 
 
-def hypothesis_table(plan: Plan) -> pd.DataFrame:
-    """The hypotheses as one editable table: action, parameter, unit, workbook value (empty: not set),
-    what the plan says about it."""
+def hypothesis_table(plan: Plan, values: dict[tuple[int, str], float | None] | None = None) -> pd.DataFrame:
+    """The hypotheses as one editable table: action, parameter, unit, value (`values`', else the
+    workbook's; empty: not set), what the plan says about it."""
     inputs = hypothesis_inputs(plan)
+    values = values or {}
     return pd.DataFrame({
         "Action": [h.key[0] for h in inputs],
         "Paramètre": [h.key[1] for h in inputs],
         "Unité": ["%" if h.is_part else "quantité" for h in inputs],
-        HYP_VALUE: pd.array([h.default for h in inputs], dtype="Float64"),
+        HYP_VALUE: pd.array([values.get(h.key, h.default) for h in inputs], dtype="Float64"),
         "Explication": [h.help for h in inputs],
     })
 
@@ -107,6 +108,7 @@ class BudgetView:
     table_non_comptes: export.Table
     fig_prevu_realise: go.Figure | None          # None until spending is imported
     table_prevu_realise: export.Table | None
+    couverture_prevu_realise: tuple[str, ...] = ()  # per declared year, latest first: who declared (perimetre)
 
     @property
     def n_non_comptes(self) -> int:
@@ -129,9 +131,13 @@ def build(plan: Plan, filters: metrics.Filters, values: dict[tuple[int, str], fl
 
     by_axe = metrics.budget_by(plan, "axe")
     by_axe["label"] = [f"{charts.axe_label(a)} – {lib}" for a, lib in zip(by_axe["axe"], by_axe["libelle"], strict=True)]
+    one = by_axe.iloc[0] if len(by_axe) == 1 else None  # one axe kept: its own total, not « 100 % »
     fig_axe = charts.budget_split_figure(
         by_axe, "label", charts.lead_title([charts.axe_label(a) for a in by_axe["axe"]], by_axe["periode_max"],
-                                           "budget maximum sur la période"))
+                                           "budget maximum sur la période",
+                                           single=None if one is None else
+                                           f"{charts.axe_label(one['axe'])} : {fmt.fourchette(one['periode_min'], one['periode_max'])} "
+                                           f"sur {first}-{last}"))
     by_enjeu = metrics.budget_by(plan, "enjeu")
     by_enjeu["label"] = [f"{e} – {lib}" if e else lib for e, lib in zip(by_enjeu["enjeu"], by_enjeu["libelle"], strict=True)]
     fig_enjeu = charts.budget_split_figure(
@@ -152,14 +158,14 @@ def build(plan: Plan, filters: metrics.Filters, values: dict[tuple[int, str], fl
 
     nc = metrics.non_comptes(plan)
     fig_pr = table_pr = None
+    couverture_pr: tuple[str, ...] = ()
     if realise is not None and not realise.empty:
         pr = metrics.prevu_realise_budget(plan, realise)
-        per_year = pr.groupby("annee", as_index=False)[["prevu_min", "prevu_max", "realise"]].sum(min_count=1)
-        done = per_year.dropna(subset=["realise"])
-        pr_title = ("Dépenses réalisées face à la fourchette prévue" if done.empty else
-                    f"En {int(done['annee'].iloc[-1])} : {fmt.euros(done['realise'].iloc[-1])} dépensés pour "
-                    f"{fmt.fourchette(done['prevu_min'].iloc[-1], done['prevu_max'].iloc[-1])} prévus")
-        fig_pr = charts.prevu_realise_figure(per_year, pr_title)
+        # at equal scope: a year's realized against the planned of the axes that declared it only
+        lfl = metrics.a_perimetre_egal(pr, ("prevu_min", "prevu_max"))
+        pr_title = perimetre.titre(lfl) or "Dépenses réalisées face à la fourchette prévue"
+        couverture_pr = perimetre.couvertures(lfl, "leurs dépenses")
+        fig_pr = charts.prevu_realise_figure(perimetre.par_annee(lfl, ("prevu_min", "prevu_max")), pr_title)
         table_pr = export.table(pr, overrides={"realise": ("Réalisé (€)", "euro")},
                                 ranges={"Prévu (€)": ("prevu_min", "prevu_max")})
 
@@ -184,5 +190,5 @@ def build(plan: Plan, filters: metrics.Filters, values: dict[tuple[int, str], fl
         table_hors_projection=export.table(proj.hors, ranges=AMOUNT) if len(proj.hors) else None,
         non_comptes=tuple((str(m), int(n)) for m, n in nc["motif"].value_counts().items()),
         table_non_comptes=export.table(nc, ranges=AMOUNT),
-        fig_prevu_realise=fig_pr, table_prevu_realise=table_pr,
+        fig_prevu_realise=fig_pr, table_prevu_realise=table_pr, couverture_prevu_realise=couverture_pr,
     )

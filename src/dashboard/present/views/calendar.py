@@ -75,7 +75,7 @@ class Progress:
     """What the Calendrier page shows of the follow-up's statuses on `as_of`."""
 
     fig_counts: go.Figure           # statuses per axe; its title says how many are late
-    late: pd.DataFrame              # late actions, latest first (N°, Action, Porteur, …, Retard sur le plan)
+    late: pd.DataFrame              # late actions, latest first (N°, Action, Retard sur le plan, …)
     fig_slippage: go.Figure | None  # None when no action is late or has a revised or real end
     n_slippage: int                 # actions late or with a revised or real end (the chart: SLIPPAGE_MAX at most)
     followed: pd.DataFrame          # every followed action: planned, revised, real dates and slippage
@@ -169,9 +169,10 @@ def progress(plan: Plan, filters: metrics.Filters, statuts: pd.DataFrame, as_of:
     )
     return Progress(
         fig_counts=charts_calendar.status_counts_figure(counts, metrics.SITUATIONS, counts_title),
-        late=_shown(late_shown, {"action_id": "N°", "titre": "Action", "porteur": "Porteur", "statut": "Statut",
-                                 "fin_prevue_txt": "Fin prévue", "fin_revisee_txt": "Fin révisée",
-                                 "retard_txt": "Retard sur le plan", "commentaire": "Dernier commentaire"}),
+        # the delay beside the action's name: in view on a 1440 px screen, before the longer texts
+        late=_shown(late_shown, {"action_id": "N°", "titre": "Action", "retard_txt": "Retard sur le plan",
+                                 "statut": "Statut", "fin_prevue_txt": "Fin prévue", "fin_revisee_txt": "Fin révisée",
+                                 "porteur": "Porteur", "commentaire": "Dernier commentaire"}),
         fig_slippage=fig_slippage, n_slippage=n_slippage,
         followed=_shown(followed_shown, {
             "action_id": "N°", "titre": "Action", "statut": "Statut", "situation": "Situation",

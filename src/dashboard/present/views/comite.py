@@ -21,7 +21,7 @@ from dashboard.suivi.store import Suivi
 
 @dataclass(frozen=True)
 class DeckView:
-    """What the Comité page and the projector mode show (the whole plan: no sidebar filter)."""
+    """What the Comité page and the projector mode show (the session's filters and hypotheses applied)."""
 
     slides: tuple[comite.Slide, ...]
     figures: dict[str, go.Figure]       # slide key → its chart at the screen's height
@@ -40,14 +40,16 @@ class DeckView:
 
 def build(plan: Plan, statuts: pd.DataFrame | None, indicateurs: pd.DataFrame | None, demo: bool,
           today: str, reference: Plan | None = None, ref_label: str = "", cur_label: str = "",
-          date_comite=None) -> DeckView:
+          filters: metrics.Filters | None = None, hypotheses: dict | None = None, date_comite=None) -> DeckView:
     """Every slide and its charts, for the plan and the follow-up values at `today` (ISO date);
     `reference` (the voted plan, when another version is in force) adds « ce qui a changé »;
+    `filters` and `hypotheses` (those set on the pilotage pages; None: the whole plan, the workbook's);
     `date_comite` (the comité's date, when known): « Présenté au comité de direction le … » and the
     files' names (without it, the files are named by the date of the figures and say no comité date)."""
     changes = (plan_changes.slide_changes(reference, plan, ref_label, cur_label)
                if reference is not None else None)
-    plan = metrics.apply_hypotheses(plan)
+    filters = filters or metrics.Filters()
+    plan = metrics.filter_plan(metrics.apply_hypotheses(plan, hypotheses), filters)
     suivi = Suivi(indicateurs=indicateurs, statuts=statuts, demo=demo)
     as_of = pd.Timestamp(today)
     deck = comite.slides(plan, suivi, as_of=as_of, changes=changes)
@@ -55,11 +57,29 @@ def build(plan: Plan, statuts: pd.DataFrame | None, indicateurs: pd.DataFrame | 
     first, last = plan.periode
     return DeckView(
         slides=tuple(deck), figures=figures, big_figures={k: deck_html.scaled(f, 2) for k, f in figures.items()},
-        info=deck_files.deck_info(plan, as_of, demo, date_comite=date_comite),
+        info=deck_files.deck_info(plan, as_of, demo, filters.axes, date_comite=date_comite),
         titre=f"Schéma de développement touristique {first}-{last} : point d'étape",
         sous_titre=(deck_model.presente_text(date_comite) or f"Situation au {fmt.jour(as_of)}"),
         file_stem=deck_model.file_stem(date_comite, as_of),
     )
+
+
+def perimetre(plan: Plan, filters: metrics.Filters | None, hypotheses: dict | None) -> str:
+    """What the deck counts, in a sentence: the whole plan or the filters, the workbook's hypotheses or
+    the values set."""
+    filters = filters or metrics.Filters()
+    parts = []
+    for name, chosen in (("axe", filters.axes), ("enjeu", filters.enjeux), ("maîtrise d'ouvrage", filters.porteurs)):
+        if chosen:
+            parts.append(f"{name} {', '.join(str(c) for c in chosen)}")
+    scope = ("Actions retenues par les filtres de la barre latérale (" + " ; ".join(parts) + ")"
+             if parts else "Le plan entier")
+    defaults = metrics.hypothesis_defaults(plan)
+    changed = {k: v for k, v in (hypotheses or {}).items() if k in defaults and v != defaults[k]}
+    hyp = ("hypothèses du classeur appliquées" if not changed else "hypothèses réglées sur la page Budget : "
+           + " ; ".join(f"action {a}, {p} = {'non fixé' if v is None else fmt.nombre(v, 2)}"
+                        for (a, p), v in changed.items()))
+    return f"{scope}, {hyp} ; la présentation et ses fichiers suivent les mêmes réglages."
 
 
 def action(plan: Plan, statuts: pd.DataFrame | None, indicateurs: pd.DataFrame | None, action_id: int,

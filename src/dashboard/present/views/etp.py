@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard import fmt, metrics
 from dashboard.plan import Plan
-from dashboard.present import charts, export
+from dashboard.present import charts, export, perimetre
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class EtpView:
     table_sans_capacite: export.Table
     fig_prevu_realise: go.Figure | None     # None until ETP are imported
     table_prevu_realise: export.Table | None
+    couverture_prevu_realise: tuple[str, ...] = ()  # per declared year, latest first: who declared (perimetre)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,10 @@ def build(plan: Plan, filters: metrics.Filters, realise: pd.DataFrame | None) ->
     labels = charts.axe_titles(by_axe["axe"], by_axe["libelle"], 48)
     fig_axe = charts.count_bars(labels, by_axe["etp"], [charts.axe_color(a) for a in by_axe["axe"]],
                                 charts.lead_title([charts.axe_label(a) for a in by_axe["axe"]], by_axe["etp"],
-                                                  "temps de travail chiffré", "prend"), suffix=" ETP")
+                                                  "temps de travail chiffré", "prend",
+                                                  single=f"{charts.axe_label(by_axe['axe'].iloc[0])} : "
+                                                         f"{fmt.etp(by_axe['etp'].iloc[0])} par an chiffrés"
+                                                  if len(by_axe) == 1 else None), suffix=" ETP")
     fig_service = charts.etp_service_figure(
         metrics.etp_service_axe(plan), charts.lead_title(by_service["service"], by_service["etp"], "temps chiffré", "fournit"))
     by_action = metrics.etp_by(plan, "action")
@@ -65,14 +69,14 @@ def build(plan: Plan, filters: metrics.Filters, realise: pd.DataFrame | None) ->
     sans_chiffre = metrics.etp_non_chiffres(plan)
     apart = metrics.etp_sans_capacite(plan)
     fig_pr = table_pr = None
+    couverture_pr: tuple[str, ...] = ()
     if realise is not None and not realise.empty:
         pr = metrics.prevu_realise_etp(plan, realise)
-        per_year = pr.groupby("annee", as_index=False)[["prevu", "realise"]].sum(min_count=1)
-        done = per_year.dropna(subset=["realise"])
-        title = ("ETP consacrés face aux ETP prévus" if done.empty else
-                 f"En {int(done['annee'].iloc[-1])} : {fmt.etp(done['realise'].iloc[-1])} consacrés pour "
-                 f"{fmt.etp(done['prevu'].iloc[-1])} prévus")
-        fig_pr = charts.prevu_realise_figure(per_year, title, unit="ETP")
+        # at equal scope: a year's ETP against those planned for the axes that declared it only
+        lfl = metrics.a_perimetre_egal(pr, ("prevu",))
+        title = perimetre.titre(lfl, unit="ETP") or "ETP consacrés face aux ETP prévus"
+        couverture_pr = perimetre.couvertures(lfl, "leurs ETP", unit="ETP")
+        fig_pr = charts.prevu_realise_figure(perimetre.par_annee(lfl, ("prevu",)), title, unit="ETP")
         table_pr = export.table(pr, overrides={"realise": ("Réalisé (ETP)", "etp")})
     return EtpView(
         annees=tuple(plan.annees), total=float(by_axe["etp"].sum()), services=int(by_service["service"].nunique()),
@@ -86,7 +90,7 @@ def build(plan: Plan, filters: metrics.Filters, realise: pd.DataFrame | None) ->
         table_service=export.table(by_service), table_capacite=export.table(cap),
         table_sans_chiffre=export.table(sans_chiffre[["action_id", "axe", "titre", "service", "extrait", "note"]]),
         table_sans_capacite=export.table(apart[["action_id", "axe", "titre", "service", "etp", "extrait"]]),
-        fig_prevu_realise=fig_pr, table_prevu_realise=table_pr,
+        fig_prevu_realise=fig_pr, table_prevu_realise=table_pr, couverture_prevu_realise=couverture_pr,
     )
 
 
