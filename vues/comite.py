@@ -191,7 +191,7 @@ def show_projector_slide() -> None:
             if slide.figure is not None:
                 for size, figures in (("normal", screen_figures), ("grand", big_figures)):  # CSS shows one
                     ui.chart(figures[slide.key], config={"displayModeBar": False, "responsive": True},
-                                    key=f"fig_{size}_{slide.key}", height="stretch", theme=None)
+                                    key=f"fig_{size}_{slide.key}", height="stretch", theme=None, titre=slide.titre)
                 if slide.items:
                     st.html(_items_html(slide.items, True, "diapo-items", details=False))
             elif slide.items:
@@ -290,7 +290,7 @@ if slide.chiffres:
             unsafe_allow_html=True,
         )
 if slide.figure is not None:
-    ui.chart(slide.figure, config={"displayModeBar": False}, key=f"fig_{slide.key}")
+    ui.chart(slide.figure, config={"displayModeBar": False}, key=f"fig_{slide.key}", titre=slide.titre)
 if slide.items:
     st.markdown(_items_html(slide.items, False, "diapo-liste" if slide.figure is None else "diapo-items"),
                 unsafe_allow_html=True)

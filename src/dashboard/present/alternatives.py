@@ -188,12 +188,22 @@ def _list(items: list[tuple[str, str]]) -> str:
     return head + (f" ; et {fmt.nombre(more)} autre(s)" if more > 0 else "")
 
 
-def alt(fig: dict) -> str:
+def figure_alt(fig, message: str = "") -> str:
+    """alt() of a plotly Figure (a file's chart: PowerPoint), read from its JSON values as drawn; `message`
+    (the slide's title) stands for the chart's title when it has none."""
+    import json  # noqa: PLC0415
+
+    import plotly.io as pio  # noqa: PLC0415
+
+    return alt(json.loads(pio.to_json(fig, validate=False)), see_data=False, message=message)
+
+
+def alt(fig: dict, see_data: bool = True, message: str = "") -> str:
     """The accessible name of a chart: its kind, its message (title), its key figures, where the rest is."""
     traces = fig.get("data", [])
     kinds = [tr.get("type", "scatter") for tr in traces]
     kind = _KINDS.get(kinds[0], "graphique") if kinds else "graphique"
-    parts = [f"Graphique en {kind}" if kind != "graphique" else "Graphique", title(fig)]
+    parts = [f"Graphique en {kind}" if kind != "graphique" else "Graphique", title(fig) or plain(message)]
     if any(_is_timeline(tr) for tr in traces):
         t = _timeline(fig)
         if len(t):
@@ -222,5 +232,6 @@ def alt(fig: dict) -> str:
                 continue
             items = _list(_shown_per_category(trs))
             parts.append(f"{panels[axis]} : {items}" if axis in panels else items)
-    parts.append("Détail dans « Voir les données »")
+    if see_data:  # on a page, the table is one click away
+        parts.append("Détail dans « Voir les données »")
     return ". ".join(p.rstrip(".") for p in parts if p) + "."

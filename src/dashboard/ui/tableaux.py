@@ -39,31 +39,32 @@ def _drawn(fig) -> _DrawnFigure:
     return _DrawnFigure(plotly_brut(json.loads(pio.to_json(fig, validate=False))))  # texts shown literally
 
 
-def _alternative(drawn: _DrawnFigure) -> tuple[str, pd.DataFrame]:
+def _alternative(drawn: _DrawnFigure, titre: str) -> tuple[str, pd.DataFrame]:
     """(accessible name, data table) of a drawn figure, read from the very values plotly draws."""
     from dashboard.present import alternatives  # noqa: PLC0415
 
     fig = drawn.to_dict()
-    return alternatives.alt(fig), alternatives.data(fig)
+    return alternatives.alt(fig, message=titre), alternatives.data(fig)
 
 
-def chart(fig, donnees: bool | None = None, **kwargs) -> None:
+def chart(fig, donnees: bool | None = None, titre: str = "", **kwargs) -> None:
     """st.plotly_chart of a figure from a cached view (no mode bar): its JSON values made once per figure.
 
     The chart is named for screen readers by its message and key figures (alt), and its data are one
     step away: « Voir les données », a table with headers, drawn only once opened. `donnees` False
-    leaves that out (the projector's slides, which must fit the screen: the default there).
+    leaves that out (the projector's slides, which must fit the screen: the default there). `titre`: the
+    message of a chart drawn without a title of its own (a slide's title).
     """
     kwargs.setdefault("config", {"displayModeBar": False})
     drawn = memo(fig, "dict", lambda: _drawn(fig))
-    alt, table = memo(fig, "alternative", lambda: _alternative(drawn))
+    alt, table = memo(fig, ("alternative", titre), lambda: _alternative(drawn, titre))
     st.plotly_chart(drawn, alt=alt, **kwargs)
     if donnees is None:
         donnees = st.query_params.get("mode") != "projecteur"
     if donnees:
         from dashboard.present import alternatives, charts  # noqa: PLC0415
 
-        title = alternatives.title(drawn.to_dict())
+        title = alternatives.title(drawn.to_dict()) or alternatives.plain(titre)
         key = kwargs.get("key") or hashlib.sha1(title.encode()).hexdigest()[:12]
         box = st.expander(f"Voir les données : {brut(charts.short_label(title, 80))}", key=f"donnees_{key}",
                           on_change="rerun", icon=":material/table:")
