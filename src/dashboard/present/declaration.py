@@ -46,16 +46,21 @@ LIMITES_STREAMLIT: tuple[Limite, ...] = (
            "8.7, 5.1", "Composant st.dataframe de Streamlit. Chaque tableau se télécharge aussi en Excel et "
                        "les données de chaque graphique sont dans un vrai tableau (« Voir les données »)."),
     Limite("Une adresse inconnue affiche « Page not found ».", "8.7", "Message fixé par Streamlit."),
+    Limite("Des libellés destinés aux lecteurs d'écran sont en anglais : « Skip to main content » (lien "
+           "d'évitement), « Link to heading » (ancre de chaque titre), « Help for … » (bouton d'aide d'un champ).",
+           "8.7", "Textes fixés par Streamlit, sans paramètre."),
 )
 
 MESURES = (
     "axe-core 4.12 (règles WCAG 2.0 et 2.1, niveaux A et AA), dans Chromium piloté par les tests "
     "automatiques du projet, sur chaque page (Vue d'ensemble, Budget, Effectifs, Calendrier & retards, "
     "Indicateurs, Fiches actions et une fiche, Import du suivi annuel, Plan, Présentation au comité, "
-    "cette déclaration) et sur les diapositives du mode projecteur : aucune violation sur les éléments de "
+    "cette déclaration) et sur trois diapositives du mode projecteur : aucune violation sur les éléments de "
     "l'application ; celles qui restent viennent de Streamlit et sont listées ci-dessous.",
     "Contrastes : texte courant et légendes au moins 4,5:1 (légendes 5,1:1 sur fond blanc, 5,0:1 sur "
-    "le fond gris de la barre latérale).",
+    "le fond gris de la barre latérale) ; textes des graphiques (axes, valeurs) en noir, 16:1.",
+    "Statuts, retards et tendances : toujours dits par un mot ou une forme en plus de la couleur "
+    "(« en retard », « surallocation », « ▲ +18 (favorable) », motifs des actions récurrentes).",
     "Graphiques : chacun porte un nom accessible qui dit son message et ses chiffres clés, lus dans "
     "la figure même ; ses données sont à un clic (« Voir les données », tableau avec en-têtes). Les "
     "diapositives PowerPoint portent un texte alternatif sur leurs graphiques.",
@@ -70,6 +75,8 @@ RESTE = (
     "restitution par un lecteur d'écran n'a pas été vérifiée avec NVDA ou JAWS).",
     "Le document PDF de la présentation au comité n'est pas balisé (structure non restituée).",
     "La présentation HTML autonome n'a pas encore de texte alternatif sur ses graphiques.",
+    "Deux couleurs d'axe (orange et bleu ciel) contrastent à moins de 3:1 avec le fond blanc ; chaque "
+    "barre porte aussi sa valeur écrite et les données de chaque graphique sont dans un tableau.",
 )
 
 DEROGATIONS = (
