@@ -30,7 +30,8 @@ LIMITES_STREAMLIT: tuple[Limite, ...] = (
            "sont des blocs placés directement dans la liste : un lecteur d'écran n'annonce pas le nombre "
            "de pages de chaque rubrique.", "9.3",
            "Balisage du menu de Streamlit (st.navigation avec rubriques) ; une liste sans rubriques serait "
-           "valide mais perdrait les rubriques. Aucune demande existante n'a été trouvée chez Streamlit.",
+           "valide mais perdrait les rubriques. Référence amont : la demande ouverte streamlit/streamlit#8399 "
+           "(« Basic accessibility web features » : langue, structure) ; aucune demande propre à ce balisage.",
            "list", "[data-testid='stSidebarNavItems']"),
     Limite("Les liens du menu sont des éléments de liste placés hors d'une liste (même cause).", "9.3",
            "Balisage du menu de Streamlit (voir ci-dessus).", "listitem", "[data-testid='stSidebarNav']"),
