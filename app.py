@@ -42,10 +42,10 @@ if not ui.mode_ouvert() and ui.peut("admin"):
 # Projector mode (/comite?mode=projecteur): the room sees the slide only, no menu.
 projector = st.query_params.get("mode") == "projecteur"
 page = st.navigation(pages, position="hidden" if projector else "sidebar")
-with ui.page_guard():  # a failure shows a French message with a reference; the log keeps the traceback
-    ui.barre_compte(projecteur=projector)  # who is signed in, « Se connecter » / « Se déconnecter »
-    try:
+try:
+    with ui.page_guard():  # a failure shows a French message with a reference; the log keeps the traceback
+        ui.barre_compte(projecteur=projector)  # who is signed in, « Se connecter » / « Se déconnecter »
         page.run()
-    finally:  # also below a page that stops early (st.stop: nothing imported yet, a reserved page…)
-        if not projector:
-            ui.pied_de_page()  # the accessibility declaration, linked from every page
+finally:  # also below a page that stops early (st.stop: nothing imported yet, a reserved page…) or fails
+    if not projector:
+        ui.pied_de_page()  # the accessibility declaration, linked from every page

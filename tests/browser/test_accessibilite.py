@@ -96,3 +96,12 @@ def test_every_chart_is_named_and_its_data_open_as_a_table(server, page):
     table.wait_for(timeout=30000)
     assert table.locator("th").all_inner_texts()[:2] == ["Libellé", "Valeur"]
     assert "1,4 ETP" in table.inner_text()
+
+
+def test_no_axe_violation_on_the_sign_in_page(server, page):
+    """/connexion is the app's own HTML (no Streamlit in it): nothing is accepted there."""
+    page.goto(server + "/connexion")
+    page.get_by_label("Identifiant").wait_for(timeout=30000)
+    ours, streamlit = axe(page)
+    assert not ours and not streamlit, "\n".join(ours)
+    assert page.evaluate("document.activeElement.id") == "identifiant"  # the keyboard starts in the form
