@@ -41,6 +41,21 @@ def tab_to(page, wanted, what: str, limit: int = 150) -> dict:
     pytest.fail(f"{what} : jamais atteint au clavier ({limit} tabulations) ; parcouru : {seen[-30:]}")
 
 
+def press_for_file_chooser(page):
+    """Enter on the focused upload button opens the system's file dialog; pressed again (up to three
+    times, the focus kept) when the page was still busy with the previous action and let it pass."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        try:
+            with page.expect_file_chooser(timeout=10000) as chooser:
+                page.keyboard.press("Enter")
+            return chooser.value
+        except PlaywrightTimeout:
+            continue
+    pytest.fail("Entrée sur le bouton de dépôt n'ouvre pas le choix du fichier")
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("clavier") / "suivi.sqlite"
@@ -75,9 +90,8 @@ def test_a_follow_up_workbook_is_imported_with_the_keyboard_alone(server, browse
         focus = tab_to(page, lambda f: f["tag"] == "BUTTON" and page.evaluate(
             "() => !!document.activeElement.closest('[data-testid=\"stFileUploaderDropzone\"]')"), "le dépôt du classeur")
         assert focus["ring"], focus
-        with page.expect_file_chooser(timeout=30000) as chooser:
-            page.keyboard.press("Enter")
-        chooser.value.set_files(str(workbook))
+        chooser = press_for_file_chooser(page)
+        chooser.set_files(str(workbook))
         # 3. the check runs by itself; the name for the history, typed
         page.get_by_text("Aucune erreur dans « suivi_2025.xlsx »").wait_for(timeout=90000)
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
@@ -89,10 +103,42 @@ def test_a_follow_up_workbook_is_imported_with_the_keyboard_alone(server, browse
         page.keyboard.press("Enter")
         page.get_by_text("Import n° 1 enregistré (suivi_2025.xlsx, 2025)").wait_for(timeout=90000)
         assert page.locator("[data-testid='stException']").count() == 0
+        h = store.history(store.open_engine(db))
+        assert h[["batch_id", "utilisateur", "actif"]].values.tolist() == [[1, "Camille Martin", True]]
+        # 5. the rollback: Space ticks the confirmation, Enter on « Annuler cet import »
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
+        tab_to(page, lambda f: f["type"] == "checkbox" and page.evaluate(
+            "() => document.activeElement.closest('[data-testid=\"stCheckbox\"]')?.innerText || ''")
+            .startswith("Je confirme vouloir annuler l'import n° 1"), "la confirmation de l'annulation")
+        page.keyboard.press("Space")
+        page.get_by_role("button", name="Annuler cet import").and_(page.locator(":enabled")).wait_for(timeout=60000)
+        page.keyboard.press("Shift+Tab")  # the rerun may have moved the focus: come back from the checkbox
+        focus = tab_to(page, lambda f: f["text"].endswith("Annuler cet import"), "l'annulation")
+        assert focus["ring"], focus
+        page.keyboard.press("Enter")
+        page.get_by_text("Import n° 1 annulé : les valeurs d'avant sont rétablies.").wait_for(timeout=90000)
     finally:
         page.close()
     h = store.history(store.open_engine(db))
-    assert h[["batch_id", "utilisateur", "actif"]].values.tolist() == [[1, "Camille Martin", True]]
+    assert h[["batch_id", "actif"]].values.tolist() == [[1, False]]
+
+
+def test_a_sidebar_filter_is_set_with_the_keyboard_alone(server, browser):
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        open_page(page, url + "/")
+        tab_to(page, lambda f: f["tag"] == "INPUT" and page.evaluate(
+            "() => document.activeElement.closest('[data-testid=\"stMultiSelect\"]')?.innerText || ''")
+            .startswith("Axe"), "le filtre Axe")
+        page.keyboard.type("Axe 3")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        # axe 3 has 3 fiches action in the plan (34, 35, 36): the key figure follows the filter
+        page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stMetric"]')]
+            .some(m => m.innerText.startsWith('Fiches action') && m.innerText.trim().endsWith('3'))""", timeout=60000)
+    finally:
+        page.close()
 
 
 def test_the_projector_is_walked_with_the_keyboard_alone(server, browser):
