@@ -66,7 +66,8 @@ MESURES = (
     "la figure même ; ses données sont à un clic (« Voir les données », tableau avec en-têtes). Les "
     "diapositives PowerPoint portent un texte alternatif sur leurs graphiques.",
     "Clavier : un test automatique importe un classeur de suivi au clavier seul (modèle, dépôt, "
-    "vérification, confirmation) et parcourt le mode projecteur (Page suivante, Page précédente, Échap).",
+    "vérification, confirmation, puis annulation), règle un filtre de la barre latérale et parcourt le "
+    "mode projecteur (Page suivante, Page précédente, Échap) ; chaque bouton atteint montre le focus.",
     "Langue du document : français (lang=\"fr\") ; titre du document en français.",
 )
 

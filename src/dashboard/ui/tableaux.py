@@ -14,7 +14,7 @@ import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
 from dashboard.ui.comptes import download_button
-from dashboard.ui.partage import memo
+from dashboard.ui.partage import memo, run_memo
 from dashboard.ui.texte import brut, table_brute
 
 
@@ -65,7 +65,10 @@ def chart(fig, donnees: bool | None = None, titre: str = "", **kwargs) -> None:
         from dashboard.present import alternatives, charts  # noqa: PLC0415
 
         title = alternatives.title(drawn.to_dict()) or alternatives.plain(titre)
-        key = kwargs.get("key") or hashlib.sha1(title.encode()).hexdigest()[:12]
+        key = str(kwargs.get("key") or hashlib.sha1(title.encode()).hexdigest()[:12])
+        used = run_memo("donnees_keys", set)  # two charts with the same title in one run: distinct keys
+        key = next(k for k in (key if n == 1 else f"{key}_{n}" for n in range(1, len(used) + 2)) if k not in used)
+        used.add(key)
         box = st.expander(f"Voir les données : {brut(charts.short_label(title, 80))}", key=f"donnees_{key}",
                           on_change="rerun", icon=":material/table:")
         if box.open:
