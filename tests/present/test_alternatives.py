@@ -89,3 +89,14 @@ def test_lines_name_each_series_and_a_treemap_its_first_level():
 ])
 def test_plotly_text_reads_as_plain_words(raw, plain):
     assert alternatives.plain(raw) == plain
+
+
+def test_chart_texts_are_written_in_near_black_not_the_themes_grey():
+    """Axes, values at the bars' ends and panel titles: #1B1F24 (16:1 on white), not #808495 (3,8:1)."""
+    table = pd.DataFrame({"label": ["Axe 1"], "axe": [1], "unique_min": [1.0], "unique_max": [2.0],
+                          "annuel_min": [0.0], "annuel_max": [0.0]})
+    fig = charts.budget_split_figure(table, "label", "Titre")
+    assert fig.layout.font.color == charts.INK
+    assert {fig.layout.xaxis.tickfont.color, fig.layout.yaxis2.tickfont.color} == {charts.INK}
+    assert {a.font.color for a in fig.layout.annotations} == {charts.INK}   # « Ponctuel », « Récurrent »
+    assert {t.textfont.color for t in fig.data if t.text is not None} == {charts.INK}
