@@ -31,7 +31,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "suivi": {"plan", "base", "fmt", "xlsx", "xlsx_scan", "chiffres"},
     "metrics": {"plan", "memo"},
     "revision": {"plan", "metrics"},  # a revised plan compared with the version in force
-    "acces": {"suivi", "plan", "base"},
+    "acces": {"suivi", "plan", "base"},  # the accounts' tables are base's; the writes call suivi and plan
     "present": {"metrics", "plan", "suivi", "fmt", "xlsx"},
     "etat": {"acces", "plan", "suivi"},
 }
@@ -39,12 +39,12 @@ WEB = {"ui"}  # the web layer: the only package that imports streamlit
 MAY_IMPORT["cli"] = set(MAY_IMPORT)  # every command group, on everything but the web layer
 MAY_IMPORT["ui"] = set(MAY_IMPORT) - {"cli"}
 MAY_IMPORT["__main__"] = {"cli", *WEB}  # `python -m dashboard`: the commands, and `serve`
-# a command group kept beside the `cli` package; the web layer's server (st.App, routes) beside `ui`
-GROUPED = {"cli_users": "cli", "serveur": "ui", "connexion": "ui"}
+# the web layer's server (st.App, routes) beside `ui`
+GROUPED = {"serveur": "ui", "connexion": "ui"}
 
 
 def package_of(module: str) -> str:
-    """dashboard.suivi.store -> suivi; dashboard.fmt -> fmt; dashboard.cli_users -> cli."""
+    """dashboard.suivi.store -> suivi; dashboard.fmt -> fmt; dashboard.serveur -> ui."""
     name = module.split(".")[1] if "." in module else module
     return GROUPED.get(name, name)
 

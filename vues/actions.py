@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import fmt, metrics, ui
-from dashboard.present import export, fiche, fiches, views
+from dashboard.present import deck_files, export, fiche, fiche_pdf, fiches, views
 
 log = logging.getLogger("dashboard")
 
@@ -88,6 +88,12 @@ def show_detail(d: fiche.ActionDetail) -> None:
     row.markdown(f"**ETP prévus**  \n{fmt.etp(d.etp_total) if d.etp_total else 'aucun chiffré'}", width="content")
     row.markdown(f"**Indicateurs**  \n{fmt.nombre(len(d.indicateurs))}", width="content")
     row.markdown(f"**Statut**  \n{ui.brut(d.statut['Statut']) if d.statut else 'pas encore de suivi importé'}", width="content")
+    ui.download_button(  # built at the click: the fiche on A4 pages, as `python -m dashboard fiche N`
+        st, "PDF de la fiche", data=lambda: fiche_pdf.fiche_pdf(plan, d.action_id, suivi, ui.plan_versions()),
+        file_name=fiche_pdf.file_name(d.action_id), mime="application/pdf", on_click="ignore",
+        icon=":material/picture_as_pdf:", key="dl_fiche_pdf", disabled=deck_files.chromium_path() is None,
+        help="La fiche à imprimer (A4 portrait) : les mots du plan, budget, ETP, calendrier, indicateurs, "
+             "« situation au »." if deck_files.chromium_path() else deck_files.NO_CHROMIUM)
     if d.situation == "en retard":
         st.warning(f"Action en retard de {fmt.mois(d.retard_mois)} au {fmt.jour(metrics.as_timestamp())} : "
                    "fin prévue (ou révisée) passée, action ni réalisée ni abandonnée.")
@@ -169,7 +175,7 @@ def show_list(titled: bool) -> None:
         )
         ui.download_button(
             st, "Télécharger le tableau (Excel)",
-            data=sel.excel, file_name="fiches_actions.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
+            data=sel.excel, file_name=f"fiches_actions_{metrics.as_timestamp().date().isoformat()}.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
             on_click="ignore", key="dl_fiches",
         )
         st.caption("Budget : la somme des lignes chiffrées de l'action (ponctuel, « /an » chaque année, "

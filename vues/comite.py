@@ -4,13 +4,12 @@ Two modes: the page (sidebar, selector, downloads) and the projector mode (?mode
 chrome, each slide fills the screen, a clicker's keys walk the slides (st.button shortcuts).
 """
 
-import html
 import logging
 
 import streamlit as st
 
 from dashboard import metrics, ui
-from dashboard.present import comite, deck_files, deck_html
+from dashboard.present import comite, comite_html, deck_files
 from dashboard.present.views import comite as views_comite
 
 log = logging.getLogger("dashboard")
@@ -70,77 +69,7 @@ def _set_mode(on: bool) -> None:
         st.query_params.pop("mode", None)
 
 
-def _item_href(item: comite.Item, in_projector: bool) -> str:
-    """Relative links (they work under any base path): the action in projector format, or its fiche."""
-    if in_projector:
-        return f"comite?mode=projecteur&diapo={index + 1}&action={item.action_id}"
-    return f"actions?action={item.action_id}&diapo={index + 1}"
-
-
-def _items_html(items, in_projector: bool, css: str, details: bool = True) -> str:
-    """The slide's actions as links (a list with their detail, or compact chips under a chart)."""
-    rows = "".join(
-        f'<li><a href="{html.escape(_item_href(it, in_projector))}" target="_self" title="{html.escape(it.detail)}">'
-        f"{ui.html_brut(it.label)}</a>"
-        + (f'<span class="item-detail">{ui.html_brut(it.detail)}</span>' if it.detail and details else "") + "</li>"
-        for it in items)
-    return f'<ul class="{css}">{rows}</ul>'
-
-
 # --- Mode projecteur ---------------------------------------------------------------------------
-
-PROJECTOR_CSS = """<style>
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], .st-key-touches { display: none !important; }
-[data-testid="stMain"] { overflow: hidden !important; }
-[data-testid="stMainBlockContainer"] { padding: 2.5vh 3vw 1.5vh 3vw !important; max-width: none !important;
-  height: 100vh; box-sizing: border-box; }
-[data-testid="stMainBlockContainer"] div:has(.st-key-diapo) { height: 100%; }
-.stLayoutWrapper:has(.st-key-diapo) { flex: 1 1 0; min-height: 0; }
-.st-key-diapo { gap: 1.6vh; height: 100%; }
-.st-key-diapo_corps { min-height: 0; overflow: hidden; height: 100%; }
-.diapo-titre { font-size: max(28px, min(4.6vh, 3.4vw)); line-height: 1.15; font-weight: 700; margin: 0;
-  hyphens: none; word-break: keep-all; overflow-wrap: normal; }
-.diapo-num { color: #5A6169; font-weight: 400; margin-right: 0.6em; white-space: nowrap; }
-.chiffres-p { display: flex; flex-direction: column; gap: 4vh; margin-top: 3vh; }
-.chiffre-p { display: flex; align-items: baseline; gap: 2.5vw; border-left: max(8px, 1vh) solid #0072B2;
-  padding-left: 2vw; }
-.chiffre-p .v { font-size: max(34px, min(8vh, 5.5vw)); font-weight: 700; line-height: 1.1; white-space: nowrap; }
-.chiffre-p .l { font-size: max(22px, min(3.6vh, 2.6vw)); color: #3B4350; line-height: 1.2;
-  hyphens: none; word-break: keep-all; }
-.diapo-items { list-style: none; padding: 0; margin: 0.5vh 0 0 0; display: flex; flex-wrap: wrap; gap: 0.6vh 1.6vw;
-  font-size: max(18px, min(2.5vh, 1.8vw)); line-height: 1.25; }
-.diapo-items li { margin: 0; padding: 0; }
-.diapo-items .item-detail { color: #3B4350; margin-left: 0.5em; }
-.diapo-liste { list-style: none; padding: 0; margin: 1vh 0 0 0; font-size: max(24px, min(4vh, 3vw)); line-height: 1.3; }
-.diapo-liste li { margin: 0 0 2.2vh 0; padding: 0 0 0 1.2vw; border-left: max(6px, 0.8vh) solid #D55E00; }
-.diapo-liste .item-detail { display: block; color: #3B4350; font-size: 0.75em; }
-.diapo-items a, .diapo-liste a, .action-p a { color: #0B5394; text-decoration: underline; }
-.diapo-pied { display: flex; align-items: baseline; gap: 2vw; font-size: max(15px, min(1.9vh, 1.4vw));
-  color: #3B4350; line-height: 1.35; }
-.diapo-pied .legende { flex: 1; }
-.diapo-pied .demo { background: #FFF3CD; color: #6B4E00; border-radius: 0.4em; padding: 0.1em 0.6em;
-  white-space: nowrap; }
-.action-p .cadre { font-size: max(18px, min(2.6vh, 2vw)); color: #3B4350; margin: 0 0 1vh 0; }
-.action-p .alerte { font-size: max(22px, min(3.4vh, 2.6vw)); color: #8A2B00; font-weight: 600; margin: 0 0 1vh 0; }
-.action-p .colonnes { display: flex; gap: 3vw; }
-.action-p .colonnes div { flex: 1; min-width: 0; }
-.action-p h3 { font-size: max(22px, min(3.4vh, 2.4vw)); margin: 1.5vh 0 0.5vh 0; padding: 0; }
-.action-p ul { margin: 0; padding-left: 1.2em; font-size: max(20px, min(2.9vh, 2.1vw)); line-height: 1.3; }
-.action-p .chiffres-p { flex-direction: row; gap: 2vw; margin: 1vh 0; }
-.action-p .chiffre-p { flex: 1; flex-direction: column; gap: 0.3vh; min-width: 0; }
-.action-p .chiffre-p .v { font-size: max(26px, min(5vh, 3.2vw)); white-space: normal; }
-/* Plotly sizes its text in pixels: big screens show the same chart drawn with twice the text. */
-.st-key-diapo_corps .stElementContainer:has(.stPlotlyChart) { flex: 1 1 0; min-height: 0; }
-.st-key-diapo_corps .stElementContainer[class*="st-key-fig_grand_"] { display: none; }
-@media (min-width: 2400px) and (min-height: 1400px) {
-  .st-key-diapo_corps .stElementContainer[class*="st-key-fig_grand_"] { display: block; }
-  .st-key-diapo_corps .stElementContainer[class*="st-key-fig_normal_"] { display: none; }
-  .st-key-diapo_nav button, .st-key-diapo_nav button p { font-size: 1.6vh; } }
-.st-key-diapo_nav { justify-content: flex-end; }
-.st-key-diapo_nav button { min-height: 0; padding: 0.1rem 0.7rem; }
-</style>"""
-
 
 def _keys(back_to: int | None = None) -> None:
     """The hidden buttons carrying the keyboard shortcuts; on an action's detail, « previous » and
@@ -159,11 +88,6 @@ def _keys(back_to: int | None = None) -> None:
                 st.button(f"{move} {k}", key=f"touche_{move}_{k}", shortcut=k, on_click=moves[move])
 
 
-def _footer(legende: str, extra: str = "") -> None:
-    demo = '<span class="demo">données de démonstration</span>' if suivi.demo else ""
-    st.html(f'<div class="diapo-pied"><span class="legende">{ui.html_brut(legende)}</span>{extra}{demo}</div>')
-
-
 def _nav(back_to: int | None = None) -> None:
     """Small buttons for a mouse: previous, next, leave (the keys do the same)."""
     with st.container(key="diapo_nav", horizontal=True, gap="small"):
@@ -180,23 +104,19 @@ def _nav(back_to: int | None = None) -> None:
 
 
 def show_projector_slide() -> None:
+    number = index + 1
     with st.container(key="diapo"):
-        st.html(f'<div class="diapo-titre"><span class="diapo-num">{index + 1}/{len(deck)}</span>'
-                f"{ui.html_brut(slide.titre)}</div>")
+        st.html(comite_html.title(slide.titre, number, len(deck)))
         with st.container(key="diapo_corps", height="stretch"):
             if slide.chiffres:
-                st.html('<div class="chiffres-p">' + "".join(
-                    f'<div class="chiffre-p"><span class="v">{ui.html_brut(c.valeur).replace(" ", "&nbsp;")}</span>'
-                    f'<span class="l">{ui.html_brut(c.libelle)}</span></div>' for c in slide.chiffres) + "</div>")
+                st.html(comite_html.projector_figures(slide.chiffres))
             if slide.figure is not None:
                 for size, figures in (("normal", screen_figures), ("grand", big_figures)):  # CSS shows one
                     ui.chart(figures[slide.key], config={"displayModeBar": False, "responsive": True},
-                                    key=f"fig_{size}_{slide.key}", height="stretch", theme=None, titre=slide.titre)
-                if slide.items:
-                    st.html(_items_html(slide.items, True, "diapo-items", details=False))
-            elif slide.items:
-                st.html(_items_html(slide.items, True, "diapo-liste"))
-        _footer(slide.legende)
+                             key=f"fig_{size}_{slide.key}", height="stretch", theme=None, titre=slide.titre)
+            if slide.items:
+                st.html(comite_html.projector_items(slide, number))
+        st.html(comite_html.footer(slide.legende, suivi.demo))
         _nav()
     _keys()
 
@@ -206,29 +126,17 @@ def show_projector_action(action_id: int) -> None:
     if a is None:
         _go(index)
         st.rerun()
-    e = ui.html_brut  # element content only (no attribute but the fiche's own link)
-    chiffres = "".join(f'<div class="chiffre-p"><span class="v">{e(c.valeur)}</span><span class="l">{e(c.libelle)}</span>'
-                       "</div>" for c in a.chiffres)
-    cal = "".join(f"<li>{e(x)}</li>" for x in a.calendrier) or "<li>aucune date dans le plan</li>"
-    ind = "".join(f"<li>{e(x)}</li>" for x in a.indicateurs) or "<li>aucun indicateur dans le plan</li>"
-    fiche = f"actions?action={a.action_id}&diapo={index + 1}&retour=projecteur"
     with st.container(key="diapo"):
-        st.html(f'<div class="diapo-titre">{e(a.titre)}</div>')
+        st.html(comite_html.title(a.titre))
         with st.container(key="diapo_corps", height="stretch"):
-            st.html(
-                f'<div class="action-p"><p class="cadre">{e(a.cadre)}</p>'
-                + (f'<p class="alerte">{e(a.alerte)}</p>' if a.alerte else "")
-                + f'<div class="chiffres-p">{chiffres}</div>'
-                f'<div class="colonnes"><div><h3>Calendrier</h3><ul>{cal}</ul></div>'
-                f"<div><h3>Indicateurs</h3><ul>{ind}</ul></div></div></div>")
-        _footer(f"Depuis la diapositive {index + 1} : « {slide.nom} ». Échap ou ← pour y revenir.",
-                f'<span class="action-p"><a href="{e(fiche)}" target="_self">Fiche complète</a></span>')
+            st.html(comite_html.action_body(a))
+        st.html(comite_html.action_footer(a.action_id, index + 1, slide.nom, suivi.demo))
         _nav(back_to=index)
     _keys(back_to=index)
 
 
 if projector:
-    st.html(PROJECTOR_CSS)
+    st.html(comite_html.projector_css())  # the projector's one stylesheet
     action_param = st.query_params.get("action")
     if action_param and str(action_param).strip().isdigit():
         show_projector_action(int(action_param))
@@ -239,20 +147,7 @@ if projector:
 
 # --- La page ---------------------------------------------------------------------------------
 
-st.markdown(
-    """<style>
-    .diapo-titre { font-size: clamp(2.1rem, 2.7vw, 3.2rem); line-height: 1.15; font-weight: 700; margin: 0.4rem 0 1.6rem 0; }
-    .diapo-num { color: #5A6169; font-weight: 400; margin-right: 0.6rem; }
-    .chiffre { border-left: 10px solid #0072B2; padding-left: 1.4rem; margin: 2.5rem 0; }
-    .chiffre-v { font-size: clamp(2.4rem, 3.4vw, 4rem); font-weight: 700; line-height: 1.1; }
-    .chiffre-l { font-size: 1.8rem; color: #3B4350; line-height: 1.25; }
-    .diapo-legende { font-size: 1.3rem; color: #3B4350; line-height: 1.4; }
-    .diapo-items { font-size: 1.2rem; line-height: 1.5; }
-    .diapo-items .item-detail, .diapo-liste .item-detail { color: #3B4350; margin-left: 0.6rem; }
-    .diapo-liste { font-size: 1.6rem; line-height: 1.5; }
-    </style>""",
-    unsafe_allow_html=True,
-)
+st.markdown(comite_html.page_css(), unsafe_allow_html=True)
 
 
 def _on_pick() -> None:
@@ -277,30 +172,21 @@ proj_col.button("Mode projecteur", help="Plein écran sans menus ; PageDown / Pa
                 "diapositive, Échap revient ici.", on_click=_set_mode, args=(True,), width="stretch",
                 icon=":material/fit_screen:", key="mode_projecteur", type="primary")
 
-st.markdown(
-    f'<div class="diapo-titre"><span class="diapo-num">{index + 1}/{len(deck)}</span>'
-    f"{ui.html_brut(slide.titre)}</div>",
-    unsafe_allow_html=True,
-)
+st.markdown(comite_html.title(slide.titre, index + 1, len(deck)), unsafe_allow_html=True)
 if slide.chiffres:
     for col, c in zip(st.columns(len(slide.chiffres)), slide.chiffres, strict=True):
-        col.markdown(
-            f'<div class="chiffre"><div class="chiffre-v">{ui.html_brut(c.valeur)}</div>'
-            f'<div class="chiffre-l">{ui.html_brut(c.libelle)}</div></div>',
-            unsafe_allow_html=True,
-        )
+        col.markdown(comite_html.page_figure(c), unsafe_allow_html=True)
 if slide.figure is not None:
     ui.chart(slide.figure, config={"displayModeBar": False}, key=f"fig_{slide.key}", titre=slide.titre)
 if slide.items:
-    st.markdown(_items_html(slide.items, False, "diapo-liste" if slide.figure is None else "diapo-items"),
-                unsafe_allow_html=True)
+    st.markdown(comite_html.page_items(slide, index + 1), unsafe_allow_html=True)
 if slide.legende:
-    st.markdown(f'<p class="diapo-legende">{ui.html_brut(slide.legende)}</p>', unsafe_allow_html=True)
+    st.markdown(comite_html.page_caption(slide.legende), unsafe_allow_html=True)
 
 st.divider()
 ui.download_button(
     st, "Télécharger le diaporama à diffuser (HTML, s'ouvre sans connexion)",
-    data=lambda: deck_html.deck_html(list(deck), view.titre, view.sous_titre),
+    data=view.html,
     file_name=f"{view.file_stem}.html", mime="text/html", on_click="ignore",
     icon=":material/download:", key="dl_diaporama",
 )

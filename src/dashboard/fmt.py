@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import math
 import re
 from datetime import date
@@ -19,19 +20,20 @@ _LOCALE = Locale.parse(LOCALE)
 
 
 @functools.cache
-def _pattern(decimals: int):
-    return parse_pattern("#,##0" + ("." + "#" * decimals if decimals else ""))
+def _pattern(decimals: int, fixed: bool = False):
+    return parse_pattern("#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else ""))
 
 
 def missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or (hasattr(x, "__class__") and str(x) in ("<NA>", "NaT"))
 
 
-def nombre(x, decimals: int = 0) -> str:
-    """`1 234 567` or `0,5`; empty values as an em dash."""
+def nombre(x, decimals: int = 0, fixed: bool = False) -> str:
+    """`1 234 567` or `0,5`; empty values as an em dash. `fixed`: always `decimals` digits (`1,80`),
+    so that the two ends of a range read at the same precision."""
     if missing(x):
         return "—"
-    return format_decimal(x, format=_pattern(decimals), locale=_LOCALE)
+    return format_decimal(x, format=_pattern(decimals, fixed), locale=_LOCALE)
 
 
 def euros(x) -> str:
@@ -109,3 +111,9 @@ def texte_brut(text) -> str:
         return ""
     text = _AUTOLINK.sub(WORD_JOINER, str(text))
     return _MD_PUNCTUATION.sub(r"\\\1", text).replace("\r\n", "\n").replace("\n", "  \n")
+
+
+def html_brut(text) -> str:
+    """`text` escaped for HTML a page writes (st.html, st.markdown with unsafe_allow_html): no tag, and
+    no blank line that would end the HTML block and let Markdown read what follows. None gives ""."""
+    return html.escape("" if text is None else str(text)).replace("\r\n", "\n").replace("\n", "<br>")

@@ -256,7 +256,7 @@ def test_summary_command_adds_statuses_and_late_list(plan, monkeypatch, capsys):
     from dashboard.cli import reports
     from dashboard.suivi.store import Suivi
 
-    monkeypatch.setattr(reports, "_summary_suivi", lambda db: Suivi(statuts=SHIPPED_STATUTS))
+    monkeypatch.setattr(reports, "_summary_suivi", lambda engine, au=None: Suivi(statuts=SHIPPED_STATUTS))
     assert main(["summary", "--as-of", "2025-01-15", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["situation_au"] == "2025-01-15" and out["avancement_importe"] is True

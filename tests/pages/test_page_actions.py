@@ -129,3 +129,11 @@ def test_an_open_fiche_and_the_list_of_actions_are_two_tabs(plan):
     at.selectbox(key="fiche_choisie").set_value(12).run()  # another action chosen: its fiche shows
     assert not at.exception
     assert at.header[0].value.startswith("Action n° 12 – ")
+
+
+def test_an_open_fiche_offers_its_pdf():
+    at = _run("11")
+    assert not at.exception
+    buttons = [b for b in at.get("download_button") if b.proto.label == "PDF de la fiche"]
+    assert len(buttons) == 1                                # built at the click (python -m dashboard fiche 11)
+    assert not [b for b in _run().get("download_button") if b.proto.label == "PDF de la fiche"]  # no fiche open

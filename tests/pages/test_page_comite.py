@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from markdown_builders import literal
 from streamlit.testing.v1 import AppTest
 
 from dashboard import metrics
-from dashboard.present import comite
+from dashboard.present import comite, comite_html
 from dashboard.suivi.store import Suivi
 
 PAGE = str(Path(__file__).resolve().parents[2] / "vues" / "comite.py")
@@ -177,3 +178,28 @@ def test_slide_items_link_to_their_fiche(deck):
     for it in items:
         assert f'href="actions?action={it.action_id}&amp;diapo={n}"' in page
         assert f'href="comite?mode=projecteur&amp;diapo={n}&amp;action={it.action_id}"' in room
+
+
+def _key_classes(node) -> set[str]:
+    """The `st-key-…` class the browser gives each keyed container and element drawn (Streamlit's
+    frontend: `st-key-` + the key, any character but letters, digits, - and _ made a -)."""
+    key = getattr(node, "key", None)
+    own = {"st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())} if key else set()
+    return own.union(*(_key_classes(c) for c in getattr(node, "children", {}).values()))
+
+
+@pytest.mark.parametrize("params", [{"diapo": "2"}, {"diapo": "1"}, {"diapo": "2", "action": "11"}],
+                         ids=["graphique", "chiffres", "action"])
+def test_projector_draws_the_hooks_of_its_one_stylesheet(params):
+    at = _projector(**params)
+    assert not at.exception
+    sheets = [h.proto.body for h in at.get("html") if "<style>" in h.proto.body]
+    assert sheets == [comite_html.projector_css()]                     # one stylesheet, once
+    drawn = _key_classes(at.main)
+    css = re.sub(r"/\*.*?\*/", "", comite_html.projector_css(), flags=re.S)
+    hooks = set(re.findall(r"\.(st-key-[\w-]+)", css))
+    assert hooks >= {"st-key-diapo", "st-key-diapo_corps", "st-key-diapo_nav", "st-key-touches"}
+    assert hooks <= drawn, hooks - drawn
+    if params == {"diapo": "2"}:                                       # the chart drawn twice, one shown by size
+        for prefix in re.findall(r'\[class\*="(st-key-[\w-]+)"\]', css):
+            assert any(c.startswith(prefix) for c in drawn), prefix

@@ -142,16 +142,19 @@ def test_label_is_required_and_unknown_version_refused(engine):
     assert _rows(engine)[0][0] == 1 and len(_rows(engine)) == 1
 
 
-def _summary(capsys, *args) -> dict:
+def _summary(capsys, *args, version: int | None = None) -> dict:
+    """`summary --json`: its figures (the « situation au » it gives names the plan's `version`)."""
     capsys.readouterr()
-    assert main(["summary", "--json", "--as-of", "2025-06-30", *args]) == 0
-    return json.loads(capsys.readouterr().out)
+    assert main(["summary", "--json", *args]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s.pop("situation")["plan_version"] == version
+    return s
 
 
 def test_commands_import_history_diff_use_and_summary(engine, store_url, tmp_path, capsys):
     db = ["--db", store_url]
     voted = _summary(capsys, "--plan", str(SHIPPED))
-    assert _summary(capsys, *db) == voted  # first start: the store's version 1 is the shipped workbook
+    assert _summary(capsys, *db, version=1) == voted  # first start: the store's version 1 is the shipped workbook
     path = tmp_path / "revision_2025.xlsx"
     path.write_bytes(revise(budget=True, add_action=True, move_end=True))
 
@@ -169,7 +172,7 @@ def test_commands_import_history_diff_use_and_summary(engine, store_url, tmp_pat
             f"{fmt.fourchette(TOTAL[0] + DELTA, TOTAL[1] + DELTA)}") in out
     assert "Version 2 enregistrée (« Révision mi-parcours 2025 »)" in out
 
-    revised = _summary(capsys, *db)
+    revised = _summary(capsys, *db, version=2)
     assert revised["actions"] == 54
     assert revised["budget"]["unique_max"] == UNIQUE_AXE1[1] + DELTA
 
@@ -182,7 +185,7 @@ def test_commands_import_history_diff_use_and_summary(engine, store_url, tmp_pat
     assert "Actions ajoutées :" in capsys.readouterr().out
     assert main(["plan", "use", "1", *db]) == 0
     assert "Version 1 (« Plan voté le 16/02/2023 ») : c'est désormais la version courante" in capsys.readouterr().out
-    assert _summary(capsys, *db) == voted  # every figure of the voted plan is back
+    assert _summary(capsys, *db, version=1) == voted  # every figure of the voted plan is back
 
     assert main(["plan", "use", "9", *db]) == 1
     assert "la version n° 9 du plan n'existe pas" in capsys.readouterr().out

@@ -29,9 +29,11 @@ def deck(plan_s):
 # --- Formats courts --------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("lo", "hi", "expected"), [
-    (1_801_500, 1_851_500, f"1,8 à 1,9{NBSP}M€"),
+    (1_141_500, 1_161_500, f"1,14 à 1,16{NBSP}M€"),    # 20 000 € wide: at 1 decimal « 1,1 à 1,2 », 100 000 € wide
+    (1_801_500, 1_851_500, f"1,80 à 1,85{NBSP}M€"),    # both ends at the same precision
+    (1_200_000, 1_660_000, f"1,2 à 1,7{NBSP}M€"),      # 460 000 € wide: 1 decimal keeps it true
     (1_200_000, 1_200_000, f"1,2{NBSP}M€"),
-    (1_801_500, 1_820_000, f"1,8{NBSP}M€"),            # both read the same: one figure
+    (1_801_500, 1_820_000, fr(f"1 801 500 à 1 820 000{NBSP}€")),  # narrower than 2 × 0,01 M€: whole euros
     (127_000, 136_000, fr(f"127 000 à 136 000{NBSP}€")),
     (421_500, 1_500_000, fr(f"421 500{NBSP}€ à 1,5{NBSP}M€")),
     (0, 0, f"0{NBSP}€"),

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from pptx import Presentation
@@ -16,7 +17,7 @@ from pypdf import PdfReader
 
 from dashboard import metrics
 from dashboard.__main__ import main
-from dashboard.present import comite, deck_files
+from dashboard.present import comite, deck_files, deck_pdf
 from dashboard.suivi import demo, store
 
 AS_OF = "2025-06-30"
@@ -83,7 +84,7 @@ def test_pptx_charts_are_native_bar_charts(pptx, deck):
     # the bar of axe 1 ends with its range as the page writes it
     labels = [plain(p.data_label.text_frame.text) for p in budget.plots[0].series[-1].points
               if p.data_label.has_text_frame]
-    assert "1,1 à 1,2 M€" in labels
+    assert "1,14 à 1,16 M€" in labels
 
 
 def test_pptx_every_shape_inside_the_slide(pptx):
@@ -187,7 +188,7 @@ def test_pdf_landscape_one_page_per_slide(plan_h, deck):
     assert "421 500 à 441 500 €" in plain(reader.pages[1].extract_text())
     assert "53" in reader.pages[1].extract_text()
     budget = plain(reader.pages[1 + [s.key for s in deck].index("budget")].extract_text())
-    assert "1,1 à 1,2 M€" in budget and "Axe 5" in budget       # the chart is text and vectors, not an image
+    assert "1,14 à 1,16 M€" in budget and "Axe 5" in budget       # the chart is text and vectors, not an image
 
 
 @needs_chromium
@@ -295,3 +296,100 @@ def test_chart_texts_from_the_plan_never_become_links_on_pages_or_in_the_html_de
     page = deck_html.deck_html([slide], "titre", "sous-titre")
     assert '<a href=\\"https://evil.example' not in page and '<a href="https://evil.example' not in page
     assert "&lt;a href" in page
+
+
+# --- Ce que les fichiers gardent des pages ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_deck(plan, tmp_path_factory):
+    """The slides of the shipped plan with the demonstration follow-up (two late actions at this date)."""
+    engine = store.open_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'suivi.sqlite'}")
+    demo.load(engine, plan)
+    suivi = store.load_suivi(engine)
+    plan_h = metrics.apply_hypotheses(plan)
+    return comite.slides(plan_h, suivi, as_of="2026-12-06"), deck_files.deck_info(
+        plan_h, "2026-12-06", demo=True, date_comite="2026-12-08"), suivi
+
+
+def test_files_keep_the_late_actions_detail(demo_deck, plan):
+    deck, info, suivi = demo_deck
+    late = metrics.late_actions(metrics.apply_hypotheses(plan), suivi.statuts, metrics.as_timestamp("2026-12-06"))
+    assert len(late)
+    expected = [f"Axe {int(r.axe)} · {r.retard_mois:.1f} mois de retard".replace(".", ",") for r in late.itertuples()]
+    prs = Presentation(io.BytesIO(deck_files.deck_pptx(deck, info)))
+    slide = next(s for s in prs.slides if "Les 2 actions en retard" in texts(s) or "L’action en retard" in texts(s))
+    assert all(e in texts(slide) for e in expected)    # « Axe 1 · 25,8 mois de retard », as on the screen
+    body, _ = deck_pdf.deck_pages(deck, info)
+    assert all(e in plain(body) for e in expected)
+
+
+def test_title_slides_say_the_comite_date_and_the_demo_data(demo_deck):
+    deck, info, _ = demo_deck
+    assert info.presente == "Présenté au comité de direction le 08/12/2026"
+    prs = Presentation(io.BytesIO(deck_files.deck_pptx(deck, info)))
+    first = texts(prs.slides[0])
+    assert info.presente in first and "Situation au 06/12/2026" in first and "démonstration" in first
+    for suffix in (".html",):
+        title = deck_files.deck_file(deck, info, suffix).decode("utf-8").split("<section", 2)[1]
+        assert info.presente in title and "Situation au 06/12/2026" in title and "données de démonstration" in title
+    title = deck_pdf.deck_pages(deck, info)[0].split("<section", 2)[1]
+    assert info.presente in title and "données de démonstration" in title
+
+
+def test_pdf_charts_fit_the_column_beside_their_list(demo_deck):
+    """A chart beside a list is drawn at the width its column really has: its last tick (« 20 ») is not cut."""
+    deck, info, _ = demo_deck
+    body, _ = deck_pdf.deck_pages(deck, info)
+    column = (deck_pdf.PAGE_W - 96) * 0.6 - 28        # the body less the list (40 %) and the gap between
+    for section in body.split("<section")[1:]:
+        if 'class="items' in section and "<svg" in section:
+            width = float(re.search(r'<svg[^>]* width="(\d+)"', section).group(1))
+            assert width <= column
+            ticks = re.findall(r'text-anchor="middle" font-size="\d+" fill="#\w+">([^<]+)</text>', section)
+            assert ticks                                # the value axis is drawn
+
+
+def test_one_status_palette_on_pages_and_slides(demo_deck):
+    from dashboard.present import charts_calendar, couleurs
+
+    deck, _, _ = demo_deck
+    fig = next(s.figure for s in deck if s.key == "calendrier")
+    on_slide = {t.name.lower(): t.marker.color for t in fig.data}
+    counts = pd.DataFrame({"axe": [1], **{s: [1] for s in metrics.SITUATIONS}})
+    page = charts_calendar.status_counts_figure(counts, metrics.SITUATIONS, "x")
+    on_page = {t.name.lower(): t.marker.color for t in page.data}
+    assert on_slide and all(on_page[k] == c == couleurs.SITUATIONS[k] for k, c in on_slide.items())
+
+
+def test_html_deck_names_every_category_of_a_chart(demo_deck):
+    """Plotly drops every other label when it finds them close (4 of 8 porteurs on a 720-pixel screen):
+    the HTML deck names each one, a long one on two lines."""
+    from dashboard.present import deck_html
+
+    deck, _, _ = demo_deck
+    fig = next(s.figure for s in deck if s.key == "indicateurs")
+    porteurs = list(dict.fromkeys(fig.data[0].y))
+    assert len(porteurs) >= 8
+    out = deck_html.every_label(fig)
+    assert list(out.layout.yaxis.tickvals) == porteurs and out.layout.yaxis.tickmode == "array"
+    assert [t.replace("<br>", " ") for t in out.layout.yaxis.ticktext] == porteurs
+    assert out.layout.margin.r >= 130                    # « 41 sur 58 » after the longest bar
+
+
+@pytest.mark.parametrize(("label", "wrapped"), [
+    ("Office de tourisme", "Office de tourisme"),
+    ("Service Pays d'art et d'histoire (agglomération)", "Service Pays d'art et<br>d'histoire (agglomération)"),
+    ("Axe 1<br>Soutenir la fréquentation pou…", "Axe 1<br>Soutenir la fréquentation pou…"),  # its own lines
+])
+def test_wrap_label(label, wrapped):
+    from dashboard.present import deck_html
+
+    assert deck_html.wrap_label(label) == wrapped
+
+
+def test_html_deck_puts_the_list_beside_the_chart(demo_deck):
+    deck, info, _ = demo_deck
+    page = deck_files.deck_file(deck, info, ".html").decode("utf-8")
+    late = next(s for s in page.split("<section")[1:] if "en retard au 06/12/2026, sur" in s)
+    assert '<div class="body avec-liste"><div class="main">' in late
+    assert late.index('class="fig"') < late.index('<ul class="items">')

@@ -264,15 +264,27 @@ def test_fiches_offer_the_status_once_imported(plan):
 
 def test_comite_deck_whole_plan(plan):
     v = views.comite.build(plan, None, None, False, "2025-06-30")
-    assert v.file_stem == "comite_schema_2023_2028"
+    assert v.file_stem == "comite_2025-06-30"          # no comité date yet: the date of the figures
     assert v.titre == "Schéma de développement touristique 2023-2028 : point d'étape"
-    assert v.sous_titre == "Présenté au comité de direction le 30/06/2025"
+    assert v.sous_titre == "Situation au 30/06/2025"  # never « présenté le » the day the file is made
+    assert v.info.presente == ""
     assert v.slides[0].chiffres[0].valeur == "53"   # the plan's 53 fiches action
     charted = [s.key for s in v.slides if s.figure is not None]
     assert charted and list(v.figures) == charted and list(v.big_figures) == charted
     k = charted[0]
     assert v.figures[k].layout.height is None       # the projector's screen gives the height
     assert v.big_figures[k].layout.font.size == 2 * v.figures[k].layout.font.size
+
+
+def test_comite_deck_named_and_dated_by_the_comite(plan):
+    v = views.comite.build(plan, None, None, True, "2026-11-30", date_comite="2026-12-06")
+    assert v.file_stem == "comite_2026-12-06"
+    assert v.sous_titre == v.info.presente == "Présenté au comité de direction le 06/12/2026"
+    assert v.info.situation == "Situation au 30/11/2026"
+    title_screen = v.html().split("<section", 2)[1]
+    assert "Présenté au comité de direction le 06/12/2026" in title_screen
+    assert "Situation au 30/11/2026" in title_screen
+    assert "données de démonstration" in title_screen
 
 
 def test_comite_action_in_projector_format(plan):

@@ -21,31 +21,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from dashboard.acces.roles import OPERATEUR, ROLES, AccesRefuse, Identite, suffit
-from dashboard.suivi import store
+from dashboard.base import database
+from dashboard.base.tables import comptes, comptes_metadata, echecs
 
 log = logging.getLogger("dashboard")
 
-# Tables of their own MetaData, created beside the store's by store.ensure_schema (missing tables only).
-metadata = sa.MetaData()
-comptes = sa.Table(
-    "acces_comptes", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("login", sa.String(60), nullable=False, unique=True),
-    sa.Column("nom", sa.String(120), nullable=False, default=""),
-    sa.Column("email", sa.String(254), nullable=True, unique=True),  # lower case; the OIDC key
-    sa.Column("role", sa.String(10), nullable=False),
-    sa.Column("actif", sa.Boolean, nullable=False, default=True),
-    sa.Column("mot_de_passe", sa.String(255), nullable=True),  # argon2 hash; None: OIDC only
-    sa.Column("cree_le", sa.DateTime, nullable=False),  # UTC
-    sa.Column("derniere_connexion", sa.DateTime, nullable=True),  # UTC
-)
-echecs = sa.Table(
-    "acces_echecs", metadata,
-    sa.Column("login", sa.String(60), primary_key=True),  # the login as typed (normalized), existing or not
-    sa.Column("echecs", sa.Integer, nullable=False, default=0),
-    sa.Column("dernier_echec", sa.DateTime, nullable=False),  # UTC
-    sa.Column("attente_jusqua", sa.DateTime, nullable=True),  # UTC: no attempt is checked before
-)
+# The tables live with the store's others (base.tables); `prepare` creates them when missing.
+metadata = comptes_metadata
 
 ESSAIS_LIBRES = 5           # wrong passwords before the delay starts
 ATTENTE_BASE_S = 30         # after the 5th failure; doubled at each further failure
@@ -77,11 +59,11 @@ def prepare(engine: Engine) -> bool:
     if engine in _prets:
         return True
     try:
-        store.ensure_schema(engine, metadata)
+        database.ensure_schema(engine, metadata)
     except Exception:
         if sa.inspect(engine).has_table(comptes.name):
             raise
-        log.info("tables des comptes impossibles à créer : %s", store.shown_url(engine.url), exc_info=True)
+        log.info("tables des comptes impossibles à créer : %s", database.shown_url(engine.url), exc_info=True)
         return False
     _prets.add(engine)
     return True
@@ -278,7 +260,7 @@ def _reserver(engine: Engine, cle: str, maintenant: datetime) -> int | None:
         index_elements=[echecs.c.login], where=libre,
         set_={"echecs": n, "dernier_echec": maintenant, "attente_jusqua": _attente_apres(n, maintenant)},
     ).returning(echecs.c.echecs)
-    with store.writing(engine) as conn:
+    with database.writing(engine) as conn:
         row = conn.execute(stmt).first()
     return None if row is None else int(row.echecs)
 
@@ -308,7 +290,7 @@ def authentifier(engine: Engine, login: str, mot_de_passe: str, maintenant: date
         values = {"derniere_connexion": maintenant}
         if _hasher.check_needs_rehash(stored):
             values["mot_de_passe"] = _hasher.hash(mot_de_passe)
-        with store.writing(engine) as conn:
+        with database.writing(engine) as conn:
             conn.execute(echecs.delete().where(echecs.c.login == cle))
             conn.execute(comptes.update().where(comptes.c.login == cle).values(**values))
         log.info("connexion du compte %s", cle)
@@ -329,7 +311,7 @@ def identite_oidc(engine: Engine, email: str, nom: str = "", role_inconnu: str |
         return None
     compte = par_email(engine, email)
     if compte is not None and compte.actif:
-        with store.writing(engine) as conn:
+        with database.writing(engine) as conn:
             conn.execute(comptes.update().where(comptes.c.login == compte.login).values(derniere_connexion=_now()))
         return compte.identite("oidc")
     if compte is None and role_inconnu:
@@ -354,7 +336,7 @@ def _admins_actifs(conn) -> list[str]:
 def _gerer(engine: Engine, par: Identite | None) -> Identite:
     """Managing accounts needs an admin account (or the operator), even while the store has none."""
     if not prepare(engine):
-        raise CompteError(f"la base « {store.shown_url(engine.url)} » ne peut pas être modifiée (lecture seule).")
+        raise CompteError(f"la base « {database.shown_url(engine.url)} » ne peut pas être modifiée (lecture seule).")
     if par is OPERATEUR:
         return par
     if mode_ouvert(engine):
@@ -383,7 +365,7 @@ def creer(engine: Engine, par: Identite | None, login: str, role: str, mot_de_pa
         _verifier_mot_de_passe(mot_de_passe)
     nom = (nom or "").strip()[:120]
     hashed = _hasher.hash(mot_de_passe) if mot_de_passe is not None else None
-    with store.writing(engine) as conn:
+    with database.writing(engine) as conn:
         if conn.execute(sa.select(comptes.c.id).where(comptes.c.login == login)).first():
             raise CompteError(f"le compte « {login} » existe déjà.")
         if email and conn.execute(sa.select(comptes.c.login).where(comptes.c.email == email)).first():
@@ -397,7 +379,7 @@ def creer(engine: Engine, par: Identite | None, login: str, role: str, mot_de_pa
 def _modifier(engine: Engine, par: Identite | None, login: str, **values) -> Compte:
     qui = _gerer(engine, par)
     login = normaliser_login(login)
-    with store.writing(engine) as conn:
+    with database.writing(engine) as conn:
         row = conn.execute(sa.select(comptes).where(comptes.c.login == login)).first()
         if row is None:
             raise CompteError(f"aucun compte « {login} » : python -m dashboard users list les liste.")
@@ -417,7 +399,7 @@ def _modifier(engine: Engine, par: Identite | None, login: str, **values) -> Com
 def changer_mot_de_passe(engine: Engine, par: Identite | None, login: str, mot_de_passe: str) -> Compte:
     _verifier_mot_de_passe(mot_de_passe)
     compte = _modifier(engine, par, login, mot_de_passe=_hasher.hash(mot_de_passe))
-    with store.writing(engine) as conn:  # a new password lifts the delay of that login
+    with database.writing(engine) as conn:  # a new password lifts the delay of that login
         conn.execute(echecs.delete().where(echecs.c.login == compte.login))
     log.info("mot de passe du compte %s changé", compte.login)
     return compte

@@ -20,23 +20,14 @@ from sqlalchemy.engine import Engine
 
 from dashboard.acces import comptes as comptes_module
 from dashboard.acces.roles import Identite, minutes_inactivite
-from dashboard.suivi import store
+from dashboard.base import database
+from dashboard.base.tables import comptes, sessions, sessions_metadata
 
 COOKIE = "dashboard_session"
 DUREE_MAX = timedelta(hours=12)  # absolute lifetime of a session, however active
 ACTIVITE_PAS = timedelta(minutes=1)  # the last activity is written at most once a minute per session
 
-metadata = sa.MetaData()
-sessions = sa.Table(
-    "acces_sessions", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("jeton_sha256", sa.String(64), nullable=False, unique=True),  # never the token itself
-    sa.Column("login", sa.String(60), nullable=False, index=True),
-    sa.Column("cree_le", sa.DateTime, nullable=False),  # UTC
-    sa.Column("derniere_activite", sa.DateTime, nullable=False),  # UTC
-    sa.Column("expire_le", sa.DateTime, nullable=False),  # UTC: cree_le + DUREE_MAX
-    sa.Column("fermee_le", sa.DateTime, nullable=True),  # UTC: signed out, or ended by `users logout`
-)
+metadata = sessions_metadata  # the table lives with the store's others (base.tables)
 _prets: weakref.WeakSet = weakref.WeakSet()
 
 
@@ -47,7 +38,7 @@ def _now() -> datetime:
 def prepare(engine: Engine) -> None:
     """The sessions' table, created beside the store's when missing (once per engine and process)."""
     if engine not in _prets:
-        store.ensure_schema(engine, metadata)
+        database.ensure_schema(engine, metadata)
         _prets.add(engine)
 
 
@@ -61,7 +52,7 @@ def ouvrir(engine: Engine, login: str, maintenant: datetime | None = None) -> st
     prepare(engine)
     maintenant = maintenant or _now()
     jeton = secrets.token_urlsafe(32)
-    with store.writing(engine) as conn:
+    with database.writing(engine) as conn:
         conn.execute(sessions.insert().values(jeton_sha256=empreinte(jeton), login=login, cree_le=maintenant,
                                               derniere_activite=maintenant, expire_le=maintenant + DUREE_MAX))
     return jeton
@@ -85,7 +76,7 @@ def lire(engine: Engine, jeton: str | None, maintenant: datetime | None = None, 
     prepare(engine)
     maintenant = maintenant or _now()
     minutes = minutes or minutes_inactivite()
-    c = comptes_module.comptes
+    c = comptes
     with engine.connect() as conn:
         row = conn.execute(
             sa.select(sessions.c.id, sessions.c.derniere_activite, sessions.c.expire_le, sessions.c.fermee_le,
@@ -103,11 +94,11 @@ def lire(engine: Engine, jeton: str | None, maintenant: datetime | None = None, 
     elif maintenant >= row.expire_le:
         motif = f"Session fermée après {int(DUREE_MAX.total_seconds() // 3600)} heures : reconnectez-vous."
     if motif:
-        with store.writing(engine) as conn:
+        with database.writing(engine) as conn:
             conn.execute(sessions.update().where(sessions.c.id == row.id).values(fermee_le=maintenant))
         return Lecture(None, motif)
     if maintenant - row.derniere_activite >= ACTIVITE_PAS:
-        with store.writing(engine) as conn:
+        with database.writing(engine) as conn:
             conn.execute(sessions.update().where(sessions.c.id == row.id).values(derniere_activite=maintenant))
     return Lecture(Identite(row.login, row.nom or "", row.role, row.email or "", "mot de passe"))
 
@@ -117,7 +108,7 @@ def fermer(engine: Engine, jeton: str | None, maintenant: datetime | None = None
     if not jeton:
         return False
     prepare(engine)
-    with store.writing(engine) as conn:
+    with database.writing(engine) as conn:
         done = conn.execute(sessions.update().where(sessions.c.jeton_sha256 == empreinte(jeton),
                                                     sessions.c.fermee_le.is_(None))
                             .values(fermee_le=maintenant or _now()))
@@ -128,7 +119,7 @@ def fermer_compte(engine: Engine, login: str, maintenant: datetime | None = None
     """End every open session of an account (`users logout`); how many were open."""
     prepare(engine)
     login = comptes_module.normaliser_login(login)
-    with store.writing(engine) as conn:
+    with database.writing(engine) as conn:
         done = conn.execute(sessions.update().where(sessions.c.login == login, sessions.c.fermee_le.is_(None))
                             .values(fermee_le=maintenant or _now()))
     return done.rowcount

@@ -232,9 +232,12 @@ def ensure_schema(engine: Engine, *more: sa.MetaData) -> Engine:
                 with conn.begin():
                     if engine.dialect.name == "postgresql":
                         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK_KEY})
+                    existed = set(sa.inspect(conn).get_table_names())
                     for md in (metadata, *more):
                         md.create_all(conn)
                         migrations.add_missing_columns(conn, md)  # columns added since the store was created
+                    created = {t for md in (metadata, *more) for t in md.tables} - existed
+                    migrations.fill_new_tables(conn, existed, created)  # new tables derived from older ones
             return engine
         except sa.exc.OperationalError as err:
             if attempt == tables or ("already exists" not in str(err) and "duplicate column" not in str(err)):

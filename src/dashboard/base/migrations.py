@@ -4,11 +4,17 @@
 (say the account that made an import) is added here by `ALTER TABLE … ADD COLUMN`, so an existing
 store keeps its data and gains the column. Only nullable columns can be added this way: the rows
 already there get no value (NULL), which every reader treats as "not recorded".
+
+A table added later whose rows can be derived from what the store already holds is filled once, in
+the transaction that creates it (`fill_new_tables`): the journal of the plan's current versions gets,
+for each stored version, the last time it became current (the earlier times were never recorded).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+
+from dashboard.base.tables import plan_courantes, plan_versions
 
 
 def add_missing_columns(conn: sa.Connection, metadata: sa.MetaData) -> list[str]:
@@ -29,3 +35,17 @@ def add_missing_columns(conn: sa.Connection, metadata: sa.MetaData) -> list[str]
                                  f"ADD COLUMN {definition}"))
             added.append(f"{table.name}.{column.name}")
     return added
+
+
+def fill_new_tables(conn: sa.Connection, existed: set[str], created: set[str]) -> list[str]:
+    """Fill the tables just `created` from those that `existed` before; the tables filled."""
+    filled = []
+    if plan_courantes.name in created and plan_versions.name in existed:
+        rows = conn.execute(sa.select(plan_versions.c.id, plan_versions.c.made_current_at,
+                                      plan_versions.c.made_current_by).where(
+            plan_versions.c.made_current_at.is_not(None)).order_by(plan_versions.c.made_current_at)).all()
+        if rows:
+            conn.execute(plan_courantes.insert(), [{"version_id": r.id, "le": r.made_current_at,
+                                                     "par": r.made_current_by or ""} for r in rows])
+            filled.append(plan_courantes.name)
+    return filled

@@ -4,6 +4,9 @@ The follow-up's (`metadata`, created by `database.ensure_schema` on first start)
 batch, one row per imported value (indicator results, action statuses, money spent and staff time),
 each value pointing at its batch, one row per template issued. The plan's versions (`plan_versions`,
 a MetaData of its own, created by `plan.versions`): each workbook uploaded, one of them current.
+The accounts (`comptes_metadata`: accounts and sign-in failures) and the signed-in sessions
+(`sessions_metadata`), each a MetaData of its own, created by `acces` at first use: a read-only store
+made before they existed still opens, without accounts.
 """
 
 from __future__ import annotations
@@ -58,6 +61,18 @@ modeles = sa.Table(
     sa.Column("emis_le", sa.DateTime, nullable=False),  # UTC
     sa.Column("emis_par", sa.String(100), nullable=False, default=""),
     sa.Column("compte", sa.String(60), nullable=True),
+)
+
+
+# The comité's meetings: the date of each (entered, or recorded when the deck is exported or presented),
+# so that « depuis le dernier comité » knows since when.
+comites = sa.Table(
+    "suivi_comites", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("date", sa.Date, nullable=False, index=True),  # the meeting's day
+    sa.Column("origine", sa.String(20), nullable=False, default="saisie"),  # saisie / export / présentation
+    sa.Column("enregistre_le", sa.DateTime, nullable=False),  # UTC
+    sa.Column("par", sa.String(100), nullable=False, default=""),
 )
 
 
@@ -132,4 +147,55 @@ plan_versions = sa.Table(
     sa.Column("is_current", sa.Boolean, nullable=False, default=False),
     sa.Column("made_current_at", sa.DateTime, nullable=True),  # UTC, the last time it became current
     sa.Column("made_current_by", sa.String(100), nullable=False, default=""),
+)
+
+# Every time a version became current (imported as the new current one, or `plan use`): which version
+# was in force on a given date. A store made before this table gets one row per version from
+# `made_current_at` (its last time only: migrations.fill_new_tables).
+plan_courantes = sa.Table(
+    "plan_courantes", versions_metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("plan_versions.id"), nullable=False, index=True),
+    sa.Column("le", sa.DateTime, nullable=False, index=True),  # UTC
+    sa.Column("par", sa.String(100), nullable=False, default=""),
+)
+
+
+# The accounts: their own MetaData, created beside the store's by acces.comptes (missing tables only).
+comptes_metadata = sa.MetaData()
+
+comptes = sa.Table(
+    "acces_comptes", comptes_metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("login", sa.String(60), nullable=False, unique=True),
+    sa.Column("nom", sa.String(120), nullable=False, default=""),
+    sa.Column("email", sa.String(254), nullable=True, unique=True),  # lower case; the OIDC key
+    sa.Column("role", sa.String(10), nullable=False),
+    sa.Column("actif", sa.Boolean, nullable=False, default=True),
+    sa.Column("mot_de_passe", sa.String(255), nullable=True),  # argon2 hash; None: OIDC only
+    sa.Column("cree_le", sa.DateTime, nullable=False),  # UTC
+    sa.Column("derniere_connexion", sa.DateTime, nullable=True),  # UTC
+)
+
+echecs = sa.Table(
+    "acces_echecs", comptes_metadata,
+    sa.Column("login", sa.String(60), primary_key=True),  # the login as typed (normalized), existing or not
+    sa.Column("echecs", sa.Integer, nullable=False, default=0),
+    sa.Column("dernier_echec", sa.DateTime, nullable=False),  # UTC
+    sa.Column("attente_jusqua", sa.DateTime, nullable=True),  # UTC: no attempt is checked before
+)
+
+
+# The signed-in sessions: their own MetaData, created by acces.sessions at first use.
+sessions_metadata = sa.MetaData()
+
+sessions = sa.Table(
+    "acces_sessions", sessions_metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("jeton_sha256", sa.String(64), nullable=False, unique=True),  # never the token itself
+    sa.Column("login", sa.String(60), nullable=False, index=True),
+    sa.Column("cree_le", sa.DateTime, nullable=False),  # UTC
+    sa.Column("derniere_activite", sa.DateTime, nullable=False),  # UTC
+    sa.Column("expire_le", sa.DateTime, nullable=False),  # UTC: cree_le + DUREE_MAX
+    sa.Column("fermee_le", sa.DateTime, nullable=True),  # UTC: signed out, or ended by `users logout`
 )

@@ -6,8 +6,10 @@ same functions as the pages.
 - plan: `validate-plan` and `plan import|history|diff|use` (the plan's versions in the store);
 - suivi: `template`, `import`, `history`, `rollback` (the yearly follow-up);
 - reports: `summary` and `deck` (the overview's figures, the comité's slides as a file);
+- fiches: `fiche` and `fiches` (fiches action to print, A4 PDF);
+- users: `users add|list|passwd|disable|enable|sessions|logout` (the accounts and their sessions);
 - commands: every command's parser, in the order `--help` lists them.
 
-`users` is `dashboard.cli_users`, beside this package; `serve` is `dashboard.__main__`'s own, since it
-starts the web layer, which no command of this package imports.
+`serve` is `dashboard.__main__`'s own, since it starts the web layer, which no command of this package
+imports.
 """

@@ -4,11 +4,10 @@ lists them; each group module defines its commands' arguments beside their imple
 
 from __future__ import annotations
 
-from dashboard import cli_users
-from dashboard.cli import plan, reports, suivi
+from dashboard.cli import fiches, plan, reports, suivi, users
 
 COMMANDS = (plan.add_validate_plan, reports.add_summary, suivi.add_template, suivi.add_import, suivi.add_history,
-            suivi.add_rollback, reports.add_deck, plan.add_plan, cli_users.add_parser)
+            suivi.add_rollback, reports.add_deck, fiches.add_fiche, fiches.add_fiches, plan.add_plan, users.add_parser)
 
 
 def add_commands(sub) -> None:

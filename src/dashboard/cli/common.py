@@ -56,11 +56,12 @@ def write_refused(engine) -> bool:
     return problem is not None
 
 
-def plan_for(args: argparse.Namespace):
+def plan_for(args: argparse.Namespace, au=None):
     """The plan a command works on, or None after printing why (French).
 
     --plan FILE, else DASHBOARD_PLAN (a file, for development), else the current version in the store
-    at --db (the shipped workbook becomes version 1 on first use)."""
+    at --db (the shipped workbook becomes version 1 on first use); with `au` (a day), the version that
+    was in force at its end."""
     from dashboard import plan  # noqa: PLC0415
     from dashboard.plan import versions  # noqa: PLC0415
 
@@ -78,6 +79,10 @@ def plan_for(args: argparse.Namespace):
     if engine is None:
         return None
     try:
+        if au is not None:
+            from dashboard.suivi import temps  # noqa: PLC0415
+
+            return temps.plan_au(engine, au)
         return versions.current_plan(engine)
     except plan.PlanError as err:
         print("La version courante du plan n'a pas pu être chargée :")

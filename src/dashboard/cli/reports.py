@@ -14,7 +14,8 @@ def add_summary(sub) -> None:
     p = sub.add_parser("summary", help="les chiffres de la vue d'ensemble")
     p.add_argument("--plan", default=None, help="classeur du plan")
     p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
-    p.add_argument("--as-of", default=None, help="date de situation AAAA-MM-JJ (défaut : aujourd'hui)")
+    p.add_argument("--as-of", default=None, metavar="AAAA-MM-JJ",
+                   help="la base et le plan tels qu'ils étaient ce jour-là (défaut : aujourd'hui)")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     p.set_defaults(func=summary)
 
@@ -25,13 +26,19 @@ def add_deck(sub) -> None:
     p.add_argument("-o", "--output", required=True, help="fichier à écrire : .pptx (PowerPoint), .pdf ou .html")
     p.add_argument("--as-of", default=None, help="date de situation AAAA-MM-JJ (défaut : aujourd'hui)")
     p.add_argument("--axe", action="append", default=None, help="ne garder que cet axe (répétable : --axe 1 --axe 3)")
+    p.add_argument("--comite", default=None, metavar="AAAA-MM-JJ",
+                   help="jour du comité pour lequel la présentation est faite, enregistré dans la base "
+                        "(défaut : aujourd'hui)")
+    p.add_argument("--depuis", default=None, metavar="AAAA-MM-JJ",
+                   help="diapositive « depuis le dernier comité » : ce qui a changé depuis ce jour "
+                        "(défaut : le comité enregistré précédent, s'il y en a un)")
     p.add_argument("--plan", default=None, help="classeur du plan")
     p.add_argument("--db", default=None, help="URL SQLAlchemy du suivi")
     p.set_defaults(func=deck)
 
 
-def _summary_suivi(db: str | None):
-    """The follow-up store's values for `summary`, or None (no --db / DASHBOARD_DB, or no reader yet)."""
+def _summary_store(db: str | None):
+    """The follow-up store's engine for `summary`, or None (no --db / DASHBOARD_DB: the plan alone)."""
     import os  # noqa: PLC0415
 
     url = db or os.environ.get("DASHBOARD_DB")
@@ -39,9 +46,14 @@ def _summary_suivi(db: str | None):
         return None
     from dashboard.suivi import store  # noqa: PLC0415
 
-    if not hasattr(store, "load_suivi") or not hasattr(store, "open_engine"):
-        return None
-    return store.load_suivi(store.open_engine(url))
+    return store.open_engine(url)
+
+
+def _summary_suivi(engine, au=None):
+    """The follow-up values for `summary`: as they stood at the end of `au` (now when None)."""
+    from dashboard.suivi import temps  # noqa: PLC0415
+
+    return temps.suivi_au(engine, au)
 
 
 def summary_text(s: dict) -> str:
@@ -50,7 +62,8 @@ def summary_text(s: dict) -> str:
 
     n, b = fmt.nombre, s["budget"]
     lo, hi = s["periode"]
-    lines = [f"Schéma de développement touristique {lo}-{hi} : {n(s['actions'])} fiches action, "
+    lines = [s["situation"]["texte"]] if s.get("situation") else []
+    lines += [f"Schéma de développement touristique {lo}-{hi} : {n(s['actions'])} fiches action, "
              f"{n(s['indicateurs'])} indicateurs",
              "Budget chiffré (hypothèses du classeur) :",
              f"  ponctuel : {fmt.fourchette(b['unique_min'], b['unique_max'])}",
@@ -103,35 +116,35 @@ def _summary_calendar_text(s: dict) -> list[str]:
 
 
 def summary(args: argparse.Namespace) -> int:
-    """The overview's figures (metrics.summary): French text, or JSON with --json."""
+    """The overview's figures (metrics.summary): French text, or JSON with --json; with --as-of, the store
+    and the plan's version as they stood at the end of that day."""
     import json  # noqa: PLC0415
     import logging  # noqa: PLC0415
-    from datetime import date  # noqa: PLC0415
 
     from dashboard import metrics  # noqa: PLC0415
+    from dashboard.suivi import store, temps  # noqa: PLC0415
 
-    as_of = None
-    if getattr(args, "as_of", None):
-        try:
-            as_of = date.fromisoformat(args.as_of)
-        except ValueError:
-            print(f"Date de situation invalide « {args.as_of} » : écrivez-la AAAA-MM-JJ (par exemple 2025-06-30).")
-            return USAGE
-    p = plan_for(args)  # --plan, DASHBOARD_PLAN, else the current version in the store
+    au, problem = temps.lire_jour(getattr(args, "as_of", None))
+    if problem:
+        print(problem)
+        return USAGE
+    p = plan_for(args, au)  # --plan, DASHBOARD_PLAN, else the version in the store (in force on that day)
     if p is None:
         return PROBLEMS
     try:
-        suivi = _summary_suivi(args.db)
+        engine = _summary_store(args.db)
+        suivi = None if engine is None else _summary_suivi(engine, au)
+        situation = None if engine is None else temps.lire_situation(engine, au, p)
     except Exception as exc:  # a broken store must not hide the plan's figures
-        from dashboard.suivi import store  # noqa: PLC0415
-
         if isinstance(exc, store.StoreUnavailable):
             print(exc)
             return USAGE if exc.usage else PROBLEMS
         logging.getLogger(__name__).debug("summary: lecture du suivi", exc_info=True)  # not on the terminal
         print(f"Le suivi n'a pas pu être lu ({exc.__class__.__name__}) : vérifiez l'adresse --db.")
         return PROBLEMS
-    s = metrics.summary(metrics.apply_hypotheses(p), suivi, as_of)
+    s = metrics.summary(metrics.apply_hypotheses(p), suivi, au)
+    if situation is not None:
+        s["situation"] = situation.as_dict()
     print(json.dumps(s, ensure_ascii=False, indent=2) if args.json else summary_text(s))
     return OK
 
@@ -168,12 +181,23 @@ def deck(args: argparse.Namespace) -> int:
         except ValueError:
             print(f"Date de situation invalide « {args.as_of} » : écrivez-la AAAA-MM-JJ (par exemple 2025-06-30).")
             return USAGE
+    from dashboard.suivi import temps  # noqa: PLC0415
+
+    jour_comite, problem = temps.lire_jour(args.comite, futur=True)
+    option = "--comite"
+    if not problem:
+        depuis, problem = temps.lire_jour(args.depuis)
+        option = "--depuis"
+    if problem:
+        print(f"{option} : {problem.replace('Date de situation', 'date')}")
+        return USAGE
     if not out.parent.is_dir():
         print(f"Impossible d'écrire « {out} » : le dossier « {out.parent} » n'existe pas.")
         return PROBLEMS
-    from dashboard import metrics  # noqa: PLC0415
+    from dashboard import fmt, metrics  # noqa: PLC0415
     from dashboard.present import comite, deck_files  # noqa: PLC0415
-    from dashboard.suivi import store  # noqa: PLC0415
+    from dashboard.present import depuis as present_depuis  # noqa: PLC0415
+    from dashboard.suivi import comites, store  # noqa: PLC0415
 
     if suffix == ".pdf":
         deck_files.PRINTER.warm()  # chromium starts while the plan is read and the slides computed
@@ -194,9 +218,13 @@ def deck(args: argparse.Namespace) -> int:
         print(f"Le suivi n'a pas pu être lu ({exc.__class__.__name__}) : vérifiez l'adresse --db.")
         return PROBLEMS
     plan_h = metrics.apply_hypotheses(p)
+    jour_comite = jour_comite or temps.aujourdhui()
     try:
-        slides = comite.slides(plan_h, suivi, as_of=as_of, axes=axes, changes=voted_changes(engine, p, axes))
+        depuis = depuis or comites.dernier(engine, avant=jour_comite)
+        slides = comite.slides(plan_h, suivi, as_of=as_of, axes=axes, changes=voted_changes(engine, p, axes),
+                               depuis=since_slide(engine, depuis, min(jour_comite, temps.aujourdhui()), p))
         info = deck_files.deck_info(plan_h, as_of=as_of, demo=suivi.demo, axes=axes)
+        info = present_depuis.deck_situation(engine, info, p, as_of)
         data = deck_files.deck_file(slides, info, suffix)
     except deck_files.DeckError as err:
         print(str(err))
@@ -210,7 +238,23 @@ def deck(args: argparse.Namespace) -> int:
         return PROBLEMS
     print(f"Présentation écrite : {out} ({deck_files.FORMATS[suffix]}, {len(slides) + 2} diapositives, "
           f"{info.situation.lower()}{', données de suivi de démonstration' if suivi.demo else ''}).")
+    if depuis is not None:
+        print(f"Diapositive « Depuis le dernier comité » : les changements depuis le {fmt.jour(depuis)}.")
+    if store.write_problem(engine) is None:
+        comites.enregistrer(engine, jour_comite, "export")
+        print(f"Comité du {fmt.jour(jour_comite)} enregistré : la prochaine présentation dira ce qui a changé depuis.")
+    else:
+        print("Base en lecture seule : le jour de ce comité n'a pas été enregistré.")
     return OK
+
+
+def since_slide(engine, jour, au, plan):
+    """The « depuis le dernier comité » slide for the changes from `jour` to `au` (None: no slide)."""
+    if jour is None:
+        return None
+    from dashboard.present import depuis  # noqa: PLC0415
+
+    return depuis.slide_depuis(depuis.lire_depuis(engine, jour, au, plan=plan))
 
 
 def voted_changes(engine, plan, axes=()):

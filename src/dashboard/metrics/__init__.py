@@ -2,7 +2,8 @@
 
 Second stage of the data's way (plan → metrics → present → pages): the pages, the command line,
 the Excel exports and the deck files all call these functions. `plan_diff` compares two versions of
-the plan (what changed, the totals it moves, planned ends against the reference; imported by name).
+the plan (what changed, the totals it moves, planned ends against the reference; imported by name);
+`depuis`, what changed between two days (« depuis le dernier comité »; imported by name).
 Metrics never format a figure for display (that is `present`) and never import streamlit.
 """
 

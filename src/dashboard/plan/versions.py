@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard import fmt
 from dashboard.base import database
-from dashboard.base.tables import plan_versions
+from dashboard.base.tables import plan_courantes, plan_versions
 from dashboard.plan.load import DEFAULT_PLAN_PATH, load_plan_bytes
 from dashboard.plan.schema import Plan, PlanError, Problem
 
@@ -133,11 +133,14 @@ def _insert(conn, data: bytes, file_name: str, label: str, auteur: str, *, curre
     now = _now()
     if current:
         conn.execute(plan_versions.update().where(plan_versions.c.is_current.is_(True)).values(is_current=False))
-    return int(conn.execute(plan_versions.insert().values(
+    vid = int(conn.execute(plan_versions.insert().values(
         label=label, file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), content=data,
         created_at=now, user_name=auteur or "", is_current=current, made_current_at=now if current else None,
         made_current_by=(auteur or "") if current else "",
     )).inserted_primary_key[0])
+    if current:
+        conn.execute(plan_courantes.insert().values(version_id=vid, le=now, par=auteur or ""))
+    return vid
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -204,6 +207,36 @@ def current_plan(engine: Engine) -> Plan:
     return _cached_plan(engine.url.render_as_string(hide_password=False), int(vid), engine)
 
 
+def journal(engine: Engine) -> list[tuple[int, datetime]]:
+    """(version id, when it became current, UTC) for every time a version became current, oldest first."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(plan_courantes.c.version_id, plan_courantes.c.le).order_by(
+            plan_courantes.c.le, plan_courantes.c.id)).all()
+    return [(int(r.version_id), r.le) for r in rows]
+
+
+def in_force(entries: list[tuple[int, datetime]], instant: datetime, first: int | None) -> int | None:
+    """The version in force at `instant` (UTC) from the journal of `entries`: the last one made current
+    at or before it. Before any entry, `first` (the voted plan, stored first): it was the plan until a
+    revision replaced it, even before the store recorded it."""
+    before = [vid for vid, le in entries if le <= instant]
+    return before[-1] if before else first
+
+
+def version_at(engine: Engine, instant: datetime) -> int | None:
+    """The id of the version in force at `instant` (UTC); None when no version is stored."""
+    ensure_first_version(engine)
+    return in_force(journal(engine), instant, reference_id(engine))
+
+
+def plan_at(engine: Engine, instant: datetime) -> Plan:
+    """The Plan in force at `instant` (UTC), loaded once per process and version like `current_plan`."""
+    vid = version_at(engine, instant)
+    if vid is None:
+        raise VersionError("aucune version du plan n'est enregistrée.")
+    return _cached_plan(engine.url.render_as_string(hide_password=False), int(vid), engine)
+
+
 def reference_id(engine: Engine) -> int | None:
     """The voted plan: the first version stored (None when none)."""
     with engine.connect() as conn:
@@ -249,7 +282,9 @@ def use_version(engine: Engine, version_id: int, *, auteur: str) -> Version:
             raise VersionError(f"la version n° {version_id} du plan n'existe pas : consultez l'historique "
                                "(python -m dashboard plan history).")
         if not row.is_current:
+            now = _now()
             conn.execute(plan_versions.update().where(plan_versions.c.is_current.is_(True)).values(is_current=False))
             conn.execute(plan_versions.update().where(plan_versions.c.id == int(version_id)).values(
-                is_current=True, made_current_at=_now(), made_current_by=auteur or ""))
+                is_current=True, made_current_at=now, made_current_by=auteur or ""))
+            conn.execute(plan_courantes.insert().values(version_id=int(version_id), le=now, par=auteur or ""))
     return get(engine, version_id)

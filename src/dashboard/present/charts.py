@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 
 from dashboard import fmt
 
-# Okabe-Ito: colour-blind-safe, one colour per axe (cycled past eight axes).
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-GREY = "#9AA1A9"
+# the colours (axes, situations, indicators) are couleurs', the same in the slides and the files
+from dashboard.present.couleurs import A_COLLECTER, DEFAVORABLE, FAVORABLE, GREY, PALETTE  # noqa: F401
+
 FONT = "Source Sans Pro, Arial, sans-serif"
 # Every text of a chart (axes, values at the bars' ends, panel titles) in near-black: the page's theme
 # would write them in #808495, 3,8:1 on white, under the 4,5:1 text needs.
@@ -295,7 +295,7 @@ def lead_title(labels, values, what: str, verb: str = "porte") -> str:
 
 # --- Indicateurs -----------------------------------------------------------------------------
 
-FAVORABLE_COLOR, DEFAVORABLE_COLOR = "#0072B2", "#D55E00"  # Okabe-Ito blue / vermillion
+FAVORABLE_COLOR, DEFAVORABLE_COLOR = FAVORABLE, DEFAVORABLE  # couleurs: one definition
 UNIT_AXIS = {"nombre": "Nombre", "€": "Montant (€)", "%": "Taux (%)"}
 
 
@@ -349,7 +349,7 @@ def completude_porteurs(par_porteur, title: str, height: int | None = None) -> g
     """Per porteur, indicators with a result for the year and those still to collect (stacked bars)."""
     d = par_porteur.iloc[::-1]  # the porteur with most left to collect on top
     fig = go.Figure()
-    for col, name, color in (("renseignes", "Renseignés", FAVORABLE_COLOR), ("manquants", "À collecter", "#E69F00")):
+    for col, name, color in (("renseignes", "Renseignés", FAVORABLE_COLOR), ("manquants", "À collecter", A_COLLECTER)):
         fig.add_trace(go.Bar(
             y=d["porteur"], x=d[col], name=name, orientation="h", marker_color=color,
             text=[str(int(v)) if v else "" for v in d[col]], textposition="inside",
@@ -360,3 +360,15 @@ def completude_porteurs(par_porteur, title: str, height: int | None = None) -> g
     fig.update_xaxes(title="Indicateurs", rangemode="tozero")
     fig.update_yaxes(title=None, automargin=True)
     return fig
+
+
+def export_config(file_stem: str, day=None, svg: bool = False) -> dict:
+    """The plotly config that lets a reader save a chart as an image (PNG, or SVG for print): only
+    plotly's own « download » button in the mode bar, the file named by the chart and the date
+    (`budget_par_axe_2026-12-06.png`), twice the screen's pixels. For ui.chart (`config=`)."""
+    from dashboard import metrics  # noqa: PLC0415
+
+    stem = re.sub(r"[^0-9A-Za-z_-]+", "_", str(file_stem)).strip("_") or "graphique"
+    return {"displayModeBar": True, "displaylogo": False, "modeBarButtons": [["toImage"]],
+            "toImageButtonOptions": {"format": "svg" if svg else "png", "scale": 2,
+                                     "filename": f"{stem}_{metrics.as_timestamp(day).date().isoformat()}"}}

@@ -10,8 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import fmt
-
-# Okabe-Ito: colour-blind-safe, one colour per axe (cycled past eight axes).
+from dashboard.present import couleurs
 from dashboard.present.charts import GREY, axe_color, axe_label, short_label, style
 
 # --- Calendrier et retards ------------------------------------------------------------------
@@ -20,10 +19,7 @@ from dashboard.present.charts import GREY, axe_color, axe_label, short_label, st
 # end is dotted up to the end of the period. Undated actions keep their row with the plan's words.
 
 GANTT_ROW_PX = 26
-SITUATION_COLORS = {
-    "réalisée": "#009E73", "dans les temps": "#56B4E9", "en retard": "#D55E00", "non démarrée": "#9AA1A9",
-    "reportée": "#E69F00", "abandonnée": "#4C566A", "sans suivi": "#D9DDE2",
-}
+SITUATION_COLORS = couleurs.SITUATIONS  # the same on the slides and in the files
 _FORMES = {  # forme -> (opacity, pattern shape, legend label)
     "ponctuel": (1.0, "", "Jalon daté"),
     "saison": (1.0, "", "Jalon daté"),

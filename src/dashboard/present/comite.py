@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from dashboard import fmt, metrics
 from dashboard.plan import Plan
-from dashboard.present import charts
+from dashboard.present import charts, couleurs
 from dashboard.present.projector import bars, projector, range_bars, rows_height
 from dashboard.present.textes import actions_text, fourchette_courte, ids_text, pct_range, plural, short_text
 
@@ -228,15 +228,13 @@ def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Sl
              if len(late) else f"Aucune action en retard au {fmt.jour(at)} ({plural(suivies, 'action')} "
              f"{'suivie' if suivies <= 1 else 'suivies'})")
     fig = go.Figure()
-    colors = {"réalisée": "#009E73", "dans les temps": "#56B4E9", "en retard": "#D55E00",
-              "non démarrée": "#E69F00", "reportée": "#CC79A7", "abandonnée": "#000000", "sans suivi": charts.GREY}
     labels = [_axe_text(r.axe, r.libelle, 24) for r in counts.itertuples()]
     for situation in metrics.SITUATIONS:
         values = counts[situation]
         if values.sum() == 0:
             continue
         fig.add_trace(go.Bar(y=labels, x=values, name=situation.capitalize(), orientation="h",
-                             marker_color=colors.get(situation, charts.GREY),
+                             marker_color=couleurs.situation_color(situation),
                              text=[str(int(v)) if v else "" for v in values], textposition="inside",
                              hovertemplate="%{y} : %{x} action(s)<extra>" + situation + "</extra>"))
     fig.update_layout(barmode="stack")
@@ -283,7 +281,7 @@ def _completude_bars(par_porteur: pd.DataFrame) -> go.Figure:
     """Per porteur: indicators with a result (blue) and still to collect (orange), "41 sur 58" at the end."""
     d = par_porteur
     fig = go.Figure()
-    for col, name, color in (("renseignes", "Renseignés", charts.FAVORABLE_COLOR), ("manquants", "À collecter", "#E69F00")):
+    for col, name, color in (("renseignes", "Renseignés", charts.FAVORABLE_COLOR), ("manquants", "À collecter", couleurs.A_COLLECTER)):
         fig.add_trace(go.Bar(y=list(d["porteur"]), x=list(d[col]), name=name, orientation="h", marker_color=color,
                              hovertemplate="%{y} : %{x} indicateur(s)<extra>" + name + "</extra>"))
     fig.add_trace(go.Scatter(
@@ -347,10 +345,12 @@ def slide_indicateurs(plan: Plan, ind: pd.DataFrame | None) -> Slide:
                  figure=projector(fig, rows_height(len(c.par_porteur))), legende=legende, items=items, notes=notes)
 
 
-def slides(plan: Plan, suivi=None, as_of=None, axes=None, changes: Slide | None = None) -> list[Slide]:
+def slides(plan: Plan, suivi=None, as_of=None, axes=None, changes: Slide | None = None,
+           depuis: Slide | None = None) -> list[Slide]:
     """Every slide of the deck, in order, for the (hypotheses-applied) plan and the follow-up;
     `axes` (e.g. [1, 3]) restricts every figure to those axes' actions; `changes`: the « ce qui a
-    changé depuis le plan voté » slide (present.plan_changes), second when there is one."""
+    changé depuis le plan voté » slide (present.plan_changes), second when there is one; `depuis`: the
+    « depuis le dernier comité » slide (present.depuis), right after the figures."""
     if axes:
         plan = metrics.filter_plan(plan, metrics.Filters(axes=tuple(int(a) for a in axes)))
     statuts = getattr(suivi, "statuts", None)
@@ -360,7 +360,7 @@ def slides(plan: Plan, suivi=None, as_of=None, axes=None, changes: Slide | None 
     follow_up = [s for s in follow_up if s is not None]
     if getattr(suivi, "demo", False):  # the comité must know the follow-up figures are not real
         follow_up = [replace(s, legende=s.legende + DEMO_NOTE) for s in follow_up]
-    first = [slide_chiffres(plan), *([changes] if changes is not None else [])]
+    first = [slide_chiffres(plan), *([depuis] if depuis is not None else []), *([changes] if changes is not None else [])]
     return [*first, slide_budget_axes(plan), slide_etp_axes(plan), slide_non_comptes(plan), *follow_up]
 
 

@@ -37,7 +37,7 @@ def deck_file(deck: list, info: DeckInfo, suffix: str) -> bytes:
     if suffix == ".pdf":
         return deck_pdf(deck, info)
     if suffix == ".html":
-        return deck_html.deck_html(deck, f"{info.titre} : point d'étape",
-                                f"{info.sous_titre} · {info.situation}").encode("utf-8")
+        return deck_html.deck_html(deck, f"{info.titre} : point d'étape", info.sous_titre, demo=info.demo,
+                                   lignes=(info.presente, info.situation)).encode("utf-8")
     raise DeckError(f"Format « {suffix or '(sans extension)'} » non pris en charge : choisissez un fichier "
                     ".pptx (PowerPoint), .pdf ou .html.")

@@ -36,10 +36,29 @@ class DeckInfo:
     demo: bool = False
     axes: tuple[int, ...] = ()
     source: str = ""
+    presente: str = ""  # « Présenté au comité de direction le 06/12/2026 »: only with the comité's date
 
 
-def deck_info(plan, as_of=None, demo: bool = False, axes=()) -> DeckInfo:
-    """The title slide's words, from the plan's own period (never a year written in code)."""
+DEMO_WARNING = "Les valeurs de suivi (avancement, indicateurs) sont des données de démonstration, fictives."
+
+
+def presente_text(date_comite) -> str:
+    """« Présenté au comité de direction le 06/12/2026 » for the comité's date; "" without one (the day
+    a file is made is not the comité's)."""
+    if date_comite is None or fmt.missing(date_comite) or str(date_comite).strip() == "":
+        return ""
+    return f"Présenté au comité de direction le {fmt.jour(metrics.as_timestamp(date_comite))}"
+
+
+def file_stem(date_comite=None, as_of=None, prefix: str = "comite") -> str:
+    """`comite_2026-12-06`: a file named by the comité's date (else the date of the figures)."""
+    day = date_comite if date_comite is not None and str(date_comite).strip() else as_of
+    return f"{prefix}_{metrics.as_timestamp(day).date().isoformat()}"
+
+
+def deck_info(plan, as_of=None, demo: bool = False, axes=(), date_comite=None) -> DeckInfo:
+    """The title slide's words, from the plan's own period (never a year written in code);
+    `date_comite`: the day the deck is presented (« Présenté au comité de direction le … »)."""
     first, last = plan.periode
     axes = tuple(sorted({int(a) for a in axes or ()}))
     sous_titre = "Point d'étape au comité de direction"
@@ -52,6 +71,7 @@ def deck_info(plan, as_of=None, demo: bool = False, axes=()) -> DeckInfo:
         sous_titre=sous_titre,
         situation=f"Situation au {fmt.jour(metrics.as_timestamp(as_of))}",
         demo=bool(demo), axes=axes, source=Path(str(getattr(plan, "source", "") or "")).name,
+        presente=presente_text(date_comite),
     )
 
 
@@ -65,21 +85,28 @@ def closing_text(info: DeckInfo) -> tuple[str, str]:
             "page Actions.")
 
 
-def slide_items(slide) -> list[str]:
-    """The slide's list (e.g. the late actions) as lines of text, whatever form the items take."""
+def slide_item_parts(slide) -> list[tuple[str, str]]:
+    """The slide's list (e.g. the late actions) as (name, detail) pairs, whatever form the items take:
+    « n° 19 Animer les locaux… », « Axe 1 · 25,8 mois de retard » (the detail is what the slide says
+    of the action: the files keep it, as the screen does)."""
     out = []
     for item in getattr(slide, "items", None) or ():
         if isinstance(item, str):
-            out.append(item)
+            out.append((item, ""))
             continue
         if isinstance(item, tuple | list):
             parts = [str(x) for x in item if x is not None and not str(x).startswith(("/", "http", "?"))]
-            out.append(" · ".join(parts))
+            out.append((" · ".join(parts), ""))
             continue
         text = next((getattr(item, k) for k in ("texte", "libelle", "label", "titre", "nom", "text")
                      if getattr(item, k, None)), None)
-        out.append(str(text if text is not None else item))
-    return [t for t in out if t.strip()]
+        out.append((str(text if text is not None else item), str(getattr(item, "detail", "") or "")))
+    return [(t, d) for t, d in out if t.strip()]
+
+
+def slide_items(slide) -> list[str]:
+    """The slide's list as lines of text: « n° 19 Animer les locaux… — Axe 1 · 25,8 mois de retard »."""
+    return [f"{t} {fmt.DASH} {d}" if d else t for t, d in slide_item_parts(slide)]
 
 
 # --- Les graphiques, sous une forme neutre ----------------------------------------------------

@@ -25,6 +25,7 @@ from dashboard.present.charts import plotly_brut
 from dashboard.present.deck_model import (
     ACCENT,
     DEMO_INK,
+    DEMO_WARNING,
     INK,
     MUTED,
     SLIDE_H_IN,
@@ -35,6 +36,7 @@ from dashboard.present.deck_model import (
     chart_data,
     closing_text,
     fit_size,
+    slide_item_parts,
     slide_items,
     text_lines,
 )
@@ -67,8 +69,10 @@ h2 {{ margin: 0 0 14px; line-height: 1.15; flex: none; }}
 .chiffre {{ flex: 1; border-left: 10px solid #{ACCENT}; padding-left: 22px; }}
 .chiffre .v {{ font-weight: 700; line-height: 1.15; }}
 .chiffre .l {{ font-size: 26px; color: #{MUTED}; line-height: 1.25; margin-top: 10px; }}
-.items {{ flex: 0 0 40%; margin: 0; padding-left: 28px; }}
+.items {{ flex: 0 0 40%; min-width: 0; margin: 0; padding-left: 28px; overflow-wrap: anywhere; }}
 .items.seul {{ flex: 1 1 auto; }}
+.items li {{ margin: 0 0 0.25em; }}
+.items .d {{ color: #{MUTED}; }}
 .legende {{ color: #{MUTED}; margin: 10px 110px 0 0; line-height: 1.25; flex: none; }}
 .num {{ position: absolute; right: 48px; bottom: 18px; font-size: 16px; color: #{MUTED}; }}
 .closing p {{ font-size: 28px; color: #{MUTED}; line-height: 1.35; }}
@@ -103,9 +107,9 @@ def deck_pages(deck: list, info: DeckInfo) -> tuple[str, list[dict]]:
     total = len(deck) + 2
     figures: list[dict] = []
     parts = [f'<section><h1>{e(info.titre)}</h1><p class="sous-titre">{e(info.sous_titre)}</p>'
-             f'<p class="sous-titre">{e(info.situation)}</p>'
-             + ('<p class="demo">Les valeurs de suivi (avancement, indicateurs) sont des données de '
-                "démonstration, fictives.</p>" if info.demo else "") + "</section>"]
+             + (f'<p class="sous-titre">{e(info.presente)}</p>' if info.presente else "")
+             + f'<p class="sous-titre">{e(info.situation)}</p>'
+             + (f'<p class="demo">{e(DEMO_WARNING)}</p>' if info.demo else "") + "</section>"]
     for n, slide in enumerate(deck, start=2):
         title_px = _px(slide.titre, PAGE_W - 96, 120, 40, 26, char_em=0.55)
         free_h = PAGE_H - 50 - text_lines(slide.titre, PAGE_W - 96, title_px, 0.55) * title_px * 1.15 - 14
@@ -129,7 +133,8 @@ def deck_pages(deck: list, info: DeckInfo) -> tuple[str, list[dict]]:
                     f'<div class="l">{e(c.libelle)}</div></div>' for c in chiffres) + "</div>")
             if figure is not None:
                 data = chart_data(figure)
-                box_w = int((PAGE_W - 96) * (0.6 if items else 1))
+                # the width .main really has: beside the list (40 % of the body, 28 px apart), what is left
+                box_w = int((PAGE_W - 96) * 0.6 - 28) if items else PAGE_W - 96
                 box_h = int(free_h - (230 if chiffres else 0) - 8)
                 if data is not None:
                     parts.append(f'<div class="fig">{chart_svg(data, box_w, box_h)}</div>')
@@ -138,9 +143,13 @@ def deck_pages(deck: list, info: DeckInfo) -> tuple[str, list[dict]]:
                     figures.append(_fig_json(figure, f"fig-{n}"))
             parts.append("</div>")
         if items:
-            size = _px("\n".join(items), int((PAGE_W - 96) * (0.4 if has_main else 1)) - 40, int(free_h) - 10, 28, 13)
+            # the detail (« Axe 1 · 25,8 mois de retard ») on its own line, under the action's name
+            lines = "\n".join(f"{t}\n{d}" if d else t for t, d in slide_item_parts(slide))
+            size = _px(lines, int((PAGE_W - 96) * (0.4 if has_main else 1)) - 40,
+                       int(free_h / 1.1) - 10, 28, 13)
             parts.append(f'<ul class="items{"" if has_main else " seul"}" style="font-size:{size}px">'
-                         + "".join(f"<li>{e(t)}</li>" for t in items) + "</ul>")
+                         + "".join(f"<li>{e(t)}" + (f'<br><span class="d">{e(d)}</span>' if d else "") + "</li>"
+                                   for t, d in slide_item_parts(slide)) + "</ul>")
         parts.append("</div>")
         if slide.legende:
             parts.append(f'<p class="legende" style="font-size:{leg_px}px">{e(slide.legende)}</p>')
@@ -281,15 +290,16 @@ class Printer:
         self._thread: threading.Thread | None = None
 
     def render(self, body: str, figures: list[dict], png_box: tuple[int, int] | None = None,
-               timeout: float = 120.0) -> bytes:
-        """The PDF of the pages (or, with png_box, a PNG of the first box), from the body's HTML."""
+               timeout: float = 120.0, paper: tuple[str, str] | None = None, footer: str = "") -> bytes:
+        """The PDF of the pages (or, with png_box, a PNG of the first box), from the body's HTML; `paper`
+        (width, height, e.g. A4's) instead of the slide's 16:9 page, `footer` a chromium footer template."""
         path = chromium_path()
         if path is None:
             raise DeckError(NO_CHROMIUM)
         done: Future = Future()
         with self._lock:
             self._start(path)
-            self._jobs.put((body, figures, png_box, done))
+            self._jobs.put((body, figures, png_box, (paper, footer), done))
         return done.result(timeout=timeout)
 
     def warm(self) -> None:
@@ -339,9 +349,9 @@ class Printer:
                     continue
                 if job is None:
                     return
-                body, figures, png_box, done = job
+                body, figures, png_box, layout, done = job
                 try:
-                    done.set_result(self._print(page, body, figures, png_box))
+                    done.set_result(self._print(page, body, figures, png_box, *layout))
                 except Exception as exc:  # noqa: BLE001
                     log.exception("impression du diaporama")
                     done.set_exception(DeckError(f"Le PDF n'a pas pu être produit ({exc.__class__.__name__})."))
@@ -358,10 +368,10 @@ class Printer:
             while not self._jobs.empty():
                 job = self._jobs.get_nowait()
                 if job is not None:
-                    job[3].set_exception(err)
+                    job[-1].set_exception(err)
 
     @staticmethod
-    def _print(page, body: str, figures: list[dict], png_box) -> bytes:
+    def _print(page, body: str, figures: list[dict], png_box, paper=None, footer: str = "") -> bytes:
         if png_box:
             w, h = png_box
             body = f'<div id="box" style="width:{w}px;height:{h}px">{body}</div>'
@@ -372,6 +382,10 @@ class Printer:
         page.evaluate(_RENDER_JS, {"body": body, "figures": figures, "box": bool(png_box)})
         if png_box:
             return page.locator("#box").screenshot(type="png", scale="device")
+        if paper:  # a document's pages (the fiche's A4): its own @page rule gives size and margins
+            return page.pdf(width=paper[0], height=paper[1], print_background=True, prefer_css_page_size=True,
+                            display_header_footer=bool(footer), header_template="<span></span>",
+                            footer_template=footer or "<span></span>")
         return page.pdf(width=f"{SLIDE_W_IN}in", height=f"{SLIDE_H_IN}in", print_background=True,
                         prefer_css_page_size=True, margin={"top": "0", "right": "0", "bottom": "0", "left": "0"})
 

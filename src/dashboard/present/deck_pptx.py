@@ -12,6 +12,7 @@ from dashboard.present import alternatives
 from dashboard.present.deck_model import (
     ACCENT,
     DEMO_INK,
+    DEMO_WARNING,
     INK,
     MARGIN_IN,
     MUTED,
@@ -23,7 +24,7 @@ from dashboard.present.deck_model import (
     chart_data,
     closing_text,
     fit_size,
-    slide_items,
+    slide_item_parts,
     text_lines,
 )
 from dashboard.present.deck_pdf import figure_png
@@ -235,19 +236,26 @@ def _chiffres(slide, chiffres, x, y, w, h) -> None:
              color=MUTED)
 
 
-def _items(slide, items: list[str], x, y, w, h) -> None:
-    """The slide's list as bullets, in a size at which every line fits."""
+def _items(slide, items: list[tuple[str, str]], x, y, w, h) -> None:
+    """The slide's list as bullets, each action's detail (« Axe 1 · 25,8 mois de retard ») on the line
+    under its name, in grey, in a size at which every line fits."""
     from pptx.util import Pt  # noqa: PLC0415
 
-    text = "\n".join("• " + i for i in items)
+    text = "\n".join(f"• {t}\n{d}" if d else f"• {t}" for t, d in items)
     size = fit_size(text, w * 72 - 30, h * 72 - 10 - 4 * len(items), 24, 12)  # 4 pt between items
     box = _box(slide, x, y, w, h, "", size, size)
     tf = box.text_frame
-    tf.paragraphs[0].runs[0].text = "• " + items[0]
-    for line in items[1:]:
-        p = tf.add_paragraph()
-        p.space_before = Pt(4)
-        _run(p, "• " + line, size)
+    for k, (name, detail) in enumerate(items):
+        if k == 0:
+            p = tf.paragraphs[0]
+            p.runs[0].text = "• " + name
+        else:
+            p = tf.add_paragraph()
+            p.space_before = Pt(4)
+            _run(p, "• " + name, size)
+        if detail:
+            p.add_line_break()  # the detail on the next line of the same bullet
+            _run(p, detail, size, color=MUTED)
 
 
 def deck_pptx(deck: list, info: DeckInfo) -> bytes:
@@ -272,10 +280,13 @@ def deck_pptx(deck: list, info: DeckInfo) -> bytes:
     drop_placeholders(s)
     _title(s, info.titre, m, 1.7, inner, 1.5, 44, 28)
     _box(s, m, 3.35, inner, 0.8, info.sous_titre, 28, 18, color=MUTED)
-    _box(s, m, 4.2, inner, 0.7, info.situation, 24, 16, color=MUTED)
+    y = 4.2
+    if info.presente:
+        _box(s, m, y, inner, 0.6, info.presente, 24, 16, color=MUTED)
+        y += 0.6
+    _box(s, m, y, inner, 0.7, info.situation, 24, 16, color=MUTED)
     if info.demo:
-        _box(s, m, 5.1, inner, 0.9, "Les valeurs de suivi (avancement, indicateurs) sont des données de "
-             "démonstration, fictives.", 22, 14, bold=True, color=DEMO_INK)
+        _box(s, m, y + 0.9, inner, 0.9, DEMO_WARNING, 22, 14, bold=True, color=DEMO_INK)
     s.notes_slide.notes_text_frame.text = closing_text(info)[1]
 
     for n, slide in enumerate(deck, start=2):
@@ -290,7 +301,7 @@ def deck_pptx(deck: list, info: DeckInfo) -> bytes:
             leg_h = min(1.1, 0.2 + text_lines(legende, (inner - 1.3) * 72 - 15, leg_size) * leg_size * 1.2 / 72)
             _box(s, m, H - 0.3 - leg_h, inner - 1.3, leg_h, legende, leg_size, leg_size, color=MUTED)
         body_y, body_h = 1.8, H - 0.3 - leg_h - 0.15 - 1.8
-        items = slide_items(slide)
+        items = slide_item_parts(slide)
         figure, chiffres = getattr(slide, "figure", None), tuple(getattr(slide, "chiffres", ()) or ())
         parts = [k for k, present in (("chiffres", chiffres), ("figure", figure is not None), ("items", items))
                  if present]

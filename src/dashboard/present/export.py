@@ -38,7 +38,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "total_max": ("Total max (€)", "euro"),
     "periodicite": ("Périodicité", "text"),
     "unite": ("Unité", "text"),
-    "quantite": ("Quantité", "etp"),
+    "quantite": ("Quantité", "decimal"),
     "annee": ("Année", "annee"),
     "annee_debut": ("Année début", "annee"),
     "annee_fin": ("Année fin", "annee"),
@@ -62,11 +62,51 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "prevu": ("Prévu (ETP)", "etp"),
     "realise": ("Réalisé", "euro"),
     "parametre": ("Paramètre", "text"),
-    "valeur": ("Valeur", "etp"),
+    "valeur": ("Valeur", "decimal"),
     "explication": ("Explication", "text"),
 }
 
-EXCEL_FORMATS = {"euro": '#,##0 "€"', "etp": "#,##0.00", "pct": '0.0" %"', "int": "0", "annee": "0"}
+# Excel number formats (written with Excel's own separators; Excel shows them in the reader's locale:
+# 15 680,50 € in French). A percentage is stored as a fraction (0,45) under a % format: 45,0 %.
+EXCEL_FORMATS = {"euro": '#,##0 "€"', "etp": '#,##0.00 "ETP"', "pct": "0.0 %", "int": "0", "annee": "0",
+                 "decimal": "#,##0.00"}
+EURO_CENTS = '#,##0.00 "€"'  # an amount with cents keeps them: 15 680,50 €, never 15 680 €
+NUMBER_WHOLE, NUMBER_DECIMALS = "#,##0", "#,##0.0#"
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+def excel_value(value, kind: str):
+    """(the value to write, its number format or None) for one cell of kind `kind`: numbers stay
+    numbers, at full precision, a percentage as a fraction; everything else is text."""
+    if fmt.missing(value):
+        return None, EXCEL_FORMATS.get(kind)
+    if kind == "euro":
+        v = float(value)
+        return v, EXCEL_FORMATS["euro"] if round(v, 2).is_integer() else EURO_CENTS
+    if kind == "pct":
+        return float(value) / 100, EXCEL_FORMATS["pct"]
+    if kind in ("etp", "decimal"):
+        return float(value), EXCEL_FORMATS[kind]
+    if kind in ("int", "annee"):
+        return int(value), EXCEL_FORMATS[kind]
+    return str(value), None
+
+
+def unit_value(value, unite: str, date=None):
+    """(value, number format) of an indicator's value in its unit: € and % as numbers with their
+    format, `oui` / `non` as text, a `date` indicator as a date, a count as a number."""
+    if unite == "date" and date is not None and not fmt.missing(date):
+        return pd.Timestamp(date).to_pydatetime(), DATE_FORMAT
+    if fmt.missing(value):
+        return None, None
+    if unite in ("oui/non", "date"):
+        return ("oui" if float(value) >= 1 else "non"), None
+    if unite == "€":
+        return excel_value(value, "euro")
+    if unite == "%":
+        return excel_value(value, "pct")
+    v = float(value)
+    return v, NUMBER_WHOLE if v.is_integer() else NUMBER_DECIMALS
 LONG_TEXT = 60  # characters: wider columns wrap
 
 
@@ -85,6 +125,8 @@ def _cell_text(value, kind: str) -> str:
         return fmt.pct(value, 1)
     if kind in ("int", "annee"):
         return "—" if fmt.missing(value) else (str(int(value)) if kind == "annee" else fmt.nombre(value))
+    if kind == "decimal":
+        return fmt.nombre(value, 2)
     return "" if fmt.missing(value) else str(value)
 
 
@@ -132,20 +174,18 @@ def to_excel(df: pd.DataFrame, sheet: str = "Tableau", overrides: dict[str, tupl
     for i, row in enumerate(df.itertuples(index=False), start=2):
         for j, (c, v) in enumerate(zip(df.columns, row, strict=True), start=1):
             kind = spec[c][1]
-            if fmt.missing(v):
-                v = None
-            elif kind in EXCEL_FORMATS:
-                v = float(v) if kind in ("euro", "etp", "pct") else int(v)
+            if isinstance(v, tuple):  # (value, number format) already typed (an indicator in its unit)
+                v, number_format = v
             else:
-                v = str(v)
+                v, number_format = excel_value(v, kind)
             cell = xlsx.put(ws, i, j, v)  # text stays text, even "=..."
-            if kind in EXCEL_FORMATS:
-                cell.number_format = EXCEL_FORMATS[kind]
-            elif v and len(v) > LONG_TEXT:
+            if number_format:
+                cell.number_format = number_format
+            elif isinstance(v, str) and len(v) > LONG_TEXT:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     for j, c in enumerate(df.columns, start=1):
         label, kind = spec[c]
-        values = [_cell_text(v, kind) for v in df[c]]
+        values = [_cell_text(v[0] if isinstance(v, tuple) else v, kind) for v in df[c]]
         width = max([len(label), *(len(v) for v in values)] or [10]) + 2
         ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), LONG_TEXT)
     ws.freeze_panes = "A2"
@@ -210,10 +250,15 @@ def indicateurs_texte(t: pd.DataFrame) -> pd.DataFrame:
 def indicateurs_excel(table: pd.DataFrame) -> bytes:
     """The « Tous les indicateurs » table (metrics.tableau_indicateurs) as an Excel file.
 
-    Values keep their unit as on screen (`45 %`, `12 000 €`, `oui`, `31/12/2025`): the indicators
-    have different units and are never summed. Comments and sources are the imported text, as typed.
+    Values and objectives are numbers in their unit's format (45 % as 0,45 under a % format, 12 000 €,
+    a count as a number, a date as a date, `oui` / `non` as text), so that a column can be sorted and
+    a year's values summed; the change stays the text the page shows (`▲ +18 (+4,9 %)`). Comments and
+    sources are the imported text, as typed (never a formula).
     """
     df = indicateurs_texte(table)
+    df["valeur"] = [unit_value(v, u, d) for v, u, d in
+                    zip(table["derniere_valeur"], table["unite"], table["date_valeur"], strict=True)]
+    df["objectif"] = [unit_value(v, u) for v, u in zip(table["objectif"], table["unite"], strict=True)]
     who = df.pop("renseigne")
     df["commentaire"] = table["commentaire"] if "commentaire" in table else None
     df["source"] = table["source"] if "source" in table else None

@@ -74,16 +74,39 @@ def montant_court(x) -> str:
     return fmt.euros(x)
 
 
+MILLION = 1_000_000
+MAX_DECIMALES_M = 2  # past 0,01 M€, a range is written in whole euros (1 801 500 à 1 820 000 €)
+
+
+def decimales_fourchette(lo, hi) -> int | None:
+    """The decimals of millions at which the range `lo`–`hi` reads true: the rounding step is at most
+    half the range's width, so the two ends stay distinct and the range shown is never much wider
+    than the real one (1 141 500 – 1 161 500 € at 1 decimal reads « 1,1 à 1,2 M€ », 100 000 € wide
+    for a 20 000 € range; at 2 decimals « 1,14 à 1,16 M€ »). At least 1; None when even
+    MAX_DECIMALES_M is too coarse (the range is then written in whole euros)."""
+    width = abs(float(hi) - float(lo))
+    for d in range(1, MAX_DECIMALES_M + 1):
+        if MILLION * 10 ** -d <= width / 2:
+            return d
+    return None
+
+
 def fourchette_courte(lo, hi) -> str:
-    """`1,8 à 1,9 M€`, `421 500 à 441 500 €`, or one figure when both read the same."""
-    a, b = montant_court(lo), montant_court(hi)
-    if a == b:
-        return a
-    if a.endswith("M€") and b.endswith("M€"):
-        return f"{a.removesuffix(chr(0xa0) + 'M€')} à {b}"
-    if a.endswith("€") and b.endswith("€") and not a.endswith("M€") and not b.endswith("M€"):
-        return f"{a.removesuffix(chr(0xa0) + '€')} à {b}"
-    return f"{a} à {b}"
+    """A range of euros as said in a meeting, at the precision that keeps it true:
+    `1,14 à 1,16 M€`, `421 500 à 441 500 €`, `421 500 € à 1,5 M€`, or one figure when both ends are
+    the same euro. Millions are rounded to `decimales_fourchette` decimals, the same on both ends."""
+    if lo is None or hi is None or pd.isna(lo) or pd.isna(hi) or round(float(lo)) == round(float(hi)):
+        return montant_court(hi if lo is None or pd.isna(lo) else lo)
+    lo, hi = sorted((float(lo), float(hi)))
+    if abs(hi) < MILLION:
+        return f"{fmt.nombre(round(lo))} à {fmt.euros(hi)}"
+    d = decimales_fourchette(lo, hi)
+    if d is None:  # narrower than 2 × 10 000 €: whole euros
+        return f"{fmt.nombre(round(lo))} à {fmt.euros(hi)}"
+    b = fmt.nombre(hi / MILLION, d, fixed=True)
+    if abs(lo) < MILLION:
+        return f"{fmt.euros(lo)} à {b}\u00a0M€"
+    return f"{fmt.nombre(lo / MILLION, d, fixed=True)} à {b}\u00a0M€"
 
 
 def pct_range(lo: float, hi: float) -> str:

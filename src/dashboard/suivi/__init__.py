@@ -10,7 +10,9 @@ Second input of the data's way, beside the plan (plan + suivi → metrics → pr
 - its store: `store` keeps every import as a batch (SQLite or PostgreSQL, one locked transaction
   per write, rollback), on the connection and the tables of `dashboard.base`; `importer` is
   the upload's whole flow, shared by the page and the command line; `demo` loads and removes the
-  demonstration data.
+  demonstration data;
+- its past: `temps` reads the store (and the plan's version) as it stood on a day and says the
+  « situation au » of what is shown; `comites` keeps the days the comité met.
 
 Nothing here computes a figure or imports streamlit.
 """

@@ -1,11 +1,15 @@
 """The follow-up store read back: the values in force (those of the latest active import that gave
 each one, a value removed by « effacer » hiding the earlier ones), the import each value came from
 and who provided it. Read side of `store`, which re-exports what the rest of the app uses.
+
+`at` (an instant, UTC) reads the store as it stood then: the imports made after it left out, an import
+rolled back after it counted as it was then.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pandas as pd
 import sqlalchemy as sa
@@ -73,16 +77,25 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
     return df
 
 
+def in_force(at: datetime | None = None) -> sa.ColumnElement:
+    """SQL: the imports in force now, or at the instant `at` (UTC): made by then, not rolled back by then."""
+    if at is None:
+        return batches.c.active.is_(True)
+    return sa.and_(batches.c.created_at <= at,
+                   sa.or_(batches.c.active.is_(True), batches.c.rolled_back_at > at))
+
+
 def values(conn, kind: str, *, batch_id: int | None = None, before: int | None = None,
-            active_only: bool = True, real_only: bool = False) -> pd.DataFrame:
-    """Raw value rows of one kind, with their batch id, ordered by batch (real_only: no demo batch).
+           active_only: bool = True, real_only: bool = False, at: datetime | None = None) -> pd.DataFrame:
+    """Raw value rows of one kind, with their batch id, ordered by batch (real_only: no demo batch;
+    `at`: the imports in force at that instant instead of now).
 
     A field a row removes (« effacer ») holds CLEARED: it hides the earlier values of that field."""
     table, keys, fields, _ = KINDS[kind]
     q = sa.select(table.c.batch_id, *[table.c[k] for k in keys + fields], table.c.effaces).join(
         batches, batches.c.id == table.c.batch_id)
     if active_only:
-        q = q.where(batches.c.active.is_(True))
+        q = q.where(in_force(at))
     if real_only:
         q = q.where(batches.c.demo.is_(False))
     if batch_id is not None:
@@ -150,10 +163,11 @@ def _origins(raw: pd.DataFrame, kind: str) -> pd.DataFrame:
                          "batch_id": long["batch_id"].astype(int).to_numpy()}, columns=cols)
 
 
-def load_suivi(engine: Engine, *, real_only: bool = False) -> Suivi:
-    """The current follow-up values (what every page shows), with the import each value came from."""
+def load_suivi(engine: Engine, *, real_only: bool = False, at: datetime | None = None) -> Suivi:
+    """The current follow-up values (what every page shows), with the import each value came from;
+    `at` (UTC): the values as they stood at that instant."""
     with engine.connect() as conn:
-        return load(conn, real_only)
+        return load(conn, real_only, at=at)
 
 
 def demo_active(engine: Engine) -> bool:
@@ -162,14 +176,14 @@ def demo_active(engine: Engine) -> bool:
         return _demo(conn)
 
 
-def _demo(conn) -> bool:
+def _demo(conn, at: datetime | None = None) -> bool:
     return bool(conn.execute(sa.select(sa.func.count()).select_from(batches).where(
-        batches.c.active.is_(True), batches.c.demo.is_(True))).scalar())
+        in_force(at), batches.c.demo.is_(True))).scalar())
 
 
-def load(conn, real_only: bool = False, before: int | None = None) -> Suivi:
-    raws = {kind: values(conn, kind, real_only=real_only, before=before) for kind in KINDS}
-    demo = False if real_only else _demo(conn)
+def load(conn, real_only: bool = False, before: int | None = None, at: datetime | None = None) -> Suivi:
+    raws = {kind: values(conn, kind, real_only=real_only, before=before, at=at) for kind in KINDS}
+    demo = False if real_only else _demo(conn, at)
     origins = pd.concat([_origins(raw, kind) for kind, raw in raws.items()], ignore_index=True)
     if len(origins):
         info = _batch_info(conn, set(origins["batch_id"]))

@@ -3,8 +3,6 @@ text), shown as it is, never read as Markdown nor HTML."""
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -22,9 +20,9 @@ def brut(text) -> str:
 
 
 def html_brut(text) -> str:
-    """`text` escaped for HTML a page writes (st.html, st.markdown with unsafe_allow_html): no tag, and
-    no blank line that would end the HTML block and let Markdown read what follows."""
-    return html.escape("" if text is None else str(text)).replace("\r\n", "\n").replace("\n", "<br>")
+    """`text` escaped for HTML a page writes (fmt.html_brut: no tag, no blank line that would end the HTML
+    block and let Markdown read what follows)."""
+    return fmt.html_brut(text)
 
 
 def table_brute(rows, **kwargs) -> None:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard import fmt, metrics
 from dashboard.plan import Plan
-from dashboard.present import comite, deck_files, deck_html, diapo_action, plan_changes
+from dashboard.present import comite, deck_files, deck_html, deck_model, diapo_action, plan_changes
 from dashboard.suivi.store import Suivi
 
 
@@ -29,13 +29,22 @@ class DeckView:
     info: deck_files.DeckInfo           # the title slide's words, for the PowerPoint and PDF files
     titre: str                          # the HTML deck's title
     sous_titre: str
-    file_stem: str                      # comite_schema_2023_2028 (+ .html, .pptx, .pdf)
+    file_stem: str                      # comite_2026-12-06 (+ .html, .pptx, .pdf): the comité's date
+
+    def html(self) -> str:
+        """The HTML deck, its title screen as the PowerPoint and PDF files' (comité's date, situation,
+        demonstration data)."""
+        return deck_html.deck_html(list(self.slides), self.titre, self.info.sous_titre, demo=self.info.demo,
+                                   lignes=(self.info.presente, self.info.situation))
 
 
 def build(plan: Plan, statuts: pd.DataFrame | None, indicateurs: pd.DataFrame | None, demo: bool,
-          today: str, reference: Plan | None = None, ref_label: str = "", cur_label: str = "") -> DeckView:
+          today: str, reference: Plan | None = None, ref_label: str = "", cur_label: str = "",
+          date_comite=None) -> DeckView:
     """Every slide and its charts, for the plan and the follow-up values at `today` (ISO date);
-    `reference` (the voted plan, when another version is in force) adds « ce qui a changé »."""
+    `reference` (the voted plan, when another version is in force) adds « ce qui a changé »;
+    `date_comite` (the comité's date, when known): « Présenté au comité de direction le … » and the
+    files' names (without it, the files are named by the date of the figures and say no comité date)."""
     changes = (plan_changes.slide_changes(reference, plan, ref_label, cur_label)
                if reference is not None else None)
     plan = metrics.apply_hypotheses(plan)
@@ -46,10 +55,10 @@ def build(plan: Plan, statuts: pd.DataFrame | None, indicateurs: pd.DataFrame | 
     first, last = plan.periode
     return DeckView(
         slides=tuple(deck), figures=figures, big_figures={k: deck_html.scaled(f, 2) for k, f in figures.items()},
-        info=deck_files.deck_info(plan, as_of, demo),
+        info=deck_files.deck_info(plan, as_of, demo, date_comite=date_comite),
         titre=f"Schéma de développement touristique {first}-{last} : point d'étape",
-        sous_titre=f"Présenté au comité de direction le {fmt.jour(as_of)}",
-        file_stem=f"comite_schema_{first}_{last}",
+        sous_titre=(deck_model.presente_text(date_comite) or f"Situation au {fmt.jour(as_of)}"),
+        file_stem=deck_model.file_stem(date_comite, as_of),
     )
 
 

@@ -93,6 +93,25 @@ def value_text(v, objet: str, champ: str, unite: str) -> str:
     return str(v)
 
 
+def value_cell(v, objet: str, champ: str, unite: str):
+    """A stored value as an Excel cell (value, number format): the number itself in its unit (€, %, ETP,
+    a date), text for a status or a comment; value_text's words where there is no number."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return "—", None
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime(), export.DATE_FORMAT
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        unite = unite if objet == "Indicateur" and champ in ("Résultat", "Objectif") else ""
+        if unite in ("oui/non", "%", "€"):
+            return export.unit_value(v, unite)
+        if champ == "Dépenses (€)":
+            return export.excel_value(v, "euro")
+        if champ == "ETP":
+            return export.excel_value(v, "etp")
+        return export.unit_value(v, "nombre")
+    return str(v), None
+
+
 def changes(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
     """What one import changed (`store.batch_changes`'s frame), each value before and after in its
     unit; an indicator the plan no longer has is read as a plain number."""
@@ -127,16 +146,26 @@ class DryRunView:
     conflicts: pd.DataFrame    # CONFLICT_HEADERS: cells changed by the file and by another import
     conflict_cells: tuple      # the cell of each conflict row (to record the user's decisions)
     overwrites: int            # lines of a file without stamp that replace a value another import set
+    # the values of « Avant » / « Après » as Excel cells (value, number format), row by row: numbers stay
+    # numbers in the file (changes, then conflicts: base → fichier)
+    typed_changes: tuple = ()
+    typed_conflicts: tuple = ()
 
     def excel(self) -> bytes:
-        """Every line (and every conflict, « conflit à décider ») as an Excel file."""
+        """Every line (and every conflict, « conflit à décider ») as an Excel file; values before and after
+        are numbers (€, %, ETP, dates) where they are, as on the page otherwise."""
         pending = pd.DataFrame({
             **{h: self.conflicts[h] for h in ("N° action", "Action", "Objet", "Année", "Valeur")},
             "Avant": self.conflicts["Dans la base"], "Après": self.conflicts["Dans le fichier"],
             "Changement": "conflit à décider", "Avant : enregistrée par": self.conflicts["Enregistrée par"],
         }, columns=CHANGE_HEADERS)
-        frame = pd.concat([self.changes, pending], ignore_index=True) if len(pending) else self.changes
-        return export.to_excel(frame, sheet="Changements", overrides={"N° action": ("N° action", "int")},
+        frame = pd.concat([self.changes, pending], ignore_index=True) if len(pending) else self.changes.copy()
+        typed = [*self.typed_changes, *self.typed_conflicts]
+        if len(typed) == len(frame):
+            frame["Avant"] = [t[0] for t in typed]
+            frame["Après"] = [t[1] for t in typed]
+        return export.to_excel(frame, sheet="Changements", overrides={"N° action": ("N° action", "int"),
+                                                                      "Année": ("Année", "annee")},
                                title="Vérification de l'import")
 
     def lines_text(self) -> list[str]:
@@ -190,22 +219,31 @@ def dry_run(plan: Plan, outcome) -> DryRunView:
         kind, key, _, champ = cell
         return value_text(v, _OBJETS[kind], store.FIELD_LABELS.get(champ, champ), units.get(key, "nombre"))
 
-    rows = []
+    def cell(c, v):
+        if v is merge.CLEARED:
+            return "— (effacer)", None
+        kind, key, _, champ = c
+        return value_cell(v, _OBJETS[kind], store.FIELD_LABELS.get(champ, champ), units.get(key, "nombre"))
+
+    rows, typed = [], []
     for x in outcome.plan.lines:
         (aid, title), objet, annee, champ = where(x.cell)
         change = x.etat + (" (à confirmer)" if x.overwrite else "")
         rows.append([aid, title, objet, annee, champ, text(x.cell, x.avant), text(x.cell, x.apres), change,
                      source_text(outcome.sources, x.source)])
+        typed.append((cell(x.cell, x.avant), cell(x.cell, x.apres)))
     changes = pd.DataFrame(rows, columns=CHANGE_HEADERS)
     conflicts = outcome.plan.undecided
-    crow = []
+    crow, ctyped = [], []
     for c in conflicts:
         (aid, title), objet, annee, champ = where(c.cell)
         crow.append([aid, title, objet, annee, champ, text(c.cell, c.emis), text(c.cell, c.stocke),
                      source_text(outcome.sources, c.source), text(c.cell, c.fichier)])
+        ctyped.append((cell(c.cell, c.stocke), cell(c.cell, c.fichier)))
     order = sorted(range(len(rows)), key=lambda i: (rows[i][0] is None, rows[i][0] or 0))
     return DryRunView(changes.iloc[order].reset_index(drop=True), pd.DataFrame(crow, columns=CONFLICT_HEADERS),
-                      tuple(c.cell for c in conflicts), len(outcome.plan.overwrites))
+                      tuple(c.cell for c in conflicts), len(outcome.plan.overwrites),
+                      typed_changes=tuple(typed[i] for i in order), typed_conflicts=tuple(ctyped))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ access to the database itself): add, list (never a password or a hash), passwd, 
 sessions (an account's signed-in sessions) and logout (ends them all).
 The password is read from standard input when it is not a terminal, typed twice otherwise.
 
-Exit codes as every command: 0 done, 1 the input has problems (all listed, in French), 2 usage error.
+Exit codes as every command, defined once in `cli.common`.
 """
 
 from __future__ import annotations
