@@ -11,12 +11,9 @@ import plotly.graph_objects as go
 from dashboard import fmt
 
 # the colours (axes, situations, indicators) are couleurs', the same in the slides and the files
-from dashboard.present.couleurs import A_COLLECTER, DEFAVORABLE, FAVORABLE, GREY, PALETTE  # noqa: F401
+from dashboard.present.couleurs import A_COLLECTER, DEFAVORABLE, FAVORABLE, GREY, INK, PALETTE  # noqa: F401
 
 FONT = "Source Sans Pro, Arial, sans-serif"
-# Every text of a chart (axes, values at the bars' ends, panel titles) in near-black: the page's theme
-# would write them in #808495, 3,8:1 on white, under the 4,5:1 text needs.
-INK = "#1B1F24"
 
 
 # Plotly draws the text of titles, axes, labels and hovers as a little HTML: <a href> is a link, <span
