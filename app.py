@@ -28,6 +28,10 @@ pages = {
     "Comité": [
         ui.page("vues/comite.py", title="Présentation au comité", icon=":material/slideshow:", url_path="comite"),
     ],
+    "À propos": [
+        ui.page(ui.ACCESSIBILITE, title="Déclaration d'accessibilité", icon=":material/accessibility_new:",
+                url_path="accessibilite"),
+    ],
 }
 
 # Accounts: the page « Comptes » for admins only (once accounts exist; see ui.barre_compte).
@@ -38,6 +42,10 @@ if not ui.mode_ouvert() and ui.peut("admin"):
 # Projector mode (/comite?mode=projecteur): the room sees the slide only, no menu.
 projector = st.query_params.get("mode") == "projecteur"
 page = st.navigation(pages, position="hidden" if projector else "sidebar")
-with ui.page_guard():  # a failure shows a French message with a reference; the log keeps the traceback
-    ui.barre_compte(projecteur=projector)  # who is signed in, « Se connecter » / « Se déconnecter »
-    page.run()
+try:
+    with ui.page_guard():  # a failure shows a French message with a reference; the log keeps the traceback
+        ui.barre_compte(projecteur=projector)  # who is signed in, « Se connecter » / « Se déconnecter »
+        page.run()
+finally:  # also below a page that stops early (st.stop: nothing imported yet, a reserved page…) or fails
+    if not projector:
+        ui.pied_de_page()  # the accessibility declaration, linked from every page

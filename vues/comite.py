@@ -115,7 +115,7 @@ def show_projector_slide() -> None:
             if slide.figure is not None:
                 for size, figures in (("normal", screen_figures), ("grand", big_figures)):  # CSS shows one
                     ui.chart(figures[slide.key], config={"displayModeBar": False, "responsive": True},
-                             key=f"fig_{size}_{slide.key}", height="stretch", theme=None)
+                             key=f"fig_{size}_{slide.key}", height="stretch", theme=None, titre=slide.titre)
             if slide.items:
                 st.html(comite_html.projector_items(slide, number))
         st.html(comite_html.footer(slide.legende, suivi.demo))
@@ -179,7 +179,7 @@ if slide.chiffres:
     for col, c in zip(st.columns(len(slide.chiffres)), slide.chiffres, strict=True):
         col.markdown(comite_html.page_figure(c), unsafe_allow_html=True)
 if slide.figure is not None:
-    ui.chart(slide.figure, config={"displayModeBar": False}, key=f"fig_{slide.key}")
+    ui.chart(slide.figure, config={"displayModeBar": False}, key=f"fig_{slide.key}", titre=slide.titre)
 if slide.items:
     st.markdown(comite_html.page_items(slide, index + 1), unsafe_allow_html=True)
 if slide.legende:

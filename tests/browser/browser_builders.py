@@ -98,3 +98,21 @@ def sign_in(page, login: str, password: str) -> None:
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_selector("[data-testid='stSidebar']", timeout=60000)
+
+
+def suivi_file(plan) -> bytes:
+    """The 2025 template with the first `nombre` indicator's result filled in (7)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from dashboard.suivi import template
+
+    wb = load_workbook(io.BytesIO(template.write_template(plan, 2025)))
+    ws = wb["Indicateurs"]
+    ident = str(plan.indicateurs.loc[plan.indicateurs["unite"] == "nombre", "indicateur_id"].iloc[0])
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == ident)
+    ws.cell(row, [c.value for c in ws[1]].index("2025 Résultat") + 1, 7)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

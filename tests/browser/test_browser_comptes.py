@@ -6,28 +6,12 @@ Skipped where /usr/bin/chromium is absent (`apt-get install chromium`; CI instal
 from __future__ import annotations
 
 import pytest
-from browser_builders import ARGS, CHROMIUM, PASSWORD, accounts_server, open_page, sign_in
+from browser_builders import ARGS, CHROMIUM, PASSWORD, accounts_server, open_page, sign_in, suivi_file
 
-from dashboard.suivi import store, template
+from dashboard.suivi import store
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium absent (apt-get install chromium)")]
-
-
-def suivi_file(plan) -> bytes:
-    """The 2025 template with the first `nombre` indicator's result filled in (7)."""
-    import io
-
-    from openpyxl import load_workbook
-
-    wb = load_workbook(io.BytesIO(template.write_template(plan, 2025)))
-    ws = wb["Indicateurs"]
-    ident = str(plan.indicateurs.loc[plan.indicateurs["unite"] == "nombre", "indicateur_id"].iloc[0])
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == ident)
-    ws.cell(row, [c.value for c in ws[1]].index("2025 Résultat") + 1, 7)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dashboard import fmt
 
 # the colours (axes, situations, indicators) are couleurs', the same in the slides and the files
-from dashboard.present.couleurs import A_COLLECTER, DEFAVORABLE, FAVORABLE, GREY, PALETTE  # noqa: F401
+from dashboard.present.couleurs import A_COLLECTER, DEFAVORABLE, FAVORABLE, GREY, INK, PALETTE  # noqa: F401
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 
@@ -55,7 +55,7 @@ def style(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 20}},
         separators=", ",
-        font={"family": FONT, "size": 15},
+        font={"family": FONT, "size": 15, "color": INK},
         height=height,
         margin={"l": 10, "r": 10, "t": 70, "b": 10},
         legend={"title": None, "orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
@@ -63,8 +63,10 @@ def style(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
         paper_bgcolor="white",
         hoverlabel={"font_size": 14},
     )
-    fig.update_xaxes(gridcolor="#E5E8EC", zerolinecolor="#C9CED4")
-    fig.update_yaxes(gridcolor="#E5E8EC", zerolinecolor="#C9CED4")
+    fig.update_xaxes(gridcolor="#E5E8EC", zerolinecolor="#C9CED4", tickfont_color=INK, title_font_color=INK)
+    fig.update_yaxes(gridcolor="#E5E8EC", zerolinecolor="#C9CED4", tickfont_color=INK, title_font_color=INK)
+    fig.update_annotations(selector=lambda a: a.font.color is None, font_color=INK)  # panel titles
+    fig.update_traces(selector=lambda t: hasattr(t, "textfont") and t.textfont.color is None, textfont_color=INK)
     return fig
 
 

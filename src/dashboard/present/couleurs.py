@@ -18,6 +18,10 @@ SITUATIONS = {
 }
 EN_RETARD = SITUATIONS["en retard"]
 
+# the texts of a chart (axes, values, panel titles): near-black, 16:1 on white (a text needs 4,5:1; the
+# page's theme would write them in #808495, 3,8:1)
+INK = "#1B1F24"
+
 FAVORABLE, DEFAVORABLE = "#0072B2", "#D55E00"  # an indicator's change: blue / vermillion
 A_COLLECTER = "#E69F00"                          # an indicator still to collect
 

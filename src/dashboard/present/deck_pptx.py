@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+from dashboard.present import alternatives
 from dashboard.present.deck_model import (
     ACCENT,
     DEMO_INK,
@@ -106,8 +107,14 @@ def _data_label(point, text: str, bold: bool, color: str, position) -> None:
     dl.position = position
 
 
-def _chart(slide, data: ChartData, x, y, w, h) -> None:
-    """A native PowerPoint bar chart (editable in PowerPoint, in the office's theme) from the slide's data."""
+def _alt_text(shape, text: str) -> None:
+    """The shape's alternative text (PowerPoint's « Texte de remplacement », read by screen readers)."""
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
+
+
+def _chart(slide, data: ChartData, x, y, w, h):
+    """A native PowerPoint bar chart (editable in PowerPoint, in the office's theme) from the slide's data;
+    its graphic frame."""
     from pptx.chart.data import CategoryChartData  # noqa: PLC0415
     from pptx.dml.color import RGBColor  # noqa: PLC0415
     from pptx.enum.chart import (  # noqa: PLC0415
@@ -135,7 +142,8 @@ def _chart(slide, data: ChartData, x, y, w, h) -> None:
     if pad:  # an invisible segment after each bar carries the bar's end text (PowerPoint has no "outside" for stacks)
         cd.add_series(" ", [top * 0.45] * len(data.categories))
     kind = XL_CHART_TYPE.BAR_STACKED if data.stacked else XL_CHART_TYPE.BAR_CLUSTERED
-    chart = slide.shapes.add_chart(kind, Inches(x), Inches(y), Inches(w), Inches(h), cd).chart
+    frame = slide.shapes.add_chart(kind, Inches(x), Inches(y), Inches(w), Inches(h), cd)
+    chart = frame.chart
     chart.font.size = Pt(16)
     chart.font.color.rgb = RGBColor.from_string(INK)
     plot = chart.plots[0]
@@ -193,6 +201,7 @@ def _chart(slide, data: ChartData, x, y, w, h) -> None:
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(16)
+    return frame
 
 
 def _reversed(data: ChartData) -> ChartData:
@@ -313,10 +322,12 @@ def deck_pptx(deck: list, info: DeckInfo) -> bytes:
         if main_w and figure is not None:
             data = chart_data(figure)
             if data is not None:
-                _chart(s, data, m, body_y, main_w, body_h)
+                shape = _chart(s, data, m, body_y, main_w, body_h)
             else:
                 png = figure_png(figure, main_w, body_h)
-                s.shapes.add_picture(io.BytesIO(png), Inches(m), Inches(body_y), Inches(main_w), Inches(body_h))
+                shape = s.shapes.add_picture(io.BytesIO(png), Inches(m), Inches(body_y), Inches(main_w),
+                                             Inches(body_h))
+            _alt_text(shape, alternatives.figure_alt(figure, slide.titre))  # its message and key figures
         s.notes_slide.notes_text_frame.text = getattr(slide, "notes", "") or ""
 
     s = prs.slides.add_slide(title_only)

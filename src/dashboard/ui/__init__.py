@@ -40,7 +40,7 @@ from dashboard.ui.comptes import (
 )
 from dashboard.ui.demarrage import WARM_UP_THREAD, warm_up
 from dashboard.ui.filtres import hypotheses_reglees, keep_hypotheses, put_back, reglages, sidebar_filters
-from dashboard.ui.pages import MESSAGE_ERREUR, page, page_guard
+from dashboard.ui.pages import ACCESSIBILITE, MESSAGE_ERREUR, page, page_guard, pied_de_page
 from dashboard.ui.partage import cache_view, memo, shared
 from dashboard.ui.plan import (
                                can_compare,
@@ -66,12 +66,12 @@ from dashboard.ui.tableaux import (
 from dashboard.ui.texte import brut, html_brut, table_brute
 
 __all__ = [
-    "MESSAGE_ERREUR", "WARM_UP_THREAD", "barre_compte", "brut", "cache_view", "can_compare", "chart",
+    "ACCESSIBILITE", "MESSAGE_ERREUR", "WARM_UP_THREAD", "barre_compte", "brut", "cache_view", "can_compare", "chart",
     "clear_suivi_cache", "compare_selector", "dataframe", "demo_banner", "download_button", "ensure_demo",
     "get_engine", "get_plan", "get_plan_version", "get_suivi", "html_brut", "hypotheses_reglees", "identite", "jeton_de_session",
     "keep_hypotheses", "keep_widgets", "known_indicators", "memo", "metrics_row", "mode_ouvert", "notice_mode_ouvert",
     "oidc_configure", "page", "page_guard", "page_reservee", "peut", "plan_path", "plan_version",
-    "plan_versions", "prevu_realise", "put_back", "reglages", "shared", "sidebar_filters", "situation_au", "store_batch_changes", "store_history",
+    "pied_de_page", "plan_versions", "prevu_realise", "put_back", "reglages", "shared", "sidebar_filters", "situation_au", "store_batch_changes", "store_history",
     "store_notice", "store_problem", "store_state", "table_brute", "table_with_download", "tabs",
     "voted_reference", "warm_up",
 ]

@@ -32,6 +32,19 @@ def page(path: str, **kwargs):
     return copy.copy(made)
 
 
+ACCESSIBILITE = "vues/accessibilite.py"
+
+
+def pied_de_page() -> None:
+    """Below every page (not the projector's slides): the link to the accessibility declaration, with the
+    conformity status, as the RGAA asks of every page."""
+    from dashboard.present import declaration  # noqa: PLC0415
+
+    st.divider()
+    st.page_link(ACCESSIBILITE, label=f"Accessibilité : {declaration.statut()} (déclaration d'accessibilité)",
+                 icon=":material/accessibility_new:")
+
+
 # --- Erreurs : a page that fails ------------------------------------------------------------------
 # Visitors never read a traceback (.streamlit/config.toml: client.showErrorDetails = "none"): a page
 # that fails shows a French message with a short reference, and the server's log keeps the traceback

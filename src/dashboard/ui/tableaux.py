@@ -4,6 +4,7 @@ opened, the row of key figures."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pandas as pd
@@ -13,7 +14,8 @@ import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
 from dashboard.ui.comptes import download_button
-from dashboard.ui.partage import memo
+from dashboard.ui.partage import memo, run_memo
+from dashboard.ui.texte import brut, table_brute
 
 
 class _DrawnFigure(BaseFigure):
@@ -37,10 +39,41 @@ def _drawn(fig) -> _DrawnFigure:
     return _DrawnFigure(plotly_brut(json.loads(pio.to_json(fig, validate=False))))  # texts shown literally
 
 
-def chart(fig, **kwargs) -> None:
-    """st.plotly_chart of a figure from a cached view (no mode bar): its JSON values made once per figure."""
+def _alternative(drawn: _DrawnFigure, titre: str) -> tuple[str, pd.DataFrame]:
+    """(accessible name, data table) of a drawn figure, read from the very values plotly draws."""
+    from dashboard.present import alternatives  # noqa: PLC0415
+
+    fig = drawn.to_dict()
+    return alternatives.alt(fig, message=titre), alternatives.data(fig)
+
+
+def chart(fig, donnees: bool | None = None, titre: str = "", **kwargs) -> None:
+    """st.plotly_chart of a figure from a cached view (no mode bar): its JSON values made once per figure.
+
+    The chart is named for screen readers by its message and key figures (alt), and its data are one
+    step away: « Voir les données », a table with headers, drawn only once opened. `donnees` False
+    leaves that out (the projector's slides, which must fit the screen: the default there). `titre`: the
+    message of a chart drawn without a title of its own (a slide's title).
+    """
     kwargs.setdefault("config", {"displayModeBar": False})
-    st.plotly_chart(memo(fig, "dict", lambda: _drawn(fig)), **kwargs)
+    drawn = memo(fig, "dict", lambda: _drawn(fig))
+    alt, table = memo(fig, ("alternative", titre), lambda: _alternative(drawn, titre))
+    st.plotly_chart(drawn, alt=alt, **kwargs)
+    if donnees is None:
+        donnees = st.query_params.get("mode") != "projecteur"
+    if donnees:
+        from dashboard.present import alternatives, charts  # noqa: PLC0415
+
+        title = alternatives.title(drawn.to_dict()) or alternatives.plain(titre)
+        key = str(kwargs.get("key") or hashlib.sha1(title.encode()).hexdigest()[:12])
+        used = run_memo("donnees_keys", set)  # two charts with the same title in one run: distinct keys
+        key = next(k for k in (key if n == 1 else f"{key}_{n}" for n in range(1, len(used) + 2)) if k not in used)
+        used.add(key)
+        box = st.expander(f"Voir les données : {brut(charts.short_label(title, 80))}", key=f"donnees_{key}",
+                          on_change="rerun", icon=":material/table:")
+        if box.open:
+            with box:
+                table_brute(table, hide_index=True)
 
 
 def _arrow(df):
