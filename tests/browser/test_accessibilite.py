@@ -90,7 +90,7 @@ def test_every_chart_is_named_and_its_data_open_as_a_table(server, page):
     assert len(names) == page.locator(".stPlotlyChart").count() >= 2
     # the title of the chart (its message), then its figures: the plan's 1,4 ETP for axe 5 (A53-A55)
     assert names[0].startswith("Graphique en barres. Axe 5 prend 39\u00a0% du temps de travail chiffré. ")
-    assert "Axe 5 – Assurer un fonctionnement de l'office de touris… : 1,4 ETP" in names[0]
+    assert "Axe 5 – Assurer un fonctionnement de l'office de tourisme selon les principes de la QVT : 1,4 ETP" in names[0]
     page.get_by_text("Voir les données : Axe 5 prend").click()
     table = page.locator("[data-testid='stTable'] table").first
     table.wait_for(timeout=30000)
