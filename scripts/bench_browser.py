@@ -17,19 +17,22 @@ frame from which the page is drawn and stays drawn:
   least one element, none stale (`data-stale="true"`: left from a previous run);
 - nothing is still waiting for its code: no placeholder (`data-testid` starting with `stSkeleton`),
   no spinner (`stSpinner`);
-- every chart shown (each `stPlotlyChart` with a box on screen, charts of closed tabs or expanders
-  have none) holds its `.js-plotly-plot` and at least one rendered `.main-svg`;
+- every chart shown (each `stPlotlyChart` not inside a hidden element or a closed expander) holds its
+  `.js-plotly-plot` and at least one rendered `.main-svg`;
 - every image is loaded and the page's fonts are (`document.fonts.status == "loaded"`);
-- "stays": the condition is checked at every animation frame by a script added to the page before
-  any other; it still holds 600 ms later (no rerun, no chart redrawn from scratch since). The time is
-  the frame at which it last became true.
+- "stays": the condition is checked by a script added to the page before any other, at the first
+  animation frame after each change (an element added or changed, a font or an image loaded: never
+  on a quiet frame, so that checking costs the page next to nothing); it still holds 600 ms later (no
+  rerun, no chart redrawn from scratch since). The time is the frame at which it last became true.
 
 Each server runs as `make run` serves the app (`python -m dashboard serve`, the repository's
 .streamlit/config.toml, a new SQLite store with the demonstration follow-up imported at its first
 start); each page is opened once before measuring (the server's views made: this measures the
 browser, scripts/bench_pages.py the server). The empty page and each version of the app are visited
 in turn, page by page, their order rotated at each round, so all see the same machine load; each
-cell is the median of N, each ratio the page's median over the empty page's median. With `--ref
+time is the median of N; each ratio (× page vide, and the change « écart » between two versions) is the
+median of the N ratios of measures taken one after the other in the same round, which a shared
+machine's load moves together. With `--ref
 COMMIT` (a temporary `git worktree` of that commit) or `--compare FOLDER` (another checkout), that
 version is served the same way from its own folder (same virtual environment, its own code through
 PYTHONPATH) and measured in the same run: « avant » and « après ».
@@ -41,6 +44,7 @@ Exit code 0 either way (a measure, not a test).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -74,32 +78,42 @@ PAGES = [
 FLOOR = "page vide"
 STABLE_MS = 600
 
-# Added to every document before its own scripts: checks the condition at each animation frame.
+# Added to every document before its own scripts. The condition is checked at the first animation
+# frame after any change (DOM, a font or an image loaded), never on a quiet frame: the check must not
+# become work the page pays for (it would force a layout at every frame).
 DRAWN = """
 (() => {
-  const shown = (el) => el.getClientRects().length > 0;
-  const drawn = () => {
+  const hidden = '[hidden], details:not([open]) > :not(summary), [aria-hidden="true"]';
+  const __bancDrawn = () => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
     if (!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')) return false;
     if (document.querySelector('[data-stale="true"], [data-testid^="stSkeleton"], [data-testid="stSpinner"]'))
       return false;
     for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
-      if (shown(chart) && !chart.querySelector('.js-plotly-plot .main-svg')) return false;
+      if (!chart.querySelector('.js-plotly-plot .main-svg') && !chart.closest(hidden)) return false;
     for (const img of document.images) if (!img.complete) return false;
     return document.fonts.status === 'loaded';
   };
   const state = window.__banc = {since: null, charts: 0};
-  const tick = () => {
-    if (drawn()) {
-      if (state.since === null) {
-        state.since = performance.now();
-        state.charts = document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg').length;
-      }
-    } else state.since = null;
-    requestAnimationFrame(tick);
+  let changed = true;
+  const change = () => { changed = true; };
+  new MutationObserver(change).observe(document, {subtree: true, childList: true, attributes: true});
+  document.fonts.addEventListener('loadingdone', change);
+  document.addEventListener('load', change, true);
+  const __bancTick = () => {
+    if (changed) {
+      changed = false;
+      if (__bancDrawn()) {
+        if (state.since === null) {
+          state.since = performance.now();
+          state.charts = document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg').length;
+        }
+      } else state.since = null;
+    }
+    requestAnimationFrame(__bancTick);
   };
-  requestAnimationFrame(tick);
+  requestAnimationFrame(__bancTick);
 })();
 """
 
@@ -127,6 +141,7 @@ def free_port(taken: set[int]) -> int:
         if port in taken:
             continue
         with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds it (TIME_WAIT left)
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
@@ -246,28 +261,33 @@ def measure(targets: dict[str, str], pages: list[tuple[str, str]], n: int) -> di
 # --- report ----------------------------------------------------------------------------------
 
 def table(results: dict, versions: list[str], pages: list[tuple[str, str]]) -> str:
-    med = {k: {kind: statistics.median(v[kind]) for kind in v} for k, v in results.items()}
-    floor = {kind: statistics.median([x for (name, _), v in results.items() if name == FLOOR for x in v[kind]])
-             for kind in ("first", "again")}
+    """The Markdown table: medians (ms); ratios and changes are medians of the ratios of measures taken
+    one after the other (the same page of the other target, in the same round), which the machine's
+    load shifts together."""
+
+    def paired(a: list[float], b: list[float]) -> float:
+        return statistics.median(x / y for x, y in zip(a, b, strict=True))
+
     kinds = [("first", "première visite"), ("again", "de nouveau")]
-    head, rows = ["page"], []
+    two = len(versions) == 2
+    head = ["page"]
     for _, title in kinds:
         for v in versions:
-            tag = f" ({v})" if len(versions) > 1 else ""
-            head += [f"{title}{tag} (ms)", "× page vide"]
-        if len(versions) == 2:
-            head.append("écart")
-    rows.append([f"{FLOOR} (`st.title` + `st.write`)"]
-                + sum(([ms(floor[kind]), "1,00"] * len(versions) + ([""] if len(versions) == 2 else [])
-                       for kind, _ in kinds), []))
+            head += [f"{title}{f' ({v})' if two else ''}, ms", "× page vide"]
+        head += ["écart"] if two else []
+    floor_all = {k: statistics.median([x for (n, _), v in results.items() if n == FLOOR for x in v[k]]) for k, _ in kinds}
+    rows = [[f"{FLOOR} (`st.title` + `st.write`)"]
+            + sum(([ms(floor_all[k]), "1,00"] * len(versions) + ([""] if two else []) for k, _ in kinds), [])]
     for label, _ in pages:
         row = [label]
-        for kind, _ in kinds:
+        for k, _ in kinds:
+            floor = results[(FLOOR, label)][k]
             for v in versions:
-                row += [ms(med[(v, label)][kind]), ratio(med[(v, label)][kind] / floor[kind])]
-            if len(versions) == 2:
-                change = med[(versions[1], label)][kind] / med[(versions[0], label)][kind] - 1
-                row.append(f"{change:+.0%}".replace("%", " %") if abs(change) <= 0.10 else f"**{change:+.0%}**".replace("%", " %"))
+                row += [ms(statistics.median(results[(v, label)][k])), ratio(paired(results[(v, label)][k], floor))]
+            if two:
+                change = paired(results[(versions[1], label)][k], results[(versions[0], label)][k]) - 1
+                text = f"{change:+.0%}".replace("%", "\u202f%").replace("-", "−")
+                row.append(f"**{text}**" if change > 0.10 else text)
         rows.append(row)
     lines = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
@@ -277,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Temps de dessin des pages dans Chromium, contre une page vide.")
     ap.add_argument("-n", type=int, default=5, help="mesures par page (défaut 5)")
     ap.add_argument("--pages", nargs="*", default=[p[0] for p in PAGES], help="libellés des pages")
+    ap.add_argument("--json", type=Path, default=None, help="écrit aussi chaque mesure dans ce fichier")
     other = ap.add_mutually_exclusive_group()
     other.add_argument("--ref", metavar="COMMIT", help="mesure aussi ce commit (avant) dans la même exécution")
     other.add_argument("--compare", metavar="DOSSIER", type=Path, help="mesure aussi cette copie du dépôt (avant)")
@@ -304,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
             targets[name] = stack.enter_context(served("app.py", folder))
         print(f"Mesures (charge moyenne {before})…", flush=True)
         results = measure(targets, pages, a.n)
+    if a.json:
+        a.json.write_text(json.dumps({"versions": versions, "loadavg": [before, load_average()],
+                                      "mesures": [[t, p, v] for (t, p), v in results.items()]}, ensure_ascii=False))
     print()
     print(table(results, versions, pages))
     print(f"\nMédianes de {a.n} mesures par case ; charge moyenne (1, 5, 15 min) avant : {before}, "

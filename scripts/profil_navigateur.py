@@ -110,7 +110,9 @@ def analyse(trace: dict, drawn_ms: float) -> dict:
         data = e["args"]["data"]
         for node in data.get("cpuProfile", {}).get("nodes", []):
             frame = node["callFrame"]
-            nodes[(e["id"], node["id"])] = file_of(frame.get("url", "")) or frame.get("functionName", "")
+            name = frame.get("functionName", "")
+            nodes[(e["id"], node["id"])] = (file_of(frame.get("url", "")) or name if not name.startswith("__banc")
+                                            else "(banc : sa condition, pas la page)")
         for sample, delta in zip(data.get("cpuProfile", {}).get("samples", []), data.get("timeDeltas", []),
                                  strict=False):
             clock[e["id"]] += delta
@@ -118,7 +120,9 @@ def analyse(trace: dict, drawn_ms: float) -> dict:
                 js[nodes.get((e["id"], sample), "?")] += delta
 
     # files: request → finish
-    sent = {e["args"]["data"]["requestId"]: e for e in events if e.get("name") == "ResourceSendRequest"}
+    origin = "/".join(nav["args"]["data"]["documentLoaderURL"].split("/")[:3])  # not Chromium's own pages
+    sent = {e["args"]["data"]["requestId"]: e for e in events if e.get("name") == "ResourceSendRequest"
+            and e["args"]["data"]["url"].startswith(origin)}
     files = []
     for e in events:
         if e.get("name") == "ResourceFinish" and e["args"]["data"]["requestId"] in sent:
