@@ -207,27 +207,39 @@ def worktree(commit: str):
 
 # --- the browser -----------------------------------------------------------------------------
 
-def until_drawn(page, url: str) -> float:
-    """Open `url` in `page`; ms from the navigation's start to the frame from which it stays drawn."""
+def _cpu(session) -> float:
+    """Processor time (ms) of the page's renderer process so far (Chromium's Performance metrics)."""
+    metrics = {m["name"]: m["value"] for m in session.send("Performance.getMetrics")["metrics"]}
+    return metrics.get("ProcessTime", 0.0) * 1000
+
+
+def until_drawn(page, url: str, session=None) -> tuple[float, float]:
+    """Open `url` in `page`: ms from the navigation's start to the frame from which it stays drawn, and
+    the processor time its renderer spent meanwhile (ms; 0 without a CDP session)."""
+    before = _cpu(session) if session else 0.0
     page.goto(url, wait_until="commit", timeout=60000)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         page.wait_for_timeout(100)
         since, now = page.evaluate("() => [window.__banc && window.__banc.since, performance.now()]")
         if since is not None and now - since >= STABLE_MS:
-            return since
+            after = _cpu(session) if session else 0.0
+            return since, (after - before if after >= before else after)  # a new process: its own count
     raise SystemExit(f"{url} : page pas dessinée en 90 s")
 
 
-def visits(browser, url: str) -> tuple[float, float]:
-    """(first visit, again) in ms, in a new browser context."""
+def visits(browser, url: str) -> dict[str, float]:
+    """{first, again, first_cpu, again_cpu} in ms, in a new browser context."""
     context = browser.new_context(viewport=VIEWPORT, locale="fr-FR")
     context.add_init_script(DRAWN)
     try:
         page = context.new_page()
-        first = until_drawn(page, url)
+        session = context.new_cdp_session(page)
+        session.send("Performance.enable")
+        first, first_cpu = until_drawn(page, url, session)
         until_drawn(page, url)  # the second load makes Chromium keep the scripts' compiled code
-        return first, until_drawn(page, url)
+        again, again_cpu = until_drawn(page, url, session)
+        return {"first": first, "again": again, "first_cpu": first_cpu, "again_cpu": again_cpu}
     finally:
         context.close()
 
@@ -248,10 +260,10 @@ def measure(targets: dict[str, str], pages: list[tuple[str, str]], n: int) -> di
                 order = names[r % len(names):] + names[:r % len(names)]
                 for label, path in pages:
                     for name in order:
-                        first, again = visits(browser, f"{targets[name]}/{path if name != FLOOR else ''}")
-                        cell = out.setdefault((name, label), {"first": [], "again": []})
-                        cell["first"].append(first)
-                        cell["again"].append(again)
+                        measured = visits(browser, f"{targets[name]}/{path if name != FLOOR else ''}")
+                        cell = out.setdefault((name, label), {k: [] for k in measured})
+                        for k, v in measured.items():
+                            cell[k].append(v)
                 print(f"  mesure {r + 1}/{n} faite (charge {load_average()})", flush=True)
         finally:
             browser.close()
@@ -260,7 +272,7 @@ def measure(targets: dict[str, str], pages: list[tuple[str, str]], n: int) -> di
 
 # --- report ----------------------------------------------------------------------------------
 
-def table(results: dict, versions: list[str], pages: list[tuple[str, str]]) -> str:
+def table(results: dict, versions: list[str], pages: list[tuple[str, str]], cpu: bool = False) -> str:
     """The Markdown table: medians (ms); ratios and changes are medians of the ratios of measures taken
     one after the other (the same page of the other target, in the same round), which the machine's
     load shifts together."""
@@ -268,7 +280,8 @@ def table(results: dict, versions: list[str], pages: list[tuple[str, str]]) -> s
     def paired(a: list[float], b: list[float]) -> float:
         return statistics.median(x / y for x, y in zip(a, b, strict=True))
 
-    kinds = [("first", "première visite"), ("again", "de nouveau")]
+    kinds = ([("first_cpu", "processeur, première visite"), ("again_cpu", "processeur, de nouveau")] if cpu
+             else [("first", "première visite"), ("again", "de nouveau")])
     two = len(versions) == 2
     head = ["page"]
     for _, title in kinds:
@@ -329,7 +342,10 @@ def main(argv: list[str] | None = None) -> int:
         a.json.write_text(json.dumps({"versions": versions, "loadavg": [before, load_average()],
                                       "mesures": [[t, p, v] for (t, p), v in results.items()]}, ensure_ascii=False))
     print()
+    print("Temps jusqu'à la page dessinée :\n")
     print(table(results, versions, pages))
+    print("\nTemps processeur du processus de rendu de la page pendant ce temps :\n")
+    print(table(results, versions, pages, cpu=True))
     print(f"\nMédianes de {a.n} mesures par case ; charge moyenne (1, 5, 15 min) avant : {before}, "
           f"après : {load_average()} ; {os.cpu_count()} cœurs.")
     return 0

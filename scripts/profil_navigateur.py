@@ -79,6 +79,16 @@ def analyse(trace: dict, drawn_ms: float) -> dict:
     t1 = t0 + drawn_ms * 1000
     main = next(tid for (p, tid), n in names.items() if p == pid and n == "CrRendererMain")
 
+    # processor time of the main thread (thread time of its top-level tasks): the work the page gave the
+    # browser, which other processes on a shared machine stretch in wall time but not in thread time
+    cpu = 0.0
+    end_of_task = 0.0
+    for e in sorted((e for e in events if e.get("pid") == pid and e.get("tid") == main and e.get("ph") == "X"
+                     and e.get("name") == "RunTask" and "tdur" in e and t0 <= e["ts"] < t1), key=lambda e: e["ts"]):
+        if e["ts"] >= end_of_task:  # top-level only
+            cpu += e["tdur"]
+            end_of_task = e["ts"] + e["dur"]
+
     # self time of the main thread's complete events, by task
     spans = sorted((e for e in events if e.get("pid") == pid and e.get("tid") == main and e.get("ph") == "X"
                     and "dur" in e and e["ts"] < t1 and e["ts"] + e["dur"] > t0), key=lambda e: (e["ts"], -e["dur"]))
@@ -101,23 +111,24 @@ def analyse(trace: dict, drawn_ms: float) -> dict:
     # JavaScript by file, from the CPU profile's samples on the main thread
     nodes: dict = {}
     js: dict[str, float] = defaultdict(float)
-    profiles = {e["id"]: e for e in events if e.get("name") == "Profile" and e.get("pid") == pid
-                and e.get("tid") == main}
+    profiles = {(pid, e["id"]): e for e in events if e.get("name") == "Profile" and e.get("pid") == pid
+                and e.get("tid") == main}  # a profile's id is unique in its process only
     clock = {k: p["args"]["data"]["startTime"] for k, p in profiles.items()}
     for e in events:
-        if e.get("name") != "ProfileChunk" or e.get("id") not in profiles:
+        key = (e.get("pid"), e.get("id"))
+        if e.get("name") != "ProfileChunk" or key not in profiles:
             continue
         data = e["args"]["data"]
         for node in data.get("cpuProfile", {}).get("nodes", []):
             frame = node["callFrame"]
             name = frame.get("functionName", "")
-            nodes[(e["id"], node["id"])] = (file_of(frame.get("url", "")) or name if not name.startswith("__banc")
+            nodes[(key, node["id"])] = (file_of(frame.get("url", "")) or name if not name.startswith("__banc")
                                             else "(banc : sa condition, pas la page)")
         for sample, delta in zip(data.get("cpuProfile", {}).get("samples", []), data.get("timeDeltas", []),
                                  strict=False):
-            clock[e["id"]] += delta
-            if t0 <= clock[e["id"]] <= t1:
-                js[nodes.get((e["id"], sample), "?")] += delta
+            clock[key] += delta
+            if t0 <= clock[key] <= t1:
+                js[nodes.get((key, sample), "?")] += delta
 
     # files: request → finish
     origin = "/".join(nav["args"]["data"]["documentLoaderURL"].split("/")[:3])  # not Chromium's own pages
@@ -129,7 +140,19 @@ def analyse(trace: dict, drawn_ms: float) -> dict:
             req = sent[e["args"]["data"]["requestId"]]["args"]["data"]
             files.append((req["url"], e["args"]["data"].get("encodedDataLength", 0) / 1000,
                           (e["ts"] - t0) / 1000, req.get("resourceType", "")))
-    return {"js": {k: v / 1000 for k, v in js.items()}, "tasks": {k: v / 1000 for k, v in tasks.items()},
+    # milestones: Streamlit's page running (its websocket open), the page's messages, plotly.js's chunk
+    def at(e) -> float:
+        return (e["ts"] - t0) / 1000
+
+    window = [e for e in events if e.get("pid") == pid and t0 <= e.get("ts", 0) <= t1]
+    ws = [at(e) for e in window if e.get("name") == "WebSocketCreate"]
+    received = [at(e) for e in window if e.get("name") == "WebSocketReceive"]
+    plotly = [(at(sent[e["args"]["data"]["requestId"]]), at(e)) for e in events if e.get("name") == "ResourceFinish"
+              and "PlotlyChart" in sent.get(e["args"]["data"]["requestId"], {}).get("args", {}).get("data", {}).get("url", "")
+              and sent[e["args"]["data"]["requestId"]]["args"]["data"]["url"].endswith(".js")]
+    milestones = {"websocket": ws[0] if ws else None, "messages": (received[0], received[-1]) if received else None,
+                  "plotly": plotly[0] if plotly else None}
+    return {"cpu": cpu / 1000, "milestones": milestones, "js": {k: v / 1000 for k, v in js.items()}, "tasks": {k: v / 1000 for k, v in tasks.items()},
             "files": files, "window": drawn_ms}
 
 
@@ -144,7 +167,16 @@ def summary(label: str, kind: str, a: dict) -> str:
     scripts = [f for f in a["files"] if f[0].endswith((".js", ".mjs"))]
     fonts = [f for f in a["files"] if f[3] == "Font" or f[0].endswith((".woff2", ".woff", ".ttf"))]
     top = sorted(code.items(), key=lambda kv: -kv[1])[:6]
+    m, steps = a["milestones"], []
+    if m["websocket"] is not None:
+        steps.append(f"Streamlit lancé dans la page (websocket ouvert) à {bench.ms(m['websocket'])} ms")
+    if m["messages"]:
+        steps.append(f"messages de la page reçus de {bench.ms(m['messages'][0])} à {bench.ms(m['messages'][1])} ms")
+    if m["plotly"]:
+        steps.append(f"plotly.js demandé à {bench.ms(m['plotly'][0])} ms, reçu à {bench.ms(m['plotly'][1])} ms")
     lines = [f"**{label}, {kind}** : dessinée à {bench.ms(a['window'])} ms",
+             f"- Temps processeur du fil principal de la page : {bench.ms(a['cpu'])} ms",
+             "- Jalons : " + " ; ".join(steps),
              "- JavaScript (échantillons du profileur, fil principal) : "
              + " ; ".join(f"{k or 'autre'} {bench.ms(v)} ms" for k, v in top)
              + f" ; ramasse-miettes {bench.ms(gc)} ms ; fil principal libre ou hors JavaScript {bench.ms(idle)} ms",
@@ -165,7 +197,7 @@ def traced(browser, url: str, again: bool, out: Path | None, stem: str) -> dict:
             bench.until_drawn(page, url)
             bench.until_drawn(page, url)
         browser.start_tracing(page=page, categories=CATEGORIES)
-        drawn = bench.until_drawn(page, url)
+        drawn = bench.until_drawn(page, url)[0]
         raw = browser.stop_tracing()
     finally:
         context.close()
