@@ -44,9 +44,13 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 ## make bench : mesure les temps (médianes) des pages, de l'import et des fichiers du diaporama
-## (bench_pages : ouverture et relance de chaque page contre l'application triviale, plan livré et plan 100×)
+## (bench_pages : ouverture et relance de chaque page côté serveur contre l'application triviale, plan livré
+## et plan 100× ; bench_browser : chaque page dessinée dans Chromium, première visite et de nouveau, contre
+## une page Streamlit vide ; BENCH_REF=COMMIT mesure aussi ce commit, avant/après dans la même exécution)
+BENCH_REF ?=
 bench: $(VENV)/.installed
 	$(BIN)/python scripts/bench_pages.py
+	$(BIN)/python scripts/bench_browser.py $(if $(BENCH_REF),--ref $(BENCH_REF))
 	$(BIN)/python scripts/benchmark.py
 	$(BIN)/python scripts/bench_import.py
 	$(BIN)/python scripts/bench_deck.py
