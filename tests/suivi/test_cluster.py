@@ -220,3 +220,25 @@ def test_a_password_sign_in_through_nginx_is_seen_by_both_replicas(cluster, load
     for replica in cluster["replicas"]:
         shown = _run(sidebar(replica))
         assert "Camille Martin" not in shown and "Rôle : saisie" not in shown, replica
+
+
+def test_the_browser_s_scripts_come_compressed_through_nginx(cluster):
+    """Streamlit under st.App sends its static files uncompressed; nginx compresses them (the page's
+    scripts, plotly.js included), and a replica reached directly still answers as it always did."""
+    import gzip
+    import re
+    import urllib.request
+
+    def get(url: str):
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept-Encoding": "gzip"}), timeout=30) as r:
+            return r.headers.get("Content-Encoding"), r.read()
+
+    encoding, index = get(cluster["front"] + "/")
+    index = gzip.decompress(index) if encoding == "gzip" else index
+    script = re.search(rb'src="\.?/?(static/js/[^"]+\.js)"', index).group(1).decode()
+    encoding, body = get(f"{cluster['front']}/{script}")
+    assert encoding == "gzip"
+    plain = gzip.decompress(body)
+    assert len(body) * 2 < len(plain)
+    direct_encoding, direct = get(f"{cluster['replicas'][0]}/{script}")
+    assert direct_encoding is None and direct == plain
