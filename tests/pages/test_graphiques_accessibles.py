@@ -28,3 +28,34 @@ def test_each_chart_is_named_and_has_its_data_one_click_away():
     ]
     assert [e.label for e in at.expander] == ["Voir les données : Fiches par axe"] * 2
     assert not at.table  # closed: the tables are not drawn
+
+
+def _one_chart():
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    from dashboard import ui
+
+    if st.query_params.get("mode") == "projecteur":
+        st.write("projecteur")
+    fig = go.Figure(go.Bar(y=["Axe 1", "Axe 2"], x=[19, 3], orientation="h"))
+    fig.update_layout(title={"text": "Axe 1 regroupe 86 % des fiches de la période"})
+    ui.chart(fig)
+
+
+def test_a_chart_on_a_page_saves_as_an_image_named_by_its_message_and_the_day_but_not_on_the_projector():
+    import json
+
+    import pandas as pd
+
+    at = AppTest.from_function(_one_chart, default_timeout=30)
+    at.run()
+    config = json.loads(at.get("plotly_chart")[0].proto.config)
+    assert config["displayModeBar"] is True and config["modeBarButtons"] == [["toImage"]]
+    day = pd.Timestamp.today().date().isoformat()  # the server's day, as metrics.as_timestamp reads it
+    assert config["toImageButtonOptions"] == {
+        "format": "png", "scale": 2, "filename": f"Axe_1_regroupe_86_des_fiches_de_la_periode_{day}"}
+
+    at.query_params["mode"] = "projecteur"
+    at.run()
+    assert json.loads(at.get("plotly_chart")[0].proto.config) == {"displayModeBar": False}

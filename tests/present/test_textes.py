@@ -88,6 +88,8 @@ def test_fourchette_courte_contains_the_true_range_and_stays_distinct(x, y):
     ("budget_par_axe", False, "budget_par_axe_2026-12-06", "png"),
     ("Retards / axe 1", True, "Retards_axe_1_2026-12-06", "svg"),     # a safe file name
     ("", False, "graphique_2026-12-06", "png"),
+    ("Axe 1 porte 63 % du budget sur la période", False,      # accents kept as letters
+     "Axe_1_porte_63_du_budget_sur_la_periode_2026-12-06", "png"),
 ])
 def test_chart_export_config_names_the_image_by_chart_and_date(stem, svg, filename, format_):
     from dashboard.present import charts

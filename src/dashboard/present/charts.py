@@ -380,9 +380,12 @@ def export_config(file_stem: str, day=None, svg: bool = False) -> dict:
     """The plotly config that lets a reader save a chart as an image (PNG, or SVG for print): only
     plotly's own « download » button in the mode bar, the file named by the chart and the date
     (`budget_par_axe_2026-12-06.png`), twice the screen's pixels. For ui.chart (`config=`)."""
+    import unicodedata  # noqa: PLC0415
+
     from dashboard import metrics  # noqa: PLC0415
 
-    stem = re.sub(r"[^0-9A-Za-z_-]+", "_", str(file_stem)).strip("_") or "graphique"
+    letters = unicodedata.normalize("NFKD", str(file_stem)).encode("ascii", "ignore").decode()  # é → e
+    stem = re.sub(r"[^0-9A-Za-z_-]+", "_", letters).strip("_")[:60].rstrip("_") or "graphique"
     return {"displayModeBar": True, "displaylogo": False, "modeBarButtons": [["toImage"]],
             "toImageButtonOptions": {"format": "svg" if svg else "png", "scale": 2,
                                      "filename": f"{stem}_{metrics.as_timestamp(day).date().isoformat()}"}}

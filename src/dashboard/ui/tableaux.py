@@ -55,16 +55,19 @@ def chart(fig, donnees: bool | None = None, titre: str = "", **kwargs) -> None:
     leaves that out (the projector's slides, which must fit the screen: the default there). `titre`: the
     message of a chart drawn without a title of its own (a slide's title).
     """
-    kwargs.setdefault("config", {"displayModeBar": False})
+    from dashboard.present import alternatives, charts  # noqa: PLC0415
+
     drawn = memo(fig, "dict", lambda: _drawn(fig))
     alt, table = memo(fig, ("alternative", titre), lambda: _alternative(drawn, titre))
-    st.plotly_chart(drawn, alt=alt, **kwargs)
     if donnees is None:
         donnees = st.query_params.get("mode") != "projecteur"
+    title = alternatives.title(drawn.to_dict()) or alternatives.plain(titre)
+    # on the pages, plotly's own « save as image » button, the file named by the chart's message and
+    # the day (PNG at twice the screen's pixels); none on the projector
+    kwargs.setdefault("config", charts.export_config(title)
+                      if donnees else {"displayModeBar": False})
+    st.plotly_chart(drawn, alt=alt, **kwargs)
     if donnees:
-        from dashboard.present import alternatives, charts  # noqa: PLC0415
-
-        title = alternatives.title(drawn.to_dict()) or alternatives.plain(titre)
         key = str(kwargs.get("key") or hashlib.sha1(title.encode()).hexdigest()[:12])
         used = run_memo("donnees_keys", set)  # two charts with the same title in one run: distinct keys
         key = next(k for k in (key if n == 1 else f"{key}_{n}" for n in range(1, len(used) + 2)) if k not in used)
