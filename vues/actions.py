@@ -13,6 +13,7 @@ log = logging.getLogger("dashboard")
 fiches_view = ui.cache_view(views.fiches.build)
 detail_view = ui.cache_view(fiche.action_detail)
 
+ui.regarder_au()  # ?au=AAAA-MM-JJ: the store and the plan as they were that day
 plan = ui.get_plan()
 suivi = ui.get_suivi()
 ui.demo_banner()
@@ -96,7 +97,7 @@ def show_detail(d: fiche.ActionDetail) -> None:
         help="La fiche à imprimer (A4 portrait) : les mots du plan, budget, ETP, calendrier, indicateurs, "
              "« situation au »." if deck_files.chromium_path() else deck_files.NO_CHROMIUM)
     if d.situation == "en retard":
-        st.warning(f"Action en retard de {fmt.mois(d.retard_mois)} au {fmt.jour(metrics.as_timestamp())} : "
+        st.warning(f"Action en retard de {fmt.mois(d.retard_mois)} au {fmt.jour(ui.jour_de_situation())} : "
                    "fin prévue (ou révisée) passée, action ni réalisée ni abandonnée.")
 
     st.subheader("La fiche du plan")
@@ -187,7 +188,7 @@ def show_list(titled: bool) -> None:
 
 # --- The page: the list alone, or the chosen action's fiche and the list, one tab each ---------------
 
-detail = detail_view(plan, chosen, suivi, metrics.as_timestamp()) if chosen is not None else None
+detail = detail_view(plan, chosen, suivi, ui.jour_de_situation()) if chosen is not None else None
 if detail is None:
     show_list(titled=True)
 else:  # only the open tab is drawn (the other when clicked)

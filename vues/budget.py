@@ -11,6 +11,7 @@ budget_view = ui.cache_view(views.budget.build)
 hypothesis_inputs = ui.cache_view(views.budget.hypothesis_inputs)
 compare_view = ui.cache_view(plan_changes.budget_axes_table)
 
+ui.regarder_au()  # ?au=AAAA-MM-JJ: the store and the plan as they were that day
 plan = ui.get_plan()
 ui.demo_banner()
 filters = ui.sidebar_filters(plan)

@@ -34,10 +34,13 @@ suivi = ui.get_suivi()
 if not projector:
     ui.demo_banner()
 today = metrics.as_timestamp().date().isoformat()
+jour_comite = ui.date_du_comite(projector)  # the sidebar's « Date du comité » (kept in projector mode)
+precedent = ui.dernier_comite(avant=jour_comite)  # « depuis le dernier comité »: the one before this one
+depuis = ui.depuis_comite(precedent, min(jour_comite, metrics.as_timestamp().date())) if precedent else None
 try:
     filters, hypotheses = ui.reglages(plan)  # the session's, as on the pilotage pages
     view = deck_view(plan, suivi.statuts, suivi.indicateurs, suivi.demo, today, *(ui.voted_reference() or ()),
-                     filters=filters, hypotheses=hypotheses)
+                     filters=filters, hypotheses=hypotheses, date_comite=jour_comite.isoformat(), depuis=depuis)
 except Exception:  # never a traceback on screen; the log has it
     log.exception("présentation au comité impossible")
     st.error("La présentation n'a pas pu être construite à partir du plan et du suivi. "
@@ -67,6 +70,7 @@ def _set_mode(on: bool) -> None:
     st.query_params.pop("action", None)
     if on:
         st.query_params["mode"] = "projecteur"
+        ui.comite_presente()  # the comité meets: its date is recorded
     else:
         st.query_params.pop("mode", None)
 
@@ -189,19 +193,19 @@ st.divider()
 ui.download_button(
     st, "Télécharger le diaporama à diffuser (HTML, s'ouvre sans connexion)",
     data=view.html,
-    file_name=f"{view.file_stem}.html", mime="text/html", on_click="ignore",
+    file_name=f"{view.file_stem}.html", mime="text/html", on_click=ui.comite_exporte,
     icon=":material/download:", key="dl_diaporama",
 )
 # The same slides as files to circulate: built only when a button is clicked (the page stays fast).
 files_row = st.container(horizontal=True)
 ui.download_button(
     files_row, "Télécharger en PowerPoint (.pptx, graphiques modifiables)", data=lambda: deck_files.deck_pptx(list(deck), view.info),
-    file_name=f"{view.file_stem}.pptx", on_click="ignore", icon=":material/slideshow:", key="dl_pptx",
+    file_name=f"{view.file_stem}.pptx", on_click=ui.comite_exporte, icon=":material/slideshow:", key="dl_pptx",
     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
 )
 ui.download_button(
     files_row, "Télécharger en PDF (une page par diapositive)", data=lambda: deck_files.deck_pdf(list(deck), view.info),
-    file_name=f"{view.file_stem}.pdf", mime="application/pdf", on_click="ignore",
+    file_name=f"{view.file_stem}.pdf", mime="application/pdf", on_click=ui.comite_exporte,
     icon=":material/picture_as_pdf:", key="dl_pdf", disabled=deck_files.chromium_path() is None,
     help=None if deck_files.chromium_path() else deck_files.NO_CHROMIUM,
 )

@@ -8,6 +8,7 @@ from dashboard.present import views
 etp_view = ui.cache_view(views.etp.build)
 capacity_view = ui.cache_view(views.etp.capacity)
 
+ui.regarder_au()  # ?au=AAAA-MM-JJ: the store and the plan as they were that day
 plan = ui.get_plan()
 ui.demo_banner()
 filters = ui.sidebar_filters(plan)

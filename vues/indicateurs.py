@@ -10,6 +10,7 @@ catalogue_view = ui.cache_view(views.indicators.catalogue)
 retired_view = ui.cache_view(plan_changes.retired_table)
 indicateurs_view = ui.cache_view(views.indicators.build)
 
+ui.regarder_au()  # ?au=AAAA-MM-JJ: the store and the plan as they were that day
 full_plan = ui.get_plan()
 ui.demo_banner()
 filters = ui.sidebar_filters(full_plan)

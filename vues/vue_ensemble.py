@@ -7,6 +7,7 @@ from dashboard.present import views
 
 overview = ui.cache_view(views.overview.build)
 
+ui.regarder_au()  # ?au=AAAA-MM-JJ: the store and the plan as they were that day
 plan = ui.get_plan()
 ui.demo_banner()
 filters = ui.sidebar_filters(plan)
@@ -51,3 +52,5 @@ st.subheader("Chiffres par axe")
 ui.table_with_download(v.table_axes, "vue_ensemble_par_axe", "overview_axes",
                        caption="« Lignes hors totaux » : montants par unité dont la quantité n'est pas fixée "
                                "(feuille « Hypothèses »).")
+
+ui.section_depuis()  # what changed since the latest comité recorded (none recorded: a sentence says so)

@@ -83,6 +83,26 @@ def lignes(d: Depuis) -> list[str]:
     return out
 
 
+def sections(d: Depuis) -> list[tuple[str, list[str]]]:
+    """The changes as (heading, items) for a page, one per kind of change that happened (none when
+    nothing changed): the same words as `lignes`, plain text (the page shows it literally)."""
+    r, i, m = d.nouveaux_retards, d.imports, d.indicateurs
+    out = [
+        (_n(len(r), "action devenue en retard", "actions devenues en retard"),
+         [f"{int(x.action_id)} · {x.titre} ({x.porteur}) : {fmt.mois(x.retard_mois)} de retard" for x in r.itertuples()]),
+        (_n(len(i), "import du suivi", "imports du suivi"),
+         [f"n° {int(x.batch_id)} du {fmt.jour(x.date)} · {x.fichier}" + (f" · {x.porteur}" if x.porteur else "")
+          + f" · {_n(int(x.valeurs), 'valeur', 'valeurs')}" for x in i.itertuples()]),
+        (_n(len(d.revisions), "révision du plan", "révisions du plan"),
+         [f"version {vid} « {label} », en vigueur depuis le {fmt.jour(day)}" for vid, label, day in d.revisions]),
+        (_n(len(m), "résultat d’indicateur a bougé", "résultats d’indicateurs ont bougé"),
+         [f"{x.indicateur_id} · {x.indicateur} ({int(x.annee)}) : "
+          + ("première valeur " if x.avant is None or pd.isna(x.avant) else f"{_valeur(x.avant)} → ")
+          + _valeur(x.apres) for x in m.itertuples()]),
+    ]
+    return [(heading, items) for heading, items in out if items]
+
+
 def slide_depuis(d: Depuis):
     """The deck's « depuis le dernier comité » slide: three big figures, the actions that became late
     (each opens its fiche), the indicators that moved counted in the caption, every change in the

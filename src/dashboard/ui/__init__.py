@@ -11,6 +11,7 @@ through this package (`from dashboard import ui`, then `ui.get_plan()`…):
 - comptes: who the session is, what it may do, sign-in and sign-out, guarded downloads;
 - suivi: the follow-up values and the demonstration data;
 - tableaux: tables and charts of the pilotage pages;
+- temps: the pilotage pages as they were on a day (?au=), the comité's meetings;
 - demarrage: the reading the server does as it starts.
 
 dashboard.serveur (st.App under uvicorn) and dashboard.connexion (its sign-in routes) belong to the web
@@ -63,6 +64,18 @@ from dashboard.ui.tableaux import (
                                table_with_download,
                                tabs,
 )
+from dashboard.ui.temps import (
+                               comite_exporte,
+                               comite_presente,
+                               date_du_comite,
+                               depuis_comite,
+                               dernier_comite,
+                               enregistrer_comite,
+                               jour_au,
+                               jour_de_situation,
+                               regarder_au,
+                               section_depuis,
+)
 from dashboard.ui.texte import brut, html_brut, table_brute
 
 __all__ = [
@@ -74,4 +87,6 @@ __all__ = [
     "pied_de_page", "plan_versions", "prevu_realise", "put_back", "reglages", "shared", "sidebar_filters", "situation_au", "store_batch_changes", "store_history",
     "store_notice", "store_problem", "store_state", "table_brute", "table_with_download", "tabs",
     "voted_reference", "warm_up",
+    "dernier_comite", "depuis_comite", "enregistrer_comite", "jour_au", "jour_de_situation", "regarder_au",
+    "section_depuis", "comite_exporte", "comite_presente", "date_du_comite",
 ]

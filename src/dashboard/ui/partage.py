@@ -45,6 +45,9 @@ def key_part(value):
         return ("dict", tuple((k, key_part(v)) for k, v in value.items()))
     if isinstance(value, list | tuple):
         return (type(value).__name__, tuple(key_part(v) for v in value))
+    version = version_of(value)  # an object remembered with what it stands for (a Depuis read for a day)
+    if version is not None:
+        return ("version", version)
     return (type(value), value)  # itself, with its type (1, 1.0 and True are three keys; an unhashable
     # value leaves the call uncached)
 

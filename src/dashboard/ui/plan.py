@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard.plan import DEFAULT_PLAN_PATH, Plan, PlanError, load_plan
 from dashboard.ui.base import etat_lu, get_engine
 from dashboard.ui.partage import remember, run_memo, shared
+from dashboard.ui.temps import jour_au, version_au
 from dashboard.ui.texte import brut
 
 log = logging.getLogger("dashboard")
@@ -47,7 +48,8 @@ def _load_version_cached(url: str, version_id: int) -> Plan:  # a stored version
 
 def plan_source() -> tuple:
     """Where the plan in force comes from: ("version", store URL, id) — the current version in the
-    store, one cheap query per script run however many times a page asks — or ("fichier", path, mtime)
+    store (the one in force on the day a pilotage page looks at, ui.temps), one cheap query per script
+    run however many times a page asks — or ("fichier", path, mtime)
     when DASHBOARD_PLAN names a file (development) or when the store cannot be read (the shipped
     workbook, said by store_notice)."""
     return run_memo("plan_en_vigueur", _read_plan_source)
@@ -61,6 +63,9 @@ def _read_plan_source() -> tuple:
             engine = get_engine()
             _versions_ready(str(engine.url), engine)
             vid = getattr(etat_lu(), "plan_version", None)
+            jour = jour_au()
+            if jour is not None:  # the page looks at a past day: the version in force then
+                vid = version_au(jour)
             if vid is None:  # the state unread, or read before version 1 existed (very first run): asked alone
                 vid = versions.current_id(engine)
             if vid is not None:
@@ -194,7 +199,7 @@ def _known_indicators(versions_list: list, strict: bool = False):
 def voted_reference() -> tuple[Plan, str, str] | None:
     """(the voted plan — the first stored version —, its label, the current version's label) when another
     version is in force; None otherwise (one version, the voted plan in force, or DASHBOARD_PLAN)."""
-    if os.environ.get("DASHBOARD_PLAN"):
+    if os.environ.get("DASHBOARD_PLAN") or jour_au() is not None:
         return None
     vs = plan_versions()
     current = next((v for v in vs if v.current), None)
@@ -224,7 +229,7 @@ def compare_selector(key: str) -> tuple[Plan, str, str] | None:
     """« Comparer au plan voté » for the pages Calendrier and Budget when the store holds more than one
     version: (reference plan, its label, the current version's label), or None (no comparison)."""
     comparable = _comparable_versions()
-    if comparable is None:
+    if comparable is None or jour_au() is not None:  # a past day: its own version, no comparison
         return None
     current, others = comparable
     labels = {v.id: f"Version {v.id} – {v.label}" for v in others}

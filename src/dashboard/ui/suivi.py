@@ -12,6 +12,7 @@ from dashboard.ui.base import get_engine, store_notice, store_problem, store_sta
 from dashboard.ui.comptes import identite, peut
 from dashboard.ui.partage import forget_in_runs, remember, shared
 from dashboard.ui.plan import get_plan
+from dashboard.ui.temps import jour_au, suivi_au
 
 log = logging.getLogger("dashboard")
 
@@ -24,15 +25,19 @@ def _load_suivi_cached(url: str, state: tuple):  # (url, store.state_key) is the
 
 
 def get_suivi():
-    """The current follow-up values (store.Suivi), shared by every session, read-only; one cheap query
+    """The current follow-up values (store.Suivi) — those of the day a pilotage page looks at, ui.temps —, shared by every session, read-only; one cheap query
     per rerun, reloaded after each import or rollback (the cache key is the store's latest batch id and
     number of active batches). The state is read once per run, however many times a page asks."""
     from dashboard.suivi import store  # noqa: PLC0415
 
     try:
         ensure_demo()  # first start: the demonstration data (see demo_banner)
-        key = store_state()
-        suivi = _load_suivi_cached(*key)
+        jour = jour_au()
+        if jour is not None:  # a pilotage page looking at a past day (ui.temps)
+            suivi, key = suivi_au(jour)
+        else:
+            key = store_state()
+            suivi = _load_suivi_cached(*key)
     except store.StoreUnavailable:  # said once on the page, by demo_banner (store_notice)
         return store.Suivi()
     except Exception:  # never a traceback on screen
@@ -108,6 +113,8 @@ def demo_banner() -> None:
     with st.container(border=True, horizontal=True, vertical_alignment="center", wrap=False):
         st.warning("**Données de démonstration** — les valeurs de suivi affichées (indicateurs, avancement, "
                    "dépenses, ETP) sont fictives. Importer votre suivi réel les retire.", icon=":material/science:")
+        if jour_au() is not None:  # a past day is only looked at
+            return
         if not peut("admin"):  # removing the demo is an admin's decision, once accounts exist
             st.caption("Seul un compte « admin » peut retirer les données de démonstration.", width=320)
             return

@@ -40,19 +40,24 @@ class DeckView:
 
 def build(plan: Plan, statuts: pd.DataFrame | None, indicateurs: pd.DataFrame | None, demo: bool,
           today: str, reference: Plan | None = None, ref_label: str = "", cur_label: str = "",
-          filters: metrics.Filters | None = None, hypotheses: dict | None = None, date_comite=None) -> DeckView:
+          filters: metrics.Filters | None = None, hypotheses: dict | None = None, date_comite=None,
+          depuis=None) -> DeckView:
     """Every slide and its charts, for the plan and the follow-up values at `today` (ISO date);
     `reference` (the voted plan, when another version is in force) adds « ce qui a changé »;
     `filters` and `hypotheses` (those set on the pilotage pages; None: the whole plan, the workbook's);
     `date_comite` (the comité's date, when known): « Présenté au comité de direction le … » and the
-    files' names (without it, the files are named by the date of the figures and say no comité date)."""
+    files' names (without it, the files are named by the date of the figures and say no comité date);
+    `depuis` (metrics.depuis.Depuis: what changed since the previous comité) adds its slide."""
+    from dashboard.present.depuis import slide_depuis  # noqa: PLC0415  (it reads the store's modules)
+
     changes = (plan_changes.slide_changes(reference, plan, ref_label, cur_label)
                if reference is not None else None)
     filters = filters or metrics.Filters()
     plan = metrics.filter_plan(metrics.apply_hypotheses(plan, hypotheses), filters)
     suivi = Suivi(indicateurs=indicateurs, statuts=statuts, demo=demo)
     as_of = pd.Timestamp(today)
-    deck = comite.slides(plan, suivi, as_of=as_of, changes=changes)
+    deck = comite.slides(plan, suivi, as_of=as_of, changes=changes,
+                         depuis=slide_depuis(depuis) if depuis is not None else None)
     figures = {s.key: deck_html.fill_height(s.figure) for s in deck if s.figure is not None}
     first, last = plan.periode
     return DeckView(
