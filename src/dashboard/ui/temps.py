@@ -73,7 +73,7 @@ def _aujourdhui() -> None:
 
 def _bandeau(jour: date) -> None:
     """« Vous regardez la situation au … » and the way back to today, on one row."""
-    with st.container(border=True, horizontal=True, vertical_alignment="center", key="bandeau_au"):
+    with st.container(border=True, horizontal=True, vertical_alignment="center", wrap=False, key="bandeau_au"):
         st.info(f"**Vous regardez la situation au {fmt.jour(jour)}** : la base du suivi et la version du plan "
                 "telles qu'elles étaient ce jour-là. Rien ne peut être importé ni modifié dans ce mode.",
                 icon=":material/history:")
