@@ -50,10 +50,10 @@ def imported(engine, plan, data: bytes, name: str, on: datetime) -> None:
 
 
 @pytest.fixture
-def engine(monkeypatch, tmp_path):
-    """The store the pages read (DASHBOARD_DB), the plan from its versions."""
+def engine(monkeypatch, store_url):
+    """The store the pages read (DASHBOARD_DB; SQLite, then PostgreSQL), the plan from its versions."""
     monkeypatch.delenv("DASHBOARD_PLAN")
-    engine = versions.open_engine(f"sqlite:///{tmp_path / 'suivi.sqlite'}")
+    engine = versions.open_engine(store_url)
     versions.ensure_first_version(engine)
     with engine.begin() as conn:
         conn.execute(plan_courantes.update().values(le=datetime(2025, 1, 5, 9)))
