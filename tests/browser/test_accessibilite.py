@@ -16,7 +16,7 @@ from dashboard.present.declaration import LIMITES_STREAMLIT
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium absent (apt-get install chromium)")]
 
-PAGES = ["/", "/budget", "/effectifs", "/calendrier", "/indicateurs", "/actions", "/actions?action=11", "/import",
+PAGES = ["/", "/budget", "/budget?au=2025-06-30", "/effectifs", "/calendrier", "/indicateurs", "/actions", "/actions?action=11", "/import",
          "/plan", "/comite", "/accessibilite"]
 SLIDES = [1, 2, 3]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
