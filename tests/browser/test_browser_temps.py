@@ -6,12 +6,13 @@ Skipped where /usr/bin/chromium is absent (`apt-get install chromium`; CI instal
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from browser_builders import ARGS, CHROMIUM, open_page, streamlit_server
 
 from dashboard import fmt
+from dashboard.suivi import temps
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium absent (apt-get install chromium)")]
@@ -27,7 +28,7 @@ def page(tmp_path_factory):
     with streamlit_server({"DASHBOARD_DB": f"sqlite:///{db}", "DASHBOARD_DEMO": "0"}) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         pg = browser.new_page(viewport={"width": 1440, "height": 900})
-        yield pg, url
+        yield pg, url, f"sqlite:///{db}"
         browser.close()
 
 
@@ -36,8 +37,8 @@ def main_text(page) -> str:
 
 
 def test_a_past_day_follows_the_pages_until_back_to_today(page):
-    page, base = page
-    day = date.today() - timedelta(days=3)
+    page, base, _ = page
+    day = temps.aujourdhui() - timedelta(days=3)
     open_page(page, f"{base}/budget?au={day.isoformat()}")
     assert f"{BANNER} {fmt.jour(day)}" in main_text(page)
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Effectifs (ETP)").click()
@@ -52,7 +53,24 @@ def test_a_past_day_follows_the_pages_until_back_to_today(page):
 
 
 def test_a_future_day_is_said_and_the_page_is_todays(page):
-    page, base = page
+    page, base, _ = page
     open_page(page, f"{base}/budget?au=2999-01-01")
     text = main_text(page)
     assert "Date de situation « 2999-01-01 » dans le futur" in text and BANNER not in text
+
+
+def test_downloading_the_deck_records_the_comite_and_names_the_file_by_its_date(page):
+    """The comité's date by default (none recorded yet: today) names the file, and the download records it
+    (the date typed in the field: tests/pages/test_page_temps.py)."""
+    from dashboard.suivi import comites, store
+
+    page, base, db = page
+    open_page(page, f"{base}/comite")
+    today = temps.aujourdhui()
+    with page.expect_download(timeout=60000) as download:
+        page.get_by_role("button", name="Télécharger le diaporama à diffuser").click()
+    assert download.value.suggested_filename == f"comite_{today.isoformat()}.html"
+    page.wait_for_timeout(2500)  # the click's callback runs with the next script run
+    engine = store.open_engine(db)
+    assert (today, "export") in [(c.date, c.origine) for c in comites.liste(engine)]
+    engine.dispose()

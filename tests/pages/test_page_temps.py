@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import fmt
 from dashboard.base.tables import batches, plan_courantes
 from dashboard.plan import versions
-from dashboard.suivi import comites, importer, store, template
+from dashboard.suivi import comites, importer, store, template, temps
 
 VUES = Path(__file__).resolve().parents[2] / "vues"
 SPENT = "2025 Dépenses (€)"
@@ -138,7 +138,7 @@ def section(at: AppTest) -> str:
 def test_since_the_last_comite_lists_the_import_made_after_it(story):
     text = section(run("vue_ensemble"))
     assert "Depuis le dernier comité" in [h.value for h in run("vue_ensemble").subheader]
-    assert f"Du 30/06/2025 (dernier comité enregistré) au {fmt.jour(date.today())}" in text
+    assert f"Du 30/06/2025 (dernier comité enregistré) au {fmt.jour(temps.aujourdhui())}" in text
     assert "1 import du suivi" in text
     assert "n° 2 du 15/09/2025 · suivi_sept.xlsx · 1 valeur" in text
     assert "suivi_mars.xlsx" not in text  # made before the comité
@@ -175,7 +175,7 @@ def file_names(monkeypatch) -> list[str]:
 
 def test_the_comite_date_entered_names_the_files_and_is_recorded(story, file_names):
     at = run("comite")
-    today = date.today()
+    today = temps.aujourdhui()
     assert at.date_input(key="champ_date_comite").value == today  # the recorded comité is past: today
     file_names.clear()
     at.date_input(key="champ_date_comite").set_value(date(2026, 1, 15)).run()
@@ -195,6 +195,6 @@ def test_entering_the_projector_mode_records_the_comite(story):
     at = run("comite")
     at.button(key="mode_projecteur").click().run()
     assert not at.exception
-    assert (date.today(), "présentation") in [(c.date, c.origine) for c in comites.liste(story)]
+    assert (temps.aujourdhui(), "présentation") in [(c.date, c.origine) for c in comites.liste(story)]
     # a next comité proposed by default: the one recorded, today
-    assert run("comite").date_input(key="champ_date_comite").value == date.today()
+    assert run("comite").date_input(key="champ_date_comite").value == temps.aujourdhui()
