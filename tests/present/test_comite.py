@@ -145,6 +145,11 @@ def test_deck_html_is_self_contained(deck):
         assert html.escape(s.titre) in page
         assert html.escape(s.legende) in page
     assert page.count('class="plotly-graph-div"') == sum(s.figure is not None for s in deck)
+    # each chart named for screen readers: its kind, the slide's message, its figures
+    names = re.findall(r'<div class="fig" role="img" aria-label="([^"]+)">', page)
+    assert len(names) == sum(s.figure is not None for s in deck)
+    budget = next(n for n, s in zip(names, [s for s in deck if s.figure is not None], strict=True) if s.key == "budget")
+    assert budget.startswith("Graphique en barres. ") and "Axe 1" in budget
 
 
 def test_demo_follow_up_is_said_on_its_slides(plan_s):

@@ -189,6 +189,9 @@ def test_pdf_landscape_one_page_per_slide(plan_h, deck):
     assert "53" in reader.pages[1].extract_text()
     budget = plain(reader.pages[1 + [s.key for s in deck].index("budget")].extract_text())
     assert "1,14 à 1,16 M€" in budget and "Axe 5" in budget       # the chart is text and vectors, not an image
+    # tagged (a structure a screen reader follows: headings, paragraphs, reading order)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
 
 
 @needs_chromium

@@ -12,7 +12,7 @@ import json
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.present import couleurs
+from dashboard.present import alternatives, couleurs
 from dashboard.present.charts import plotly_brut
 from dashboard.present.comite import Slide
 from dashboard.present.deck_model import DEMO_WARNING
@@ -179,7 +179,9 @@ def deck_html(deck: list[Slide], titre: str, sous_titre: str = "", *, demo: bool
                 for c in s.chiffres) + "</div>")
         if s.figure is not None:  # the chart fills what the title and caption leave of the screen
             figure = plotly_brut(json.loads(every_label(s.figure).to_json()))  # texts shown literally
-            parts.append('<div class="fig">' + pio.to_html(
+            # named for screen readers by the slide's message and the chart's figures (as on the pages)
+            name = alternatives.alt(figure, see_data=False, message=s.titre)
+            parts.append(f'<div class="fig" role="img" aria-label="{e(name)}">' + pio.to_html(
                 figure, full_html=False, include_plotlyjs=False, default_height="100%", validate=False,
                 config={"displayModeBar": False, "responsive": True}) + "</div>")
         if beside:

@@ -384,9 +384,10 @@ class Printer:
             return page.locator("#box").screenshot(type="png", scale="device")
         if paper:  # a document's pages (the fiche's A4): its own @page rule gives size and margins
             return page.pdf(width=paper[0], height=paper[1], print_background=True, prefer_css_page_size=True,
+                            tagged=True, outline=True,
                             display_header_footer=bool(footer), header_template="<span></span>",
                             footer_template=footer or "<span></span>")
-        return page.pdf(width=f"{SLIDE_W_IN}in", height=f"{SLIDE_H_IN}in", print_background=True,
+        return page.pdf(width=f"{SLIDE_W_IN}in", height=f"{SLIDE_H_IN}in", print_background=True, tagged=True,
                         prefer_css_page_size=True, margin={"top": "0", "right": "0", "bottom": "0", "left": "0"})
 
 

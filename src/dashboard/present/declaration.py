@@ -60,7 +60,7 @@ MESURES = (
     "axe-core 4.12 (règles WCAG 2.0 et 2.1, niveaux A et AA), dans Chromium piloté par les tests "
     "automatiques du projet, sur chaque page (Vue d'ensemble, Budget, Effectifs, Calendrier & retards, "
     "Indicateurs, Fiches actions et une fiche, Import du suivi annuel, Plan, Présentation au comité, "
-    "cette déclaration) et sur trois diapositives du mode projecteur : aucune violation sur les éléments de "
+    "cette déclaration) et sur chaque diapositive du mode projecteur : aucune violation sur les éléments de "
     "l'application ; celles qui restent viennent de Streamlit et sont listées ci-dessous.",
     "Contrastes : texte courant et légendes au moins 4,5:1 (légendes 5,1:1 sur fond blanc, 5,0:1 sur "
     "le fond gris de la barre latérale) ; textes des graphiques (axes, valeurs) en noir, 16:1.",
@@ -68,7 +68,8 @@ MESURES = (
     "(« en retard », « surallocation », « ▲ +18 (favorable) », motifs des actions récurrentes).",
     "Graphiques : chacun porte un nom accessible qui dit son message et ses chiffres clés, lus dans "
     "la figure même ; ses données sont à un clic (« Voir les données », tableau avec en-têtes). Les "
-    "diapositives PowerPoint portent un texte alternatif sur leurs graphiques.",
+    "diapositives PowerPoint et la présentation HTML autonome portent un texte alternatif sur leurs "
+    "graphiques.",
     "Clavier : un test automatique importe un classeur de suivi au clavier seul (modèle, dépôt, "
     "vérification, confirmation, puis annulation), règle un filtre de la barre latérale et parcourt le "
     "mode projecteur (Page suivante, Page précédente, Échap) ; chaque bouton atteint montre le focus.",
@@ -79,8 +80,9 @@ RESTE = (
     "Aucun audit complet des 106 critères du RGAA 4.1 n'a encore été mené : les mesures ci-dessus sont "
     "des tests automatiques et des vérifications ciblées, qui ne couvrent pas tout (par exemple la "
     "restitution par un lecteur d'écran n'a pas été vérifiée avec NVDA ou JAWS).",
-    "Le document PDF de la présentation au comité n'est pas balisé (structure non restituée).",
-    "La présentation HTML autonome n'a pas encore de texte alternatif sur ses graphiques.",
+    "Le document PDF de la présentation au comité et les fiches imprimables sont balisés par Chromium "
+    "(titres, paragraphes, ordre de lecture, signets des fiches) ; leurs graphiques n'y ont pas de texte "
+    "alternatif propre : les chiffres sont écrits à côté.",
     "Deux couleurs d'axe (orange et bleu ciel) contrastent à moins de 3:1 avec le fond blanc ; chaque "
     "barre porte aussi sa valeur écrite et les données de chaque graphique sont dans un tableau.",
 )
