@@ -11,12 +11,15 @@ ui.regarder_au()  # ?au=AAAA-MM-JJ: the store and the plan as they were that day
 plan = ui.get_plan()
 ui.demo_banner()
 filters = ui.sidebar_filters(plan)
-v = overview(plan, filters)
+hypotheses = ui.hypotheses_reglees(plan)  # those set on Budget (or in the address); the others: the workbook's
+v = overview(plan, filters, hypotheses)
 first, last = v.periode
 
 st.title(f"Vue d'ensemble du schéma {first}-{last}")
+ui.situation_au()  # the latest import shown, the plan version in force
 st.caption("Les montants chiffrés sont des fourchettes (minimum – maximum) tirées du texte du plan ; "
-           "les hypothèses du classeur (feuille « Hypothèses ») s'appliquent. "
+           + ("les hypothèses réglées sur la page Budget s'appliquent. " if hypotheses else
+              "les hypothèses du classeur (feuille « Hypothèses ») s'appliquent. ")
            + ("Filtres actifs : seules les actions retenues sont comptées." if filters.active else ""))
 
 row = ui.metrics_row()
@@ -25,6 +28,8 @@ row.metric("Budget ponctuel chiffré", fmt.fourchette(*v.ponctuel),
            help="Dépenses uniques (investissements), hors lignes « par unité » sans quantité.")
 row.metric("Budget récurrent chiffré, par an", fmt.fourchette(*v.annuel),
            help="Dépenses annuelles, pour chaque année où elles courent.")
+row.metric(f"Budget chiffré sur {first}-{last}", fmt.fourchette(*v.total),
+           help="Ponctuel + récurrent × années où il court + par unité × quantité fixée.")
 row.metric("ETP chiffrés", fmt.etp(v.etp), help="Temps de travail chiffré par le plan, par an.")
 row.metric("Indicateurs", fmt.nombre(v.indicateurs))
 
