@@ -16,7 +16,8 @@ from suivi_builders import fill, first_of, snapshot
 from dashboard.suivi import store, template
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted(p.name for p in (ROOT / "vues").glob("*.py"))
+# every page that reads the store (the accessibility statement reads nothing from it: nothing to say)
+PAGES = sorted(p.name for p in (ROOT / "vues").glob("*.py") if p.name != "accessibilite.py")
 DEMO_FAILED = "Les données de démonstration n'ont pas pu être chargées"
 
 
