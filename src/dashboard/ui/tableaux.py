@@ -4,6 +4,7 @@ opened, the row of key figures."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 
@@ -39,12 +40,14 @@ def _drawn(fig) -> _DrawnFigure:
     return _DrawnFigure(plotly_brut(json.loads(pio.to_json(fig, validate=False))))  # texts shown literally
 
 
-def _alternative(drawn: _DrawnFigure, titre: str) -> tuple[str, pd.DataFrame]:
-    """(accessible name, data table) of a drawn figure, read from the very values plotly draws."""
+def _alternative(drawn: _DrawnFigure, titre: str) -> tuple[str, pd.DataFrame, str]:
+    """(accessible name, data table, message) of a drawn figure, read from the very values plotly draws;
+    the message is the figure's title, else `titre`."""
     from dashboard.present import alternatives  # noqa: PLC0415
 
     fig = drawn.to_dict()
-    return alternatives.alt(fig, message=titre), alternatives.data(fig)
+    return (alternatives.alt(fig, message=titre), alternatives.data(fig),
+            alternatives.title(fig) or alternatives.plain(titre))
 
 
 def chart(fig, donnees: bool | None = None, titre: str = "", **kwargs) -> None:
@@ -55,17 +58,17 @@ def chart(fig, donnees: bool | None = None, titre: str = "", **kwargs) -> None:
     leaves that out (the projector's slides, which must fit the screen: the default there). `titre`: the
     message of a chart drawn without a title of its own (a slide's title).
     """
-    from dashboard.present import alternatives, charts  # noqa: PLC0415
+    from dashboard.present import charts  # noqa: PLC0415
 
     drawn = memo(fig, "dict", lambda: _drawn(fig))
-    alt, table = memo(fig, ("alternative", titre), lambda: _alternative(drawn, titre))
+    alt, table, title = memo(fig, ("alternative", titre), lambda: _alternative(drawn, titre))
     if donnees is None:
         donnees = st.query_params.get("mode") != "projecteur"
-    title = alternatives.title(drawn.to_dict()) or alternatives.plain(titre)
-    # on the pages, plotly's own « save as image » button, the file named by the chart's message and
-    # the day (PNG at twice the screen's pixels); none on the projector
-    kwargs.setdefault("config", charts.export_config(title)
-                      if donnees else {"displayModeBar": False})
+    if donnees:  # plotly's own « save as image » button, the file named by the chart's message and the day
+        day = datetime.date.today()
+        kwargs.setdefault("config", memo(fig, ("export", title, day), lambda: charts.export_config(title, day)))
+    else:  # none on the projector
+        kwargs.setdefault("config", {"displayModeBar": False})
     st.plotly_chart(drawn, alt=alt, **kwargs)
     if donnees:
         key = str(kwargs.get("key") or hashlib.sha1(title.encode()).hexdigest()[:12])
