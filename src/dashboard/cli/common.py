@@ -22,6 +22,22 @@ def write_file(out, data: bytes) -> bool:
     return True
 
 
+def built(what: str, build):
+    """build() (a file of the comité or a fiche), or None after a French message: a DeckError says itself
+    (no chromium…); anything else says that `what` (« La fiche ») could not be built, the log keeps why."""
+    from dashboard.present import deck_files  # noqa: PLC0415
+
+    try:
+        return build()
+    except deck_files.DeckError as err:
+        print(str(err))
+    except Exception as exc:  # noqa: BLE001  (never a traceback for the user)
+        log.exception("%s", what)
+        print(f"{what} n'a pas pu être construite ({exc.__class__.__name__}) : vérifiez le classeur du plan "
+              "(validate-plan) et le dernier import du suivi.")
+    return None
+
+
 def suivi_engine(args: argparse.Namespace, open_engine=None):
     """(engine, None) on the --db URL (default: the app's store), or (None, exit code) after a French message.
     `open_engine`: the opener (default store.open_engine; the plan's versions add their table)."""

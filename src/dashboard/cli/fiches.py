@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from dashboard.cli.common import OK, PROBLEMS, USAGE, plan_for, suivi_engine, write_file
+from dashboard.cli.common import OK, PROBLEMS, USAGE, built, plan_for, suivi_engine, write_file
 
 
 def add_fiche(sub) -> None:
@@ -88,17 +88,8 @@ def _print(args: argparse.Namespace, action=None, axe=None) -> int:
         logging.getLogger(__name__).exception("fiche : lecture du suivi")
         print(f"Le suivi n'a pas pu être lu ({exc.__class__.__name__}) : vérifiez l'adresse --db.")
         return PROBLEMS
-    try:
-        data = fiche_pdf.fiches_pdf(p, ids, suivi, versions)  # the plan as the page's fiche shows it
-    except deck_files.DeckError as err:
-        print(str(err))
-        return PROBLEMS
-    except Exception as exc:  # noqa: BLE001
-        logging.getLogger(__name__).exception("fiche %s", out)
-        print(f"La fiche n'a pas pu être construite ({exc.__class__.__name__}) : vérifiez le classeur du plan "
-              "(validate-plan) et le dernier import du suivi.")
-        return PROBLEMS
-    if not write_file(out, data):
+    data = built("La fiche", lambda: fiche_pdf.fiches_pdf(p, ids, suivi, versions))  # as the page's fiche
+    if data is None or not write_file(out, data):
         return PROBLEMS
     s = fiche_pdf.situation(p, suivi, versions)
     what = f"fiche de l'action {ids[0]}" if action is not None else f"{len(ids)} fiches de l'axe {n}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from dashboard.cli.common import OK, PROBLEMS, USAGE, plan_for, suivi_engine, write_file
+from dashboard.cli.common import OK, PROBLEMS, USAGE, built, plan_for, suivi_engine, write_file
 
 
 def add_summary(sub) -> None:
@@ -219,21 +219,19 @@ def deck(args: argparse.Namespace) -> int:
         return PROBLEMS
     plan_h = metrics.apply_hypotheses(p)
     jour_comite = jour_comite or temps.aujourdhui()
-    try:
-        depuis = depuis or comites.dernier(engine, avant=jour_comite)
+
+    def build():
+        since = depuis or comites.dernier(engine, avant=jour_comite)
         slides = comite.slides(plan_h, suivi, as_of=as_of, axes=axes, changes=voted_changes(engine, p, axes),
-                               depuis=since_slide(engine, depuis, min(jour_comite, temps.aujourdhui()), p))
+                               depuis=since_slide(engine, since, min(jour_comite, temps.aujourdhui()), p))
         info = deck_files.deck_info(plan_h, as_of=as_of, demo=suivi.demo, axes=axes)
         info = present_depuis.deck_situation(engine, info, p, as_of)
-        data = deck_files.deck_file(slides, info, suffix)
-    except deck_files.DeckError as err:
-        print(str(err))
+        return since, slides, info, deck_files.deck_file(slides, info, suffix)
+
+    made = built("La présentation", build)
+    if made is None:
         return PROBLEMS
-    except Exception as exc:  # noqa: BLE001
-        logging.getLogger(__name__).exception("deck %s", out)
-        print(f"La présentation n'a pas pu être construite ({exc.__class__.__name__}) : vérifiez le classeur "
-              "du plan (validate-plan) et le dernier import du suivi.")
-        return PROBLEMS
+    depuis, slides, info, data = made
     if not write_file(out, data):
         return PROBLEMS
     print(f"Présentation écrite : {out} ({deck_files.FORMATS[suffix]}, {len(slides) + 2} diapositives, "
