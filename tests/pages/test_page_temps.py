@@ -9,44 +9,31 @@ The story, the store's instants set to past days: the voted plan in force from 0
 from __future__ import annotations
 
 import html
-import io
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from markdown_builders import literal
-from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
-from dashboard.base.tables import batches, plan_courantes
+from dashboard.base.tables import plan_courantes
 from dashboard.plan import versions
-from dashboard.suivi import comites, importer, store, template, temps
+from dashboard.suivi import comites, temps
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "suivi"))
+from suivi_builders import filled, imported_on  # noqa: E402
 
 VUES = Path(__file__).resolve().parents[2] / "vues"
 SPENT = "2025 Dépenses (€)"
 
 
 def spent_on_11(plan, euros: float) -> bytes:
-    """The 2025 follow-up template with `euros` spent on action 11."""
-    wb = load_workbook(io.BytesIO(template.write_template(plan, 2025)))
-    del wb["Tampon"]  # compared with the store as a whole
-    sheet = wb["Avancement"]
-    heads = {c.value: c.column for c in sheet[1]}
-    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == 11)
-    sheet.cell(row, heads[SPENT], euros)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """The 2025 follow-up template with `euros` spent on action 11 (no stamp: compared with the store as a whole)."""
+    return filled(2025, av={(11, SPENT): euros}, plan=plan)
 
 
-def imported(engine, plan, data: bytes, name: str, on: datetime) -> None:
-    out = importer.import_workbook(engine, data, plan, file_name=name, user="test", dry_run=False,
-                                   accept_warnings=True)
-    assert out.ok, [p.message() for p in out.report.problems]
-    batch = int(store.history(engine)["batch_id"].max())
-    with engine.begin() as conn:
-        conn.execute(batches.update().where(batches.c.id == batch).values(created_at=on))
 
 
 @pytest.fixture
@@ -63,9 +50,9 @@ def engine(monkeypatch, store_url):
 @pytest.fixture
 def story(engine):
     plan = versions.current_plan(engine)
-    imported(engine, plan, spent_on_11(plan, 10_000), "suivi_mars.xlsx", datetime(2025, 3, 10, 10))
+    imported_on(engine, plan, spent_on_11(plan, 10_000), "suivi_mars.xlsx", datetime(2025, 3, 10, 10))
     comites.enregistrer(engine, date(2025, 6, 30), "saisie")
-    imported(engine, plan, spent_on_11(plan, 25_000), "suivi_sept.xlsx", datetime(2025, 9, 15, 10))
+    imported_on(engine, plan, spent_on_11(plan, 25_000), "suivi_sept.xlsx", datetime(2025, 9, 15, 10))
     return engine
 
 

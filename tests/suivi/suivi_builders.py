@@ -36,11 +36,11 @@ PLAN = small_plan()
 
 
 def filled(year: int, ind: dict | None = None, av: dict | None = None, previous=None, *, stamped: bool = False,
-           data: bytes | None = None) -> bytes:
+           data: bytes | None = None, plan: Plan | None = None) -> bytes:
     """The template of `year` (or the workbook `data`) with cells set: ind {(ident, header): value},
     av {(action, header): value}. Without `stamped`, its stamp is removed: a file compared with the store
     as a whole (an older template, another tool's export)."""
-    wb = load_workbook(io.BytesIO(data or template.write_template(PLAN, year, previous)))
+    wb = load_workbook(io.BytesIO(data or template.write_template(plan or PLAN, year, previous)))
     if not stamped and "Tampon" in wb.sheetnames:
         del wb["Tampon"]
     for sheet, cells in ((wb["Indicateurs"], ind or {}), (wb["Avancement"], av or {})):
@@ -51,6 +51,20 @@ def filled(year: int, ind: dict | None = None, av: dict | None = None, previous=
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def imported_on(engine, plan: Plan, data: bytes, name: str, on) -> int:
+    """Import `data` (accepting its warnings), then date its batch `on` (a past instant, UTC); its id."""
+    from dashboard.base.tables import batches  # noqa: PLC0415
+    from dashboard.suivi import importer  # noqa: PLC0415
+
+    out = importer.import_workbook(engine, data, plan, file_name=name, user="test", dry_run=False,
+                                   accept_warnings=True)
+    assert out.ok, [p.message() for p in out.report.problems]
+    batch = int(store.history(engine)["batch_id"].max())
+    with engine.begin() as conn:
+        conn.execute(batches.update().where(batches.c.id == batch).values(created_at=on))
+    return batch
 
 
 def snapshot(engine) -> dict[str, list]:

@@ -10,47 +10,29 @@ on action 11 in 2025), a second on 15/09/2025 (25 000 €) rolled back on 20/11/
 from __future__ import annotations
 
 import html
-import io
 import json
 from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
-from openpyxl import load_workbook
+from suivi_builders import filled, imported_on
 from versions_builders import revise
 
 from dashboard.__main__ import main
 from dashboard.base.tables import batches, plan_courantes
 from dashboard.plan import versions
 from dashboard.present import depuis as present_depuis
-from dashboard.suivi import comites, importer, store, template, temps
+from dashboard.suivi import comites, store, temps
 
 SPENT = "2025 Dépenses (€)"
 
 
 def workbook(plan, ind: dict | None = None, av: dict | None = None) -> bytes:
-    """The 2025 template of `plan` with some cells set: ind {ident: result}, av {(action, header): value}."""
-    wb = load_workbook(io.BytesIO(template.write_template(plan, 2025)))
-    del wb["Tampon"]  # compared with the store as a whole, as an older template would be
-    for sheet, cells in ((wb["Indicateurs"], {(k, "2025 Résultat"): v for k, v in (ind or {}).items()}),
-                         (wb["Avancement"], av or {})):
-        heads = {c.value: c.column for c in sheet[1]}
-        rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
-        for (key, head), value in cells.items():
-            sheet.cell(rows[key], heads[head], value)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """The 2025 template of `plan` with some cells set: ind {ident: result}, av {(action, header): value};
+    no stamp: compared with the store as a whole, as an older template would be."""
+    return filled(2025, {(k, "2025 Résultat"): v for k, v in (ind or {}).items()}, av, plan=plan)
 
 
-def imported(engine, plan, data: bytes, name: str, on: datetime) -> int:
-    out = importer.import_workbook(engine, data, plan, file_name=name, user="test", dry_run=False,
-                                   accept_warnings=True)
-    assert out.ok, [p.message() for p in out.report.problems]
-    batch = int(store.history(engine)["batch_id"].max())
-    with engine.begin() as conn:
-        conn.execute(batches.update().where(batches.c.id == batch).values(created_at=on))
-    return batch
 
 
 @pytest.fixture
@@ -65,13 +47,13 @@ def story(store_url, monkeypatch):
         for vid, on in ((1, datetime(2025, 1, 5, 9)), (2, datetime(2025, 9, 1, 9))):
             conn.execute(plan_courantes.update().where(plan_courantes.c.version_id == vid).values(le=on))
     plan = versions.current_plan(engine)
-    imported(engine, plan, workbook(plan, av={(11, SPENT): 10000}), "suivi_mars.xlsx", datetime(2025, 3, 10, 10))
-    second = imported(engine, plan, workbook(plan, av={(11, SPENT): 25000}), "suivi_sept.xlsx",
+    imported_on(engine, plan, workbook(plan, av={(11, SPENT): 10000}), "suivi_mars.xlsx", datetime(2025, 3, 10, 10))
+    second = imported_on(engine, plan, workbook(plan, av={(11, SPENT): 25000}), "suivi_sept.xlsx",
                       datetime(2025, 9, 15, 10))
     store.rollback(engine, second)
     with engine.begin() as conn:
         conn.execute(batches.update().where(batches.c.id == second).values(rolled_back_at=datetime(2025, 11, 20, 8)))
-    imported(engine, plan, workbook(plan, ind={"A11-1": 9750}, av={(5, "Statut"): "En cours"}), "suivi_dec.xlsx",
+    imported_on(engine, plan, workbook(plan, ind={"A11-1": 9750}, av={(5, "Statut"): "En cours"}), "suivi_dec.xlsx",
              datetime(2025, 12, 1, 10))
     return engine
 
