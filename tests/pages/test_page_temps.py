@@ -34,8 +34,6 @@ def spent_on_11(plan, euros: float) -> bytes:
     return filled(2025, av={(11, SPENT): euros}, plan=plan)
 
 
-
-
 @pytest.fixture
 def engine(monkeypatch, store_url):
     """The store the pages read (DASHBOARD_DB; SQLite, then PostgreSQL), the plan from its versions."""

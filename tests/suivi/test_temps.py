@@ -33,8 +33,6 @@ def workbook(plan, ind: dict | None = None, av: dict | None = None) -> bytes:
     return filled(2025, {(k, "2025 Résultat"): v for k, v in (ind or {}).items()}, av, plan=plan)
 
 
-
-
 @pytest.fixture
 def story(store_url, monkeypatch):
     """The store of the story above; the engine."""
