@@ -9,7 +9,7 @@ still be there: once Streamlit fixes them, the declaration has to say so.
 from __future__ import annotations
 
 import pytest
-from browser_builders import ARGS, CHROMIUM, open_page, streamlit_server
+from browser_builders import ARGS, CHROMIUM, open_page
 
 from dashboard.present.declaration import LIMITES_STREAMLIT
 
@@ -21,13 +21,6 @@ PAGES = ["/", "/budget", "/budget?au=2025-06-30", "/effectifs", "/calendrier", "
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
                "resultTypes": ["violations"]}
 STREAMLIT_NODES = {lim.regle: lim.noeuds for lim in LIMITES_STREAMLIT if lim.regle}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("a11y") / "suivi.sqlite"
-    with streamlit_server({"DASHBOARD_DB": f"sqlite:///{db}", "DASHBOARD_DEMO": "1"}) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

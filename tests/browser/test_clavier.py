@@ -8,7 +8,7 @@ Skipped where /usr/bin/chromium is absent (`apt-get install chromium`; CI instal
 from __future__ import annotations
 
 import pytest
-from browser_builders import ARGS, CHROMIUM, open_page, streamlit_server, suivi_file
+from browser_builders import CHROMIUM, open_page, streamlit_server, suivi_file
 
 from dashboard.suivi import store
 
@@ -61,16 +61,6 @@ def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("clavier") / "suivi.sqlite"
     with streamlit_server({"DASHBOARD_DB": f"sqlite:///{db}", "DASHBOARD_DEMO": "0"}) as url:
         yield url, f"sqlite:///{db}"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def test_a_follow_up_workbook_is_imported_with_the_keyboard_alone(server, browser, plan, tmp_path):
