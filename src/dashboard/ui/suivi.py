@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.ui.base import get_engine, store_notice, store_problem, store_state, store_url
 from dashboard.ui.comptes import identite, peut
-from dashboard.ui.partage import forget_in_runs, remember, shared
+from dashboard.ui.partage import forget_in_runs, memo, remember, shared
 from dashboard.ui.plan import get_plan
 from dashboard.ui.temps import jour_au, suivi_au
 
@@ -152,6 +152,8 @@ def situation_au() -> None:
     else:
         version = situation.version_text(None, None, Path(where).name)
     suivi = get_suivi()
-    st.caption(situation.situation(suivi.origines, version, suivi.demo), help=(
+    # the latest import's day, read from every value's origin: once per follow-up state, not on every run
+    text = memo(suivi, ("situation", version), lambda: situation.situation(suivi.origines, version, suivi.demo))
+    st.caption(text, help=(
         "Date du dernier import du suivi annuel dont les valeurs sont affichées (page « Import du suivi "
         "annuel ») et version du plan en vigueur (page « Plan »)."))
