@@ -12,7 +12,17 @@ import plotly.graph_objects as go
 from dashboard import fmt
 
 # the colours (axes, situations, indicators) are couleurs', the same in the slides and the files
-from dashboard.present.couleurs import A_COLLECTER, DEFAVORABLE, FAVORABLE, GREY, INK, PALETTE  # noqa: F401
+from dashboard.present.couleurs import (  # noqa: F401
+    A_COLLECTER,
+    DEFAVORABLE,
+    FAVORABLE,
+    GREY,
+    INK,
+    PALETTE,
+    clair,
+    contour,
+    texte_sur,
+)
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 
@@ -76,6 +86,14 @@ LIGHT = 0.35  # opacity of the min → max segment
 NEUTRAL = "#4C566A"  # bars that are not an axe (porteurs, services)
 
 
+def filled(color: str) -> dict:
+    """A bar's colour with what keeps it readable: an outline when the fill is too light to stand out
+    from white by 3:1 (« sans suivi »), and the text written inside it at 4,5:1 (white or near-black)."""
+    edge = contour(color)
+    return {"marker_color": color, "marker_line": {"color": edge, "width": 0 if edge == color else 1},
+            "textfont_color": texte_sur(color)}
+
+
 def short_label(text, n: int = 48) -> str:
     text = str(text)
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
@@ -113,10 +131,14 @@ def range_traces(labels, lo, hi, colors, name: str = "") -> list[go.Bar]:
     texts = [_range_text(a, b) if b else "0 €" for a, b in zip(lo, hi, strict=True)]
     common = {"y": list(labels), "orientation": "h", "marker_color": list(colors), "showlegend": False,
               "hovertemplate": "%{y}<br>%{customdata}<extra></extra>", "customdata": texts}
+    widths = [1.5 if b > a else 0 for a, b in zip(lo, hi, strict=True)]  # no edge on an empty segment
+    light = {**common, "marker_color": [clair(c, LIGHT) for c in colors],
+             "marker_line": {"color": [contour(c) for c in colors], "width": widths}}
     return [
         go.Bar(x=lo, name=f"{name} minimum", **common),
+        # the lighter segment keeps the bar's colour as its outline: its edge stands out by 3:1
         go.Bar(x=[b - a for a, b in zip(lo, hi, strict=True)], name=f"{name} jusqu'au maximum", text=texts,
-               textposition="outside", cliponaxis=False, marker_opacity=LIGHT, **common),
+               textposition="outside", cliponaxis=False, **light),
     ]
 
 
@@ -178,6 +200,7 @@ def budget_treemap(by_action: pd.DataFrame, axes: pd.DataFrame, enjeux: pd.DataF
     fig = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
         marker={"colors": colors, "line": {"color": "white", "width": 2}}, customdata=hover,
+        textfont={"color": [texte_sur(c) for c in colors]},  # white on a dark tile, near-black on green
         texttemplate="%{label}<br>%{customdata}", hovertemplate="%{label}<br>%{customdata}<extra></extra>",
         tiling={"pad": 2}, pathbar={"visible": True},
         # many actions: axes and enjeux first, an enjeu's actions when it is clicked (tiles stay readable)
@@ -279,13 +302,14 @@ def prevu_realise_figure(table: pd.DataFrame, title: str, unit: str = "€") -> 
     if "prevu_min" in table:
         lo, hi = table["prevu_min"], table["prevu_max"]
         texts = [_range_text(a, b) for a, b in zip(lo, hi, strict=True)]
-        fig.add_trace(go.Bar(x=years, y=lo, name="Prévu (minimum)", marker_color=GREY, marker_opacity=0.7,
+        fig.add_trace(go.Bar(x=years, y=lo, name="Prévu (minimum)", marker_color=GREY,
                              customdata=texts, hovertemplate="Prévu %{x} : %{customdata}<extra></extra>"))
-        fig.add_trace(go.Bar(x=years, y=hi - lo, name="Prévu (jusqu'au maximum)", marker_color=GREY,
-                             marker_opacity=0.3, customdata=texts, hovertemplate="Prévu %{x} : %{customdata}<extra></extra>"))
+        fig.add_trace(go.Bar(x=years, y=hi - lo, name="Prévu (jusqu'au maximum)", marker_color=clair(GREY, LIGHT),
+                             marker_line={"color": GREY, "width": 1.5},
+                             customdata=texts, hovertemplate="Prévu %{x} : %{customdata}<extra></extra>"))
         fig.update_layout(barmode="stack")
     else:
-        fig.add_trace(go.Bar(x=years, y=table["prevu"], name="Prévu", marker_color=GREY, marker_opacity=0.6))
+        fig.add_trace(go.Bar(x=years, y=table["prevu"], name="Prévu", marker_color=GREY))
     fig.add_trace(go.Scatter(x=years, y=table["realise"], mode="markers", name="Réalisé",
                              marker={"symbol": "diamond", "size": 16, "color": "#000000"}))
     fig.update_xaxes(type="category")
@@ -365,7 +389,7 @@ def completude_porteurs(par_porteur, title: str, height: int | None = None) -> g
     fig = go.Figure()
     for col, name, color in (("renseignes", "Renseignés", FAVORABLE_COLOR), ("manquants", "À collecter", A_COLLECTER)):
         fig.add_trace(go.Bar(
-            y=d["porteur"], x=d[col], name=name, orientation="h", marker_color=color,
+            y=d["porteur"], x=d[col], name=name, orientation="h", **filled(color),
             text=[str(int(v)) if v else "" for v in d[col]], textposition="inside",
             hovertemplate="%{y} : %{x} indicateur(s)<extra>" + name + "</extra>",
         ))

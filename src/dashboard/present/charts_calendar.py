@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 
 from dashboard import fmt
 from dashboard.present import couleurs
-from dashboard.present.charts import GREY, axe_color, axe_label, short_label, style
+from dashboard.present.charts import GREY, axe_color, axe_label, filled, short_label, style
+from dashboard.present.couleurs import clair
 
 # --- Calendrier et retards ------------------------------------------------------------------
 # One row per action, grouped by axe. A dated jalon is a solid bar; a recurring one a light,
@@ -67,9 +68,10 @@ def gantt_figure(periods: pd.DataFrame, segments: pd.DataFrame, undated: pd.Data
             fig.add_trace(go.Bar(
                 y=d["label"], base=d["debut"], x=((d["fin"] - d["debut"]).dt.days + 1) * _DAY_MS,
                 orientation="h", name=axe_label(axe), showlegend=False,
-                marker={"color": axe_color(axe), "opacity": opacity,
+                # a lighter band keeps the axe's colour in its hatching and outline (3:1 on white)
+                marker={"color": clair(axe_color(axe), opacity),
                         "pattern": {"shape": shape, "fgcolor": axe_color(axe), "solidity": 0.3},
-                        "line": {"width": 0}},
+                        "line": {"width": 1 if opacity < 1 else 0, "color": axe_color(axe)}},
                 customdata=list(zip(d["titre"], d["jalon"], dates, d["extrait"], d["forme"], strict=True)),
                 hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]} (%{customdata[4]})<br>"
                                "Du %{customdata[2]}<br>Plan : « %{customdata[3]} »<extra></extra>"),
@@ -94,7 +96,7 @@ def gantt_figure(periods: pd.DataFrame, segments: pd.DataFrame, undated: pd.Data
     # dict, not set: the legend keeps _FORMES' order whatever the process's string hashing
     for opacity, shape, legend in dict.fromkeys((o, s, lg) for o, s, lg in _FORMES.values() if s):
         fig.add_trace(go.Bar(x=[None], y=[None], name=legend, orientation="h", showlegend=True,
-                             marker={"color": GREY, "opacity": opacity,
+                             marker={"color": clair(GREY, opacity), "line": {"width": 1, "color": GREY},
                                      "pattern": {"shape": shape, "fgcolor": "#4C566A", "solidity": 0.3}}))
     # a thin line between axes
     for i in rows.reset_index(drop=True).groupby("axe").head(1).index:
@@ -128,7 +130,7 @@ def status_counts_figure(counts: pd.DataFrame, situations, title: str) -> go.Fig
     fig = go.Figure()
     for s in situations:
         fig.add_trace(go.Bar(
-            y=labels, x=d[s], name=s.capitalize(), orientation="h", marker_color=SITUATION_COLORS.get(s, GREY),
+            y=labels, x=d[s], name=s.capitalize(), orientation="h", **filled(SITUATION_COLORS.get(s, GREY)),
             text=[str(int(v)) if v else "" for v in d[s]], textposition="inside", insidetextanchor="middle",
             hovertemplate="%{y} : %{x} action(s) " + s + "<extra></extra>",
         ))

@@ -234,7 +234,7 @@ def slide_calendrier(plan: Plan, statuts: pd.DataFrame | None, as_of=None) -> Sl
         if values.sum() == 0:
             continue
         fig.add_trace(go.Bar(y=labels, x=values, name=situation.capitalize(), orientation="h",
-                             marker_color=couleurs.situation_color(situation),
+                             **charts.filled(couleurs.situation_color(situation)),
                              text=[str(int(v)) if v else "" for v in values], textposition="inside",
                              hovertemplate="%{y} : %{x} action(s)<extra>" + situation + "</extra>"))
     fig.update_layout(barmode="stack")

@@ -13,6 +13,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from dashboard import fmt, metrics
+from dashboard.present import couleurs
 
 FORMATS = {".pptx": "PowerPoint", ".pdf": "PDF", ".html": "HTML"}
 
@@ -120,6 +121,7 @@ class Serie:
     colors: tuple[str, ...]
     labels: tuple[str, ...] = ()
     inside: bool = False  # labels inside the bar (stacked counts), else at its end
+    lines: tuple[str, ...] = ()  # each bar's outline (`RRGGBB`, "" for none): a light fill's edge
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ class ChartData:
 
 def _hex(color) -> str:
     text = str(color or "").strip().lstrip("#")
-    return text.upper() if len(text) == 6 else "9AA1A9"
+    return text.upper() if len(text) == 6 else couleurs.GREY.lstrip("#")
 
 
 def _light(color: str, opacity: float) -> str:
@@ -153,6 +155,18 @@ def _colors(trace, n: int) -> tuple[str, ...]:
     if trace.marker.opacity is not None and trace.marker.opacity < 1:
         colors = [_light(x, float(trace.marker.opacity)) for x in colors]
     return tuple(colors)
+
+
+def _lines(trace, n: int) -> tuple[str, ...]:
+    """Each bar's outline, when the trace draws one (a lighter segment keeps its colour as its edge)."""
+    line = trace.marker.line
+    if not line or line.width is None or line.color is None:
+        return ()
+    c, w = line.color, line.width
+    colors = [_hex(x) for x in c] if isinstance(c, list | tuple) else [_hex(c)] * n
+    widths = list(w) if isinstance(w, list | tuple) else [w] * n
+    lines = tuple(color if width else "" for color, width in zip(colors, widths, strict=False))
+    return lines if any(lines) else ()
 
 
 def _label(text: str) -> str:
@@ -177,7 +191,7 @@ def chart_data(fig: go.Figure | None) -> ChartData | None:
         if labels and stacked and t.textposition == "outside":
             end, labels = labels, ()
         series.append(Serie(str(t.name or "").strip(), values, _colors(t, n), labels,
-                            inside=stacked and t.textposition != "outside"))
+                            inside=stacked and t.textposition != "outside", lines=_lines(t, n)))
     if texts and isinstance(texts[0].text, list | tuple):
         end = tuple(_label(x) for x in texts[0].text)
     shown = [t for t in bars if t.showlegend is not False and t.name]

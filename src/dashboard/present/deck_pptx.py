@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from dashboard.present import alternatives
+from dashboard.present import alternatives, couleurs
 from dashboard.present.deck_model import (
     ACCENT,
     DEMO_INK,
@@ -28,6 +28,8 @@ from dashboard.present.deck_model import (
     text_lines,
 )
 from dashboard.present.deck_pdf import figure_png
+
+GREY = couleurs.GREY.lstrip("#")  # an axis line, a series without a colour
 
 
 def _euro_format() -> str:
@@ -162,7 +164,7 @@ def _chart(slide, data: ChartData, x, y, w, h):
         anchor.addprevious(skip)
     else:
         cat._element.append(skip)
-    cat.format.line.color.rgb = RGBColor.from_string("9AA1A9")
+    cat.format.line.color.rgb = RGBColor.from_string(GREY)
     val.has_major_gridlines = True
     val.major_gridlines.format.line.color.rgb = RGBColor.from_string("D9DDE1")
     val.format.line.fill.background()
@@ -179,16 +181,21 @@ def _chart(slide, data: ChartData, x, y, w, h):
     for s, series in zip(data.series, plot.series, strict=False):
         series.invert_if_negative = False
         series.format.fill.solid()  # the legend's swatch
-        series.format.fill.fore_color.rgb = RGBColor.from_string(s.colors[0] if s.colors else "9AA1A9")
+        series.format.fill.fore_color.rgb = RGBColor.from_string(s.colors[0] if s.colors else GREY)
+        if s.lines and s.lines[0]:
+            series.format.line.color.rgb = RGBColor.from_string(s.lines[0])
         for i, color in enumerate(s.colors):
             point = series.points[i]
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = RGBColor.from_string(color)
+            if i < len(s.lines) and s.lines[i]:  # a light fill keeps its colour as its edge (3:1 on white)
+                point.format.line.color.rgb = RGBColor.from_string(s.lines[i])
+                point.format.line.width = Pt(1.5)
         for i, text in enumerate(s.labels):
             if not text:
                 continue
-            dark = sum(int(s.colors[i][k:k + 2], 16) for k in (0, 2, 4)) < 300
-            _data_label(series.points[i], text, bold=not s.inside, color="FFFFFF" if s.inside and dark else INK,
+            inside = couleurs.texte_sur("#" + s.colors[i]).lstrip("#")
+            _data_label(series.points[i], text, bold=not s.inside, color=inside if s.inside else INK,
                         position=XL_LABEL_POSITION.CENTER if s.inside else XL_LABEL_POSITION.OUTSIDE_END)
     if pad:
         series = plot.series[-1]
@@ -205,7 +212,8 @@ def _chart(slide, data: ChartData, x, y, w, h):
 
 
 def _reversed(data: ChartData) -> ChartData:
-    series = tuple(Serie(s.name, s.values[::-1], s.colors[::-1], s.labels[::-1], s.inside) for s in data.series)
+    series = tuple(Serie(s.name, s.values[::-1], s.colors[::-1], s.labels[::-1], s.inside, s.lines[::-1])
+                   for s in data.series)
     return ChartData(data.categories[::-1], series, data.stacked, data.legend, data.end_labels[::-1], data.euros,
                      data.integers)
 

@@ -63,7 +63,13 @@ MESURES = (
     "cette déclaration) et sur chaque diapositive du mode projecteur : aucune violation sur les éléments de "
     "l'application ; celles qui restent viennent de Streamlit et sont listées ci-dessous.",
     "Contrastes : texte courant et légendes au moins 4,5:1 (légendes 5,1:1 sur fond blanc, 5,0:1 sur "
-    "le fond gris de la barre latérale) ; textes des graphiques (axes, valeurs) en noir, 16:1.",
+    "le fond gris de la barre latérale) ; textes des graphiques (axes, valeurs) en noir, 16:1 ; chiffres "
+    "écrits dans une barre et textes colorés des tableaux au moins 4,5:1.",
+    "Couleurs des graphiques (barres, bandes, lignes, sur les pages, les diapositives et dans les fichiers) : "
+    "au moins 3:1 avec le fond blanc, ou un contour qui l'atteint pour un segment plus clair (le haut d'une "
+    "fourchette, une action récurrente, « sans suivi ») ; une seule palette, choisie pour rester "
+    "distincte pour les personnes qui ne perçoivent pas le rouge, le vert ou le bleu. Vérifié par un test "
+    "automatique sur chaque graphique tracé à partir du plan et du suivi de démonstration.",
     "Statuts, retards et tendances : toujours dits par un mot ou une forme en plus de la couleur "
     "(« en retard », « surallocation », « ▲ +18 (favorable) », motifs des actions récurrentes).",
     "Graphiques : chacun porte un nom accessible qui dit son message et ses chiffres clés, lus dans "
@@ -83,8 +89,6 @@ RESTE = (
     "Le document PDF de la présentation au comité et les fiches imprimables sont balisés par Chromium "
     "(titres, paragraphes, ordre de lecture, signets des fiches) ; leurs graphiques n'y ont pas de texte "
     "alternatif propre : les chiffres sont écrits à côté.",
-    "Deux couleurs d'axe (orange et bleu ciel) contrastent à moins de 3:1 avec le fond blanc ; chaque "
-    "barre porte aussi sa valeur écrite et les données de chaque graphique sont dans un tableau.",
 )
 
 DEROGATIONS = (

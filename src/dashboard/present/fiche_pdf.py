@@ -34,7 +34,7 @@ FICHE_CSS = f"""
 .fiche .cadre {{ color: #{MUTED}; margin: 0 0 6px; }}
 .fiche .situation {{ font-size: 9.5pt; margin: 0 0 8px; }}
 .fiche .f-demo {{ font-weight: 700; color: #A84300; }}
-.fiche .retard {{ font-weight: 700; color: {couleurs.EN_RETARD}; margin: 4px 0 8px; }}
+.fiche .retard {{ font-weight: 700; color: {couleurs.en_texte(couleurs.EN_RETARD)}; margin: 4px 0 8px; }}
 .fiche .f-chiffres {{ display: flex; gap: 10px; margin: 0 0 10px; }}
 .fiche .f-chiffre {{ flex: 1 1 0; min-width: 0; border-left: 4px solid #0072B2; padding: 2px 8px; }}
 .fiche .f-chiffre .v {{ font-weight: 700; font-size: 11.5pt; overflow-wrap: break-word; }}
