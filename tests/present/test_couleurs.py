@@ -169,3 +169,14 @@ def test_the_files_keep_the_outline_and_the_inside_text_colour():
     assert by_name["réalisée"].textfont.color == couleurs.INK
     assert by_name["dans les temps"].textfont.color == couleurs.WHITE
     assert by_name["sans suivi"].marker.line.width >= 1
+
+
+def test_the_fields_borders_stand_out_from_both_backgrounds():
+    """The theme's border (select boxes, number and date fields, the upload zone, buttons) identifies a
+    field: 3:1 on the page's white and on the sidebar's grey."""
+    import tomllib
+    from pathlib import Path
+
+    theme = tomllib.loads((Path(__file__).parents[2] / ".streamlit" / "config.toml").read_text())["theme"]
+    for background in (theme["backgroundColor"], theme["secondaryBackgroundColor"]):
+        assert couleurs.contraste(theme["borderColor"], background) >= 3.0

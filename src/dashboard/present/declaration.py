@@ -64,7 +64,8 @@ MESURES = (
     "l'application ; celles qui restent viennent de Streamlit et sont listées ci-dessous.",
     "Contrastes : texte courant et légendes au moins 4,5:1 (légendes 5,1:1 sur fond blanc, 5,0:1 sur "
     "le fond gris de la barre latérale) ; textes des graphiques (axes, valeurs) en noir, 16:1 ; chiffres "
-    "écrits dans une barre et textes colorés des tableaux au moins 4,5:1.",
+    "écrits dans une barre et textes colorés des tableaux au moins 4,5:1 ; bord des champs de saisie, des "
+    "listes, du dépôt de fichier et des boutons 3,8:1 sur le blanc, 3,4:1 sur le gris de la barre latérale.",
     "Couleurs des graphiques (barres, bandes, lignes, sur les pages, les diapositives et dans les fichiers) : "
     "au moins 3:1 avec le fond blanc, ou un contour qui l'atteint pour un segment plus clair (le haut d'une "
     "fourchette, une action récurrente, « sans suivi ») ; une seule palette, choisie pour rester "
