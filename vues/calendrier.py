@@ -34,11 +34,11 @@ def _listed(shown: pd.DataFrame, when_empty: str, caption: str) -> None:
 
 ui.regarder_au()  # ?au=AAAA-MM-JJ: the store and the plan as they were that day
 plan = ui.get_plan()
+ui.demo_banner()  # above the title, as on every page
 filters = ui.sidebar_filters(plan)
 
 st.title("Calendrier & retards")
 ui.situation_au()  # the latest import shown, the plan version in force
-ui.demo_banner()
 as_of = st.date_input("Situation au", value=ui.jour_de_situation().date(), format="DD/MM/YYYY", key="calendrier_situation", width=260,
                       help="Date à laquelle on regarde l'avancement : les retards sont comptés à cette date.")
 reference = ui.compare_selector("calendrier_reference")

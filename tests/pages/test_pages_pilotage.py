@@ -195,3 +195,20 @@ def test_a_hypothesis_from_the_address_sets_budgets_input():
     assert at.number_input(key="hyp_4_Quantité : parcours").value == 2
     # 2 parcours × 50 000 € (action 4)
     assert metric(at, "Par unité (quantité fixée)") == fmt.euros(100_000)
+
+
+@pytest.mark.parametrize("page", ["vue_ensemble", "budget", "effectifs", "calendrier", "indicateurs", "actions"])
+def test_the_demo_banner_opens_every_page(page, monkeypatch, tmp_path_factory, plan):
+    """The demonstration banner comes first, above the page's title and its « Situation au » line, on
+    every page alike."""
+    from dashboard.suivi import demo, store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('bandeau') / 'suivi.sqlite'}"
+    assert demo.load_if_first_start(store.open_engine(url), plan, environ={"DASHBOARD_DEMO": "1"})
+    monkeypatch.setenv("DASHBOARD_DB", url)
+    at = run(page)
+    order = [type(n).__name__ + ":" + str(getattr(n, "value", "")) for n in at.main]
+    banner = next(i for i, t in enumerate(order) if "Données de démonstration" in t)
+    title = next(i for i, t in enumerate(order) if t.startswith("Title:"))
+    situation = next(i for i, t in enumerate(order) if "Situation au" in t)
+    assert banner < title < situation

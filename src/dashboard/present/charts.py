@@ -160,7 +160,10 @@ def budget_split_figure(table: pd.DataFrame, label_col: str, title: str, colors=
     fig.update_xaxes(ticksuffix=" €", tickformat=",.0f", rangemode="tozero", nticks=4)
     for col, prefix in ((1, "unique"), (2, "annuel")):
         top = float(table[f"{prefix}_max"].max() or 0)
-        fig.update_xaxes(range=[0, max(top * 1.75, 1)], row=1, col=col)
+        if top > 0:
+            fig.update_xaxes(range=[0, top * 1.75], row=1, col=col)
+        else:  # nothing in this panel: one tick « 0 € », not « 0 € 1 € 1 € » (0,5 rounded to a euro)
+            fig.update_xaxes(range=[0, 1], tickvals=[0], row=1, col=col)
     style(fig, title, height=height or max(300, 110 + row_height(labels, 42) * len(table)))
     fig.update_annotations(font_size=15)
     return fig
