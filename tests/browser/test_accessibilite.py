@@ -97,6 +97,16 @@ def test_every_chart_is_named_and_its_data_open_as_a_table(server, page):
     assert "1,4 ETP" in table.inner_text()
 
 
+def test_the_chart_save_button_speaks_french(server, page):
+    """plotly.js's « Download plot as a PNG » is given in French with each chart (config `locales`)."""
+    open_page(page, server + "/effectifs")
+    chart = page.locator(".stPlotlyChart").first
+    chart.hover()
+    button = chart.locator(".modebar-btn").first
+    button.wait_for(state="attached", timeout=30000)
+    assert button.get_attribute("data-title") == "Enregistrer le graphique en image (PNG)"
+
+
 def test_no_axe_violation_on_the_sign_in_page(server, page):
     """/connexion is the app's own HTML (no Streamlit in it): nothing is accepted there."""
     page.goto(server + "/connexion")

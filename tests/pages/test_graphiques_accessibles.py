@@ -52,6 +52,8 @@ def test_a_chart_on_a_page_saves_as_an_image_named_by_its_message_and_the_day_bu
     at.run()
     config = json.loads(at.get("plotly_chart")[0].proto.config)
     assert config["displayModeBar"] is True and config["modeBarButtons"] == [["toImage"]]
+    assert config["locale"] == "fr"   # the button's tooltip in French (plotly.js's own words otherwise)
+    assert config["locales"]["fr"]["dictionary"]["Download plot as a PNG"].startswith("Enregistrer le graphique")
     day = pd.Timestamp.today().date().isoformat()  # the server's day, as metrics.as_timestamp reads it
     assert config["toImageButtonOptions"] == {
         "format": "png", "scale": 2, "filename": f"Axe_1_regroupe_86_des_fiches_de_la_periode_{day}"}

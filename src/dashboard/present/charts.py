@@ -403,16 +403,29 @@ def completude_porteurs(par_porteur, title: str, height: int | None = None) -> g
     return fig
 
 
+# plotly.js's own words in French, given with each chart (config `locales`: Streamlit loads no plotly
+# locale): the tooltip of the « download » button and the notices it shows while saving the image.
+# Numbers and dates keep the formats the figures set (`separators`, tick formats).
+PLOTLY_FR = {"locale": "fr", "locales": {"fr": {"dictionary": {
+    "Download plot as a PNG": "Enregistrer le graphique en image (PNG)",
+    "Download plot": "Enregistrer le graphique en image (SVG)",
+    "Preparing image - this may take a few seconds": "Préparation de l'image : quelques secondes",
+    "Image download succeeded": "Image enregistrée",
+    "Sorry, there was a problem downloading your image!": "L'image n'a pas pu être enregistrée.",
+}}}}
+
+
 def export_config(file_stem: str, day=None, svg: bool = False) -> dict:
     """The plotly config that lets a reader save a chart as an image (PNG, or SVG for print): only
     plotly's own « download » button in the mode bar, the file named by the chart and the date
-    (`budget_par_axe_2026-12-06.png`), twice the screen's pixels. For ui.chart (`config=`)."""
+    (`budget_par_axe_2026-12-06.png`), twice the screen's pixels, its tooltip in French. For ui.chart
+    (`config=`)."""
     import unicodedata  # noqa: PLC0415
 
     from dashboard import metrics  # noqa: PLC0415
 
     letters = unicodedata.normalize("NFKD", str(file_stem)).encode("ascii", "ignore").decode()  # é → e
     stem = re.sub(r"[^0-9A-Za-z_-]+", "_", letters).strip("_")[:60].rstrip("_") or "graphique"
-    return {"displayModeBar": True, "displaylogo": False, "modeBarButtons": [["toImage"]],
+    return {**PLOTLY_FR, "displayModeBar": True, "displaylogo": False, "modeBarButtons": [["toImage"]],
             "toImageButtonOptions": {"format": "svg" if svg else "png", "scale": 2,
                                      "filename": f"{stem}_{metrics.as_timestamp(day).date().isoformat()}"}}

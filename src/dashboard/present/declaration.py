@@ -47,10 +47,6 @@ LIMITES_STREAMLIT: tuple[Limite, ...] = (
            "8.7, 5.1", "Composant st.dataframe de Streamlit. Chaque tableau se télécharge aussi en Excel et "
                        "les données de chaque graphique sont dans un vrai tableau (« Voir les données »)."),
     Limite("Une adresse inconnue affiche « Page not found ».", "8.7", "Message fixé par Streamlit."),
-    Limite("Le bouton qui enregistre un graphique en image (appareil photo, en haut à droite du graphique) a "
-           "l'infobulle anglaise « Download plot as a PNG ».", "8.7",
-           "Texte de plotly.js : Streamlit ne charge pas sa traduction française. Le fichier est nommé en "
-           "français, par le message du graphique et la date."),
     Limite("Des libellés destinés aux lecteurs d'écran sont en anglais : « Skip to main content » (lien "
            "d'évitement), « Link to heading » (ancre de chaque titre), « Help for … » (bouton d'aide d'un champ).",
            "8.7", "Textes fixés par Streamlit, sans paramètre."),
