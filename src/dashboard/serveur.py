@@ -53,6 +53,46 @@ def coquille_francaise(html: bytes, titre: str = TITRE) -> bytes:
 
 OWN_PAGES = ("/connexion", "/deconnexion")  # French documents of their own (dashboard.connexion)
 
+# The pages of app.py (url_path → title, in the menu's order; « comptes » is shown to administrators
+# only), and the other paths whose document is Streamlit's shell: its sign-in by the directory
+# (st.login). The shell asked on any other path gets « Page introuvable » in French, status 404,
+# instead of Streamlit's English « Page not found » dialog over the first page.
+PAGES = (("", "Vue d'ensemble"), ("budget", "Budget"), ("effectifs", "Effectifs (ETP)"),
+         ("calendrier", "Calendrier & retards"), ("indicateurs", "Indicateurs"), ("actions", "Fiches actions"),
+         ("import", "Import du suivi annuel"), ("plan", "Plan"), ("comite", "Présentation au comité"),
+         ("accessibilite", "Déclaration d'accessibilité"), ("comptes", "Comptes"))
+CHEMINS_DU_SHELL = frozenset(chemin for chemin, _ in PAGES) | {"oauth2callback", "auth"}
+
+
+def page_connue(path: str) -> bool:
+    """Whether Streamlit's shell on `path` opens a page of the app (its first segment is a page's
+    url_path, or a file name: Streamlit's own)."""
+    premier = path.strip("/").split("/", 1)[0]
+    return premier in CHEMINS_DU_SHELL or "." in premier
+
+
+def page_introuvable(path: str, titre: str = TITRE) -> bytes:
+    """The French page of an address the app does not have (self-contained: no script, no outside
+    resource), with the pages it has."""
+    import html as html_module  # noqa: PLC0415
+
+    e = html_module.escape
+    liens = "".join(f'<li><a href="/{chemin}">{e(nom)}</a></li>' for chemin, nom in PAGES if chemin != "comptes")
+    return f"""<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Page introuvable · {e(titre)}</title>
+<style>
+body{{font-family:sans-serif;background:#F2F4F7;color:#1B1F24;margin:0;display:flex;justify-content:center}}
+main{{background:#fff;margin-top:8vh;padding:2rem 2.5rem;border-radius:.5rem;max-width:32rem;width:100%}}
+h1{{font-size:1.4rem}} a{{color:#0B5394}} li{{margin:.35rem 0}} code{{word-break:break-all}}
+</style></head>
+<body><main>
+<h1>Page introuvable</h1>
+<p>L'adresse <code>{e(path[:200])}</code> ne correspond à aucune page du {e(titre[0].lower() + titre[1:])}.</p>
+<p>Les pages :</p>
+<ul>{liens}</ul>
+</main></body></html>""".encode()
+
 
 class CoquilleFrancaise:
     """ASGI middleware: every HTML document the app serves (Streamlit's shell, on / and on each page's
@@ -94,6 +134,13 @@ class CoquilleFrancaise:
 
         from dashboard import connexion  # noqa: PLC0415
 
+        if not page_connue(scope["path"]):
+            body = page_introuvable(scope["path"], self.titre)
+            await send({"type": "http.response.start", "status": 404,
+                        "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
         headers = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
         request = Request(scope)
         if connexion.CSRF_COOKIE not in request.cookies:  # the form token of « Se déconnecter » (sidebar)

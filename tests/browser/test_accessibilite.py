@@ -114,3 +114,14 @@ def test_no_axe_violation_on_the_sign_in_page(server, page):
     ours, streamlit = axe(page)
     assert not ours and not streamlit, "\n".join(ours)
     assert page.evaluate("document.activeElement.id") == "identifiant"  # the keyboard starts in the form
+
+
+def test_an_unknown_address_says_so_in_french_without_axe_violation(server, page):
+    """Any other address: the app's own « Page introuvable » (404), not Streamlit's English dialog."""
+    response = page.goto(server + "/budjet")
+    assert response.status == 404
+    page.get_by_role("heading", name="Page introuvable").wait_for(timeout=30000)
+    ours, streamlit = axe(page)
+    assert not ours and not streamlit, "\n".join(ours)
+    page.get_by_role("link", name="Budget").click()
+    page.get_by_role("heading", name="Budget du schéma").wait_for(timeout=60000)

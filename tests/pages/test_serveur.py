@@ -281,3 +281,43 @@ def test_the_middleware_rewrites_the_html_pages_plain_or_gzipped_and_gives_the_f
 def test_other_responses_pass_untouched(content_type, method, path):
     _, cookies, body = serve_through_the_middleware(SHELL, content_type, method=method, path=path)
     assert body == SHELL and cookies == []
+
+
+@pytest.mark.parametrize("path", ["/nimportequoi", "/budjet", "/<script>alert(1)</script>"])
+def test_an_address_the_app_does_not_have_gets_a_french_404(path):
+    headers, _, body = serve_through_the_middleware(SHELL, b"text/html; charset=utf-8", path=path)
+    page = body.decode()
+    assert '<html lang="fr">' in page and "<h1>Page introuvable</h1>" in page
+    assert '<a href="/budget">Budget</a>' in page and '<a href="/">Vue d&#x27;ensemble</a>' in page
+    assert "<script>" not in page                       # the address is written as text
+    assert headers[b"content-length"] == str(len(body)).encode()
+
+
+def test_the_404_status_is_sent():
+    out = []
+
+    async def inner(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.body", "body": SHELL})
+
+    async def send(message):
+        out.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/nimportequoi", "headers": [], "scheme": "http",
+             "query_string": b"", "server": ("localhost", 8501)}
+    asyncio.run(serveur.CoquilleFrancaise(inner)(scope, None, send))
+    assert out[0]["status"] == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/budget", "/actions", "/comite", "/comptes", "/accessibilite",
+                                  "/oauth2callback", "/index.html"])
+def test_the_apps_own_addresses_get_streamlits_shell(path):
+    _, _, body = serve_through_the_middleware(SHELL, b"text/html; charset=utf-8", path=path)
+    assert b'<div id="root"></div>' in body and b"Page introuvable" not in body
+
+
+def test_the_servers_pages_are_app_pys():
+    import re
+
+    declared = set(re.findall(r'url_path="([^"]*)"', (Path(__file__).parents[2] / "app.py").read_text()))
+    assert declared | {""} == {chemin for chemin, _ in serveur.PAGES}

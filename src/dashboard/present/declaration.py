@@ -46,7 +46,9 @@ LIMITES_STREAMLIT: tuple[Limite, ...] = (
            "le tableau interactif est dessiné dans un canevas, moins bien restitué par les lecteurs d'écran.",
            "8.7, 5.1", "Composant st.dataframe de Streamlit. Chaque tableau se télécharge aussi en Excel et "
                        "les données de chaque graphique sont dans un vrai tableau (« Voir les données »)."),
-    Limite("Une adresse inconnue affiche « Page not found ».", "8.7", "Message fixé par Streamlit."),
+    Limite("La page « Comptes », ouverte par son adresse sans les droits d'administrateur, affiche « Page not "
+           "found » (une adresse inconnue, elle, affiche « Page introuvable » en français).", "8.7",
+           "Message fixé par Streamlit pour une page qu'il ne montre pas à cette personne."),
     Limite("Des libellés destinés aux lecteurs d'écran sont en anglais : « Skip to main content » (lien "
            "d'évitement), « Link to heading » (ancre de chaque titre), « Help for … » (bouton d'aide d'un champ).",
            "8.7", "Textes fixés par Streamlit, sans paramètre."),
