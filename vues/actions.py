@@ -27,7 +27,7 @@ if back is not None:  # a relative link: it works under any base path, in AppTes
     st.markdown(f'<a href="{href}" target="_self" class="retour-presentation">← Retour à la présentation '
                 f"(diapositive {back['diapo']})</a>", unsafe_allow_html=True)
 
-st.title("Fiches actions")
+st.title("Fiches actions", anchor=False)
 ui.situation_au()  # the latest import shown, the plan version in force
 st.caption(
     "Chaque action du plan : ce qu'elle prévoit, qui la porte, ce qu'elle coûte. Les textes de la "
@@ -77,7 +77,7 @@ st.selectbox(
 
 def show_detail(d: fiche.ActionDetail) -> None:
     """The whole fiche: the plan's words, then its budget, ETP, calendar, indicators, status."""
-    st.header(f"Action n° {d.action_id} {fmt.DASH} {ui.brut(d.titre)}")
+    st.header(f"Action n° {d.action_id} {fmt.DASH} {ui.brut(d.titre)}", anchor=False)
     where = f"**Axe {d.axe}** {fmt.DASH} {fiche.md_escape(d.axe_libelle)}"
     if d.enjeu:
         where += f" · **Enjeu {d.enjeu}** {fmt.DASH} {fiche.md_escape(d.enjeu_libelle)}"
@@ -100,14 +100,14 @@ def show_detail(d: fiche.ActionDetail) -> None:
         st.warning(f"Action en retard de {fmt.mois(d.retard_mois)} au {fmt.jour(ui.jour_de_situation())} : "
                    "fin prévue (ou révisée) passée, action ni réalisée ni abandonnée.")
 
-    st.subheader("La fiche du plan")
+    st.subheader("La fiche du plan", anchor=False)
     left, right = st.columns(2)
     half = (len(d.fields) + 1) // 2
     for col, part in ((left, d.fields[:half]), (right, d.fields[half:])):  # one text per column, a paragraph a field
         col.markdown("\n\n".join(f"**{label}**  \n" + (fiche.md_escape(text) if text else "*non renseigné dans le plan*")
                                    for label, text in part))
 
-    st.subheader("Budget")
+    st.subheader("Budget", anchor=False)
     if d.budget.empty:
         st.caption(f"Aucune ligne de budget : le plan classe cette action « {ui.brut(d.categorie_budget)} ».")
     else:
@@ -115,17 +115,17 @@ def show_detail(d: fiche.ActionDetail) -> None:
         st.caption("Montants du plan, en fourchette quand le plan en donne une ; « par an » : "
                    "chaque année des années indiquées. Les hypothèses (quantités, parts) se règlent "
                    "sur la page Budget.")
-    st.subheader("Effectifs (ETP)")
+    st.subheader("Effectifs (ETP)", anchor=False)
     if d.etp.empty:
         st.caption("Le plan ne chiffre pas de temps de travail pour cette action.")
     else:
         ui.dataframe(d.etp, width="stretch")
-    st.subheader("Calendrier")
+    st.subheader("Calendrier", anchor=False)
     if d.calendrier.empty:
         st.caption("Aucune date dans le plan pour cette action.")
     else:
         ui.dataframe(d.calendrier, width="stretch")
-    st.subheader("Indicateurs")
+    st.subheader("Indicateurs", anchor=False)
     if d.indicateurs.empty:
         st.caption("Le plan ne donne pas d'indicateur pour cette action.")
     else:
@@ -133,7 +133,7 @@ def show_detail(d: fiche.ActionDetail) -> None:
         if not any(c.startswith("Résultat") for c in d.indicateurs.columns):
             st.caption("Aucune valeur importée pour ces indicateurs : importez le suivi annuel (page Import).")
     if d.statut:
-        st.subheader("Avancement (suivi)")
+        st.subheader("Avancement (suivi)", anchor=False)
         ui.dataframe(ui.memo(d, "statut", lambda: pd.DataFrame([d.statut])), width="stretch")
 
 
@@ -142,7 +142,7 @@ def show_detail(d: fiche.ActionDetail) -> None:
 def show_list(titled: bool) -> None:
     """Every action: search, facets, the table (a click on a row opens its fiche), its download."""
     if titled:
-        st.header("Toutes les actions")
+        st.header("Toutes les actions", anchor=False)
     query = st.text_input(
         "Rechercher", key="fiches_recherche",
         placeholder="Un numéro (11) ou des mots : titre, présentation, objectifs, publics, partenaires…",

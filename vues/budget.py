@@ -15,7 +15,7 @@ ui.regarder_au()  # ?au=AAAA-MM-JJ: the store and the plan as they were that day
 plan = ui.get_plan()
 ui.demo_banner()
 filters = ui.sidebar_filters(plan)
-st.title("Budget du schéma")
+st.title("Budget du schéma", anchor=False)
 ui.situation_au()  # the latest import shown, the plan version in force
 
 # --- Hypothèses: every total and chart below follows these values ---------------------------

@@ -37,7 +37,7 @@ plan = ui.get_plan()
 ui.demo_banner()  # above the title, as on every page
 filters = ui.sidebar_filters(plan)
 
-st.title("Calendrier & retards")
+st.title("Calendrier & retards", anchor=False)
 ui.situation_au()  # the latest import shown, the plan version in force
 as_of = st.date_input("Situation au", value=ui.jour_de_situation().date(), format="DD/MM/YYYY", key="calendrier_situation", width=260,
                       help="Date à laquelle on regarde l'avancement : les retards sont comptés à cette date.")
@@ -88,7 +88,7 @@ if TAB_FINS in tabs and tabs[TAB_FINS].open:
                     "haut, pour comparer les fins prévues.")
         else:
             ref_plan, ref_label, cur_label = reference
-            st.header("Fins prévues : version de référence, version en vigueur, fin réelle")
+            st.header("Fins prévues : version de référence, version en vigueur, fin réelle", anchor=False)
             every = st.toggle("Toutes les actions (sinon, seulement celles dont la fin prévue a changé)",
                               key="calendrier_toutes_fins")
             ends = ends_view(ref_plan, plan, statuts, ref_label, cur_label, not every, filters)
@@ -127,7 +127,7 @@ with tabs[TAB_GANTT]:
 # --- Retards (follow-up) -----------------------------------------------------------------------
 with tabs[TAB_RETARDS]:
     if tabs[TAB_RETARDS].open:
-        st.header(f"Avancement et retards au {fmt.jour(as_of)}")
+        st.header(f"Avancement et retards au {fmt.jour(as_of)}", anchor=False)
         if progress is None:
             st.info("Aucun avancement n'a encore été importé : la page montre le calendrier prévu par le plan, "
                     "sans retard calculé. Importez le suivi annuel (page « Import du suivi annuel », feuille "
@@ -140,12 +140,12 @@ with tabs[TAB_RETARDS]:
                        "« Sans suivi » : action absente du suivi importé (son avancement n'est pas connu). "
                        "Une action sans date de fin dans le plan n'est jamais comptée en retard, sauf fin révisée dépassée.")
 
-            st.subheader("Actions en retard, de la plus en retard à la moins en retard")
+            st.subheader("Actions en retard, de la plus en retard à la moins en retard", anchor=False)
             _listed(progress.late, f"Aucune action en retard au {fmt.jour(as_of)}.",
                     "Retard : mois écoulés entre la fin prévue par le plan (ou la fin révisée si le plan n'en donne "
                     f"pas) et le {fmt.jour(as_of)}.")
 
-            st.subheader("Prévu, révisé, réalisé")
+            st.subheader("Prévu, révisé, réalisé", anchor=False)
             if progress.fig_slippage is not None:
                 ui.chart(progress.fig_slippage)
                 st.caption("Cercle vide : fin prévue par le plan ; losange : fin révisée ; cercle plein : fin réelle. "

@@ -10,7 +10,7 @@ from dashboard.acces import ROLES, AccesRefuse, CompteError, comptes
 
 log = logging.getLogger("dashboard")
 
-st.title("Comptes")
+st.title("Comptes", anchor=False)
 try:
     engine = ui.get_engine()
 except Exception:  # never a traceback on screen

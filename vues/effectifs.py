@@ -12,7 +12,7 @@ ui.regarder_au()  # ?au=AAAA-MM-JJ: the store and the plan as they were that day
 plan = ui.get_plan()
 ui.demo_banner()
 filters = ui.sidebar_filters(plan)
-st.title("Effectifs (ETP)")
+st.title("Effectifs (ETP)", anchor=False)
 ui.situation_au()  # the latest import shown, the plan version in force
 suivi = ui.get_suivi()
 v = etp_view(plan, filters, suivi.realise)

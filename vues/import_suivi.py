@@ -29,13 +29,13 @@ read_only = ui.store_problem() is not None  # the store can be read, not written
 may_write = ui.peut("saisie")  # once accounts exist: a signed-in « saisie » or « admin » account
 first, last = plan.periode
 
-st.title("Import du suivi annuel")
+st.title("Import du suivi annuel", anchor=False)
 st.caption("Une fois par an : téléchargez le modèle de l'année, complétez-le dans Excel, déposez-le ici. "
            "Une vérification liste toutes les erreurs avant tout enregistrement ; chaque import peut être annulé.")
 ui.notice_mode_ouvert()
 
 # --- 1. Le modèle ---------------------------------------------------------------------------------
-st.subheader("1. Envoyer le modèle aux porteurs")
+st.subheader("1. Envoyer le modèle aux porteurs", anchor=False)
 default_year = min(max(date.today().year - 1, first), last)
 left, mid, right = st.columns([1, 2, 1.3], vertical_alignment="bottom")
 year = left.selectbox("Année du suivi", plan.annees, index=plan.annees.index(default_year), key="annee_modele")
@@ -73,7 +73,7 @@ else:
                "porteur est signalée comme conflit à décider.")
 
 # --- 2. Déposer, vérifier, confirmer --------------------------------------------------------------
-st.subheader("2. Déposer un classeur rempli")
+st.subheader("2. Déposer un classeur rempli", anchor=False)
 upload_key = f"fichier_suivi_{st.session_state.get('_upload_round', 0)}"
 uploaded = None
 if may_write:
@@ -281,7 +281,7 @@ if uploaded is not None:
 
 
 def _collecte() -> None:
-    st.subheader(f"4. Collecte {year} : qui a renvoyé quoi")
+    st.subheader(f"4. Collecte {year} : qui a renvoyé quoi", anchor=False)
     try:
         sent = store.templates(engine)
         frame = collecte.collecte(plan, ui.get_suivi(), year, sent, store.history(engine))
@@ -302,7 +302,7 @@ def _collecte() -> None:
 
 
 # --- 3. Historique, détail, annulation -----------------------------------------------------------
-st.subheader("3. Imports réalisés")
+st.subheader("3. Imports réalisés", anchor=False)
 try:
     history = ui.store_history()
 except Exception:

@@ -18,7 +18,7 @@ suivi = ui.get_suivi()
 cat = catalogue_view(full_plan, filters, suivi.indicateurs)
 first, last = cat.periode
 
-st.title("Indicateurs de suivi")
+st.title("Indicateurs de suivi", anchor=False)
 ui.situation_au()  # the latest import shown, the plan version in force
 
 
@@ -45,7 +45,7 @@ if suivi.indicateurs.empty:
                      icon=":material/upload_file:")
     except StreamlitPageNotFoundError:  # the page run on its own (tests): a plain link
         st.markdown("[Aller à la page « Import du suivi annuel »](import)")
-    st.subheader("Les indicateurs du plan")
+    st.subheader("Les indicateurs du plan", anchor=False)
     ui.dataframe(cat.table)
     st.stop()
 
@@ -138,7 +138,7 @@ with tab_comp:
                        "à plusieurs est compté chez chacun (le total en haut le compte une fois).")
         with right:
             ui.dataframe(v.par_porteur)
-        st.subheader(f"À collecter pour {annee}")
+        st.subheader(f"À collecter pour {annee}", anchor=False)
         if v.to_collect.empty:
             st.success(f"Rien à collecter : chaque indicateur a un résultat pour {annee}.")
         else:

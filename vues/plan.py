@@ -22,14 +22,14 @@ try:
     engine = ui.get_engine()
 except Exception:  # never a traceback on screen: demo_banner showed the store's plain message
     log.info("ouverture de la base impossible", exc_info=True)
-    st.title("Versions du plan")
+    st.title("Versions du plan", anchor=False)
     st.info("Les versions du plan sont gardées dans la base du suivi, qui ne peut pas être ouverte : le "
             "tableau de bord affiche le classeur du plan livré.")
     st.stop()
 read_only = ui.store_problem() is not None
 may_write = ui.peut("admin")  # once accounts exist: a signed-in « admin » account
 
-st.title("Versions du plan")
+st.title("Versions du plan", anchor=False)
 st.caption("Le plan révisé se prépare dans Excel (même classeur, mêmes feuilles). Déposez-le ici : il est vérifié "
            "comme par « validate-plan », comparé à la version en vigueur, puis enregistré seulement après votre "
            "confirmation. Chaque version reste gardée ; on peut revenir à n'importe laquelle.")
@@ -85,7 +85,7 @@ if current is not None:
                    if current.made_current_at is not None else "") + ".")
 
 # --- 1. Importer une révision -----------------------------------------------------------------------
-st.subheader("1. Importer une révision du plan")
+st.subheader("1. Importer une révision du plan", anchor=False)
 upload_key = f"fichier_plan_{st.session_state.get('_plan_upload_round', 0)}"
 uploaded = None
 if not may_write:
@@ -162,7 +162,7 @@ if uploaded is not None:
                 st.rerun()
 
 # --- 2. Historique et retour ----------------------------------------------------------------------------
-st.subheader("2. Historique des versions")
+st.subheader("2. Historique des versions", anchor=False)
 if vs:
     st.dataframe([{"N°": v.id, "Libellé": v.label, "Fichier": v.file_name, "Enregistrée le": _when(v.created_at),
                    "Par": v.user_name or "—", "En vigueur": "oui" if v.current else ""} for v in vs],
@@ -197,7 +197,7 @@ elif others:
 
 # --- 3. Comparer deux versions ------------------------------------------------------------------------
 if len(vs) > 1:
-    st.subheader("3. Comparer deux versions")
+    st.subheader("3. Comparer deux versions", anchor=False)
     ids = [v.id for v in reversed(vs)]
     left, right = st.columns(2)
     start = 0 if current is None or current.id != ids[0] else len(ids) - 1  # the voted plan, else the latest

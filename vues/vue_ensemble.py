@@ -15,7 +15,7 @@ hypotheses = ui.hypotheses_reglees(plan)  # those set on Budget (or in the addre
 v = overview(plan, filters, hypotheses)
 first, last = v.periode
 
-st.title(f"Vue d'ensemble du schéma {first}-{last}")
+st.title(f"Vue d'ensemble du schéma {first}-{last}", anchor=False)
 ui.situation_au()  # the latest import shown, the plan version in force
 st.caption("Les montants chiffrés sont des fourchettes (minimum – maximum) tirées du texte du plan ; "
            + ("les hypothèses réglées sur la page Budget s'appliquent. " if hypotheses else
@@ -53,7 +53,7 @@ with tab_cats:
         st.caption("Catégorie de budget de chaque fiche action ; seules les actions « chiffré » entrent dans les "
                    "totaux en euros. Les autres : temps de travail seul, budget constant, à définir, plan muet.")
 
-st.subheader("Chiffres par axe")
+st.subheader("Chiffres par axe", anchor=False)
 ui.table_with_download(v.table_axes, "vue_ensemble_par_axe", "overview_axes",
                        caption="« Lignes hors totaux » : montants par unité dont la quantité n'est pas fixée "
                                "(feuille « Hypothèses »).")

@@ -57,6 +57,9 @@ def test_no_axe_violation_on_our_nodes(server, page, path):
     # what the declaration lists as Streamlit's is really there (else: the declaration is out of date)
     assert streamlit == set(STREAMLIT_NODES), streamlit
     assert page.evaluate("document.documentElement.lang") == "fr"
+    # no heading carries Streamlit's English anchor link (« Link to heading »): titles are drawn without
+    assert page.locator("[data-testid='stHeaderActionElements'] a").count() == 0
+    assert page.locator("h1, h2, h3").count() >= 1
     # the declaration, linked below every page
     link = page.locator("[data-testid='stMain']").get_by_role("link", name="Accessibilité : non conforme")
     link.first.wait_for(timeout=30000)  # drawn after the page's own elements

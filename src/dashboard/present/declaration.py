@@ -50,7 +50,9 @@ LIMITES_STREAMLIT: tuple[Limite, ...] = (
            "found » (une adresse inconnue, elle, affiche « Page introuvable » en français).", "8.7",
            "Message fixé par Streamlit pour une page qu'il ne montre pas à cette personne."),
     Limite("Des libellés destinés aux lecteurs d'écran sont en anglais : « Skip to main content » (lien "
-           "d'évitement), « Link to heading » (ancre de chaque titre), « Help for … » (bouton d'aide d'un champ).",
+           "d'évitement), « Help for … » (bouton d'aide d'un champ), « Collapse sidebar » (bouton qui replie "
+           "le menu), « Increment » et « Decrement » (boutons d'un champ numérique). Les titres, eux, n'ont plus "
+           "l'ancre « Link to heading » : ils sont dessinés sans.",
            "8.7", "Textes fixés par Streamlit, sans paramètre."),
 )
 

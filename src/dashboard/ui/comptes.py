@@ -235,7 +235,7 @@ def barre_compte(projecteur: bool = False) -> None:
     qui = identite()
     message = st.session_state.pop("_compte_message", None)
     if qui is None and roles.lecture_sur_compte():
-        st.title("Tableau de bord du schéma de développement touristique")
+        st.title("Tableau de bord du schéma de développement touristique", anchor=False)
         if message:
             st.info(message, icon=":material/schedule:")
         st.info("Ce tableau de bord est réservé aux comptes de l'office : connectez-vous pour le consulter.",
@@ -246,7 +246,7 @@ def barre_compte(projecteur: bool = False) -> None:
     if projecteur:
         return
     with st.sidebar:
-        st.header("Compte")
+        st.header("Compte", anchor=False)
         if message:
             st.info(message, icon=":material/schedule:")
         if qui is None:

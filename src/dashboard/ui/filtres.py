@@ -119,7 +119,7 @@ def sidebar_filters(plan: Plan) -> metrics.Filters:
     """Axe / enjeu / maîtrise d'ouvrage filters, the same on every page (kept across pages, in the address)."""
     _sync(plan)
     saved = _saved()["filters"]
-    st.sidebar.header("Filtres")
+    st.sidebar.header("Filtres", anchor=False)
     axe_labels = memo(plan, "axe_labels", lambda: {int(r.axe): f"Axe {int(r.axe)} – {r.libelle}"
                                                    for r in plan.axes.sort_values("axe").itertuples()})
     put_back("filtre_axes", [a for a in saved.axes if a in axe_labels])

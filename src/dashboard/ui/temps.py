@@ -190,7 +190,7 @@ def section_depuis() -> None:
     from dashboard.suivi import temps  # noqa: PLC0415
     from dashboard.ui.texte import brut  # noqa: PLC0415
 
-    st.subheader("Depuis le dernier comité")
+    st.subheader("Depuis le dernier comité", anchor=False)
     au = jour_au()
     jour = dernier_comite(avant=(au or temps.aujourdhui()) + timedelta(days=1))
     if jour is None:
@@ -232,7 +232,7 @@ def date_du_comite(projecteur: bool = False) -> date:
     if projecteur:
         return st.session_state[_JOUR_COMITE]
     side = st.sidebar
-    side.header("Comité")
+    side.header("Comité", anchor=False)
     if "champ_date_comite" not in st.session_state:
         st.session_state["champ_date_comite"] = st.session_state[_JOUR_COMITE]
     jour = side.date_input("Date du comité", key="champ_date_comite", format="DD/MM/YYYY",
