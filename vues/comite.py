@@ -33,6 +33,7 @@ plan = ui.get_plan()
 suivi = ui.get_suivi()
 if not projector:
     ui.demo_banner()
+    ui.aujourdhui_ici()  # the session looks at a past day on the pilotage pages: this page shows today
 today = metrics.as_timestamp().date().isoformat()
 jour_comite = ui.date_du_comite(projector)  # the sidebar's « Date du comité » (kept in projector mode)
 precedent = ui.dernier_comite(avant=jour_comite)  # « depuis le dernier comité »: the one before this one

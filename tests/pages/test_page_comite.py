@@ -203,3 +203,14 @@ def test_projector_draws_the_hooks_of_its_one_stylesheet(params):
     if params == {"diapo": "2"}:                                       # the chart drawn twice, one shown by size
         for prefix in re.findall(r'\[class\*="(st-key-[\w-]+)"\]', css):
             assert any(c.startswith(prefix) for c in drawn), prefix
+
+
+def test_a_past_day_looked_at_elsewhere_is_said_and_the_deck_is_todays():
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.session_state["situation_au_jour"] = "2025-06-30"  # kept by the pilotage pages (?au=2025-06-30)
+    at.run()
+    assert not at.exception
+    said = [i.value for i in at.info if "situation d'aujourd'hui" in i.value]
+    assert len(said) == 1 and "celle du 30/06/2025" in said[0]
+    at = _run()
+    assert not [i for i in at.info if "situation d'aujourd'hui" in i.value]   # nothing said otherwise

@@ -65,6 +65,7 @@ from dashboard.ui.tableaux import (
                                tabs,
 )
 from dashboard.ui.temps import (
+                               aujourdhui_ici,
                                comite_exporte,
                                comite_presente,
                                date_du_comite,
@@ -79,7 +80,7 @@ from dashboard.ui.temps import (
 from dashboard.ui.texte import brut, html_brut, table_brute
 
 __all__ = [
-    "ACCESSIBILITE", "MESSAGE_ERREUR", "WARM_UP_THREAD", "barre_compte", "brut", "cache_view", "can_compare", "chart",
+    "ACCESSIBILITE", "aujourdhui_ici", "MESSAGE_ERREUR", "WARM_UP_THREAD", "barre_compte", "brut", "cache_view", "can_compare", "chart",
     "clear_suivi_cache", "compare_selector", "dataframe", "demo_banner", "download_button", "ensure_demo",
     "get_engine", "get_plan", "get_plan_version", "get_suivi", "html_brut", "hypotheses_reglees", "identite", "jeton_de_session",
     "keep_hypotheses", "keep_widgets", "known_indicators", "memo", "metrics_row", "mode_ouvert", "notice_mode_ouvert",

@@ -37,6 +37,16 @@ def jour_au() -> date | None:
     return run_memo(PARAM, lambda: None)
 
 
+def aujourdhui_ici() -> None:
+    """On a page that always shows today (the comité's): when the session looks at a past day on the
+    pilotage pages, say that this page does not, and that the others still do."""
+    texte = st.session_state.get(_KEPT)
+    if texte:
+        st.info(f"Cette page montre la situation d'aujourd'hui : une présentation au comité s'enregistre, et rien "
+                f"ne s'enregistre dans le passé. Les pages du pilotage montrent toujours celle du "
+                f"{fmt.jour(date.fromisoformat(texte))}.", icon=":material/today:")
+
+
 def jour_de_situation() -> pd.Timestamp:
     """The day lateness is counted at: the day looked at, or today."""
     from dashboard import metrics  # noqa: PLC0415
