@@ -54,30 +54,42 @@ def coquille_francaise(html: bytes, titre: str = TITRE) -> bytes:
 OWN_PAGES = ("/connexion", "/deconnexion")  # French documents of their own (dashboard.connexion)
 
 # The pages of app.py (url_path → title, in the menu's order; « comptes » is shown to administrators
-# only), and the other paths whose document is Streamlit's shell: its sign-in by the directory
-# (st.login). The shell asked on any other path gets « Page introuvable » in French, status 404,
-# instead of Streamlit's English « Page not found » dialog over the first page.
+# only), and Streamlit's own routes (files, media such as a downloaded HTML deck, components, its core,
+# its sign-in by the directory). Streamlit's shell asked on any other path gets « Page introuvable » in
+# French, status 404, instead of its English « Page not found » dialog over the first page.
 PAGES = (("", "Vue d'ensemble"), ("budget", "Budget"), ("effectifs", "Effectifs (ETP)"),
          ("calendrier", "Calendrier & retards"), ("indicateurs", "Indicateurs"), ("actions", "Fiches actions"),
          ("import", "Import du suivi annuel"), ("plan", "Plan"), ("comite", "Présentation au comité"),
          ("accessibilite", "Déclaration d'accessibilité"), ("comptes", "Comptes"))
-CHEMINS_DU_SHELL = frozenset(chemin for chemin, _ in PAGES) | {"oauth2callback", "auth"}
+CHEMINS = frozenset(chemin for chemin, _ in PAGES) | {"index.html"}
+ROUTES_STREAMLIT = frozenset({"_stcore", "static", "media", "component", "app", "auth", "oauth2callback"})
+_SHELL = b'<div id="root">'  # what tells Streamlit's shell from another HTML document (a media file)
 
 
-def page_connue(path: str) -> bool:
-    """Whether Streamlit's shell on `path` opens a page of the app (its first segment is a page's
-    url_path, or a file name: Streamlit's own)."""
-    premier = path.strip("/").split("/", 1)[0]
-    return premier in CHEMINS_DU_SHELL or "." in premier
+def base_url() -> str:
+    """Streamlit's `server.baseUrlPath` as a path prefix: "" or "/tableau"."""
+    from streamlit import config  # noqa: PLC0415
+
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
 
 
-def page_introuvable(path: str, titre: str = TITRE) -> bytes:
+def page_connue(path: str, base: str = "") -> bool:
+    """Whether `path` (under the base URL `base`) is a page of the app, as Streamlit compares them (the
+    whole path), or one of Streamlit's own routes."""
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base):]
+    path = path.strip("/")
+    return path in CHEMINS or path.split("/", 1)[0] in ROUTES_STREAMLIT
+
+
+def page_introuvable(path: str, titre: str = TITRE, base: str = "") -> bytes:
     """The French page of an address the app does not have (self-contained: no script, no outside
-    resource), with the pages it has."""
+    resource), with links to the pages it has (under the base URL `base`)."""
     import html as html_module  # noqa: PLC0415
 
     e = html_module.escape
-    liens = "".join(f'<li><a href="/{chemin}">{e(nom)}</a></li>' for chemin, nom in PAGES if chemin != "comptes")
+    liens = "".join(f'<li><a href="{e(base)}/{chemin}">{e(nom)}</a></li>' for chemin, nom in PAGES if chemin != "comptes")
     return f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Page introuvable · {e(titre)}</title>
@@ -95,9 +107,10 @@ h1{{font-size:1.4rem}} a{{color:#0B5394}} li{{margin:.35rem 0}} code{{word-break
 
 
 class CoquilleFrancaise:
-    """ASGI middleware: every HTML document the app serves (Streamlit's shell, on / and on each page's
-    path) goes through coquille_francaise, and gives the browser its form token (cookie) when it has
-    none; other responses pass untouched, streamed as they come."""
+    """ASGI middleware: Streamlit's HTML shell (served on / and on each page's path) goes through
+    coquille_francaise and gives the browser its form token (cookie) when it has none; on a path that
+    is no page of the app, « Page introuvable » (404) instead. Any other response (a file, a media
+    HTML document such as the comité's downloaded deck) passes untouched, streamed as it comes."""
 
     def __init__(self, app, titre: str = TITRE):
         self.app = app
@@ -107,17 +120,26 @@ class CoquilleFrancaise:
         if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD") or scope["path"] in OWN_PAGES:
             await self.app(scope, receive, send)
             return
+        base = base_url()
         start: dict | None = None
         chunks: list[bytes] = []
+        introuvable = False
 
         async def rewriting_send(message):
-            nonlocal start
+            nonlocal start, introuvable
+            if introuvable:  # HEAD of a path that is no page: its 404 is sent, Streamlit's answer dropped
+                return
             if message["type"] == "http.response.start":
                 headers = dict(message.get("headers") or [])
-                if headers.get(b"content-type", b"").startswith(b"text/html") and scope["method"] == "GET":
+                if not headers.get(b"content-type", b"").startswith(b"text/html") or b"content-disposition" in headers:
+                    await send(message)
+                elif scope["method"] == "GET":
                     start = message  # held until the whole body is read
-                    return
-                await send(message)
+                elif not page_connue(scope["path"], base):
+                    introuvable = True
+                    await self._send_introuvable(scope, send, base, head=True)
+                else:
+                    await send(message)
                 return
             if start is None or message["type"] != "http.response.body":
                 await send(message)
@@ -125,31 +147,38 @@ class CoquilleFrancaise:
             chunks.append(message.get("body", b""))
             if message.get("more_body"):
                 return
-            await self._send_rewritten(scope, send, start, b"".join(chunks))
+            await self._send_rewritten(scope, send, start, b"".join(chunks), base)
 
         await self.app(scope, receive, rewriting_send)
 
-    async def _send_rewritten(self, scope, send, start: dict, body: bytes) -> None:
+    async def _send_introuvable(self, scope, send, base: str, head: bool = False) -> None:
+        body = page_introuvable(scope["path"], self.titre, base)
+        await send({"type": "http.response.start", "status": 404,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": b"" if head else body})
+
+    async def _send_rewritten(self, scope, send, start: dict, body: bytes, base: str = "") -> None:
         from starlette.requests import Request  # noqa: PLC0415
 
         from dashboard import connexion  # noqa: PLC0415
 
-        if not page_connue(scope["path"]):
-            body = page_introuvable(scope["path"], self.titre)
-            await send({"type": "http.response.start", "status": 404,
-                        "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store"),
-                                    (b"content-length", str(len(body)).encode())]})
+        encoding = dict(start.get("headers") or []).get(b"content-encoding", b"").lower()
+        plain = gzip.decompress(body) if encoding == b"gzip" else body
+        if encoding not in (b"", b"gzip") or _SHELL not in plain:  # not Streamlit's shell: as it came
+            await send(start)
             await send({"type": "http.response.body", "body": body})
+            return
+        if not page_connue(scope["path"], base):
+            await self._send_introuvable(scope, send, base)
             return
         headers = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
         request = Request(scope)
         if connexion.CSRF_COOKIE not in request.cookies:  # the form token of « Se déconnecter » (sidebar)
             headers.append((b"set-cookie", connexion.cookie_csrf(request.headers, request.url.scheme).encode()))
-        encoding = dict(headers).get(b"content-encoding", b"").lower()
+        body = coquille_francaise(plain, self.titre)
         if encoding == b"gzip":
-            body = gzip.compress(coquille_francaise(gzip.decompress(body), self.titre))
-        elif not encoding:
-            body = coquille_francaise(body, self.titre)
+            body = gzip.compress(body)
         headers.append((b"content-length", str(len(body)).encode()))
         await send({**start, "headers": headers})
         await send({"type": "http.response.body", "body": body})

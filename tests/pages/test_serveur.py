@@ -238,9 +238,10 @@ def test_the_shell_says_french_and_the_dashboards_title():
 
 
 def serve_through_the_middleware(body: bytes, content_type: bytes, encoding: bytes | None = None,
-                                 cookie: str | None = None, method: str = "GET", path: str = "/budget"):
+                                 cookie: str | None = None, method: str = "GET", path: str = "/budget",
+                                 extra: tuple = ()):
     async def inner(scope, receive, send):
-        headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+        headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode()), *extra]
         await send({"type": "http.response.start", "status": 200,
                     "headers": headers + ([(b"content-encoding", encoding)] if encoding else [])})
         half = len(body) // 2  # in two chunks, as a streamed response comes
@@ -261,6 +262,7 @@ def serve_through_the_middleware(body: bytes, content_type: bytes, encoding: byt
     asyncio.run(serveur.CoquilleFrancaise(inner)(scope, receive, send))
     start = out[0]
     got = b"".join(m.get("body", b"") for m in out[1:])
+    serve_through_the_middleware.status = start["status"]
     return dict(start["headers"]), [v for k, v in start["headers"] if k == b"set-cookie"], got
 
 
@@ -293,20 +295,34 @@ def test_an_address_the_app_does_not_have_gets_a_french_404(path):
     assert headers[b"content-length"] == str(len(body)).encode()
 
 
-def test_the_404_status_is_sent():
-    out = []
+@pytest.mark.parametrize("path", ["/nimportequoi", "/budget/autre", "/x.png", "/wp-login.php"])
+def test_the_404_status_is_sent_for_get_and_head(path):
+    serve_through_the_middleware(SHELL, b"text/html", path=path)
+    assert serve_through_the_middleware.status == 404
+    headers, _, body = serve_through_the_middleware(SHELL, b"text/html", path=path, method="HEAD")
+    assert serve_through_the_middleware.status == 404 and body == b"" and headers[b"content-length"] != b"0"
 
-    async def inner(scope, receive, send):
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
-        await send({"type": "http.response.body", "body": SHELL})
 
-    async def send(message):
-        out.append(message)
+def test_a_media_html_document_passes_untouched():
+    """The comité's deck downloaded as HTML is served by Streamlit under /media: never the 404 page,
+    never rewritten (its own title, no cookie)."""
+    deck = b'<!doctype html><html lang="fr"><head><title>Comit\xc3\xa9</title></head><body>x</body></html>'
+    attachment = ((b"content-disposition", b'attachment; filename="comite.html"'),)
+    for extra in (attachment, ()):
+        headers, cookies, body = serve_through_the_middleware(deck, b"text/html", path="/media/0a1b2c.html", extra=extra)
+        assert serve_through_the_middleware.status == 200 and body == deck and cookies == []
+        assert headers[b"content-length"] == str(len(deck)).encode()
 
-    scope = {"type": "http", "method": "GET", "path": "/nimportequoi", "headers": [], "scheme": "http",
-             "query_string": b"", "server": ("localhost", 8501)}
-    asyncio.run(serveur.CoquilleFrancaise(inner)(scope, None, send))
-    assert out[0]["status"] == 404
+
+def test_under_a_base_url_the_pages_are_known_and_the_404_links_keep_it(monkeypatch):
+    monkeypatch.setattr(serveur, "base_url", lambda: "/tableau")
+    assert serveur.page_connue("/tableau/budget", "/tableau") and serveur.page_connue("/tableau", "/tableau")
+    assert serveur.page_connue("/tableau/_stcore/health", "/tableau")
+    assert not serveur.page_connue("/tableau/budjet", "/tableau")
+    _, _, body = serve_through_the_middleware(SHELL, b"text/html", path="/tableau/budjet")
+    assert serve_through_the_middleware.status == 404 and b'<a href="/tableau/budget">Budget</a>' in body
+    _, _, body = serve_through_the_middleware(SHELL, b"text/html", path="/tableau/budget")
+    assert serve_through_the_middleware.status == 200 and b'<html lang="fr">' in body
 
 
 @pytest.mark.parametrize("path", ["/", "/budget", "/actions", "/comite", "/comptes", "/accessibilite",
@@ -319,5 +335,11 @@ def test_the_apps_own_addresses_get_streamlits_shell(path):
 def test_the_servers_pages_are_app_pys():
     import re
 
-    declared = set(re.findall(r'url_path="([^"]*)"', (Path(__file__).parents[2] / "app.py").read_text()))
-    assert declared | {""} == {chemin for chemin, _ in serveur.PAGES}
+    app = (Path(__file__).parents[2] / "app.py").read_text()
+    calls = re.findall(r'ui\.page\((.*?)\)\)?,?\n', app, flags=re.DOTALL)
+    declared = {}
+    for call in calls:
+        title = re.search(r'title="([^"]*)"', call).group(1)
+        path = re.search(r'url_path="([^"]*)"', call)
+        declared[path.group(1) if path else ""] = title
+    assert len(declared) == len(serveur.PAGES) and declared == dict(serveur.PAGES)

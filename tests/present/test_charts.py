@@ -16,3 +16,12 @@ def test_an_empty_panel_has_one_tick_at_zero():
     assert fig.layout.xaxis.tickvals == (0,) and list(fig.layout.xaxis.range) == [0, 1]
     assert fig.layout.xaxis2.tickvals is None                   # the annual panel keeps plotly's ticks
     assert list(fig.layout.xaxis2.range) == [0, 50_000 * 1.75]
+
+
+def test_a_projector_slide_without_any_amount_has_one_tick_at_zero():
+    from dashboard.present import projector
+
+    fig = projector.range_bars(["Axe 4"], [0.0], [0.0], ["#882255"])
+    assert fig.layout.xaxis.tickvals == (0,) and list(fig.layout.xaxis.range) == [0, 1]
+    fig = projector.range_bars(["Axe 1"], [10_000.0], [20_000.0], ["#0072B2"])
+    assert fig.layout.xaxis.tickvals is None and list(fig.layout.xaxis.range) == [0, 20_000 * 1.4]

@@ -5,6 +5,8 @@ from the shipped plan and the demonstration follow-up."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -96,7 +98,7 @@ def problems(fig: go.Figure, where: str) -> list[str]:
                 best = max(couleurs.contraste(fill), couleurs.contraste(_hex(edge)) if edge else 0)
                 if best < 3.0:
                     out.append(f"{name} : {fill} sans contour lisible")
-            inside = t.type == "treemap" or t.textposition in ("inside", "auto")
+            inside = t.type == "treemap" or t.textposition in (None, "inside", "auto")  # plotly's default: auto
             if inside and t.text is not None or t.type == "treemap":
                 font = (t.insidetextfont.color if t.type != "treemap" and t.insidetextfont.color else t.textfont.color)
                 for fill, color in zip(fills, _as_list(font, n), strict=False):
@@ -126,13 +128,16 @@ def test_every_chart_of_the_pages_and_slides_stands_out(plan, demo_suivi):
     plan = metrics.apply_hypotheses(plan)
     day = pd.Timestamp(AS_OF)
     cat = views.indicators.catalogue(plan, ALL, demo_suivi.indicateurs)
+    ind = views.indicators.build(plan, ALL, demo_suivi.indicateurs, cat.default_year)
+    trends = [ind.trend(str(i)).fig for i in list(ind.labels)[:5]]
     drawn = {
         "vue d'ensemble": figures(views.overview.build(plan, ALL)),
         "budget": figures(views.budget.build(plan, ALL, {}, demo_suivi.realise)),
-        "effectifs": figures(views.etp.build(plan, ALL, demo_suivi.realise)),
+        "effectifs": [*figures(views.etp.build(plan, ALL, demo_suivi.realise)),
+                      *figures(views.etp.capacity(plan, ALL, 2025))],
         "calendrier": [*figures(views.calendar.build(plan, ALL, day)),
                        *figures(views.calendar.progress(plan, ALL, demo_suivi.statuts, day))],
-        "indicateurs": figures(views.indicators.build(plan, ALL, demo_suivi.indicateurs, cat.default_year)),
+        "indicateurs": [*figures(ind), *trends],
         "comité": [s.figure for s in comite.slides(plan, demo_suivi, as_of=AS_OF) if s.figure is not None],
     }
     assert all(drawn.values()), {k: len(v) for k, v in drawn.items()}
@@ -180,3 +185,67 @@ def test_the_fields_borders_stand_out_from_both_backgrounds():
     theme = tomllib.loads((Path(__file__).parents[2] / ".streamlit" / "config.toml").read_text())["theme"]
     for background in (theme["backgroundColor"], theme["secondaryBackgroundColor"]):
         assert couleurs.contraste(theme["borderColor"], background) >= 3.0
+
+
+def test_the_powerpoint_keeps_the_outline_of_a_lighter_segment():
+    """Opened with python-pptx: the point of the lighter segment has its edge in the bar's colour."""
+    import io
+
+    from pptx import Presentation
+
+    from dashboard.present import deck_files
+    from dashboard.suivi.store import Suivi
+
+    plan = metrics.apply_hypotheses(__import__("present_builders").small_plan())
+    deck = comite.slides(plan, Suivi(), as_of="2025-01-01")
+    info = deck_files.deck_info(plan, "2025-01-01", demo=False)
+    prs = Presentation(io.BytesIO(deck_files.deck_pptx(deck, info)))
+    edges = set()
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if getattr(shape, "has_chart", False) and shape.has_chart:
+                for series in shape.chart.plots[0].series:
+                    for i in range(len(list(series.values))):
+                        line = series.points[i].format.line
+                        if line.fill.type is not None and line.fill.type == 1:  # MSO_FILL.SOLID
+                            edges.add(str(line.color.rgb))
+    assert edges and edges <= {c.lstrip("#") for c in couleurs.PALETTE}
+
+
+# Machado, Oliveira & Fernandes (2009), severity 1, on linear RGB: what a reader without red (protan),
+# green (deutan) or blue (tritan) cones sees
+_CVD = {
+    "vision ordinaire": ((1, 0, 0), (0, 1, 0), (0, 0, 1)),
+    "protanopie": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
+    "deutéranopie": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
+    "tritanopie": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900)),
+}
+
+
+def _lab(color: str, vision) -> tuple[float, float, float]:
+    """CIELAB (D65) of `color` as seen with `vision`."""
+    def lin(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    rgb = [lin(int(color[i:i + 2], 16)) for i in (1, 3, 5)]
+    r, g, b = (min(max(sum(m * c for m, c in zip(row, rgb, strict=True)), 0.0), 1.0) for row in vision)
+    x, y, z = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, \
+        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+@pytest.mark.parametrize(("what", "colors", "least"), [
+    ("les cinq axes", couleurs.PALETTE[:5], 15.0),
+    ("les sept situations", tuple(couleurs.SITUATIONS.values()), 12.0),
+])
+def test_the_colours_stay_apart_without_red_green_or_blue_cones(what, colors, least):
+    """Every pair stays at a CIELAB distance (CIE76) of `least` or more for each vision: the former
+    Okabe-Ito axes (orange, sky blue) went down to 16 but failed 3:1 on white."""
+    import itertools
+
+    for name, vision in _CVD.items():
+        closest = min((math.dist(_lab(a, vision), _lab(b, vision)), a, b) for a, b in itertools.combinations(colors, 2))
+        assert closest[0] >= least, f"{what}, {name} : {closest[1]} et {closest[2]} à {closest[0]:.1f}"

@@ -94,6 +94,15 @@ def filled(color: str) -> dict:
             "textfont_color": texte_sur(color)}
 
 
+def value_axis(fig: go.Figure, top: float, stretch: float, **where) -> None:
+    """The value axis from 0 to `top` × `stretch` (room for the text at the bars' end); with nothing to
+    show (`top` 0), a single tick « 0 », never « 0 € 1 € 1 € » (0,5 rounded to a euro)."""
+    if top > 0:
+        fig.update_xaxes(range=[0, top * stretch], **where)
+    else:
+        fig.update_xaxes(range=[0, 1], tickvals=[0], **where)
+
+
 def short_label(text, n: int = 48) -> str:
     text = str(text)
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
@@ -160,10 +169,7 @@ def budget_split_figure(table: pd.DataFrame, label_col: str, title: str, colors=
     fig.update_xaxes(ticksuffix=" €", tickformat=",.0f", rangemode="tozero", nticks=4)
     for col, prefix in ((1, "unique"), (2, "annuel")):
         top = float(table[f"{prefix}_max"].max() or 0)
-        if top > 0:
-            fig.update_xaxes(range=[0, top * 1.75], row=1, col=col)
-        else:  # nothing in this panel: one tick « 0 € », not « 0 € 1 € 1 € » (0,5 rounded to a euro)
-            fig.update_xaxes(range=[0, 1], tickvals=[0], row=1, col=col)
+        value_axis(fig, top, 1.75, row=1, col=col)
     style(fig, title, height=height or max(300, 110 + row_height(labels, 42) * len(table)))
     fig.update_annotations(font_size=15)
     return fig

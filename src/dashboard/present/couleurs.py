@@ -4,8 +4,8 @@ colour, an action's situation (réalisée, en retard…), a favourable or unfavo
 Colour-blind-safe hues (Okabe-Ito and Paul Tol's, darkened where needed) chosen so that every mark
 stands out from the white background by at least 3:1 (RGAA 3.3, WCAG 1.4.11), and that the five axes
 and the seven situations stay apart for a reader without red, green or blue cones (pairwise CIELAB
-distance of 13 or more after the Machado 2009 simulations; the former Okabe-Ito set went down to 16
-but its orange, sky blue and yellow were at 1,3 to 2,3:1). A mark lighter than that (the lighter
+distance of 12 or more after the Machado 2009 simulations, 17 for the axes; the former Okabe-Ito set
+went down to 16 but its orange, sky blue and yellow were at 1,3 to 2,3:1). A mark lighter than that (the lighter
 segment of a range, a band, « sans suivi ») is drawn with an outline of `contour(colour)`, which is.
 A situation has the same colour on the Calendrier page, on the comité's slides (screen, projector,
 HTML, PowerPoint, PDF) and in the printed fiche, and is always named too (legend, label, word).

@@ -143,17 +143,11 @@ def _hex(color) -> str:
     return text.upper() if len(text) == 6 else couleurs.GREY.lstrip("#")
 
 
-def _light(color: str, opacity: float) -> str:
-    """The colour seen through `opacity` over white (the plotly min → max segment)."""
-    rgb = [int(color[i:i + 2], 16) for i in (0, 2, 4)]
-    return "".join(f"{round(255 - (255 - c) * opacity):02X}" for c in rgb)
-
-
 def _colors(trace, n: int) -> tuple[str, ...]:
     c = trace.marker.color
     colors = [_hex(x) for x in c] if isinstance(c, list | tuple) else [_hex(c)] * n
     if trace.marker.opacity is not None and trace.marker.opacity < 1:
-        colors = [_light(x, float(trace.marker.opacity)) for x in colors]
+        colors = [couleurs.clair(x, float(trace.marker.opacity)).lstrip("#") for x in colors]
     return tuple(colors)
 
 

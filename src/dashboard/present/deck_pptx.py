@@ -182,8 +182,9 @@ def _chart(slide, data: ChartData, x, y, w, h):
         series.invert_if_negative = False
         series.format.fill.solid()  # the legend's swatch
         series.format.fill.fore_color.rgb = RGBColor.from_string(s.colors[0] if s.colors else GREY)
-        if s.lines and s.lines[0]:
-            series.format.line.color.rgb = RGBColor.from_string(s.lines[0])
+        edge = next((x for x in s.lines if x), "")
+        if edge:  # the legend's swatch too
+            series.format.line.color.rgb = RGBColor.from_string(edge)
         for i, color in enumerate(s.colors):
             point = series.points[i]
             point.format.fill.solid()
@@ -191,6 +192,8 @@ def _chart(slide, data: ChartData, x, y, w, h):
             if i < len(s.lines) and s.lines[i]:  # a light fill keeps its colour as its edge (3:1 on white)
                 point.format.line.color.rgb = RGBColor.from_string(s.lines[i])
                 point.format.line.width = Pt(1.5)
+            elif edge:  # an empty segment draws no edge
+                point.format.line.fill.background()
         for i, text in enumerate(s.labels):
             if not text:
                 continue

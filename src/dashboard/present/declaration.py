@@ -69,8 +69,9 @@ MESURES = (
     "Couleurs des graphiques (barres, bandes, lignes, sur les pages, les diapositives et dans les fichiers) : "
     "au moins 3:1 avec le fond blanc, ou un contour qui l'atteint pour un segment plus clair (le haut d'une "
     "fourchette, une action récurrente, « sans suivi ») ; une seule palette, choisie pour rester "
-    "distincte pour les personnes qui ne perçoivent pas le rouge, le vert ou le bleu. Vérifié par un test "
-    "automatique sur chaque graphique tracé à partir du plan et du suivi de démonstration.",
+    "distincte pour les personnes qui ne perçoivent pas le rouge, le vert ou le bleu (simulation de chaque "
+    "daltonisme). Vérifié par des tests automatiques sur les graphiques des pages et des diapositives tracés à "
+    "partir du plan et du suivi de démonstration.",
     "Statuts, retards et tendances : toujours dits par un mot ou une forme en plus de la couleur "
     "(« en retard », « surallocation », « ▲ +18 (favorable) », motifs des actions récurrentes).",
     "Graphiques : chacun porte un nom accessible qui dit son message et ses chiffres clés, lus dans "

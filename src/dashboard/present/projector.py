@@ -58,8 +58,8 @@ def range_bars(labels, lo, hi, colors) -> go.Figure:
     fig.data[1].text = [fourchette_courte(a, b) if b else "0\u00a0€" for a, b in zip(lo, hi, strict=True)]
     fig.update_layout(barmode="stack")
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
-    top = max([float(x) for x in hi] + [1.0])
-    fig.update_xaxes(ticksuffix="\u00a0€", tickformat=",.0f", rangemode="tozero", range=[0, top * 1.4], nticks=5)
+    fig.update_xaxes(ticksuffix="\u00a0€", tickformat=",.0f", rangemode="tozero", nticks=5)
+    charts.value_axis(fig, max([float(x) for x in hi] + [0.0]), 1.4)
     return fig
 
 
@@ -70,6 +70,7 @@ def bars(labels, values, colors, suffix: str = "") -> go.Figure:
                            marker_color=list(colors), text=texts, textposition="outside", cliponaxis=False,
                            hovertemplate="%{y} : %{text}<extra></extra>"))
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
-    fig.update_xaxes(rangemode="tozero", range=[0, max([float(v) for v in values] + [1.0]) * 1.3], nticks=5)
+    fig.update_xaxes(rangemode="tozero", nticks=5)
+    charts.value_axis(fig, max([float(v) for v in values] + [0.0]), 1.3)
     return fig
 
