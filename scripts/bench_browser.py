@@ -47,7 +47,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -56,6 +55,8 @@ import time
 import urllib.request
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+
+from ports import port_libre  # scripts/ports.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = Path(__file__).resolve().parent
@@ -135,21 +136,6 @@ def load_average() -> str:
 
 # --- servers ---------------------------------------------------------------------------------
 
-def free_port(taken: set[int]) -> int:
-    first, _, last = os.environ.get("DASHBOARD_TEST_PORTS", "").partition("-")
-    for port in range(int(first), int(last or first) + 1) if first else [0]:
-        if port in taken:
-            continue
-        with socket.socket() as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds it (TIME_WAIT left)
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return s.getsockname()[1]
-    raise SystemExit(f"aucun port libre dans DASHBOARD_TEST_PORTS={first}-{last}")
-
-
 _TAKEN: set[int] = set()
 
 
@@ -157,7 +143,10 @@ _TAKEN: set[int] = set()
 def served(script: str, folder: Path):
     """`python -m dashboard serve SCRIPT` from `folder` (its code, its .streamlit/config.toml), on a new
     SQLite store, until the end of the block; its URL."""
-    port = free_port(_TAKEN)
+    try:
+        port = port_libre(_TAKEN)
+    except OSError as e:  # every port of DASHBOARD_TEST_PORTS is taken: said, no traceback
+        raise SystemExit(str(e)) from None
     _TAKEN.add(port)
     store = Path(tempfile.mkdtemp(prefix="bench_browser_"))
     env = {**os.environ, "DASHBOARD_DB": f"sqlite:///{store / 'suivi.sqlite'}",

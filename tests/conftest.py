@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))  # scripts/ports.py: the free ports of the servers tests start
 PLAN_PATH = ROOT / "data" / "plan_2023_2028.xlsx"
 PG_ENV = "DASHBOARD_TEST_PG"
 

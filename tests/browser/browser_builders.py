@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from ports import port_libre  # scripts/ports.py: the ports of the servers tests and benches start
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,23 +19,10 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-background-networking", "--disable-component-update"]
 
 
-def free_port() -> int:
-    """A free local port: the first free one of DASHBOARD_TEST_PORTS (e.g. 8621-8639) when set, else any."""
-    first, _, last = os.environ.get("DASHBOARD_TEST_PORTS", "").partition("-")
-    for port in range(int(first), int(last or first) + 1) if first else [0]:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return s.getsockname()[1]
-    raise OSError(f"aucun port libre dans DASHBOARD_TEST_PORTS={first}-{last}")
-
-
 @contextmanager
 def streamlit_server(env: dict):
     """The app served by `python -m dashboard serve` on a free local port, with `env` added to the environment; its URL."""
-    port = free_port()
+    port = port_libre()
     proc = subprocess.Popen(
         [sys.executable, "-m", "dashboard", "serve", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],

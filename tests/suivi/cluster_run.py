@@ -10,7 +10,6 @@ import os
 import queue
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,34 +17,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from ports import port_libre  # scripts/ports.py: the ports of the servers tests and benches start
+
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-
-
-def free_port() -> int:
-    """A free local port for nginx: the first free one of DASHBOARD_TEST_PORTS (« 8710-8760 », for a
-    machine shared by several people), else one the system picks."""
-    wanted = os.environ.get("DASHBOARD_TEST_PORTS", "").strip()
-    if wanted:
-        first, last = (int(p) for p in wanted.split("-"))
-        for port in range(first, last + 1):
-            if port_free(port):
-                return port
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_free(port: int) -> bool:
-    """Whether a server could listen on 127.0.0.1:port now (as nginx and Streamlit do: SO_REUSEADDR)."""
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-            s.listen()
-        except OSError:
-            return False
-        return True
 
 
 def up(url: str) -> bool:
@@ -81,7 +56,7 @@ def start(pg_url: str, port: int | None = None):
     """`make run-cluster REPLICAS=2 PORT=…` in its own session, demo loaded on first start; returns once
     nginx answers: {"front", "replicas", "proc", "lines", "workdir", "seen"} (workdir: where nginx's
     access log is, None if not said; seen: the lines read)."""
-    port = port or free_port()
+    port = port or port_libre()
     env = {**os.environ, "DASHBOARD_DB": pg_url, "DASHBOARD_DEMO": "1"}
     proc = subprocess.Popen(
         ["make", "-s", "-o", ".venv/.installed", "run-cluster", "REPLICAS=2", f"PORT={port}",

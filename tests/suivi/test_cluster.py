@@ -16,8 +16,9 @@ import subprocess
 import sys
 
 import pytest
-from cluster_run import ROOT, free_port, up
+from cluster_run import ROOT, up
 from markdown_builders import literal
+from ports import port_libre
 from suivi_builders import fill, first_of
 from versions_builders import revise
 
@@ -92,7 +93,7 @@ def test_an_import_through_one_replica_shows_on_the_other(cluster, loadtest, pla
 def test_more_than_one_replica_refuses_sqlite(tmp_path):
     env = {**os.environ, "DASHBOARD_DB": f"sqlite:///{tmp_path / 'suivi.sqlite'}"}
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "run_cluster.py"), "--replicas", "2",
-                           "--port", str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True,
+                           "--port", str(port_libre())], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 2
     assert "Avec 2 processus, la base du suivi doit être partagée : SQLite" in done.stderr

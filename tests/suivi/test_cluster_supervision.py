@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 import pytest
-from cluster_run import ROOT, alive, descendants, next_line, port_free, replica_pid, up
+from cluster_run import ROOT, alive, descendants, next_line, replica_pid, up
+from ports import libre
 
 STOPPED = "Grappe arrêtée."
 
@@ -142,13 +143,13 @@ def test_a_stop_signal_ends_every_process_and_frees_every_port(cluster, loadtest
                 send(sig)
             said = await asyncio.to_thread(_until, lines, STOPPED, deadline, seen)
             # the very moment the message is read: nothing the script started is left, every port is free
-            return said, alive(children), [p for p in ports if not port_free(p)], deadline
+            return said, alive(children), [p for p in ports if not libre(p)], deadline
 
     said, left, taken, deadline = asyncio.run(stop_while_viewing())
     assert said == STOPPED, seen
     assert left == [] and taken == [], (left, taken, seen)
     proc.wait(timeout=max(1.0, deadline - time.monotonic()))
-    assert alive(started) == [] and all(port_free(p) for p in ports)
+    assert alive(started) == [] and all(libre(p) for p in ports)
     assert _until(lines, STOPPED, time.monotonic() + 5, seen) is None  # said once, nothing after it
     assert "Traceback" not in proc.stderr.read()
 
@@ -164,7 +165,7 @@ def test_a_killed_script_leaves_no_process_behind(cluster):
     proc.wait(timeout=30)  # make ends with its child
     while alive(children) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert alive(children) == [] and [p for p in ports if not port_free(p)] == []
+    assert alive(children) == [] and [p for p in ports if not libre(p)] == []
     if cluster["workdir"] is not None:  # the script had no time to remove its temporary folder
         shutil.rmtree(cluster["workdir"], ignore_errors=True)
 
