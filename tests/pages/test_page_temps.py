@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from markdown_builders import literal
+from page_builders import run_page
 from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
@@ -25,7 +26,6 @@ from dashboard.suivi import comites, temps
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "suivi"))
 from suivi_builders import filled, imported_on  # noqa: E402
 
-VUES = Path(__file__).resolve().parents[2] / "vues"
 SPENT = "2025 Dépenses (€)"
 
 
@@ -55,14 +55,7 @@ def story(engine):
 
 
 def run(page: str, au: str | None = None, **state) -> AppTest:
-    at = AppTest.from_file(str(VUES / f"{page}.py"), default_timeout=60)
-    if au is not None:
-        at.query_params["au"] = au
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_page(page, {"au": au}, **state)
 
 
 def realised_2025(at: AppTest) -> str:

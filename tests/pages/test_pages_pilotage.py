@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from page_builders import run_page
 from streamlit.testing.v1 import AppTest
 
 from dashboard import fmt
@@ -17,12 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(page: str, **state) -> AppTest:
     """Run a page with these session_state values (filters; `<page>_onglet`: the tab open, as clicked)."""
-    at = AppTest.from_file(f"../../vues/{page}.py", default_timeout=30)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_page(page, **state)
 
 
 def metric(at: AppTest, label: str) -> str:

@@ -6,10 +6,10 @@ the revision removed are listed as « indicateur retiré du plan » and come bac
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from markdown_builders import literal
+from page_builders import run_page
 from streamlit.testing.v1 import AppTest
 from versions_builders import (
     BUDGET_NEW,
@@ -24,7 +24,6 @@ from dashboard import fmt
 from dashboard.plan import load_plan, versions
 from dashboard.suivi import importer
 
-VUES = Path(__file__).resolve().parents[2] / "vues"
 VOTED = "Plan voté le 16/02/2023"
 DELTA = BUDGET_NEW - BUDGET_OLD
 # the shipped plan, by hand (see test_pages_pilotage): one-off 421 500-441 500, total 1 801 500-1 851 500
@@ -33,14 +32,7 @@ TOTAL = (1_801_500, 1_851_500)
 
 
 def run(page: str, diapo: str | None = None, **state) -> AppTest:
-    at = AppTest.from_file(str(VUES / f"{page}.py"), default_timeout=60)
-    if diapo is not None:
-        at.query_params["diapo"] = diapo
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_page(page, {"diapo": diapo}, **state)
 
 
 def metric(at: AppTest, label: str) -> str:
