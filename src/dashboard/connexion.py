@@ -84,23 +84,31 @@ def cookie_csrf(headers, scheme: str) -> str:
 
 # --- the page -------------------------------------------------------------------------------------
 
-def page_connexion(jeton: str, suite: str, message: str = "", identifiant: str = "") -> str:
-    """The sign-in page (French, self-contained: no script, no outside resource)."""
-    e = functools.partial(html.escape, quote=True)
-    alerte = f'<p class="alerte" role="alert">{e(message)}</p>' if message else ""
+def document(titre: str, corps: str, largeur: str = "24rem", style: str = "") -> str:
+    """A French page of the app's own, outside Streamlit (sign-in, « Page introuvable »): self-contained,
+    no script, no outside resource; `corps` is already escaped HTML."""
     return f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Se connecter · Tableau de bord du schéma de développement touristique</title>
+<title>{html.escape(titre)}</title>
 <style>
 body{{font-family:sans-serif;background:#F2F4F7;color:#1B1F24;margin:0;display:flex;justify-content:center}}
-main{{background:#fff;margin-top:8vh;padding:2rem 2.5rem;border-radius:.5rem;max-width:24rem;width:100%}}
-h1{{font-size:1.3rem}} label{{display:block;margin-top:1rem;font-weight:600}}
-input{{box-sizing:border-box;width:100%;padding:.5rem;margin-top:.3rem;font-size:1rem}}
-button{{margin-top:1.5rem;padding:.6rem 1.2rem;font-size:1rem;background:#0072B2;color:#fff;border:0;border-radius:.3rem}}
-.alerte{{background:#FDECEA;padding:.7rem;border-radius:.3rem}} a{{color:#0072B2}}
+main{{background:#fff;margin-top:8vh;padding:2rem 2.5rem;border-radius:.5rem;max-width:{largeur};width:100%}}
+{style}
 </style></head>
 <body><main>
-<h1>Se connecter</h1>
+{corps}
+</main></body></html>"""
+
+
+def page_connexion(jeton: str, suite: str, message: str = "", identifiant: str = "") -> str:
+    """The sign-in page."""
+    e = functools.partial(html.escape, quote=True)
+    alerte = f'<p class="alerte" role="alert">{e(message)}</p>' if message else ""
+    style = """h1{font-size:1.3rem} label{display:block;margin-top:1rem;font-weight:600}
+input{box-sizing:border-box;width:100%;padding:.5rem;margin-top:.3rem;font-size:1rem}
+button{margin-top:1.5rem;padding:.6rem 1.2rem;font-size:1rem;background:#0072B2;color:#fff;border:0;border-radius:.3rem}
+.alerte{background:#FDECEA;padding:.7rem;border-radius:.3rem} a{color:#0072B2}"""
+    return document("Se connecter · Tableau de bord du schéma de développement touristique", f"""<h1>Se connecter</h1>
 <p>Tableau de bord du schéma de développement touristique</p>
 {alerte}
 <form method="post" action="/connexion">
@@ -112,8 +120,7 @@ button{{margin-top:1.5rem;padding:.6rem 1.2rem;font-size:1rem;background:#0072B2
 <input id="mot_de_passe" name="mot_de_passe" type="password" autocomplete="current-password" maxlength="256" required>
 <button type="submit">Se connecter</button>
 </form>
-<p><a href="{e(suite)}">Revenir sans se connecter</a></p>
-</main></body></html>"""
+<p><a href="{e(suite)}">Revenir sans se connecter</a></p>""", style=style)
 
 
 # --- the routes -----------------------------------------------------------------------------------

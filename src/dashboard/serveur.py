@@ -84,26 +84,18 @@ def page_connue(path: str, base: str = "") -> bool:
 
 
 def page_introuvable(path: str, titre: str = TITRE, base: str = "") -> bytes:
-    """The French page of an address the app does not have (self-contained: no script, no outside
-    resource), with links to the pages it has (under the base URL `base`)."""
-    import html as html_module  # noqa: PLC0415
+    """The French page of an address the app does not have, with links to the pages it has (under the
+    base URL `base`)."""
+    import html  # noqa: PLC0415
 
-    e = html_module.escape
+    from dashboard import connexion  # noqa: PLC0415
+
+    e = html.escape
     liens = "".join(f'<li><a href="{e(base)}/{chemin}">{e(nom)}</a></li>' for chemin, nom in PAGES if chemin != "comptes")
-    return f"""<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Page introuvable · {e(titre)}</title>
-<style>
-body{{font-family:sans-serif;background:#F2F4F7;color:#1B1F24;margin:0;display:flex;justify-content:center}}
-main{{background:#fff;margin-top:8vh;padding:2rem 2.5rem;border-radius:.5rem;max-width:32rem;width:100%}}
-h1{{font-size:1.4rem}} a{{color:#0B5394}} li{{margin:.35rem 0}} code{{word-break:break-all}}
-</style></head>
-<body><main>
-<h1>Page introuvable</h1>
-<p>L'adresse <code>{e(path[:200])}</code> ne correspond à aucune page du {e(titre[0].lower() + titre[1:])}.</p>
-<p>Les pages :</p>
-<ul>{liens}</ul>
-</main></body></html>""".encode()
+    corps = (f"<h1>Page introuvable</h1>\n<p>L'adresse <code>{e(path[:200])}</code> ne correspond à aucune page du "
+             f"{e(titre[0].lower() + titre[1:])}.</p>\n<p>Les pages :</p>\n<ul>{liens}</ul>")
+    style = "h1{font-size:1.4rem} a{color:#0B5394} li{margin:.35rem 0} code{word-break:break-all}"
+    return connexion.document(f"Page introuvable · {titre}", corps, largeur="32rem", style=style).encode()
 
 
 class CoquilleFrancaise:
