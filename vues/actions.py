@@ -91,7 +91,7 @@ def show_detail(d: fiche.ActionDetail) -> None:
     row.markdown(f"**Indicateurs**  \n{fmt.nombre(len(d.indicateurs))}", width="content")
     row.markdown(f"**Statut**  \n{ui.brut(d.statut['Statut']) if d.statut else 'pas encore de suivi importé'}", width="content")
     ui.download_button(  # built at the click: the fiche on A4 pages, as `python -m dashboard fiche N`
-        st, "PDF de la fiche", data=lambda: fiche_pdf.fiche_pdf(plan, d.action_id, suivi, ui.plan_versions()),
+        st, "PDF de la fiche", data=lambda: fiche_pdf.fiche_pdf(plan, d.action_id, suivi, ui.plan_versions(), ui.jour_de_situation()),
         file_name=fiche_pdf.file_name(d.action_id), mime="application/pdf", on_click="ignore",
         icon=":material/picture_as_pdf:", key="dl_fiche_pdf", disabled=deck_files.chromium_path() is None,
         help="La fiche à imprimer (A4 portrait) : les mots du plan, budget, ETP, calendrier, indicateurs, "

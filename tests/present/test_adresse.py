@@ -80,6 +80,10 @@ def test_an_unknown_filter_value_is_left_out_and_said(plan, params, kept, messag
      "Adresse : « h1_quantite_parcours=beaucoup » ignoré (une quantité positive ou nulle est attendue)."),
     ({"h1_quantite_parcours": "-2"},
      "Adresse : « h1_quantite_parcours=-2 » ignoré (une quantité positive ou nulle est attendue)."),
+    ({"h1_quantite_parcours": "inf"},   # float() reads « inf » and « nan »: not a quantity
+     "Adresse : « h1_quantite_parcours=inf » ignoré (une quantité positive ou nulle est attendue)."),
+    ({"h2_part_office_de_tourisme": "nan"},
+     "Adresse : « h2_part_office_de_tourisme=nan » ignoré (un pourcentage de 0 à 100 est attendu)."),
     ({"h2_part_office_de_tourisme": "150"},
      "Adresse : « h2_part_office_de_tourisme=150 » ignoré (un pourcentage de 0 à 100 est attendu)."),
     ({"h7_inconnu": "3"}, "Adresse : « h7_inconnu=3 » ignoré (aucune hypothèse de ce nom dans le classeur ; "

@@ -127,3 +127,18 @@ def test_cli_fiche_without_chromium(tmp_path, capsys, monkeypatch):
 def test_file_names_carry_the_date():
     assert fiche_pdf.file_name(11, day="2026-12-06") == "fiche_11_2026-12-06.pdf"
     assert fiche_pdf.file_name(axe=1, day="2026-12-06") == "fiches_axe_1_2026-12-06.pdf"
+
+
+def test_the_fiche_names_the_version_its_plan_was_read_from(plan):
+    """Printed from a page looking at a past day, the fiche names the version shown, not the one in force."""
+    import dataclasses
+    from types import SimpleNamespace
+
+    from dashboard.plan.versions import version_key
+
+    voted = SimpleNamespace(id=1, label="Plan voté le 16/02/2023", sha256="aa", current=False)
+    revision = SimpleNamespace(id=2, label="Révision de juin", sha256="bb", current=True)
+    past = dataclasses.replace(plan, version=version_key(voted))
+    assert fiche_pdf.version_text(past, [voted, revision]) == "version 1 « Plan voté le 16/02/2023 »"
+    today = dataclasses.replace(plan, version=version_key(revision))
+    assert fiche_pdf.version_text(today, [voted, revision]) == "version 2 « Révision de juin »"

@@ -16,6 +16,7 @@ with a French warning naming the parameter and the value; the rest of the addres
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -61,10 +62,13 @@ def _last(value) -> str:
 
 
 def _number(text: str) -> float | None:
+    """A number as typed in the address (« 12,5 », « 1 200 »); None for anything else, « inf » and
+    « nan » included (float() reads them)."""
     try:
-        return float(text.strip().replace("\u202f", "").replace(" ", "").replace(",", "."))
+        x = float(text.strip().replace("\u202f", "").replace(" ", "").replace(",", "."))
     except ValueError:
         return None
+    return x if math.isfinite(x) else None
 
 
 def _is_part(parametre: str) -> bool:

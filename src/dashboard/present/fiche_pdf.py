@@ -20,6 +20,7 @@ from dashboard.plan import Plan
 from dashboard.present import charts, couleurs, fiche
 from dashboard.present.deck_model import DEMO_WARNING, INK, MUTED, DeckError
 from dashboard.present.deck_pdf import PRINTER
+from dashboard.present.situation import derniere_date
 
 A4 = ("210mm", "297mm")
 
@@ -76,17 +77,18 @@ class Situation:
 def dernier_import(suivi) -> pd.Timestamp | None:
     """The date of the latest import in force (one that gave a value still shown), from the follow-up's
     own origins (`suivi.lecture`); None without any imported value."""
-    origines = getattr(suivi, "origines", None)
-    if origines is None or origines.empty or "importe_le" not in origines:
-        return None
-    dates = pd.to_datetime(origines["importe_le"], errors="coerce", utc=True).dropna()
-    return None if dates.empty else dates.max().tz_convert("Europe/Paris")
+    return derniere_date(getattr(suivi, "origines", None))
 
 
 def version_text(plan: Plan, versions=()) -> str:
-    """« version 2 « Révision de juin 2026 » » for a stored version in force (`versions`:
-    plan.versions.history), the workbook's name for a plan read from a file."""
-    current = next((v for v in versions or () if getattr(v, "current", False)), None)
+    """« version 2 « Révision de juin 2026 » » for the stored version `plan` was read from (`versions`:
+    plan.versions.history; a page looking at a past day shows an older one than the version in force),
+    the workbook's name for a plan read from a file."""
+    from dashboard.plan.versions import version_key  # noqa: PLC0415
+
+    versions = list(versions or ())
+    current = next((v for v in versions if hasattr(v, "sha256") and version_key(v) == plan.version), None) or next(
+        (v for v in versions if getattr(v, "current", False)), None)
     if plan.version and current is not None:
         return f"version {current.id} « {current.label} »"
     name = str(plan.source or "").replace("\\", "/").rsplit("/", 1)[-1]
