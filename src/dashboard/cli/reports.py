@@ -165,7 +165,6 @@ def _deck_axes(values, plan) -> tuple[tuple[int, ...], str | None]:
 def deck(args: argparse.Namespace) -> int:
     """The comité's slides as a file: PowerPoint (.pptx), PDF (.pdf) or HTML (.html), from the page's slides."""
     import logging  # noqa: PLC0415
-    from datetime import date  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
     out = Path(args.output)
@@ -174,22 +173,19 @@ def deck(args: argparse.Namespace) -> int:
         print(f"Format de fichier non pris en charge « {out.name} » : le nom doit finir par .pptx (PowerPoint), "
               ".pdf ou .html.")
         return USAGE
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = date.fromisoformat(args.as_of)
-        except ValueError:
-            print(f"Date de situation invalide « {args.as_of} » : écrivez-la AAAA-MM-JJ (par exemple 2025-06-30).")
-            return USAGE
     from dashboard.suivi import temps  # noqa: PLC0415
 
-    jour_comite, problem = temps.lire_jour(args.comite, futur=True)
+    as_of, problem = temps.lire_jour(args.as_of, futur=True)  # the day delays are counted at: any day
+    if problem:
+        print(problem)
+        return USAGE
+    jour_comite, problem = temps.lire_jour(args.comite, futur=True, quoi="date")
     option = "--comite"
     if not problem:
-        depuis, problem = temps.lire_jour(args.depuis)
+        depuis, problem = temps.lire_jour(args.depuis, quoi="date")
         option = "--depuis"
     if problem:
-        print(f"{option} : {problem.replace('Date de situation', 'date')}")
+        print(f"{option} : {problem}")
         return USAGE
     if not out.parent.is_dir():
         print(f"Impossible d'écrire « {out} » : le dossier « {out.parent} » n'existe pas.")

@@ -38,7 +38,6 @@ from dashboard.present.deck_model import (
     closing_text,
     fit_size,
     slide_item_parts,
-    slide_items,
     text_lines,
 )
 
@@ -118,7 +117,7 @@ def deck_pages(deck: list, info: DeckInfo) -> tuple[str, list[dict]]:
         if slide.legende:
             free_h -= text_lines(slide.legende, PAGE_W - 96 - 110, leg_px, 0.5) * leg_px * 1.25 + 10
         parts.append(f'<section><h2 style="font-size:{title_px}px">{e(slide.titre)}</h2><div class="body">')
-        items = slide_items(slide)
+        items = slide_item_parts(slide)  # (name, detail) per line of the slide's list
         chiffres = tuple(getattr(slide, "chiffres", ()) or ())
         figure = getattr(slide, "figure", None)
         has_main = bool(chiffres) or figure is not None
@@ -145,12 +144,12 @@ def deck_pages(deck: list, info: DeckInfo) -> tuple[str, list[dict]]:
             parts.append("</div>")
         if items:
             # the detail (« Axe 1 · 25,8 mois de retard ») on its own line, under the action's name
-            lines = "\n".join(f"{t}\n{d}" if d else t for t, d in slide_item_parts(slide))
+            lines = "\n".join(f"{t}\n{d}" if d else t for t, d in items)
             size = _px(lines, int((PAGE_W - 96) * (0.4 if has_main else 1)) - 40,
                        int(free_h / 1.1) - 10, 28, 13)
             parts.append(f'<ul class="items{"" if has_main else " seul"}" style="font-size:{size}px">'
                          + "".join(f"<li>{e(t)}" + (f'<br><span class="d">{e(d)}</span>' if d else "") + "</li>"
-                                   for t, d in slide_item_parts(slide)) + "</ul>")
+                                   for t, d in items) + "</ul>")
         parts.append("</div>")
         if slide.legende:
             parts.append(f'<p class="legende" style="font-size:{leg_px}px">{e(slide.legende)}</p>')

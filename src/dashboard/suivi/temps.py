@@ -39,11 +39,11 @@ def fin_du_jour(jour: date) -> datetime:
     return minuit.astimezone(UTC).replace(tzinfo=None) - timedelta(microseconds=1)
 
 
-def lire_jour(texte: str | None, aujourd_hui: date | None = None, *, futur: bool = False
-              ) -> tuple[date | None, str | None]:
+def lire_jour(texte: str | None, aujourd_hui: date | None = None, *, futur: bool = False,
+              quoi: str = "Date de situation") -> tuple[date | None, str | None]:
     """(day, None) for `AAAA-MM-JJ` up to today; (None, None) when nothing was given; (None, French
-    message) for anything else, a day in the future included (the store has no state there yet)
-    unless `futur` (a meeting to come)."""
+    message naming `quoi`) for anything else, a day in the future included (the store has no state
+    there yet) unless `futur` (a meeting to come)."""
     texte = (texte or "").strip()
     if not texte:
         return None, None
@@ -52,10 +52,10 @@ def lire_jour(texte: str | None, aujourd_hui: date | None = None, *, futur: bool
     except ValueError:
         jour = None
     if jour is None:
-        return None, f"Date de situation invalide « {fmt.cite(texte)} » : écrivez-la AAAA-MM-JJ (par exemple 2025-06-30)."
+        return None, f"{quoi} invalide « {fmt.cite(texte)} » : écrivez-la AAAA-MM-JJ (par exemple 2025-06-30)."
     today = aujourd_hui or aujourdhui()
     if jour > today and not futur:
-        return None, (f"Date de situation « {texte} » dans le futur : la base n'a pas encore d'état à cette date "
+        return None, (f"{quoi} « {texte} » dans le futur : la base n'a pas encore d'état à cette date "
                       f"(aujourd'hui : {fmt.jour(today)}). Donnez une date passée ou celle du jour.")
     return jour, None
 
