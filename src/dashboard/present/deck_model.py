@@ -13,7 +13,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from dashboard import fmt, metrics
-from dashboard.present import couleurs
+from dashboard.present import couleurs, textes
 
 FORMATS = {".pptx": "PowerPoint", ".pdf": "PDF", ".html": "HTML"}
 
@@ -64,9 +64,7 @@ def deck_info(plan, as_of=None, demo: bool = False, axes=(), date_comite=None) -
     axes = tuple(sorted({int(a) for a in axes or ()}))
     sous_titre = "Point d'étape au comité de direction"
     if axes:
-        names = [str(a) for a in axes]
-        sous_titre += " · " + ("axe " if len(axes) == 1 else "axes ") + (
-            names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1])
+        sous_titre += " · " + textes.axes_text(axes)
     return DeckInfo(
         titre=f"Schéma de développement touristique {first}-{last}",
         sous_titre=sous_titre,

@@ -6,15 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import fmt
-
-
-def _and(items) -> str:
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
-
-
-def _axes(axes) -> str:
-    return ("axe " if len(axes) == 1 else "axes ") + _and(axes)
+from dashboard.present import textes
 
 
 def _share(done: float, lo: float, hi: float) -> str:
@@ -56,7 +48,7 @@ def couverture(row, what: str, unit: str = "€") -> str:
     text = f"{n} axe{'s' if n > 1 else ''} sur {total} {verb} {what} {year}"
     if missing:
         amount = fmt.euros(row["prevu_sans_declaration"]) if unit == "€" else fmt.etp(row["prevu_sans_declaration"])
-        text += f" ; sans déclaration : {_axes(missing)} ({amount} prévus, hors comparaison)"
+        text += f" ; sans déclaration : {textes.axes_text(missing)} ({amount} prévus, hors comparaison)"
     return text + "."
 
 

@@ -127,6 +127,11 @@ def ids_text(ids) -> str:
     return ", ".join(map(str, n[:-1])) + (" et " if len(n) > 1 else "") + str(n[-1])
 
 
+def axes_text(axes) -> str:
+    """« axe 2 », « axes 1, 3 et 5 » (at least one axe)."""
+    return ("axe " if len({int(a) for a in axes}) == 1 else "axes ") + ids_text(axes)
+
+
 def actions_text(ids) -> str:
     """`actions 1, 4 et 11` / `action 7` / `aucune action`."""
     n = {int(i) for i in ids}
